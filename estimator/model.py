@@ -1,0 +1,279 @@
+"""Plain immutable data for a practice: the domain as the estimator sees it.
+
+These types mirror the practice file (``../shared/spec/practice-file.md``) one to
+one, with money as integer cents, dates as ``datetime.date`` and ids as the
+file's strings (the store uses its own keys rendered as strings when a row came
+from the app rather than from a file). ``None`` always means *unknown / not
+set*; ``0`` means zero. Collections are tuples or read-only mappings so values
+can be shared and hashed safely.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Mapping
+
+from .money import Cents
+
+# --- vocabularies ----------------------------------------------------------
+
+CATEGORIES = (
+    "general", "diagnostic", "diagnostic_xray", "preventive", "restorative",
+    "crowns", "endodontics", "periodontics", "prosthodontics", "oral_surgery",
+    "orthodontics", "adjunctive",
+)
+FEE_SCHEDULE_KINDS = ("office", "allowed", "copay", "fixed_benefit")
+PLAN_TYPES = ("percentage", "ppo", "flat_copay", "capitation")
+COB_RULES = ("basic", "standard", "carve_out", "secondary_medicaid")
+PROCEDURE_STATUSES = ("planned", "complete")
+CLAIM_STATUSES = ("unsent", "hold", "queued", "sent", "received", "preauth")
+CLAIM_KINDS = ("primary", "secondary")
+PAYMENT_METHODS = ("cash", "check", "card", "other")
+APPOINTMENT_STATUSES = ("kept", "cancelled", "failed", "scheduled")
+FREQUENCY_PERIODS = ("benefit_year", "years", "months")
+SUBSTITUTION_CONDITIONS = ("always", "molar", "second_molar", "posterior")
+
+EMPTY: Mapping = MappingProxyType({})
+
+
+def frozen_map(d: Mapping | None) -> Mapping:
+    """A read-only copy of ``d`` (``EMPTY`` for None)."""
+    return MappingProxyType(dict(d)) if d else EMPTY
+
+
+# --- reference data --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Preferences:
+    ins_ppo_sec_writeoffs: bool = False
+    zero_writeoff_when_annual_max_exhausted: bool = False
+    ins_est_recalc_received: bool = False
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str
+    name: str
+    fee_schedule: str | None = None
+
+
+@dataclass(frozen=True)
+class ProcedureCode:
+    code: str
+    category: str
+    description: str = ""
+    categories: tuple[str, ...] = ()  # general -> most specific; () = default
+    substitution_code: str | None = None
+    substitution_condition: str | None = None  # None = "always"
+
+    @property
+    def category_path(self) -> tuple[str, ...]:
+        """Every category the code falls in, general to most specific."""
+        if self.categories:
+            return self.categories
+        if self.category == "orthodontics":
+            return ("orthodontics",)
+        if self.category == "general":
+            return ("general",)
+        return ("general", self.category)
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    id: str
+    kind: str  # FEE_SCHEDULE_KINDS
+    name: str = ""
+    fees: Mapping[str, Cents] = EMPTY  # code -> cents
+
+
+@dataclass(frozen=True)
+class Carrier:
+    id: str
+    name: str
+    writeoff_code: str | None = None
+    electronic_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FrequencyLimit:
+    quantity: int
+    per: str  # FREQUENCY_PERIODS
+    code: str | None = None
+    category: str | None = None
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    carrier: str
+    subscriber: str
+    type: str  # PLAN_TYPES
+    fee_schedule: str | None = None
+    allowed_fee_schedule: str | None = None
+    copay_schedule: str | None = None
+    coverage: Mapping[str, int] = EMPTY  # category -> percent; absent = unknown
+    code_coverage: Mapping[str, int] = EMPTY
+    annual_max: Cents | None = None
+    family_annual_max: Cents | None = None
+    category_limits: Mapping[str, Cents] = EMPTY
+    category_family_limits: Mapping[str, Cents] = EMPTY
+    code_limits: Mapping[str, Cents] = EMPTY
+    deductible: Cents | None = None
+    family_deductible: Cents | None = None
+    category_deductibles: Mapping[str, Cents] = EMPTY
+    code_deductibles: Mapping[str, Cents] = EMPTY
+    deductible_waived_on: tuple[str, ...] = ()
+    deductible_before_percent: bool = True
+    renew_month: int | None = None  # 1-12; None/0 = calendar year
+    frequency: tuple[FrequencyLimit, ...] = ()
+    exclusions: tuple[str, ...] = ()
+    allow_substitution: bool = True
+    substitution_writeoffs: bool = True
+    cob_rule: str = "standard"
+    same_plan_as: str | None = None
+    employer: str | None = None
+    group_number: str | None = None
+    note: str | None = None
+    claims_use_ucr: bool | None = None
+
+
+# --- patients and coverage -------------------------------------------------
+
+@dataclass(frozen=True)
+class Coverage:
+    plan: str
+    order: int  # 1..4
+    pending: bool = False
+    subscriber_id: str | None = None
+
+
+@dataclass(frozen=True)
+class BenefitUsed:
+    """Benefits used elsewhere this benefit year (counts toward maxima)."""
+    plan: str
+    paid: Cents = 0
+    deductible_met: Cents = 0
+
+
+@dataclass(frozen=True)
+class Patient:
+    id: str
+    name: str  # "Last, First"
+    birthdate: date
+    guarantor: str
+    coverage: tuple[Coverage, ...] = ()
+    benefits_used: tuple[BenefitUsed, ...] = ()
+
+
+# --- work and money --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Override:
+    """The front desk's manual overrides on one procedure's estimate for one plan."""
+    plan: str
+    percent: int | None = None
+    ins_est: Cents | None = None
+    allowed: Cents | None = None
+    copay: Cents | None = None
+    deductible: Cents | None = None
+    paid_other_ins: Cents | None = None
+    writeoff_est: Cents | None = None
+    deductible_before_percent: bool | None = None
+
+
+@dataclass(frozen=True)
+class Procedure:
+    id: str
+    patient: str
+    code: str
+    date: date
+    fee: Cents  # per unit; charge = fee x units
+    provider: str
+    status: str  # PROCEDURE_STATUSES
+    tooth: str | None = None
+    surface: str | None = None
+    units: int = 1
+    tp_order: int | None = None
+    overrides: tuple[Override, ...] = ()
+    no_bill: tuple[str, ...] = ()  # plan ids not to bill
+
+    @property
+    def charge(self) -> Cents:
+        return self.fee * self.units
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    plan: str
+    procedures: tuple[str, ...]
+    status: str  # CLAIM_STATUSES
+    date: date
+    kind: str | None = None  # None = by coverage order
+
+
+@dataclass(frozen=True)
+class ClaimPaymentLine:
+    procedure: str
+    paid: Cents
+    writeoff: Cents = 0
+    deductible: Cents = 0
+
+
+@dataclass(frozen=True)
+class ClaimPayment:
+    claim: str
+    date: date
+    lines: tuple[ClaimPaymentLine, ...]
+    check_no: str | None = None
+    bank_no: str | None = None
+
+
+@dataclass(frozen=True)
+class PatientPayment:
+    patient: str
+    date: date
+    amount: Cents  # negative = refund
+    method: str  # PAYMENT_METHODS
+    check_no: str | None = None
+    bank_no: str | None = None
+    procedure: str | None = None
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    patient: str
+    date: date
+    amount: Cents  # negative reduces what is owed
+    code: str
+    procedure: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Appointment:
+    patient: str
+    date: date
+    status: str  # APPOINTMENT_STATUSES
+
+
+# --- the whole practice ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Practice:
+    as_of: date
+    preferences: Preferences = field(default_factory=Preferences)
+    providers: tuple[Provider, ...] = ()
+    procedure_codes: tuple[ProcedureCode, ...] = ()
+    fee_schedules: tuple[FeeSchedule, ...] = ()
+    carriers: tuple[Carrier, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    patients: tuple[Patient, ...] = ()
+    procedures: tuple[Procedure, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    claim_payments: tuple[ClaimPayment, ...] = ()
+    patient_payments: tuple[PatientPayment, ...] = ()
+    adjustments: tuple[Adjustment, ...] = ()
+    appointments: tuple[Appointment, ...] = ()
