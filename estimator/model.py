@@ -31,6 +31,7 @@ CLAIM_STATUSES = ("unsent", "hold", "queued", "sent", "received", "preauth")
 CLAIM_KINDS = ("primary", "secondary")
 PAYMENT_METHODS = ("cash", "check", "card", "other")
 APPOINTMENT_STATUSES = ("kept", "cancelled", "failed", "scheduled")
+ADJUSTMENT_KINDS = ("courtesy", "discount", "writeoff", "converted", "finance_charge", "refund", "other")
 FREQUENCY_PERIODS = ("benefit_year", "years", "months")
 SUBSTITUTION_CONDITIONS = ("always", "molar", "second_molar", "posterior")
 
@@ -198,6 +199,10 @@ class Procedure:
     tp_order: int | None = None
     overrides: tuple[Override, ...] = ()
     no_bill: tuple[str, ...] = ()  # plan ids not to bill
+    # Extensions beyond the v1 file format (optional keys, see practice-file notes):
+    completed: date | None = None  # completion date when it differs from `date` (posted)
+    visits: tuple[date, ...] = ()  # later visits of a multi-visit procedure (ledger codes A, B, ...)
+    note: str | None = None
 
     @property
     def charge(self) -> Cents:
@@ -212,6 +217,9 @@ class Claim:
     status: str  # CLAIM_STATUSES
     date: date
     kind: str | None = None  # None = by coverage order
+    claim_no: str | None = None
+    preauth_no: str | None = None
+    sent_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +228,8 @@ class ClaimPaymentLine:
     paid: Cents
     writeoff: Cents = 0
     deductible: Cents = 0
+    denied: bool = False
+    remarks: str | None = None
 
 
 @dataclass(frozen=True)
@@ -240,6 +250,7 @@ class PatientPayment:
     check_no: str | None = None
     bank_no: str | None = None
     procedure: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +268,21 @@ class Appointment:
     patient: str
     date: date
     status: str  # APPOINTMENT_STATUSES
+
+
+@dataclass(frozen=True)
+class AdjustmentCode:
+    """A typed adjustment code (a carrier's write-off code has kind "writeoff")."""
+    code: str
+    kind: str = "other"  # ADJUSTMENT_KINDS
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LedgerNote:
+    patient: str
+    date: date
+    text: str
 
 
 # --- the whole practice ----------------------------------------------------
@@ -277,3 +303,7 @@ class Practice:
     patient_payments: tuple[PatientPayment, ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
     appointments: tuple[Appointment, ...] = ()
+    # Extensions beyond v1 (optional in files):
+    adjustment_codes: tuple[AdjustmentCode, ...] = ()
+    ledger_notes: tuple[LedgerNote, ...] = ()
+    lock_date: date | None = None  # nothing can be posted/edited on or before it
