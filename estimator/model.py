@@ -85,7 +85,7 @@ class FeeSchedule:
     id: str
     kind: str  # FEE_SCHEDULE_KINDS
     name: str = ""
-    fees: Mapping[str, Cents] = EMPTY  # code -> cents
+    fees: Mapping[str, Cents] = field(default_factory=lambda: EMPTY)  # code -> cents
 
 
 @dataclass(frozen=True)
@@ -114,17 +114,17 @@ class Plan:
     fee_schedule: str | None = None
     allowed_fee_schedule: str | None = None
     copay_schedule: str | None = None
-    coverage: Mapping[str, int] = EMPTY  # category -> percent; absent = unknown
-    code_coverage: Mapping[str, int] = EMPTY
+    coverage: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # category -> percent; absent = unknown
+    code_coverage: Mapping[str, int] = field(default_factory=lambda: EMPTY)
     annual_max: Cents | None = None
     family_annual_max: Cents | None = None
-    category_limits: Mapping[str, Cents] = EMPTY
-    category_family_limits: Mapping[str, Cents] = EMPTY
-    code_limits: Mapping[str, Cents] = EMPTY
+    category_limits: Mapping[str, Cents] = field(default_factory=lambda: EMPTY)
+    category_family_limits: Mapping[str, Cents] = field(default_factory=lambda: EMPTY)
+    code_limits: Mapping[str, Cents] = field(default_factory=lambda: EMPTY)
     deductible: Cents | None = None
     family_deductible: Cents | None = None
-    category_deductibles: Mapping[str, Cents] = EMPTY
-    code_deductibles: Mapping[str, Cents] = EMPTY
+    category_deductibles: Mapping[str, Cents] = field(default_factory=lambda: EMPTY)
+    code_deductibles: Mapping[str, Cents] = field(default_factory=lambda: EMPTY)
     deductible_waived_on: tuple[str, ...] = ()
     deductible_before_percent: bool = True
     renew_month: int | None = None  # 1-12; None/0 = calendar year
