@@ -1,0 +1,153 @@
+"""The headless subcommands. Each opens the database, calls the store, prints.
+
+Imports of the store and the TUI happen inside the commands so a quick command
+only loads what it needs.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from . import output
+
+
+def describe_error(exc: BaseException) -> str:
+    """One clear line for any error that reaches the top."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{exc.filename or exc}: no such file" if exc.filename else str(exc)
+    if isinstance(exc, PermissionError):
+        return f"{exc.filename}: permission denied"
+    text = str(exc).strip() or type(exc).__name__
+    known = {"StoreError", "PracticeFileError", "MoneyError", "ServiceError", "ValueError"}
+    if type(exc).__name__ in known or any(c.__name__ in known for c in type(exc).__mro__):
+        return text
+    return f"{type(exc).__name__}: {text}"
+
+
+def _open(args, *, create: bool = True):
+    from store.db import open_database
+    return open_database(args.db, create=create)
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+# --- app ----------------------------------------------------------------------
+
+def cmd_tui(args) -> int:
+    from store import demo_office
+    from store.db import open_database, resolve_db_path
+    from store.frontdesk import DbFrontDesk
+
+    path = resolve_db_path(args.db)
+    db = open_database(path)
+    if demo_office.is_empty(db):
+        demo_office.load_demo_office(db)
+        print(f"Created {path} with the demo practice.", file=sys.stderr)
+    from tui.app import build_app
+    build_app(DbFrontDesk(db)).run()
+    return 0
+
+
+# --- look-ups -----------------------------------------------------------------
+
+def cmd_balance(args) -> int:
+    from store.frontdesk import DbFrontDesk
+
+    db = _open(args, create=False)
+    hits = DbFrontDesk(db).search(args.query, limit=200)
+    if not hits:
+        print(f"no patient matches {args.query!r}", file=sys.stderr)
+        return 1
+    _out(output.balances(hits, args.format))
+    return 0
+
+
+def cmd_ledger(args) -> int:
+    from cli import ledger_text
+    from store.frontdesk import DbFrontDesk
+    from store.queries import resolve_patient
+
+    db = _open(args, create=False)
+    patient_id = resolve_patient(db, args.patient)
+    card = DbFrontDesk(db).card(patient_id)
+    if args.format == "json":
+        _out(json.dumps(ledger_text.render_json(card), indent=2))
+    elif args.format == "csv":
+        _out(ledger_text.render_csv(card))
+    else:
+        _out(ledger_text.render_text(card))
+    return 0
+
+
+# --- practice files -----------------------------------------------------------
+
+def cmd_import(args) -> int:
+    from store import estimates
+    from store.importer import import_practice
+    from store.practice_file import load_practice_file
+
+    parsed = load_practice_file(args.file)  # validates everything before opening the db
+    db = _open(args)
+    result = import_practice(db, parsed.practice, replace=args.replace,
+                             after=estimates.reestimate_all)
+    counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
+    _out(f"imported {args.file}: {counts}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from store.exporter import export_practice
+    from store.practice_file import dumps_practice
+
+    db = _open(args, create=False)
+    text = dumps_practice(export_practice(db))
+    if args.file == "-":
+        _out(text)
+    else:
+        Path(args.file).write_text(text + "\n", encoding="utf-8")
+        print(f"exported {args.file}", file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from store import demo_office
+
+    db = _open(args)
+    if args.patients is None:
+        demo_office.load_demo_office(db, replace=args.replace)
+        _out("loaded the demo office")
+        return 0
+    if args.patients < 1:
+        raise ValueError("--patients must be at least 1")
+    from store import synthetic
+    stats = synthetic.generate(db, patients=args.patients, seed=args.seed,
+                               replace=args.replace, progress=sys.stderr.isatty())
+    _out(f"generated {stats}")
+    return 0
+
+
+# --- scenarios ----------------------------------------------------------------
+
+def cmd_check(args) -> int:
+    from cli.check import run_scenario, scenario_files
+
+    results = [run_scenario(p) for p in scenario_files(args.paths)]
+    passed = sum(r.passed for r in results)
+    failed = len(results) - passed
+    if args.json:
+        _out(json.dumps({
+            "passed": passed, "failed": failed,
+            "scenarios": [{"path": r.path, "passed": r.passed, "checked": r.checked,
+                           "failures": r.failures, "error": r.error} for r in results],
+        }, indent=2))
+    else:
+        for r in results:
+            if r.error:
+                _out(f"{r.path}: error: {r.error}")
+            for f in r.failures:
+                _out(f"{r.path}: {f}")
+        _out(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1

@@ -1,0 +1,98 @@
+"""The `dentledger` console command.
+
+With no subcommand it opens the TUI on the default database (created from the
+demo practice on first run). Subcommands run headless for scripts and SSH
+one-liners. Imports are lazy so that quick commands such as `balance` never pay
+for Textual.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import commands
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 1."""
+
+
+def _add_format(p: argparse.ArgumentParser, default: str = "table") -> None:
+    p.add_argument("--format", choices=("table", "csv", "json"), default=default,
+                   help=f"output format (default {default})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dentledger",
+        description="DentLedger: patient accounts, ledger cards and insurance estimates "
+                    "for the dental front desk. With no command, opens the app.",
+    )
+    parser.add_argument("--db", metavar="PATH",
+                        help="database file (default: $DENTLEDGER_DB, else the user data dir)")
+    parser.add_argument("--version", action="version", version="dentledger 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("tui", help="open the app (the default)")
+    p.set_defaults(func=commands.cmd_tui)
+
+    p = sub.add_parser("balance", help="quick balance lookup by name prefix, birthdate or id")
+    p.add_argument("query", help='"smi", "smith, jo", 1984-05-01 or an id')
+    _add_format(p)
+    p.set_defaults(func=commands.cmd_balance)
+
+    p = sub.add_parser("ledger", help="a patient's ledger card as text")
+    p.add_argument("patient", help="practice-file id, database id or a unique name")
+    _add_format(p, "table")
+    p.set_defaults(func=commands.cmd_ledger)
+
+    p = sub.add_parser("import", help="import a practice file (all or nothing)")
+    p.add_argument("file")
+    p.add_argument("--replace", action="store_true",
+                   help="replace the practice already in the database")
+    p.set_defaults(func=commands.cmd_import)
+
+    p = sub.add_parser("export", help="export the whole practice as a practice file")
+    p.add_argument("file", help="output path, or - for standard output")
+    p.set_defaults(func=commands.cmd_export)
+
+    p = sub.add_parser("demo", help="create a demo practice (the office, or a large synthetic one)")
+    p.add_argument("--patients", type=int, metavar="N",
+                   help="generate a synthetic practice of N patients instead of the demo office")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--replace", action="store_true",
+                   help="replace the practice already in the database")
+    p.set_defaults(func=commands.cmd_demo)
+
+    p = sub.add_parser("check", help="run scenario files and compare every expected number")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.set_defaults(func=commands.cmd_check)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.func = commands.cmd_tui
+    try:
+        return int(args.func(args) or EXIT_OK)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # one clear line, never a traceback
+        if os.environ.get("DENTLEDGER_DEBUG"):
+            raise
+        print(f"dentledger: {commands.describe_error(exc)}", file=sys.stderr)
+        return EXIT_FAIL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
