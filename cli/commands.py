@@ -38,10 +38,10 @@ def _out(text: str) -> None:
 
 def cmd_tui(args) -> int:
     from store import demo_office
-    from store.db import open_database, resolve_db_path
+    from store.db import default_db_path, open_database
     from store.frontdesk import DbFrontDesk
 
-    path = resolve_db_path(args.db)
+    path = args.db or default_db_path()
     db = open_database(path)
     if demo_office.is_empty(db):
         demo_office.load_demo_office(db)
@@ -90,9 +90,12 @@ def cmd_import(args) -> int:
     from store.practice_file import load_practice_file
 
     parsed = load_practice_file(args.file)  # validates everything before opening the db
+    from store.db import write_transaction
+
     db = _open(args)
-    result = import_practice(db, parsed.practice, replace=args.replace,
-                             after=estimates.reestimate_all)
+    with write_transaction(db):  # import and estimates: all or nothing
+        result = import_practice(db, parsed.practice, replace=args.replace)
+        estimates.reestimate_all(db)
     counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
     _out(f"imported {args.file}: {counts}")
     return 0
@@ -107,7 +110,7 @@ def cmd_export(args) -> int:
     if args.file == "-":
         _out(text)
     else:
-        Path(args.file).write_text(text + "\n", encoding="utf-8")
+        Path(args.file).write_text(text, encoding="utf-8")
         print(f"exported {args.file}", file=sys.stderr)
     return 0
 

@@ -1,0 +1,263 @@
+"""The ledger card's line items for one patient, in posting order with day summaries.
+
+Row money convention (so the Balance column adds up to the account total):
+- procedure: Billed = charge, UCR = office fee x units, Balance = charge;
+- patient or insurance payment: Paid = amount, Balance = -amount (a refund is a negative payment);
+- adjustment or write-off: Adjust = amount, Balance = amount (a write-off is a negative amount).
+Display text goes through `estimator.text.clean`, so every consumer gets printable cells.
+"""
+from __future__ import annotations
+
+from datetime import date
+from itertools import groupby
+from typing import Iterator
+
+from .ledger_balance import ProcedureMoney, procedure_money
+from .ledger_codes import (
+    CLAIM_STATUS_TEXT, DEFAULT_WRITEOFF_CODE, DENIED_TEXT, NOT_SUBMITTED, PAYMENT_TYPE,
+    claim_number, insurance_code, ucr_fee, visit_letter,
+)
+from .ledger_index import LedgerIndex, PaidLine, natural_key, posted_capitation_writeoff
+from .ledger_types import (
+    ADJUSTMENT, CONVERTED, DAY_SUMMARY, DENIED, INSURANCE_OWES, INSURANCE_PAYMENT, NOTE,
+    PAID_IN_FULL, PATIENT_OWES, PATIENT_PAYMENT, PROCEDURE, SPLIT, SUMMED_COLUMNS, CardRow,
+)
+from .model import Procedure, frozen_map
+from .money import fmt
+from .results import CAP_COMPLETE, LineEstimate
+from .text import clean
+
+# Stable order within a posted date (then by id / file order).
+_PRIORITY = {"procedure": 0, "insurance_payment": 1, "writeoff": 2, "patient_payment": 3, "adjustment": 4, "note": 5}
+
+SortKey = tuple
+Keyed = tuple[SortKey, CardRow]
+
+
+def _row(kind: str, ref: str, posted: date, marker: str, text: dict[str, str | None],
+         money: dict[str, int]) -> CardRow:
+    cells = {k: clean(v) for k, v in text.items() if v}
+    cells.update({k: fmt(v) for k, v in money.items()})
+    cells.setdefault("posted", posted.isoformat())
+    return CardRow(kind, ref, posted, marker, frozen_map(cells), frozen_map(money))
+
+
+def _key(posted: date, priority: str, *ids: tuple) -> SortKey:
+    """(date, kind priority, ids); every id is a `natural_key` so any two keys compare."""
+    return (posted, _PRIORITY[priority], ids)
+
+
+def _n(number: int) -> tuple:
+    return natural_key(str(number))
+
+
+# --- procedures ---------------------------------------------------------------
+
+def procedure_marker(idx: LedgerIndex, proc: Procedure, money: ProcedureMoney) -> str:
+    """D denied > C converted balance > = paid in full > I insurance owes > P patient owes > S split."""
+    if any(pl.line.denied for pl in idx.paid_lines.get(proc.id, ())):
+        return DENIED
+    if any(_is_converted(idx, adj.code) for adj in idx.adjustments_on.get(proc.id, ())):
+        return CONVERTED
+    pt, ins = money.pt_bal, money.ins_bal
+    if money.proc_bal == 0:
+        return PAID_IN_FULL
+    if ins > 0 and pt > 0:
+        return SPLIT
+    # Insurance owes all of it (a patient credit on the line does not make it split).
+    if ins > 0:
+        return INSURANCE_OWES
+    return PATIENT_OWES
+
+
+def _is_converted(idx: LedgerIndex, code: str) -> bool:
+    adj_code = idx.adjustment_codes.get(code)
+    return adj_code is not None and adj_code.kind == "converted"
+
+
+def _claim_text(idx: LedgerIndex, proc: Procedure, line: LineEstimate) -> str:
+    """Ins N Claim: the claim status of this plan's line; blank for do-not-bill and capitation."""
+    if line.no_bill or line.is_capitation:
+        return ""
+    claim = idx.claims.get(line.claim or "")
+    if claim is None:
+        return NOT_SUBMITTED
+    if any(pl.line.denied for pl in idx.paid_lines_by_claim.get(claim.id, ()) if pl.line.procedure == proc.id):
+        return DENIED_TEXT
+    return CLAIM_STATUS_TEXT.get(idx.claim_status(claim), claim.status)
+
+
+def _claim_columns(idx: LedgerIndex, proc: Procedure) -> dict[str, str]:
+    text: dict[str, str] = {}
+    numbers = []
+    for line in idx.lines_of(proc.id):
+        text[f"ins{line.order}_claim"] = _claim_text(idx, proc, line)
+        claim = idx.claims.get(line.claim or "")
+        if claim is not None and claim.status != "preauth":
+            text[f"claim_no{line.order}"] = claim_number(claim)
+            numbers.append(claim_number(claim))
+    if numbers:
+        text["claim_no"] = numbers[0]
+    preauths = [c.preauth_no for c in idx.claims_by_proc.get(proc.id, ()) if c.preauth_no]
+    if preauths:
+        text["preauth_no"] = preauths[0]
+    return text
+
+
+def _procedure_text(idx: LedgerIndex, proc: Procedure) -> dict[str, str | None]:
+    code = idx.codes.get(proc.code)
+    return {
+        "provider": proc.provider,
+        "tooth": proc.tooth,
+        "surface": proc.surface,
+        "service": code.description if code else "",
+        "ins_code": insurance_code(idx, proc),
+    }
+
+
+def procedure_rows(idx: LedgerIndex, proc: Procedure) -> Iterator[Keyed]:
+    """The procedure's row, then one moneyless row per later visit (A, B, ...)."""
+    money = procedure_money(idx, proc)
+    lines = idx.lines_of(proc.id)
+    values = {
+        "billed": proc.charge, "ucr": ucr_fee(idx, proc), "balance": proc.charge,
+        "proc_bal": money.proc_bal, "pt_bal": money.pt_bal, "ins_bal": money.ins_bal,
+        "orig_charge": proc.charge,
+        # The split estimated at posting: insurance estimates; the patient owes what is not
+        # estimated to be paid or written off.
+        "orig_insurance": sum(ln.ins_est for ln in lines),
+        "orig_patient": proc.charge - sum(ln.ins_est + ln.writeoff_est for ln in lines),
+    }
+    for ln in lines:
+        values[f"ins{ln.order}_bal"] = money.insurance_by_order[ln.order]
+        values[f"ins{ln.order}_est"] = ln.ins_est
+    text = _procedure_text(idx, proc)
+    text.update(_claim_columns(idx, proc))
+    text.update(code="0" + proc.code, complete=(proc.completed or proc.date).isoformat(), notes=proc.note)
+    ident = natural_key(proc.id)
+    yield _key(proc.date, "procedure", ident), _row(
+        PROCEDURE, f"procedure:{proc.id}", proc.date, procedure_marker(idx, proc, money), text, values)
+    base = _procedure_text(idx, proc)
+    for n, visit in enumerate(proc.visits):
+        vtext = dict(base, code=visit_letter(n) + proc.code, complete=visit.isoformat(), notes=proc.note)
+        yield _key(visit, "procedure", ident, _n(n + 1)), _row(
+            PROCEDURE, f"procedure:{proc.id}", visit, "", vtext, {})
+
+
+# --- insurance --------------------------------------------------------------------
+
+def _carrier_of(idx: LedgerIndex, plan_id: str):
+    plan = idx.plans.get(plan_id)
+    return idx.carriers.get(plan.carrier) if plan else None
+
+
+def insurance_rows(idx: LedgerIndex, proc: Procedure, pl: PaidLine) -> Iterator[Keyed]:
+    """An EOB line: the insurance payment row and, when something was written off, its write-off row."""
+    order = idx.plan_order(proc.patient, pl.claim.plan)
+    carrier = _carrier_of(idx, pl.claim.plan)
+    carrier_name = carrier.name if carrier else pl.claim.plan
+    ref = f"claim_payment:{pl.claim.id}:{proc.id}"
+    seq = (_n(pl.payment_index), _n(pl.line_index))
+    common = {
+        "provider": proc.provider, "tooth": proc.tooth, "surface": proc.surface,
+        "claim_no": claim_number(pl.claim), f"claim_no{order}": claim_number(pl.claim),
+        "notes": pl.line.remarks,
+    }
+    pay_text = dict(common, code=PAYMENT_TYPE.get(order, "1") + proc.code,
+                    service=f"{carrier_name} payment" + (" (denied)" if pl.line.denied else ""),
+                    payment_by="insurance", check_no=pl.payment.check_no, bank_no=pl.payment.bank_no)
+    marker = DENIED if pl.line.denied else PAID_IN_FULL
+    yield _key(pl.payment.date, "insurance_payment", *seq), _row(
+        INSURANCE_PAYMENT, ref, pl.payment.date, marker, pay_text,
+        {"paid": pl.line.paid, "balance": -pl.line.paid})
+    if pl.line.writeoff:
+        code = (carrier.writeoff_code if carrier else None) or DEFAULT_WRITEOFF_CODE
+        wo_text = dict(common, code="9" + code, service=f"Write-off {carrier_name} ({proc.code})")
+        yield _key(pl.payment.date, "writeoff", *seq), _row(
+            ADJUSTMENT, ref, pl.payment.date, PAID_IN_FULL, wo_text,
+            {"adjust": -pl.line.writeoff, "balance": -pl.line.writeoff})
+
+
+def capitation_rows(idx: LedgerIndex, proc: Procedure) -> Iterator[Keyed]:
+    """A completed capitation line's posted write-off, dated with the procedure."""
+    for line in idx.lines_of(proc.id):
+        amount = posted_capitation_writeoff(line)
+        if line.status != CAP_COMPLETE or not amount:
+            continue
+        carrier = _carrier_of(idx, line.plan)
+        code = (carrier.writeoff_code if carrier else None) or DEFAULT_WRITEOFF_CODE
+        name = carrier.name if carrier else line.plan
+        text = {"code": "9" + code, "provider": proc.provider, "tooth": proc.tooth,
+                "service": f"Capitation write-off {name} ({proc.code})"}
+        yield _key(proc.date, "writeoff", natural_key(proc.id), _n(line.order)), _row(
+            ADJUSTMENT, f"procedure:{proc.id}", proc.date, PAID_IN_FULL, text,
+            {"adjust": -amount, "balance": -amount})
+
+
+# --- the patient's own postings ---------------------------------------------------
+
+def patient_payment_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
+    for n, pay in idx.patient_payments.get(patient_id, ()):
+        proc = idx.procedures.get(pay.procedure or "")
+        service = "Refund" if pay.amount < 0 else "Patient payment"
+        if proc is not None:
+            service += f" ({proc.code})"
+        text = {"code": "3" + pay.method.upper(), "service": service, "payment_by": pay.method,
+                "check_no": pay.check_no, "bank_no": pay.bank_no, "notes": pay.note}
+        yield _key(pay.date, "patient_payment", _n(n)), _row(
+            PATIENT_PAYMENT, f"patient_payment:{n}", pay.date, PAID_IN_FULL, text,
+            {"paid": pay.amount, "balance": -pay.amount})
+
+
+def adjustment_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
+    for n, adj in idx.adjustments.get(patient_id, ()):
+        adj_code = idx.adjustment_codes.get(adj.code)
+        proc = idx.procedures.get(adj.procedure or "")
+        service = (adj_code.description if adj_code and adj_code.description else adj.code)
+        if proc is not None:
+            service += f" ({proc.code})"
+        text = {"code": "9" + adj.code, "service": service, "notes": adj.note}
+        if proc is not None:
+            text.update(provider=proc.provider, tooth=proc.tooth, surface=proc.surface)
+        marker = CONVERTED if _is_converted(idx, adj.code) else PAID_IN_FULL
+        yield _key(adj.date, "adjustment", _n(n)), _row(
+            ADJUSTMENT, f"adjustment:{n}", adj.date, marker, text, {"adjust": adj.amount, "balance": adj.amount})
+
+
+def note_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
+    for n, note in enumerate(idx.practice.ledger_notes):
+        if note.patient == patient_id:
+            yield _key(note.date, "note", _n(n)), _row(NOTE, f"note:{n}", note.date, "", {"notes": note.text}, {})
+
+
+# --- the card -------------------------------------------------------------------------
+
+def keyed_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
+    for proc in idx.procedures_of.get(patient_id, ()):
+        # Planned work is not on the ledger; insurance money posted on it still is.
+        if proc.status == "complete":
+            yield from procedure_rows(idx, proc)
+            yield from capitation_rows(idx, proc)
+        for pl in idx.paid_lines.get(proc.id, ()):
+            yield from insurance_rows(idx, proc, pl)
+    yield from patient_payment_rows(idx, patient_id)
+    yield from adjustment_rows(idx, patient_id)
+    yield from note_rows(idx, patient_id)
+
+
+def day_summary(posted: date, rows: list[CardRow]) -> CardRow:
+    sums = {key: sum(r.values.get(key, 0) for r in rows) for key in SUMMED_COLUMNS}
+    return _row(DAY_SUMMARY, "", posted, "", {"service": f"Day total ({len(rows)} lines)"}, sums)
+
+
+def card_rows(idx: LedgerIndex, patient_id: str) -> tuple[CardRow, ...]:
+    """Rows in posted-date order; a day summary after each date with two or more money rows."""
+    ordered = [row for _, row in sorted(keyed_rows(idx, patient_id), key=lambda kr: kr[0])]
+    out: list[CardRow] = []
+    for posted, group in groupby(ordered, key=lambda r: r.posted):
+        day = list(group)
+        out.extend(day)
+        money_rows = [r for r in day if r.is_money]
+        if len(money_rows) >= 2:
+            out.append(day_summary(posted, money_rows))
+    return tuple(out)

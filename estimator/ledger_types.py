@@ -1,0 +1,169 @@
+"""The ledger card's vocabulary: column groups, columns, rows, balances, totals.
+
+Plain frozen data shared by the ledger arithmetic (`estimator.ledger`), the
+headless renderer (`cli.ledger_text`) and the TUI. Money is integer cents.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Mapping
+
+from .model import EMPTY
+
+GROUPS = ("Main", "Current", "Original", "Claim Status", "Detail")
+
+# Posted and Code stay on screen while the rest of the card scrolls sideways.
+FIXED_COLUMNS = ("posted", "code")
+
+MAX_PLANS = 4  # primary .. quaternary
+
+# Row kinds.
+PROCEDURE = "procedure"
+PATIENT_PAYMENT = "patient_payment"
+INSURANCE_PAYMENT = "insurance_payment"
+ADJUSTMENT = "adjustment"
+DAY_SUMMARY = "day_summary"
+NOTE = "note"
+ROW_KINDS = (PROCEDURE, PATIENT_PAYMENT, INSURANCE_PAYMENT, ADJUSTMENT, DAY_SUMMARY, NOTE)
+
+# Markers: who owes what is left on the line (the code colour, for terminals without colour).
+PATIENT_OWES = "P"
+INSURANCE_OWES = "I"
+SPLIT = "S"
+PAID_IN_FULL = "="
+DENIED = "D"
+CONVERTED = "C"
+MARKERS = (PATIENT_OWES, INSURANCE_OWES, SPLIT, PAID_IN_FULL, DENIED, CONVERTED, "")
+
+# Money columns summed by day summaries and totals.
+SUMMED_COLUMNS = ("billed", "ucr", "paid", "adjust", "balance")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str      # snake_case; also the JSON / CSV key
+    title: str
+    group: str    # one of GROUPS
+    width: int
+    align: str = "left"  # "right" for money
+
+
+def _money(key: str, title: str, group: str, width: int = 10) -> Column:
+    return Column(key, title, group, width, "right")
+
+
+def card_columns(n_plans: int) -> tuple[Column, ...]:
+    """Every column of the card, group by group; ``Ins N`` columns for N <= n_plans (1..4)."""
+    n = max(1, min(MAX_PLANS, n_plans))
+    plans = range(1, n + 1)
+    main = (
+        Column("posted", "Posted", "Main", 10),
+        Column("complete", "Complete", "Main", 10),
+        Column("code", "Code", "Main", 10),
+        Column("ins_code", "Insurance", "Main", 9),
+        Column("provider", "Provider", "Main", 8),
+        Column("tooth", "Tth", "Main", 4),
+        Column("surface", "Surf/Rt", "Main", 7),
+        _money("billed", "Billed", "Main"),
+        _money("ucr", "UCR", "Main"),
+        _money("paid", "Paid", "Main"),
+        _money("adjust", "Adjust", "Main"),
+        _money("balance", "Balance", "Main"),
+        Column("service", "Service", "Main", 30),
+    )
+    current = (
+        _money("proc_bal", "Proc Bal", "Current"),
+        _money("pt_bal", "Pt Bal", "Current"),
+        _money("ins_bal", "Ins Bal", "Current"),
+        *(_money(f"ins{n}_bal", f"Ins {n} Bal", "Current") for n in plans),
+    )
+    original = (
+        _money("orig_charge", "Charge", "Original"),
+        _money("orig_patient", "Patient", "Original"),
+        _money("orig_insurance", "Insurance", "Original"),
+        *(_money(f"ins{n}_est", f"Ins {n} Est", "Original") for n in plans),
+    )
+    claim_status = tuple(Column(f"ins{n}_claim", f"Ins {n} Claim", "Claim Status", 13) for n in plans)
+    detail = (
+        Column("notes", "Notes", "Detail", 30),
+        Column("payment_by", "Payment By", "Detail", 10),
+        Column("check_no", "Check #", "Detail", 10),
+        Column("bank_no", "Bank #", "Detail", 10),
+        Column("preauth_no", "Pre Auth #", "Detail", 10),
+        Column("trans_date", "Trans Date", "Detail", 10),
+        Column("trans_time", "Trans Time", "Detail", 8),
+        Column("user", "User", "Detail", 8),
+        Column("location", "Location", "Detail", 8),
+        Column("claim_no", "Claim No", "Detail", 10),
+        *(Column(f"claim_no{n}", f"Claim No {n}", "Detail", 10) for n in plans),
+    )
+    return main + current + original + claim_status + detail
+
+
+@dataclass(frozen=True)
+class CardRow:
+    kind: str          # ROW_KINDS
+    ref: str           # what Enter opens: "procedure:<id>", "patient_payment:<n>",
+    #                    "claim_payment:<claim id>:<proc id>", "adjustment:<n>", "note:<n>", "" for summaries
+    posted: date
+    marker: str        # MARKERS
+    cells: Mapping[str, str] = field(default_factory=lambda: EMPTY)   # column key -> display text
+    values: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # column key -> cents (money cells)
+
+    @property
+    def is_money(self) -> bool:
+        """A row that carries money (not a summary, a note or a later visit)."""
+        return self.kind not in (DAY_SUMMARY, NOTE) and bool(self.values)
+
+
+@dataclass(frozen=True)
+class Aging:
+    current: int   # 0-30 days
+    d31_60: int
+    d61_90: int
+    over_90: int
+
+    @property
+    def total(self) -> int:
+        return self.current + self.d31_60 + self.d61_90 + self.over_90
+
+
+@dataclass(frozen=True)
+class Balance:
+    total: int       # the account balance
+    insurance: int   # what insurance is still expected to cover
+    patient: int     # total - insurance
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    patient_id: str
+    name: str
+    guarantor_id: str
+    guarantor_name: str
+    members: tuple[tuple[str, str], ...]  # (patient id, name) of the family
+    balance: Balance
+    family_total: int
+    aging: Aging
+
+
+@dataclass(frozen=True)
+class CardTotals:
+    billed: int
+    ucr: int
+    paid: int
+    adjust: int
+    balance: int
+    cancelled: int
+    failed: int
+    kept: int
+    percent_kept: int | None  # None when there are no kept/cancelled/failed appointments
+
+
+@dataclass(frozen=True)
+class LedgerCard:
+    summary: AccountSummary
+    columns: tuple[Column, ...]
+    rows: tuple[CardRow, ...]
+    totals: CardTotals

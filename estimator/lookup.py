@@ -1,0 +1,100 @@
+"""Dicts over one practice, built once per estimate run so no rule scans the whole practice."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .model import Claim, Plan, Practice, Procedure, ProcedureCode
+
+
+def natural_key(text: str) -> tuple:
+    """Sort ids so "X2" comes before "X10" (ids made by the store are numbers as text)."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.findall(r"\d+|\D+", text))
+
+
+@dataclass(frozen=True)
+class Actual:
+    """What a plan really paid on a procedure: sums of its claim payment lines (supplemental too)."""
+    paid: int = 0
+    writeoff: int = 0
+    deductible: int = 0
+
+
+@dataclass(frozen=True)
+class ClaimSpot:
+    """Where a procedure sits for one plan: its claim, the claim's place in the file, the line's place."""
+    claim: Claim
+    claim_index: int
+    position: int
+    received: bool
+
+
+class Lookup:
+    def __init__(self, practice: Practice):
+        self.practice = practice
+        self.codes = {c.code: c for c in practice.procedure_codes}
+        self.schedules = {f.id: f for f in practice.fee_schedules}
+        self.plans: dict[str, Plan] = {p.id: p for p in practice.plans}
+        self.patients = {p.id: p for p in practice.patients}
+        self.procedures: dict[str, Procedure] = {p.id: p for p in practice.procedures}
+        self._index_claims(practice)
+
+    # -- building -----------------------------------------------------------
+
+    def _index_claims(self, practice: Practice) -> None:
+        paid_claims = {pay.claim for pay in practice.claim_payments}
+        claims = {c.id: c for c in practice.claims}
+        self.claim_spot: dict[tuple[str, str], ClaimSpot] = {}
+        self.preauth: dict[tuple[str, str], str] = {}
+        for n, claim in enumerate(practice.claims):
+            if claim.status == "preauth":
+                for pid in claim.procedures:
+                    self.preauth.setdefault((pid, claim.plan), claim.id)
+                continue
+            received = claim.status == "received" or claim.id in paid_claims
+            for pos, pid in enumerate(claim.procedures):
+                key = (pid, claim.plan)
+                old = self.claim_spot.get(key)
+                # A procedure billed twice to one plan: the received claim wins, else the first one.
+                if old is None or (received and not old.received):
+                    self.claim_spot[key] = ClaimSpot(claim, n, pos, received)
+        sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+        for pay in practice.claim_payments:
+            claim = claims.get(pay.claim)
+            if claim is None or claim.status == "preauth":
+                continue
+            for line in pay.lines:
+                acc = sums[(line.procedure, claim.plan)]
+                acc[0] += 0 if line.denied else line.paid
+                acc[1] += line.writeoff
+                acc[2] += line.deductible
+        self.actuals = {key: Actual(*vals) for key, vals in sums.items()}
+
+    # -- questions ----------------------------------------------------------
+
+    def code(self, code: str) -> ProcedureCode:
+        """The procedure code; an unknown code falls in the general category only."""
+        found = self.codes.get(code)
+        return found if found is not None else ProcedureCode(code=code, category="general")
+
+    def fee(self, schedule_id: str | None, code: str) -> int | None:
+        """A schedule's fee for a code (per unit); None when there is no schedule or no fee."""
+        if not schedule_id:
+            return None
+        schedule = self.schedules.get(schedule_id)
+        if schedule is None:
+            return None
+        return schedule.fees.get(code)
+
+    def schedule_kind(self, schedule_id: str | None) -> str | None:
+        schedule = self.schedules.get(schedule_id) if schedule_id else None
+        return schedule.kind if schedule is not None else None
+
+    def family(self, patient_id: str) -> str:
+        patient = self.patients.get(patient_id)
+        return patient.guarantor if patient is not None else patient_id
+
+    def actual(self, procedure_id: str, plan_id: str) -> Actual:
+        return self.actuals.get((procedure_id, plan_id), Actual())

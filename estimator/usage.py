@@ -1,0 +1,102 @@
+"""Running totals of deductible and benefits used, per plan, patient (or family) and benefit year.
+
+Every line adds what it uses when it is estimated, so the next line in estimation order sees it
+(estimation.md "Estimation order"). Received lines are counted up front with their actual amounts
+(they are history for every line), and benefits used elsewhere belong to the year containing as_of.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from .model import Plan, ProcedureCode
+
+LIFETIME = date.min  # the "benefit year" of lifetime (orthodontic) limits
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The one maximum that governs a code for a plan (estimation.md step 9)."""
+    kind: str          # "annual", "code" or "category"
+    name: str          # "" for annual, else the code or category
+    amount: int | None  # None = unknown (no cap)
+    family: int | None
+    lifetime: bool
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.name)
+
+
+def limit_for(plan: Plan, code: ProcedureCode) -> Limit:
+    """Code limit, else the most specific category limit, else the annual maximum."""
+    ortho = "orthodontics" in code.category_path
+    if code.code in plan.code_limits:
+        return Limit("code", code.code, plan.code_limits[code.code], None, ortho)
+    for category in reversed(code.category_path):
+        if category in plan.category_limits:
+            return Limit("category", category, plan.category_limits[category],
+                         plan.category_family_limits.get(category), category == "orthodontics")
+    return Limit("annual", "", plan.annual_max, plan.family_annual_max, False)
+
+
+@dataclass(frozen=True)
+class Use:
+    """Where one line's deductible and payment count."""
+    plan: str
+    patient: str
+    family: str
+    year: date
+    code: str
+    categories: tuple[str, ...]
+    limit: Limit
+
+
+class Usage:
+    def __init__(self) -> None:
+        self.totals: dict[tuple, int] = defaultdict(int)
+
+    def add(self, use: Use, deductible: int, paid: int) -> None:
+        t = self.totals
+        if deductible:
+            t[("ded", use.plan, use.patient, use.year)] += deductible
+            t[("ded_fam", use.plan, use.family, use.year)] += deductible
+            t[("ded_code", use.plan, use.patient, use.year, use.code)] += deductible
+            for category in use.categories:
+                t[("ded_cat", use.plan, use.patient, use.year, category)] += deductible
+        if paid:
+            period = LIFETIME if use.limit.lifetime else use.year
+            t[("max", use.plan, use.patient, period, use.limit.key)] += paid
+            t[("max_fam", use.plan, use.family, period, use.limit.key)] += paid
+
+    def add_elsewhere(self, plan: str, patient: str, family: str, year: date,
+                      paid: int, deductible: int) -> None:
+        """Benefits used elsewhere: the general deductible and the annual (and family annual) max."""
+        t = self.totals
+        t[("ded", plan, patient, year)] += deductible
+        t[("ded_fam", plan, family, year)] += deductible
+        t[("max", plan, patient, year, ("annual", ""))] += paid
+        t[("max_fam", plan, family, year, ("annual", ""))] += paid
+
+    # -- reading --------------------------------------------------------------
+
+    def deductible_used(self, use: Use) -> int:
+        return self.totals.get(("ded", use.plan, use.patient, use.year), 0)
+
+    def family_deductible_used(self, use: Use) -> int:
+        return self.totals.get(("ded_fam", use.plan, use.family, use.year), 0)
+
+    def code_deductible_used(self, use: Use) -> int:
+        return self.totals.get(("ded_code", use.plan, use.patient, use.year, use.code), 0)
+
+    def category_deductible_used(self, use: Use, category: str) -> int:
+        return self.totals.get(("ded_cat", use.plan, use.patient, use.year, category), 0)
+
+    def max_used(self, use: Use) -> int:
+        period = LIFETIME if use.limit.lifetime else use.year
+        return self.totals.get(("max", use.plan, use.patient, period, use.limit.key), 0)
+
+    def family_max_used(self, use: Use) -> int:
+        period = LIFETIME if use.limit.lifetime else use.year
+        return self.totals.get(("max_fam", use.plan, use.family, period, use.limit.key), 0)

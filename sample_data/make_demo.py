@@ -1,0 +1,758 @@
+#!/usr/bin/env python3
+"""Write the demo office, ``sample_data/demo.json`` (one practice file, spec v1 + extensions).
+
+    python sample_data/make_demo.py [OUT]
+
+Deterministic: stdlib only, one ``random.Random(SEED)``, no clock, so re-running gives
+byte-identical output. "Today" is ``AS_OF``. The money is worked out here with the
+estimation rules (``../shared/spec/estimation.md``) in a simplified form, so EOBs, write-offs
+and what patients pay at checkout all agree with each other:
+
+- write-off on an in-network (PPO, Medicaid) primary line = charge - contracted fee;
+- insurance pays (allowed - copay - deductible) x percent, cut to the annual / ortho maximum;
+- a secondary pays at most charge - what the primary paid - its write-off;
+- patients pay what is left, at checkout or after the EOB (never more, except the
+  Whitfields' deliberate prepayment credit).
+
+Layout: reference data (codes, fees, carriers, plans, patients) first, then the `Office`
+bookkeeping helpers (visit, claim, payment), then one short story per family, then the
+generated 5-year history of the large Delgado household, then the JSON writer.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+from random import Random
+
+SEED = 20261120
+AS_OF = date(2026, 11, 20)
+GO_LIVE = date(2021, 4, 1)  # the office moved to DentLedger; older balances were converted
+LOCK_DATE = date(2026, 6, 30)
+OUT = Path(__file__).with_name("demo.json")
+
+D = date.fromisoformat
+
+
+class Money(int):
+    """Cents that the writer prints as dollars with two decimals."""
+
+
+def dollars(text: str | int) -> Money:
+    whole, _, frac = str(text).partition(".")
+    sign = -1 if whole.startswith("-") else 1
+    return Money(sign * (abs(int(whole)) * 100 + int((frac + "00")[:2])))
+
+
+def pct_of(cents: int, percent: int) -> int:
+    """cents x percent / 100, rounded once, half to even (the spec's one rule)."""
+    q, r = divmod(cents * percent, 100)
+    if r * 2 > 100 or (r * 2 == 100 and q % 2):
+        q += 1
+    return q
+
+
+def workday(d: date) -> date:
+    """The office is open Monday to Friday: move a weekend date to Monday."""
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    return d
+
+
+# --- procedure codes and the office fee schedule ----------------------------------------------
+# code | description | category | office fee
+
+CODES_TEXT = """
+D0120|Periodic oral evaluation|diagnostic|65
+D0140|Limited oral evaluation, problem focused|diagnostic|95
+D0145|Oral evaluation, patient under three|diagnostic|60
+D0150|Comprehensive oral evaluation|diagnostic|115
+D0160|Detailed and extensive oral evaluation|diagnostic|165
+D0170|Re-evaluation, limited, problem focused|diagnostic|75
+D0180|Comprehensive periodontal evaluation|diagnostic|125
+D0350|Oral/facial photographic images|diagnostic|60
+D0460|Pulp vitality tests|diagnostic|45
+D0470|Diagnostic casts|diagnostic|95
+D0210|Intraoral complete series of images|diagnostic_xray|165
+D0220|Intraoral periapical, first image|diagnostic_xray|35
+D0230|Intraoral periapical, each additional image|diagnostic_xray|28
+D0240|Intraoral occlusal image|diagnostic_xray|45
+D0272|Bitewings, two images|diagnostic_xray|55
+D0274|Bitewings, four images|diagnostic_xray|80
+D0330|Panoramic image|diagnostic_xray|140
+D0340|Cephalometric image|diagnostic_xray|135
+D1110|Prophylaxis, adult|preventive|115
+D1120|Prophylaxis, child|preventive|80
+D1206|Topical fluoride varnish|preventive|45
+D1208|Topical fluoride, excluding varnish|preventive|40
+D1310|Nutritional counseling|preventive|35
+D1330|Oral hygiene instructions|preventive|35
+D1351|Sealant, per tooth|preventive|55
+D1354|Caries arresting medicament, per tooth|preventive|40
+D1510|Space maintainer, fixed, unilateral|preventive|375
+D2140|Amalgam, one surface|restorative|135
+D2150|Amalgam, two surfaces|restorative|165
+D2160|Amalgam, three surfaces|restorative|195
+D2161|Amalgam, four or more surfaces|restorative|230
+D2330|Composite, one surface, anterior|restorative|150
+D2331|Composite, two surfaces, anterior|restorative|185
+D2332|Composite, three surfaces, anterior|restorative|220
+D2335|Composite, four or more surfaces, anterior|restorative|265
+D2391|Composite, one surface, posterior|restorative|160
+D2392|Composite, two surfaces, posterior|restorative|195
+D2393|Composite, three surfaces, posterior|restorative|240
+D2394|Composite, four or more surfaces, posterior|restorative|285
+D2940|Protective restoration|restorative|95
+D2740|Crown, porcelain/ceramic|crowns|1250
+D2750|Crown, porcelain fused to high noble metal|crowns|1195
+D2790|Crown, full cast high noble metal|crowns|1150
+D2920|Re-cement or re-bond crown|crowns|120
+D2930|Prefabricated stainless steel crown, primary tooth|crowns|285
+D2950|Core buildup, including any pins|crowns|285
+D2954|Prefabricated post and core|crowns|325
+D2962|Labial veneer, porcelain laminate|crowns|1350
+D3110|Pulp cap, direct|endodontics|75
+D3220|Therapeutic pulpotomy|endodontics|220
+D3310|Root canal, anterior tooth|endodontics|850
+D3320|Root canal, premolar tooth|endodontics|975
+D3330|Root canal, molar tooth|endodontics|1175
+D3346|Retreatment of root canal, anterior|endodontics|1050
+D4210|Gingivectomy, four or more teeth, per quadrant|periodontics|650
+D4341|Scaling and root planing, four or more teeth, per quadrant|periodontics|260
+D4342|Scaling and root planing, one to three teeth, per quadrant|periodontics|185
+D4355|Full mouth debridement|periodontics|185
+D4381|Local antimicrobial agent, per tooth|periodontics|95
+D4910|Periodontal maintenance|periodontics|165
+D5110|Complete denture, maxillary|prosthodontics|1850
+D5120|Complete denture, mandibular|prosthodontics|1850
+D5213|Partial denture, maxillary, cast metal framework|prosthodontics|2050
+D5214|Partial denture, mandibular, cast metal framework|prosthodontics|2050
+D5650|Add tooth to existing partial denture|prosthodontics|325
+D5751|Reline complete mandibular denture, laboratory|prosthodontics|425
+D6010|Implant body, endosteal|prosthodontics|2300
+D6058|Implant crown, abutment supported, porcelain/ceramic|prosthodontics|1650
+D6240|Pontic, porcelain fused to high noble metal|prosthodontics|1150
+D6750|Retainer crown, porcelain fused to high noble metal|prosthodontics|1195
+D7140|Extraction, erupted tooth or exposed root|oral_surgery|185
+D7210|Extraction, surgical, erupted tooth|oral_surgery|295
+D7220|Removal of impacted tooth, soft tissue|oral_surgery|350
+D7230|Removal of impacted tooth, partially bony|oral_surgery|425
+D7240|Removal of impacted tooth, completely bony|oral_surgery|495
+D7953|Bone replacement graft, ridge preservation|oral_surgery|450
+D8070|Comprehensive orthodontics, transitional dentition|orthodontics|1600
+D8080|Comprehensive orthodontics, adolescent dentition|orthodontics|1800
+D8090|Comprehensive orthodontics, adult dentition|orthodontics|2000
+D8660|Pre-orthodontic treatment examination|orthodontics|150
+D8670|Periodic orthodontic treatment visit|orthodontics|175
+D8680|Orthodontic retention|orthodontics|450
+D9110|Palliative treatment of dental pain|adjunctive|95
+D9230|Nitrous oxide analgesia|adjunctive|75
+D9310|Consultation, other than requesting dentist|adjunctive|110
+D9944|Occlusal guard, hard appliance, full arch|adjunctive|550
+D9972|External bleaching, per arch|adjunctive|350
+D9986|Missed appointment|adjunctive|50
+"""
+
+# Composites downgrade to the amalgam of the same surfaces on back teeth.
+SUBSTITUTIONS = {"D2391": "D2140", "D2392": "D2150", "D2393": "D2160", "D2394": "D2161"}
+
+
+def _parse_codes():
+    codes, office = {}, {}
+    for line in CODES_TEXT.strip().splitlines():
+        code, desc, cat, fee = line.split("|")
+        entry = {"code": code, "description": desc, "category": cat}
+        if cat == "diagnostic_xray":
+            entry["categories"] = ["general", "diagnostic", "diagnostic_xray"]
+        if code in SUBSTITUTIONS:
+            entry["substitution_code"] = SUBSTITUTIONS[code]
+            entry["substitution_condition"] = "posterior"
+        codes[code] = entry
+        office[code] = dollars(fee)
+    return codes, office
+
+
+CODES, OFFICE_FEES = _parse_codes()
+
+
+def category_path(code: str) -> list[str]:
+    entry = CODES[code]
+    if "categories" in entry:
+        return entry["categories"]
+    return [entry["category"]] if entry["category"] == "orthodontics" else ["general", entry["category"]]
+
+
+def _contract(seed: int, ratio: float, skip_categories=(), skip_codes=(), only=None) -> dict:
+    """A contracted fee schedule: about ratio x the office fee, whole dollars, a little jitter."""
+    rng = Random(seed)
+    fees = {}
+    for code, fee in OFFICE_FEES.items():
+        jitter = rng.uniform(0.94, 1.05)  # drawn for every code so schedules stay stable
+        if only is not None and code not in only:
+            continue
+        if CODES[code]["category"] in skip_categories or code in skip_codes:
+            continue
+        fees[code] = Money(min(fee, round(fee * ratio * jitter / 100) * 100))
+    return fees
+
+
+NOT_IN_PPO = ("D9230", "D9310", "D9944", "D9972", "D9986")  # non-covered: no contracted fee
+MEDICAID_CODES = ("D0120 D0140 D0145 D0150 D0220 D0230 D0272 D0274 D0330 D1110 D1120 D1206 D1351 "
+                  "D2140 D2150 D2330 D2391 D2392 D2393 D2930 D3220 D7140 D7210 D9110").split()
+
+
+def fee_schedules() -> list[dict]:
+    sched = [
+        ("OFFICE", "office", "Office fees (UCR) 2026", dict(OFFICE_FEES)),
+        ("PPO-DELTA", "allowed", "Delta Dental PPO fees",
+         _contract(11, 0.68, skip_codes=NOT_IN_PPO)),
+        ("PPO-MET", "allowed", "MetLife PDP fees",
+         _contract(12, 0.72, skip_categories=("orthodontics",), skip_codes=NOT_IN_PPO)),
+        ("PPO-CIGNA", "allowed", "Cigna DPPO fees",
+         _contract(13, 0.64, skip_categories=("orthodontics",), skip_codes=NOT_IN_PPO)),
+        ("PPO-AETNA", "allowed", "Aetna Dental PPO fees",
+         _contract(14, 0.70, skip_categories=("orthodontics",), skip_codes=NOT_IN_PPO)),
+        ("GUARD-ALLOWED", "allowed", "Guardian out-of-network allowed amounts",
+         _contract(15, 0.86, skip_categories=("orthodontics", "prosthodontics"),
+                   skip_codes=NOT_IN_PPO + ("D0350", "D2962", "D9110"))),
+        ("MCD-FEES", "allowed", "State Medicaid fee schedule", _contract(16, 0.45, only=MEDICAID_CODES)),
+        ("MCD-COPAY", "copay", "State Medicaid copays", {
+            c: dollars(v) for c, v in (("D0120", 0), ("D0145", 0), ("D0150", 0), ("D1120", 0),
+                                       ("D1206", 0), ("D1351", 0), ("D2391", 3), ("D2392", 3),
+                                       ("D2393", 3), ("D7140", 3), ("D7210", 3), ("D9110", 3))}),
+        ("DMO-COPAY", "copay", "DentiCare DMO copays", {
+            c: dollars(v) for c, v in (("D0120", 0), ("D0150", 0), ("D0210", 0), ("D0272", 0),
+                                       ("D0274", 0), ("D0330", 0), ("D1110", 0), ("D1120", 0),
+                                       ("D1206", 0), ("D1351", 10), ("D2391", 45), ("D2392", 60),
+                                       ("D2393", 75), ("D2740", 395), ("D2950", 95),
+                                       ("D3330", 375), ("D4341", 65), ("D4910", 40),
+                                       ("D7140", 25), ("D7210", 70), ("D9110", 15))}),
+        ("MET-COPAY", "copay", "MetLife PDP Plus member copays", {
+            c: dollars(v) for c, v in (("D0120", 5), ("D0150", 10), ("D1110", 15), ("D1120", 10),
+                                       ("D2391", 20), ("D2392", 25), ("D2393", 30),
+                                       ("D2740", 150), ("D2950", 40))}),
+    ]
+    return [{"id": i, "kind": k, "name": n, "fees": f} for i, k, n, f in sched]
+
+
+SCHEDULES = {s["id"]: s["fees"] for s in fee_schedules()}
+
+PROVIDERS = [
+    {"id": "DDS1", "name": "Reyes, Ana", "fee_schedule": "OFFICE"},
+    {"id": "DDS2", "name": "Chen, Marcus", "fee_schedule": "OFFICE"},
+    {"id": "RDH1", "name": "Patel, Priya", "fee_schedule": "OFFICE"},
+]
+HYGIENE = {"D1110", "D1120", "D1206", "D1208", "D1330", "D1351", "D0210", "D0220", "D0230",
+           "D0272", "D0274", "D0330", "D4341", "D4342", "D4355", "D4381", "D4910"}
+
+CARRIERS = [
+    {"id": "DELTA", "name": "Delta Dental", "writeoff_code": "WO-DELTA", "electronic_id": "94276"},
+    {"id": "MET", "name": "MetLife", "writeoff_code": "WO-MET", "electronic_id": "65978"},
+    {"id": "CIGNA", "name": "Cigna", "writeoff_code": "WO-CIGNA", "electronic_id": "62308"},
+    {"id": "AETNA", "name": "Aetna", "writeoff_code": "WO-AETNA", "electronic_id": "60054"},
+    {"id": "GUARD", "name": "Guardian", "electronic_id": "64246"},  # out of network: nothing written off
+    {"id": "MCD", "name": "State Medicaid (TMHP)", "writeoff_code": "WO-MCD"},
+    {"id": "DMO", "name": "DentiCare DMO", "writeoff_code": "WO-DMO"},
+]
+
+ADJUSTMENT_CODES = [
+    {"code": "WO-DELTA", "kind": "writeoff", "description": "Delta Dental PPO write-off"},
+    {"code": "WO-MET", "kind": "writeoff", "description": "MetLife PPO write-off"},
+    {"code": "WO-CIGNA", "kind": "writeoff", "description": "Cigna PPO write-off"},
+    {"code": "WO-AETNA", "kind": "writeoff", "description": "Aetna PPO write-off"},
+    {"code": "WO-MCD", "kind": "writeoff", "description": "Medicaid write-off (fee schedule)"},
+    {"code": "WO-DMO", "kind": "writeoff", "description": "DMO capitation write-off"},
+    {"code": "COURTESY", "kind": "courtesy", "description": "Professional courtesy"},
+    {"code": "SRDISC", "kind": "discount", "description": "Senior discount 10%"},
+    {"code": "CASHDISC", "kind": "discount", "description": "Prompt-pay cash discount 5%"},
+    {"code": "CONV", "kind": "converted", "description": "Balance converted from previous system"},
+    {"code": "FIN", "kind": "finance_charge", "description": "Finance charge 1.5% per month"},
+    {"code": "REFUND", "kind": "refund", "description": "Refund of credit balance"},
+    {"code": "BADDEBT", "kind": "writeoff", "description": "Bad debt write-off"},
+]
+
+# --- plans ---------------------------------------------------------------------------------------
+
+DIAG_PREV = {"diagnostic": 100, "diagnostic_xray": 100, "preventive": 100}
+STANDARD = {**DIAG_PREV, "restorative": 80, "endodontics": 80, "periodontics": 80,
+            "oral_surgery": 80, "crowns": 50, "prosthodontics": 50}
+WAIVED = ["diagnostic", "diagnostic_xray", "preventive"]
+
+
+def M(text) -> Money:
+    return dollars(text)
+
+
+PLANS = [
+    {"id": "PL_DELTA_RH", "carrier": "DELTA", "subscriber": "FAM01_P1", "type": "ppo",
+     "fee_schedule": "PPO-DELTA", "coverage": {**STANDARD, "orthodontics": 50},
+     "code_coverage": {"D9110": 80}, "annual_max": M(1500), "category_limits": {"orthodontics": M(2000)},
+     "deductible": M(50), "family_deductible": M(150), "deductible_waived_on": WAIVED,
+     "employer": "Riverside Hospital", "group_number": "RH-20041",
+     "note": "Ortho 50% to age 19, lifetime max 2,000.00"},
+    {"id": "PL_DELTA_SL", "carrier": "DELTA", "subscriber": "FAM08_P1", "type": "ppo",
+     "fee_schedule": "PPO-DELTA",
+     # prosthodontics and the annual maximum not verified yet: left absent (unknown), not 0
+     "coverage": {**DIAG_PREV, "restorative": 80, "endodontics": 80, "periodontics": 80,
+                  "oral_surgery": 80, "crowns": 50},
+     "deductible": M(50), "deductible_waived_on": WAIVED,
+     "employer": "Summit Logistics", "group_number": "SL-1180",
+     "note": "Annual max not confirmed - call Delta before major work"},
+    {"id": "PL_MET_BH", "carrier": "MET", "subscriber": "FAM07_P1", "type": "ppo",
+     "fee_schedule": "PPO-MET", "copay_schedule": "MET-COPAY", "coverage": {**STANDARD, "orthodontics": 0},
+     "annual_max": M(2000), "deductible": M(50), "family_deductible": M(150),
+     "deductible_waived_on": WAIVED, "employer": "Brightline Health", "group_number": "BH-77120"},
+    {"id": "PL_CIGNA_CE", "carrier": "CIGNA", "subscriber": "FAM03_P1", "type": "ppo",
+     "fee_schedule": "PPO-CIGNA", "coverage": STANDARD, "annual_max": M(1500), "deductible": M(0),
+     "employer": "Cascade Engineering", "group_number": "CE-3310", "note": "No deductible"},
+    {"id": "PL_CIGNA_MTA", "carrier": "CIGNA", "subscriber": "FAM11_P2", "type": "ppo",
+     "fee_schedule": "PPO-CIGNA", "coverage": STANDARD, "annual_max": M(1250), "deductible": M(75),
+     "deductible_waived_on": WAIVED, "employer": "Metro Transit Authority", "group_number": "MTA-9002"},
+    {"id": "PL_AETNA_EVS", "carrier": "AETNA", "subscriber": "FAM12_P1", "type": "ppo",
+     "fee_schedule": "PPO-AETNA", "coverage": STANDARD, "annual_max": M(1500), "deductible": M(50),
+     "deductible_waived_on": WAIVED, "employer": "Evergreen Software", "group_number": "EVS-2210"},
+    {"id": "PL_AETNA_LSD", "carrier": "AETNA", "subscriber": "FAM03_P2", "type": "percentage",
+     "coverage": {**STANDARD, "adjunctive": 0}, "annual_max": M(1500), "deductible": M(50),
+     "deductible_waived_on": WAIVED, "renew_month": 7, "employer": "Lakeside School District",
+     "group_number": "LSD-0417", "note": "Benefit year July-June (school district)"},
+    {"id": "PL_GUARD_HV", "carrier": "GUARD", "subscriber": "FAM02_P1", "type": "percentage",
+     "allowed_fee_schedule": "GUARD-ALLOWED", "coverage": {**STANDARD, "orthodontics": 0},
+     "annual_max": M(1500), "deductible": M(50), "deductible_waived_on": WAIVED,
+     "frequency": [{"code": "D1110", "quantity": 2, "per": "benefit_year"},
+                   {"code": "D0274", "quantity": 1, "per": "benefit_year"},
+                   {"code": "D0210", "quantity": 1, "per": "years", "count": 5}],
+     "exclusions": ["D9972", "D2962"], "employer": "Harbor View Medical Group",
+     "group_number": "GL-558201", "note": "Out of network; pays from Guardian's allowed amounts"},
+    {"id": "PL_GUARD_NF", "carrier": "GUARD", "subscriber": "FAM07_P2", "type": "percentage",
+     "coverage": {**DIAG_PREV, "restorative": 80, "endodontics": 50, "oral_surgery": 50,
+                  "periodontics": 50, "crowns": 50},
+     "annual_max": M(1000), "deductible": M(50), "deductible_waived_on": WAIVED,
+     "employer": "Northside Freight"},
+    {"id": "PL_MET_NWT", "carrier": "MET", "subscriber": "FAM10_P1", "type": "percentage",
+     "coverage": {**STANDARD, "orthodontics": 50}, "annual_max": M(1500),
+     "family_annual_max": M(4000), "category_limits": {"orthodontics": M(1500)},
+     "deductible": M(50), "family_deductible": M(150), "deductible_waived_on": WAIVED,
+     "employer": "Northwind Traders", "group_number": "NWT-4400",
+     "note": "Ortho lifetime max 1,500.00; family max 4,000.00"},
+    {"id": "PL_MCD", "carrier": "MCD", "subscriber": "FAM05_P1", "type": "flat_copay",
+     "fee_schedule": "MCD-FEES", "copay_schedule": "MCD-COPAY", "note": "Children's Medicaid / CHIP"},
+    {"id": "PL_DMO", "carrier": "DMO", "subscriber": "FAM06_P1", "type": "capitation",
+     "copay_schedule": "DMO-COPAY", "annual_max": M(0), "employer": "City of Fairview",
+     "group_number": "COF-DMO-12", "note": "Assigned office: capitation, patient pays the copay"},
+]
+PLAN_BY_ID = {p["id"]: p for p in PLANS}
+
+# --- families and patients ------------------------------------------------------------------------
+# (id, "Last, First", birthdate, [(plan, order, extras)]); the first member is the guarantor.
+
+FAMILIES = {
+    "FAM01": [  # the Delgado household: parents, grandparents, aunt, four children
+        ("Delgado, Roberto", "1976-08-14", [("PL_DELTA_RH", 1)]),
+        ("Delgado, Elena", "1979-01-23", [("PL_DELTA_RH", 1)]),
+        ("Delgado, José", "1946-03-19", []),
+        ("Delgado, Rosa", "1949-07-07", []),
+        ("Delgado, Sofia", "2008-02-11", [("PL_DELTA_RH", 1)]),
+        ("Delgado, Mateo", "2011-10-30", [("PL_DELTA_RH", 1)]),
+        ("Delgado, Lucia", "2015-05-06", [("PL_DELTA_RH", 1)]),
+        ("Delgado, Gabriel", "2019-12-01", [("PL_DELTA_RH", 1)]),
+        ("Delgado-Ruiz, Carmen", "1982-09-09", []),
+    ],
+    "FAM02": [("O'Brien, Kathleen", "1990-03-17", [("PL_GUARD_HV", 1)])],
+    "FAM03": [  # spouses cover each other; children: mother's plan first (birthday rule)
+        ("Bennett, Mark", "1976-09-19", [("PL_CIGNA_CE", 1), ("PL_AETNA_LSD", 2)]),
+        ("Bennett, Laura", "1978-03-03", [("PL_AETNA_LSD", 1), ("PL_CIGNA_CE", 2)]),
+        ("Bennett, Owen", "2013-07-22", [("PL_AETNA_LSD", 1), ("PL_CIGNA_CE", 2)]),
+        ("Bennett, Ella", "2017-01-30", [("PL_AETNA_LSD", 1), ("PL_CIGNA_CE", 2)]),
+    ],
+    "FAM04": [  # retired couple, no insurance
+        ("Whitfield, Harold", "1949-02-11", []),
+        ("Whitfield, Margaret", "1952-10-04", []),
+    ],
+    "FAM05": [
+        ("Hernandez, Maria", "1991-12-08", [("PL_MCD", 1)]),
+        ("Hernandez, Diego", "2013-04-14", [("PL_MCD", 1)]),
+        ("Hernandez, Isabella", "2016-11-02", [("PL_MCD", 1)]),
+        ("Hernandez, Carlos", "2020-06-25", [("PL_MCD", 1)]),
+    ],
+    "FAM06": [
+        ("Kim, David", "1984-05-30", [("PL_DMO", 1)]),
+        ("Kim, Grace", "1986-08-21", [("PL_DMO", 1)]),
+        ("Kim, Noah", "2018-03-09", [("PL_DMO", 1)]),
+    ],
+    "FAM07": [  # blended family: Emily is on her mother's, stepfather's and father's plans
+        ("Reed, Jennifer", "1983-04-21", [("PL_MET_BH", 1)]),
+        ("Reed, Thomas", "1980-12-02", [("PL_GUARD_NF", 1)]),
+        ("Kowalski, Emily", "2012-09-15", [("PL_MET_BH", 1), ("PL_GUARD_NF", 2), ("PL_DELTA_SL", 3)]),
+    ],
+    "FAM08": [("Kowalski, Peter", "1981-06-30", [("PL_DELTA_SL", 1)])],
+    "FAM09": [("Bracket, [b]Ann[/b]", "2000-01-01", [])],  # test record: markup in a name
+    "FAM10": [
+        ("Thompson, Brian", "1977-11-14", [("PL_MET_NWT", 1)]),
+        ("Thompson, Rachel", "1979-02-08", [("PL_MET_NWT", 1)]),
+        ("Thompson, Tyler", "2011-05-19", [("PL_MET_NWT", 1)]),
+        ("Thompson, Chloe", "2014-10-27", [("PL_MET_NWT", 1)]),
+    ],
+    "FAM11": [
+        ("Washington, Tanya", "1986-06-12", [("PL_CIGNA_MTA", 1)]),
+        ("Washington, James", "1984-01-25", [("PL_CIGNA_MTA", 1)]),
+        ("Washington, Jaylen", "2014-09-03", [("PL_CIGNA_MTA", 1)]),
+        ("Washington, Maya", "2018-12-19", [("PL_CIGNA_MTA", 1)]),
+        ("Washington, Andre", "2021-04-11", [("PL_CIGNA_MTA", 1)]),
+    ],
+    "FAM12": [
+        ("Nguyen, Minh", "1987-08-08", [("PL_AETNA_EVS", 1)]),
+        ("Nguyen, Linh", "1989-03-29", [("PL_AETNA_EVS", 1, {"pending": True})]),
+        ("Nguyen, An", "2019-10-05", [("PL_AETNA_EVS", 1)]),
+    ],
+    "FAM13": [  # uninsured, slow payers: finance charges
+        ("Sullivan, Patrick", "1968-10-30", []),
+        ("Sullivan, Deborah", "1970-04-16", []),
+    ],
+}
+CREDIT_FAMILY = "FAM04"  # the one deliberate credit balance (prepayment)
+LARGE_FAMILY = "FAM01"
+
+SUBSCRIBER_ID_PREFIX = {"DELTA": "DDP", "MET": "MET", "CIGNA": "U", "AETNA": "W", "GUARD": "GRD",
+                        "MCD": "MCD ", "DMO": "DC"}
+BENEFITS_USED = {"FAM02_P1": [{"plan": "PL_GUARD_HV", "paid": M("385.00"), "deductible_met": M(50)}]}
+
+
+def build_patients(rng: Random) -> list[dict]:
+    patients = []
+    for fam, members in FAMILIES.items():
+        for n, (name, born, cov) in enumerate(members, 1):
+            pid = f"{fam}_P{n}"
+            coverage = []
+            for plan, order, *extra in cov:
+                c = {"plan": plan, "order": order, **(extra[0] if extra else {})}
+                if rng.random() < 0.6:  # some member ids known, some not
+                    prefix = SUBSCRIBER_ID_PREFIX[PLAN_BY_ID[plan]["carrier"]]
+                    c["subscriber_id"] = f"{prefix}{rng.randrange(10**8, 10**9)}"
+                coverage.append(c)
+            p = {"id": pid, "name": name, "birthdate": born, "guarantor": f"{fam}_P1", "coverage": coverage}
+            if pid in BENEFITS_USED:
+                p["benefits_used"] = BENEFITS_USED[pid]
+            patients.append(p)
+    return patients
+
+
+# --- the estimation rules, simplified, to make EOBs that agree with the plans ------------------
+
+POSTERIOR = set("1 2 3 4 5 12 13 14 15 16 17 18 19 20 21 28 29 30 31 32 A B I J K L S T".split())
+
+
+def benefit_year(plan: dict, d: date) -> int:
+    renew = plan.get("renew_month") or 1
+    return d.year if d.month >= renew else d.year - 1
+
+
+def percent_for(plan: dict, code: str) -> int:
+    if plan["type"] in ("flat_copay", "capitation"):
+        return 100
+    if code in plan.get("code_coverage", {}):
+        return plan["code_coverage"][code]
+    for cat in reversed(category_path(code)):
+        if cat in plan.get("coverage", {}):
+            return plan["coverage"][cat]
+    return 0
+
+
+def plan_covers(plan: dict, code: str) -> bool:
+    """Would the office bill this plan for the code (a claim makes sense)?"""
+    if plan["type"] == "capitation" or code in plan.get("exclusions", ()):
+        return False
+    if plan["type"] == "flat_copay":
+        return code in SCHEDULES[plan["fee_schedule"]]
+    return percent_for(plan, code) > 0
+
+
+def allowed_and_copay(plan: dict, proc: dict) -> tuple[int, int]:
+    code, units, charge = proc["code"], proc.get("units", 1), proc["fee"] * proc.get("units", 1)
+    billed = code
+    if plan["type"] in ("ppo", "flat_copay"):
+        fees = SCHEDULES[plan["fee_schedule"]]
+        sub = SUBSTITUTIONS.get(code)
+        if sub and proc.get("tooth") in POSTERIOR and sub in fees and fees[sub] <= fees.get(code, 10**9):
+            billed = sub
+        allowed = fees.get(billed, proc["fee"]) * units
+    elif plan.get("allowed_fee_schedule"):
+        allowed = SCHEDULES[plan["allowed_fee_schedule"]].get(code, proc["fee"]) * units
+    else:
+        allowed = charge
+    allowed = min(allowed, charge)
+    copay = 0
+    if plan.get("copay_schedule"):
+        copay = min(SCHEDULES[plan["copay_schedule"]].get(billed, 0) * units, allowed)
+    return allowed, copay
+
+
+def contract_writeoff(plan: dict, proc: dict) -> int:
+    """charge - contracted fee of the billed code (PPO and Medicaid primary lines)."""
+    if plan["type"] not in ("ppo", "flat_copay"):
+        return 0
+    fee = SCHEDULES[plan["fee_schedule"]].get(proc["code"])
+    if fee is None:
+        return 0
+    units = proc.get("units", 1)
+    return max(0, proc["fee"] * units - fee * units)
+
+
+# --- the office: bookkeeping helpers ------------------------------------------------------------
+
+class Office:
+    def __init__(self, rng: Random):
+        self.rng = rng
+        self.patients = {p["id"]: p for p in build_patients(rng)}
+        self.procs: list[dict] = []
+        self.claims: list[dict] = []
+        self.claim_payments: list[dict] = []
+        self.patient_payments: list[dict] = []
+        self.adjustments: list[dict] = []
+        self.appointments: dict[tuple[str, date], str] = {}
+        self.ledger_notes: list[dict] = []
+        self.used = defaultdict(lambda: [0, 0])  # (plan, patient, year) -> [paid, deductible]
+        self.family_used = defaultdict(lambda: [0, 0])  # (plan, year)
+        self.lifetime = defaultdict(int)  # (plan, patient, category) for lifetime limits
+        self.seq = 0
+        self.check_numbers = defaultdict(lambda: rng.randrange(100000, 900000))
+        self.claim_numbers = defaultdict(lambda: rng.randrange(1000000, 9000000))
+        self.banks = {}
+        for p in self.patients.values():
+            for b in p.get("benefits_used", ()):
+                year = benefit_year(PLAN_BY_ID[b["plan"]], AS_OF)
+                self.used[(b["plan"], p["id"], year)][0] += b["paid"]
+                self.used[(b["plan"], p["id"], year)][1] += b["deductible_met"]
+
+    # -- small helpers
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def age(self, pat: str, d: date) -> int:
+        b = D(self.patients[pat]["birthdate"])
+        return d.year - b.year - ((d.month, d.day) < (b.month, b.day))
+
+    def family(self, pat: str) -> str:
+        return pat.split("_")[0]
+
+    def coverage(self, pat: str, active_only=True) -> list[dict]:
+        cov = sorted(self.patients[pat]["coverage"], key=lambda c: c["order"])
+        return [c for c in cov if not (active_only and c.get("pending"))]
+
+    def appt(self, pat: str, d: date, status: str):
+        self.appointments.setdefault((pat, d), status)
+
+    def note(self, pat: str, d: date, text: str):
+        self.ledger_notes.append({"patient": pat, "date": d, "text": text})
+
+    # -- procedures
+    def proc(self, pat, code, d, *, tooth=None, surface=None, provider=None, units=1, status="complete",
+             tp_order=None, note=None, visits=(), fee=None) -> dict:
+        p = {"patient": pat, "code": code, "date": d, "fee": Money(fee if fee is not None else OFFICE_FEES[code]),
+             "units": units, "provider": provider or ("RDH1" if code in HYGIENE else "DDS1"),
+             "status": status, "tooth": tooth, "surface": surface, "tp_order": tp_order,
+             "visits": list(visits), "note": note, "_seq": self.next_seq()}
+        if visits and status == "complete":
+            p["completed"] = visits[-1]
+        self.procs.append(p)
+        return p
+
+    def planned(self, pat, code, tp_order, **kw) -> dict:
+        return self.proc(pat, code, AS_OF, status="planned", tp_order=tp_order, **kw)
+
+    @staticmethod
+    def done_on(p: dict) -> date:
+        return p.get("completed") or p["date"]
+
+    # -- insurance
+    def adjudicate(self, plan_id: str, order: int, proc: dict, prior: tuple[int, int], record=True):
+        """(paid, write-off, deductible) this plan pays on one line, as the plan's rules say."""
+        plan = PLAN_BY_ID[plan_id]
+        pat, code = proc["patient"], proc["code"]
+        charge = proc["fee"] * proc.get("units", 1)
+        allowed, copay = allowed_and_copay(plan, proc)
+        pct = percent_for(plan, code)
+        year = benefit_year(plan, self.done_on(proc))
+        mine, fam = self.used[(plan_id, pat, year)], self.family_used[(plan_id, year)]
+        ded = 0
+        waived = any(c in plan.get("deductible_waived_on", ()) for c in category_path(code))
+        if pct and plan.get("deductible") and not waived:
+            left = plan["deductible"] - mine[1]
+            if plan.get("family_deductible") is not None:
+                left = min(left, plan["family_deductible"] - fam[1])
+            ded = max(0, min(left, allowed - copay))
+        paid = pct_of(allowed - copay - ded, pct) if plan["type"] != "capitation" else 0
+        cat_limit = plan.get("category_limits", {}).get(CODES[code]["category"])
+        if cat_limit is not None:
+            paid = min(paid, max(0, cat_limit - self.lifetime[(plan_id, pat, CODES[code]["category"])]))
+        elif plan.get("annual_max") is not None:
+            left = plan["annual_max"] - mine[0]
+            if plan.get("family_annual_max") is not None:
+                left = min(left, plan["family_annual_max"] - fam[0])
+            paid = min(paid, max(0, left))
+        if order >= 2:  # standard COB: never more than what is left of the charge
+            paid = min(paid, max(0, charge - prior[0] - prior[1]))
+        writeoff = 0
+        if order == 1:
+            writeoff = min(contract_writeoff(plan, proc), charge - paid)
+        if record:
+            if cat_limit is not None:
+                self.lifetime[(plan_id, pat, CODES[code]["category"])] += paid
+            else:
+                mine[0] += paid
+                fam[0] += paid
+            mine[1] += ded
+            fam[1] += ded
+        return paid, writeoff, ded
+
+    def claim(self, plan_id, procs, status, d, *, kind=None, sent=None, preauth_no=None) -> dict:
+        carrier = PLAN_BY_ID[plan_id]["carrier"]
+        c = {"plan": plan_id, "procs": list(procs), "status": status, "date": d, "kind": kind,
+             "_seq": self.next_seq()}
+        if status in ("sent", "received"):
+            c["sent_date"] = sent or d
+            self.claim_numbers[carrier] += self.rng.randrange(3, 400)
+            c["claim_no"] = f"{carrier[:2]}{d.year % 100:02d}{self.claim_numbers[carrier]:07d}"
+        if preauth_no:
+            c["preauth_no"] = preauth_no
+        self.claims.append(c)
+        return c
+
+    def pay_claim(self, claim, d, lines) -> dict:
+        """lines: [(proc, paid, writeoff, deductible, extra)]; the claim becomes received."""
+        carrier = PLAN_BY_ID[claim["plan"]]["carrier"]
+        self.check_numbers[carrier] += self.rng.randrange(1, 60)
+        pay = {"claim": claim, "date": d, "check_no": str(self.check_numbers[carrier]),
+               "bank_no": INSURER_BANKS[carrier],
+               "lines": [{"procedure": p, "paid": Money(a), "writeoff": Money(w), "deductible": Money(x), **e}
+                         for p, a, w, x, e in lines], "_seq": self.next_seq()}
+        claim["status"] = "received"
+        self.claim_payments.append(pay)
+        return pay
+
+    # -- money at the desk
+    def pay(self, pat, d, amount, method=None, *, procedure=None, note=None) -> dict | None:
+        if amount == 0:
+            return None
+        method = method or self.rng.choice(("card", "card", "card", "check", "cash"))
+        pp = {"patient": pat, "date": d, "amount": Money(amount), "method": method,
+              "procedure": procedure, "note": note, "_seq": self.next_seq()}
+        if method == "check":
+            fam = self.family(pat)
+            if fam not in self.banks:
+                self.banks[fam] = (self.rng.randrange(1001, 4000), f"{self.rng.randrange(10**8, 10**9)}")
+            num, bank = self.banks[fam]
+            self.banks[fam] = (num + self.rng.randrange(1, 9), bank)
+            pp["check_no"], pp["bank_no"] = str(num), bank
+        self.patient_payments.append(pp)
+        return pp
+
+    def adjust(self, pat, d, amount, code, *, procedure=None, note=None) -> dict:
+        a = {"patient": pat, "date": d, "amount": Money(amount), "code": code, "procedure": procedure,
+             "note": note, "_seq": self.next_seq()}
+        self.adjustments.append(a)
+        return a
+
+    # -- a whole visit: procedures, claims, EOBs, what the patient pays
+    def visit(self, pat, d, items, *, claim="received", eob_days=None, sec="received", pay="checkout",
+              method=None, deny=None, provider=None, sent=None) -> dict:
+        """items: (code, tooth, surface, extras) tuples or codes. claim: status of the primary
+        claim (None = not billed yet). pay: "checkout" (estimated portion at the desk), "eob"
+        (after the last EOB), "none", or an amount. deny: {code: remarks} lines the carrier denies."""
+        procs = []
+        for it in items:
+            code, tooth, surface, extra = (it, None, None, {}) if isinstance(it, str) else (it + ({},))[:4]
+            prov = extra.pop("provider", None) or (provider if code not in HYGIENE else None)
+            procs.append(self.proc(pat, code, d, tooth=tooth, surface=surface, provider=prov, **extra))
+        last = max(self.done_on(p) for p in procs)
+        for day in {d, *(v for p in procs for v in p["visits"])}:
+            self.appt(pat, day, "kept")
+        owed = {id(p): p["fee"] * p["units"] for p in procs}
+        result = {"procs": procs, "claims": [], "payments": []}
+        cov = self.coverage(pat)
+        if cov and PLAN_BY_ID[cov[0]["plan"]]["type"] == "capitation":
+            plan = PLAN_BY_ID[cov[0]["plan"]]
+            for p in procs:  # the app posts charge - copay as the capitation write-off
+                owed[id(p)] = allowed_and_copay(plan, p)[1] if p["code"] in SCHEDULES[plan["copay_schedule"]] \
+                    else owed[id(p)]
+        elif cov and claim:
+            self._bill(pat, procs, cov, claim, sec, d=max(last, d), eob_days=eob_days, deny=deny or {},
+                       owed=owed, result=result, sent=sent)
+        self._collect(pat, d, procs, owed, pay, method, result)
+        return result
+
+    def _bill(self, pat, procs, cov, status, sec, *, d, eob_days, deny, owed, result, sent):
+        primary = cov[0]["plan"]
+        billable = [p for p in procs if plan_covers(PLAN_BY_ID[primary], p["code"])]
+        if not billable:
+            return
+        eob = d + timedelta(days=eob_days or self.rng.randint(12, 33))
+        if status == "received" and eob >= AS_OF:
+            status = "sent"
+        c1 = self.claim(primary, billable, "sent" if status == "received" else status, d, sent=sent)
+        result["claims"].append(c1)
+        lines, prior = [], {}
+        for p in billable:
+            if p["code"] in deny:
+                lines.append((p, 0, 0, 0, {"denied": True, "remarks": deny[p["code"]]}))
+                prior[id(p)] = (0, 0)
+                continue
+            paid, wo, ded = self.adjudicate(primary, 1, p, (0, 0))
+            prior[id(p)] = (paid, wo)
+            owed[id(p)] -= paid + wo
+            lines.append((p, paid, wo, ded, {}))
+        if status == "received":
+            result["payments"].append(self.pay_claim(c1, workday(eob), lines))
+        second = [c for c in cov if c["order"] == 2]
+        if not second:
+            return
+        sec_plan = second[0]["plan"]
+        sec_status = "hold" if c1["status"] != "received" else sec
+        eob2 = workday(eob + timedelta(days=self.rng.randint(10, 25)))
+        if sec_status == "received" and eob2 >= AS_OF:
+            sec_status = "unsent"
+        c2 = self.claim(sec_plan, billable, "sent" if sec_status == "received" else sec_status,
+                        workday(eob + timedelta(days=2)) if c1["status"] == "received" else d,
+                        kind="secondary")
+        result["claims"].append(c2)
+        lines2 = []
+        for p in billable:
+            paid, _, ded = self.adjudicate(sec_plan, 2, p, prior[id(p)])
+            owed[id(p)] -= paid
+            lines2.append((p, paid, 0, ded, {}))
+        if sec_status == "received":
+            result["payments"].append(self.pay_claim(c2, eob2, lines2))
+
+    def _collect(self, pat, d, procs, owed, pay, method, result):
+        due = sum(owed.values())
+        if pay == "none" or due <= 0:
+            return
+        if pay == "checkout":
+            self.pay(pat, d, due, method, note="Paid at checkout" if self.rng.random() < 0.2 else None)
+        elif pay == "eob":
+            last = max([p["date"] for p in result["payments"]] + [self.done_on(p) for p in procs])
+            when = workday(last + timedelta(days=self.rng.randint(4, 20)))
+            if when < AS_OF:
+                self.pay(pat, when, due, method)
+        else:
+            self.pay(pat, d, min(due, pay), method)
+
+    def balance(self, pat: str, upto: date) -> int:
+        """The account balance on a date, as the ledger computes it (for finance charges)."""
+        total = 0
+        for p in self.procs:
+            if p["patient"] == pat and p["status"] == "complete" and p["date"] <= upto:
+                total += p["fee"] * p["units"]
+        for cp in self.claim_payments:
+            if cp["date"] <= upto:
+                total -= sum(l["paid"] + l["writeoff"] for l in cp["lines"] if l["procedure"]["patient"] == pat)
+        total -= sum(pp["amount"] for pp in self.patient_payments if pp["patient"] == pat and pp["date"] <= upto)
+        total += sum(a["amount"] for a in self.adjustments if a["patient"] == pat and a["date"] <= upto)
+        return total
+
+
+INSURER_BANKS = {"DELTA": "121000248", "MET": "021000021", "CIGNA": "031100209", "AETNA": "011900571",
+                 "GUARD": "026009593", "MCD": "111000025", "DMO": "122000247"}

@@ -1,0 +1,88 @@
+"""Re-estimation: run the pure estimator over a family and store the results.
+
+One family (a guarantor and their members) is the unit: family deductibles and
+maxima are shared inside it, and a posting only ever touches one family. The
+caller owns the write transaction; these functions only read and write inside it.
+
+Received lines keep the estimate stored when they were received (``frozen``);
+a family estimated for the first time after an import has no frozen lines, so
+the estimator replays its claim payments in date order to recover them.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from estimator.engine import estimate_practice
+from estimator.results import RECEIVED, LineEstimate
+
+from .db import Database
+from .exporter import _Reader, family_id_map, load_frozen, load_line_estimates
+from .queries import IdMap, family_patient_ids
+
+_COLUMNS = ("coverage_order", "status", "allowed_cents", "copay_cents", "percent",
+            "deductible_est_cents", "base_est_cents", "ins_est_cents", "writeoff_est_cents",
+            "note", "explanation", "frozen")
+
+
+def reestimate_family(db: Database, guarantor_id: int) -> int:
+    """Re-estimate every claim procedure of one family; returns lines changed."""
+    members = family_patient_ids(db, guarantor_id)
+    if not members:
+        return 0
+    ids = family_id_map(db, members)
+    practice = _Reader(db, ids, members).practice()
+    frozen = load_frozen(db, practice, ids=ids)
+    results = estimate_practice(practice, frozen)
+    stored = load_line_estimates(db, practice, ids=ids)
+    return _write(db, ids, results, stored)
+
+
+def reestimate_patient(db: Database, patient_id: int) -> int:
+    """Re-estimate the family of ``patient_id``."""
+    row = db.execute_sql("SELECT coalesce(guarantor_id, id) FROM patient WHERE id = ?",
+                         (patient_id,)).fetchone()
+    return reestimate_family(db, row[0]) if row else 0
+
+
+def reestimate_all(db: Database) -> int:
+    """Every family of the practice (after an import, or a plan/fee change)."""
+    guarantors = [g for (g,) in db.execute_sql(
+        "SELECT DISTINCT coalesce(guarantor_id, id) FROM patient ORDER BY 1")]
+    return sum(reestimate_family(db, g) for g in guarantors)
+
+
+def load_estimates(db: Database) -> dict[tuple[str, str], LineEstimate]:
+    """Every stored claim procedure, keyed by (procedure id, plan id)."""
+    return load_line_estimates(db)
+
+
+def _row(line: LineEstimate) -> tuple:
+    return (line.order, line.status, line.allowed, line.copay, line.percent, line.deductible,
+            line.base_est, line.ins_est, line.writeoff_est, line.note,
+            "\n".join(line.explanation), int(line.status == RECEIVED))
+
+
+def _same(a: LineEstimate, b: LineEstimate | None) -> bool:
+    return b is not None and _row(a) == _row(b)
+
+
+def _write(db: Database, ids: IdMap, results: Mapping[tuple[str, str], LineEstimate],
+           stored: Mapping[tuple[str, str], LineEstimate]) -> int:
+    """Upsert changed lines; drop stale estimate-only lines of plans no longer covering."""
+    changed = [(ids.db_id("procedure", p), ids.db_id("plan", pl), *_row(line))
+               for (p, pl), line in results.items() if not _same(line, stored.get((p, pl)))]
+    if changed:
+        cols = ", ".join(_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)
+        db.cursor().executemany(
+            f"INSERT INTO claim_proc (procedure_id, plan_id, {cols}) "
+            f"VALUES ({', '.join('?' * (len(_COLUMNS) + 2))}) "
+            f"ON CONFLICT (procedure_id, plan_id) DO UPDATE SET {updates}", changed)
+    stale = [(ids.db_id("procedure", p), ids.db_id("plan", pl)) for (p, pl) in stored
+             if (p, pl) not in results]
+    if stale:
+        db.cursor().executemany(
+            "DELETE FROM claim_proc WHERE procedure_id = ? AND plan_id = ? AND claim_id IS NULL "
+            "AND preauth_id IS NULL AND status IN ('estimate', 'cap_estimate', 'cap_complete')",
+            stale)
+    return len(changed) + len(stale)

@@ -1,0 +1,363 @@
+"""Database -> `estimator.model.Practice`: the exact inverse of `store.importer`.
+
+Ids in the Practice are the file's ids where a row came from a file, else
+generated stable ids (see `store.queries.IdMap`); the same map turns estimator
+results keyed by those strings back into rows. Lists come back in database id
+order, which is the file's order for imported rows. Deleted procedures are left out.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from estimator import model as m
+from estimator.results import LineEstimate
+
+from .db import Database, StoreError
+from .models import LIMIT_KINDS, OVERRIDE_FIELDS, override_column
+from .queries import IdMap, display_name, family_patient_ids, load_id_map
+
+PREFERENCES = ("ins_ppo_sec_writeoffs", "zero_writeoff_when_annual_max_exhausted",
+               "ins_est_recalc_received")
+
+
+def export_practice(db: Database) -> m.Practice:
+    """The whole stored practice."""
+    return _Reader(db, load_id_map(db), None).practice()
+
+
+def load_family(db: Database, guarantor_id: int) -> m.Practice:
+    """One family (the guarantor and the patients they are guarantor for) with the
+    plans, carriers, fee schedules, codes and providers its records need."""
+    members = family_patient_ids(db, guarantor_id)
+    if not members:
+        raise StoreError(f"no patient with database id {guarantor_id}")
+    return _Reader(db, family_id_map(db, members), members).practice()
+
+
+def family_id_map(db: Database, members: list[int]) -> IdMap:
+    """Ids of a family's rows; plans/patients outside it keep names for references."""
+    inn = ",".join(str(int(pid)) for pid in members)
+    plans = (f"id IN (SELECT plan_id FROM patient_coverage WHERE patient_id IN ({inn}) "
+             f"UNION SELECT plan_id FROM claim WHERE patient_id IN ({inn}) "
+             f"UNION SELECT plan_id FROM benefit_used WHERE patient_id IN ({inn}) "
+             f"UNION SELECT plan_id FROM claim_proc WHERE procedure_id IN "
+             f"(SELECT id FROM procedure WHERE patient_id IN ({inn})))")
+    schedules = " UNION ".join(f"SELECT {col} FROM plan WHERE {plans}" for col in
+                               ("fee_schedule_id", "allowed_fee_schedule_id", "copay_schedule_id"))
+    ids = load_id_map(db, where={
+        "patient": f"id IN ({inn})", "plan": plans, "procedure": f"patient_id IN ({inn})",
+        "claim": f"patient_id IN ({inn})",
+        "carrier": f"id IN (SELECT carrier_id FROM plan WHERE {plans})",
+        "fee_schedule": f"id IN (SELECT fee_schedule_id FROM provider UNION {schedules})",
+    })
+    everyone = load_id_map(db, kinds=("patient", "plan"))  # subscribers, same_plan_as
+    for kind in ("patient", "plan"):
+        for db_id, pid in everyone.to_practice[kind].items():
+            ids.to_practice[kind].setdefault(db_id, pid)
+    return ids
+
+
+def load_line_estimates(db: Database, family: int | m.Practice | None = None, *,
+                        frozen_only: bool = False,
+                        ids: IdMap | None = None) -> dict[tuple[str, str], LineEstimate]:
+    """Stored claim procedures as `LineEstimate`s keyed by (procedure id, plan id).
+    ``family``: a guarantor's database id, a Practice from `load_family`, or None (all)."""
+    members = _members(db, family)
+    if ids is None:
+        ids = load_id_map(db) if members is None else family_id_map(db, members)
+    reader = _Reader(db, ids, members)
+    return reader.lines(frozen_only)
+
+
+def load_frozen(db: Database, family: int | m.Practice | None = None, *,
+                ids: IdMap | None = None) -> dict[tuple[str, str], LineEstimate]:
+    """Received lines whose stored estimate is frozen (``ClaimProc.frozen``), for
+    ``estimate_practice(practice, frozen=...)``."""
+    return load_line_estimates(db, family, frozen_only=True, ids=ids)
+
+
+def _members(db: Database, family) -> list[int] | None:
+    if family is None:
+        return None
+    if isinstance(family, m.Practice):
+        ids = load_id_map(db, kinds=("patient",))
+        return [ids.db_id("patient", p.id) for p in family.patients]
+    return family_patient_ids(db, int(family))
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _grouped(rows, key=0) -> dict:
+    out = defaultdict(list)
+    for row in rows:
+        out[row[key]].append(row)
+    return out
+
+
+class _Reader:
+    """Reads one practice (or one family when ``members`` is a list of patient ids)."""
+
+    def __init__(self, db: Database, ids: IdMap, members: list[int] | None):
+        self.db, self.ids = db, ids
+        self.family = members is not None
+        self.inn = ",".join(map(str, members)) if self.family else ""
+
+    # -- helpers ------------------------------------------------------------
+    def q(self, sql: str, params=()) -> list[tuple]:
+        return self.db.execute_sql(sql, params).fetchall()
+
+    def only(self, kind: str, column: str = "id") -> str:
+        """SQL condition selecting the rows of ``kind`` in this export."""
+        if not self.family:
+            return "1"
+        return f"{column} IN ({','.join(map(str, self.ids.to_db[kind].values())) or 'NULL'})"
+
+    def of_family(self, column: str = "patient_id") -> str:
+        return f"{column} IN ({self.inn})" if self.family else "1"
+
+    def pid(self, kind: str, db_id: int | None) -> str | None:
+        return None if db_id is None else self.ids.to_practice[kind][db_id]
+
+    # -- the practice -------------------------------------------------------
+    def practice(self) -> m.Practice:
+        settings = dict(self.q("SELECT key, value FROM setting"))
+        self.codes = dict(self.q("SELECT id, code FROM procedure_code"))
+        self.adj_codes = dict(self.q("SELECT id, code FROM adjustment_code"))
+        prefs = {name: settings.get(f"pref.{name}") == "1" for name in PREFERENCES}
+        return m.Practice(
+            as_of=_day(settings.get("as_of")) or date.today(),
+            preferences=m.Preferences(**prefs),
+            providers=self.providers(), procedure_codes=self.procedure_codes(),
+            fee_schedules=self.fee_schedules(), carriers=self.carriers(), plans=self.plans(),
+            patients=self.patients(), procedures=self.procedures(), claims=self.claims(),
+            claim_payments=self.claim_payments(), patient_payments=self.patient_payments(),
+            adjustments=self.adjustments(), appointments=self.appointments(),
+            adjustment_codes=self.adjustment_codes(), ledger_notes=self.ledger_notes(),
+            lock_date=_day(settings.get("lock_date")),
+        )
+
+    def providers(self):
+        return tuple(m.Provider(self.pid("provider", i), name, self.pid("fee_schedule", fs))
+                     for i, name, fs in self.q("SELECT id, name, fee_schedule_id FROM provider "
+                                               f"WHERE {self.only('provider')} ORDER BY id"))
+
+    def procedure_codes(self):
+        rows = self.q("SELECT code, category, description, categories, substitution_code, "
+                      "substitution_condition FROM procedure_code ORDER BY id")
+        return tuple(m.ProcedureCode(code, cat, desc, tuple(cats.split(",")) if cats else (),
+                                     sub, cond) for code, cat, desc, cats, sub, cond in rows)
+
+    def adjustment_codes(self):
+        return tuple(m.AdjustmentCode(*row) for row in self.q(
+            "SELECT code, kind, description FROM adjustment_code WHERE declared ORDER BY id"))
+
+    def fee_schedules(self):
+        where = self.only("fee_schedule")
+        fees = _grouped(self.q("SELECT schedule_id, code, amount_cents FROM fee "
+                               f"WHERE {self.only('fee_schedule', 'schedule_id')} ORDER BY id"))
+        return tuple(m.FeeSchedule(self.pid("fee_schedule", i), kind, name,
+                                   m.frozen_map({c: a for _, c, a in fees.get(i, ())}))
+                     for i, kind, name in self.q(
+                         f"SELECT id, kind, name FROM fee_schedule WHERE {where} ORDER BY id"))
+
+    def carriers(self):
+        rows = self.q("SELECT id, name, writeoff_code_id, electronic_id FROM carrier "
+                      f"WHERE {self.only('carrier')} ORDER BY id")
+        return tuple(m.Carrier(self.pid("carrier", i), name, self.adj_codes.get(wo), eid)
+                     for i, name, wo, eid in rows)
+
+    def plans(self):
+        where = self.only("plan", "plan_id")
+        self.coverage = _grouped(self.q(f"SELECT plan_id, kind, key, percent FROM plan_coverage "
+                                        f"WHERE {where} ORDER BY id"))
+        self.limits = _grouped(self.q(f"SELECT plan_id, kind, key, amount_cents FROM plan_limit "
+                                      f"WHERE {where} ORDER BY id"))
+        self.freq = _grouped(self.q(f"SELECT plan_id, quantity, per, code, category, count "
+                                    f"FROM plan_frequency WHERE {where} ORDER BY id"))
+        self.excl = _grouped(self.q(f"SELECT plan_id, code FROM plan_exclusion WHERE {where} "
+                                    "ORDER BY id"))
+        self.waived = _grouped(self.q(f"SELECT plan_id, category FROM plan_deductible_waiver "
+                                      f"WHERE {where} ORDER BY id"))
+        cols = ("id", "carrier_id", "subscriber_id", "type", "fee_schedule_id",
+                "allowed_fee_schedule_id", "copay_schedule_id", "annual_max_cents",
+                "family_annual_max_cents", "deductible_cents", "family_deductible_cents",
+                "deductible_before_percent", "renew_month", "allow_substitution",
+                "substitution_writeoffs", "cob_rule", "same_plan_as_id", "employer",
+                "group_number", "note", "claims_use_ucr")
+        rows = self.q(f"SELECT {', '.join(cols)} FROM plan WHERE {self.only('plan')} ORDER BY id")
+        return tuple(self.plan(dict(zip(cols, row))) for row in rows)
+
+    def plan(self, r: dict) -> m.Plan:
+        i = r["id"]
+        limits = {kind: {} for kind in LIMIT_KINDS}
+        for _, kind, key, amount in self.limits.get(i, ()):
+            limits[kind][key] = amount
+        coverage = {"category": {}, "code": {}}
+        for _, kind, key, percent in self.coverage.get(i, ()):
+            coverage[kind][key] = percent
+        ucr = r["claims_use_ucr"]
+        return m.Plan(
+            id=self.pid("plan", i), carrier=self.pid("carrier", r["carrier_id"]),
+            subscriber=self.pid("patient", r["subscriber_id"]), type=r["type"],
+            fee_schedule=self.pid("fee_schedule", r["fee_schedule_id"]),
+            allowed_fee_schedule=self.pid("fee_schedule", r["allowed_fee_schedule_id"]),
+            copay_schedule=self.pid("fee_schedule", r["copay_schedule_id"]),
+            coverage=m.frozen_map(coverage["category"]),
+            code_coverage=m.frozen_map(coverage["code"]),
+            annual_max=r["annual_max_cents"], family_annual_max=r["family_annual_max_cents"],
+            deductible=r["deductible_cents"], family_deductible=r["family_deductible_cents"],
+            **{kind: m.frozen_map(values) for kind, values in limits.items()},
+            deductible_waived_on=tuple(c for _, c in self.waived.get(i, ())),
+            deductible_before_percent=bool(r["deductible_before_percent"]),
+            renew_month=r["renew_month"],
+            frequency=tuple(m.FrequencyLimit(q, per, code, cat, n)
+                            for _, q, per, code, cat, n in self.freq.get(i, ())),
+            exclusions=tuple(c for _, c in self.excl.get(i, ())),
+            allow_substitution=bool(r["allow_substitution"]),
+            substitution_writeoffs=bool(r["substitution_writeoffs"]), cob_rule=r["cob_rule"],
+            same_plan_as=self.pid("plan", r["same_plan_as_id"]), employer=r["employer"],
+            group_number=r["group_number"], note=r["note"],
+            claims_use_ucr=None if ucr is None else bool(ucr),
+        )
+
+    def patients(self):
+        cov = _grouped(self.q("SELECT patient_id, plan_id, coverage_order, pending, subscriber_id "
+                              f"FROM patient_coverage WHERE {self.of_family()} ORDER BY id"))
+        used = _grouped(self.q("SELECT patient_id, plan_id, paid_cents, deductible_met_cents "
+                               f"FROM benefit_used WHERE {self.of_family()} ORDER BY id"))
+        rows = self.q("SELECT id, last_name, first_name, birthdate, guarantor_id FROM patient "
+                      f"WHERE {self.of_family('id')} ORDER BY id")
+        return tuple(m.Patient(
+            self.pid("patient", i), display_name(last, first), _day(born),
+            self.pid("patient", g if g is not None else i),
+            tuple(m.Coverage(self.pid("plan", pl), o, bool(pend), sid)
+                  for _, pl, o, pend, sid in cov.get(i, ())),
+            tuple(m.BenefitUsed(self.pid("plan", pl), paid, ded)
+                  for _, pl, paid, ded in used.get(i, ())),
+        ) for i, last, first, born, g in rows)
+
+    def procedures(self):
+        live = f"p.status != 'deleted' AND {self.of_family('p.patient_id')}"
+        visits = _grouped(self.q("SELECT v.procedure_id, v.date FROM procedure_visit v JOIN "
+                                 f"procedure p ON p.id = v.procedure_id WHERE {live} "
+                                 "ORDER BY v.procedure_id, v.seq"))
+        over_cols = [override_column(f) for f in OVERRIDE_FIELDS]
+        extras = _grouped(self.q(
+            f"SELECT cp.procedure_id, cp.plan_id, cp.no_bill, {', '.join(over_cols)} "
+            f"FROM claim_proc cp JOIN procedure p ON p.id = cp.procedure_id WHERE {live} AND "
+            f"(cp.no_bill OR {' OR '.join(c + ' IS NOT NULL' for c in over_cols)}) "
+            "ORDER BY cp.id"))
+        rows = self.q("SELECT p.id, p.patient_id, p.code_id, p.date, p.fee_cents, p.provider_id, "
+                      "p.status, p.tooth, p.surface, p.units, p.tp_order, p.completed, p.note "
+                      f"FROM procedure p WHERE {live} ORDER BY p.id")
+        return tuple(self.procedure(row, extras.get(row[0], ()), visits.get(row[0], ()))
+                     for row in rows)
+
+    def procedure(self, row, extras, visits) -> m.Procedure:
+        i, pat, code, day, fee, prov, status, tooth, surf, units, tp, done, note = row
+        overrides, no_bill = [], []
+        for _, plan, nb, *values in extras:
+            if nb:
+                no_bill.append(self.pid("plan", plan))
+            if any(v is not None for v in values):
+                kw = dict(zip(OVERRIDE_FIELDS, values))
+                dbp = kw["deductible_before_percent"]
+                kw["deductible_before_percent"] = None if dbp is None else bool(dbp)
+                overrides.append(m.Override(plan=self.pid("plan", plan), **kw))
+        return m.Procedure(
+            id=self.pid("procedure", i), patient=self.pid("patient", pat), code=self.codes[code],
+            date=_day(day), fee=fee, provider=self.pid("provider", prov), status=status,
+            tooth=tooth, surface=surf, units=units, tp_order=tp, overrides=tuple(overrides),
+            no_bill=tuple(no_bill), completed=_day(done),
+            visits=tuple(_day(v) for _, v in visits), note=note)
+
+    def claims(self):
+        mine = f"IN (SELECT id FROM claim WHERE {self.of_family()})"
+        members = _grouped(self.q(
+            f"SELECT claim_id, procedure_id, claim_seq, id FROM claim_proc WHERE claim_id {mine} "
+            "UNION ALL SELECT preauth_id, procedure_id, preauth_seq, id FROM claim_proc "
+            f"WHERE preauth_id {mine} ORDER BY 1, 3, 4"))
+        rows = self.q("SELECT id, plan_id, status, date, kind, claim_no, preauth_no, sent_date "
+                      f"FROM claim WHERE id {mine} ORDER BY id")
+        return tuple(m.Claim(
+            self.pid("claim", i), self.pid("plan", plan),
+            tuple(self.pid("procedure", p) for _, p, _, _ in members.get(i, ())),
+            status, _day(day), kind, cno, pno, _day(sent))
+            for i, plan, status, day, kind, cno, pno, sent in rows)
+
+    def claim_payments(self):
+        """One ClaimPayment per (check, claim): a check paying several claims is split."""
+        mine = f"IN (SELECT id FROM claim WHERE {self.of_family()})"
+        lines = self.q(
+            "SELECT l.payment_id, coalesce(cp.claim_id, pay.claim_id), cp.procedure_id, "
+            "l.paid_cents, l.writeoff_cents, l.deductible_cents, l.denied, l.remarks "
+            "FROM claim_payment_line l JOIN claim_proc cp ON cp.id = l.claim_proc_id "
+            "JOIN claim_payment pay ON pay.id = l.payment_id "
+            f"WHERE coalesce(cp.claim_id, pay.claim_id) {mine} ORDER BY l.payment_id, l.id")
+        parts: dict[int, dict[int, list]] = defaultdict(dict)  # check -> claim -> lines
+        for pay, claim, proc, paid, wo, ded, denied, remarks in lines:
+            parts[pay].setdefault(claim, []).append(m.ClaimPaymentLine(
+                self.pid("procedure", proc), paid, wo, ded, bool(denied), remarks))
+        scope = "1"
+        if self.family:
+            scope = f"id IN ({','.join(map(str, parts)) or 'NULL'}) OR claim_id {mine}"
+        out = []
+        for i, claim, day, cno, bno in self.q(
+                f"SELECT id, claim_id, date, check_no, bank_no FROM claim_payment WHERE {scope} "
+                "ORDER BY id"):
+            for c, claim_lines in (parts.get(i) or {claim: []}).items():
+                out.append(m.ClaimPayment(self.pid("claim", c), _day(day), tuple(claim_lines),
+                                          cno, bno))
+        return tuple(out)
+
+    def patient_payments(self):
+        alloc = _grouped(self.q("SELECT payment_id, procedure_id FROM payment_allocation "
+                                "WHERE payment_id IN (SELECT id FROM patient_payment WHERE "
+                                f"{self.of_family()}) ORDER BY id"))
+        rows = self.q("SELECT id, patient_id, date, amount_cents, method, check_no, bank_no, note "
+                      f"FROM patient_payment WHERE {self.of_family()} ORDER BY id")
+        return tuple(m.PatientPayment(
+            self.pid("patient", pat), _day(day), amount, method, cno, bno,
+            self.pid("procedure", alloc[i][0][1]) if i in alloc else None, note)
+            for i, pat, day, amount, method, cno, bno, note in rows)
+
+    def adjustments(self):
+        rows = self.q("SELECT patient_id, date, amount_cents, code_id, procedure_id, note "
+                      f"FROM adjustment WHERE {self.of_family()} ORDER BY id")
+        return tuple(m.Adjustment(self.pid("patient", pat), _day(day), amount,
+                                  self.adj_codes[code], self.pid("procedure", proc), note)
+                     for pat, day, amount, code, proc, note in rows)
+
+    def appointments(self):
+        rows = self.q("SELECT patient_id, date, status FROM appointment "
+                      f"WHERE {self.of_family()} ORDER BY id")
+        return tuple(m.Appointment(self.pid("patient", p), _day(d), s) for p, d, s in rows)
+
+    def ledger_notes(self):
+        rows = self.q("SELECT patient_id, date, text FROM ledger_note "
+                      f"WHERE {self.of_family()} ORDER BY id")
+        return tuple(m.LedgerNote(self.pid("patient", p), _day(d), t) for p, d, t in rows)
+
+    # -- stored estimates -------------------------------------------------------
+    def lines(self, frozen_only: bool) -> dict[tuple[str, str], LineEstimate]:
+        cond = "cp.frozen AND cp.status = 'received'" if frozen_only else "1"
+        rows = self.q(
+            "SELECT cp.procedure_id, cp.plan_id, cp.coverage_order, cp.status, cp.allowed_cents, "
+            "cp.copay_cents, cp.percent, cp.deductible_est_cents, cp.base_est_cents, "
+            "cp.ins_est_cents, cp.writeoff_est_cents, cp.note, cp.explanation, cp.no_bill, "
+            "cp.claim_id, cp.paid_cents, cp.writeoff_cents, cp.deductible_applied_cents "
+            "FROM claim_proc cp JOIN procedure p ON p.id = cp.procedure_id "
+            f"WHERE p.status != 'deleted' AND {self.of_family('p.patient_id')} AND {cond} "
+            "ORDER BY cp.id")
+        out = {}
+        for (proc, plan, order, status, allowed, copay, pct, ded, base, est, wo, note, expl,
+             nb, claim, paid, wo_paid, ded_paid) in rows:
+            line = LineEstimate(
+                self.pid("procedure", proc), self.pid("plan", plan), order, status, allowed,
+                copay, pct, ded, base, est, wo, note, tuple(expl.split("\n")) if expl else (),
+                bool(nb), self.pid("claim", claim), paid, wo_paid, ded_paid)
+            out[(line.procedure, line.plan)] = line
+        return out

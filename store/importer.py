@@ -1,0 +1,471 @@
+"""`estimator.model.Practice` -> database, all or nothing.
+
+Semantics:
+- One ``BEGIN IMMEDIATE`` transaction; any error rolls everything back.
+- A database that already holds a practice (patients, plans, codes, ...) is
+  refused unless ``replace=True``: then every practice table and the practice
+  settings are wiped first, in the same transaction (users, locations, other
+  settings and the audit log stay). An audit row records the import.
+- File ids are kept in ``file_id`` columns; database ids are assigned here so
+  rows go in with bulk ``executemany`` (2M-line practices), foreign keys being
+  checked at commit (``PRAGMA defer_foreign_keys``).
+- One claim procedure per procedure and plan (plans covering the patient, plus
+  any plan named by the procedure's overrides, no_bill or claims), with zero
+  estimates: the estimator fills them afterwards (``store.estimates``).
+- A claim with a claim payment is stored as ``received`` (entering a payment
+  receives the claim); a second payment on a line is supplemental.
+  `normalized` gives what an export returns after importing a Practice.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+
+import apsw
+import peewee
+
+from estimator import model as m
+from estimator.results import CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE, NOT_RECEIVED, PREAUTH, RECEIVED
+
+from . import models as t
+from .audit import now, record, workstation_name
+from .db import Database, StoreError, describe_error, write_transaction
+from .queries import IdMap, display_name, has_practice, name_key
+
+STAMP = ("entered_at", "entered_by", "workstation", "location")
+PRACTICE_SETTINGS = "key IN ('as_of', 'lock_date') OR key LIKE 'pref.%'"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    counts: dict[str, int]  # table -> rows inserted
+    id_map: IdMap
+
+
+def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
+                    workstation: str | None = None, location: str | None = None,
+                    replace: bool = False) -> ImportResult:
+    """Store ``practice``; see the module docstring for the rules."""
+    workstation = workstation or workstation_name()
+    try:
+        with write_transaction(db):
+            db.execute_sql("PRAGMA defer_foreign_keys = ON")
+            if has_practice(db):
+                if not replace:
+                    raise StoreError("the database already holds a practice; "
+                                     "import with replace to overwrite it")
+                wipe_practice(db)
+            stamp = (now(), user, workstation, _location_id(db, location))
+            loader = _Loader(db, practice, stamp)
+            loader.run()
+            record(db, "import", user=user, workstation=workstation, entity="practice",
+                   detail={"replace": replace, "counts": loader.counts})
+    except (apsw.Error, peewee.PeeweeException) as exc:
+        raise StoreError(f"import failed, nothing was written: {describe_error(db.database, exc)}") \
+            from exc
+    return ImportResult(dict(loader.counts), loader.ids)
+
+
+def wipe_practice(db: Database) -> None:
+    """Delete every practice row (call inside a write transaction with deferred FKs)."""
+    for model in reversed(t.PRACTICE_MODELS):
+        if model is not t.Setting:
+            db.execute_sql(f'DELETE FROM "{model._meta.table_name}"')
+    db.execute_sql(f"DELETE FROM setting WHERE {PRACTICE_SETTINGS}")
+
+
+def _location_id(db: Database, name: str | None) -> int | None:
+    if not name:
+        return None
+    db.execute_sql("INSERT OR IGNORE INTO location (name) VALUES (?)", (name,))
+    return db.execute_sql("SELECT id FROM location WHERE name = ?", (name,)).fetchone()[0]
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """``"Last, First"`` -> ``("Last", "First")`` (no comma: all last name)."""
+    last, _, first = name.partition(",")
+    return " ".join(last.split()), " ".join(first.split())
+
+
+def line_plans(proc: m.Procedure, coverage: tuple[m.Coverage, ...],
+               claim_plans: list[str]) -> list[str]:
+    """Plans that get a claim procedure, in the order their rows are created
+    (overrides first so an export lists them in the file's order)."""
+    ordered = [o.plan for o in proc.overrides] + list(proc.no_bill)
+    ordered += [c.plan for c in coverage] + claim_plans
+    return list(dict.fromkeys(ordered))
+
+
+def normalized(practice: m.Practice) -> m.Practice:
+    """``practice`` as `export_practice` returns it after `import_practice`."""
+    paid = {cp.claim for cp in practice.claim_payments}
+    claims = tuple(dataclasses.replace(c, status=RECEIVED)
+                   if c.id in paid and c.status != "preauth" else c for c in practice.claims)
+    coverage = {pt.id: pt.coverage for pt in practice.patients}
+    on_claims = defaultdict(list)
+    for c in practice.claims:
+        for proc in c.procedures:
+            on_claims[proc].append(c.plan)
+
+    def procedure(p: m.Procedure) -> m.Procedure:
+        order = line_plans(p, coverage.get(p.patient, ()), on_claims[p.id])
+        overrides = tuple(o for o in p.overrides if any(
+            getattr(o, f) is not None for f in t.OVERRIDE_FIELDS))
+        return dataclasses.replace(p, overrides=overrides,
+                                   no_bill=tuple(x for x in order if x in set(p.no_bill)))
+
+    return dataclasses.replace(
+        practice, claims=claims, procedures=tuple(procedure(p) for p in practice.procedures),
+        patients=tuple(dataclasses.replace(pt, name=display_name(*split_name(pt.name)))
+                       for pt in practice.patients))
+
+
+def _counted(rows, counts: dict, name: str):
+    counts.setdefault(name, 0)
+    for row in rows:
+        counts[name] += 1
+        yield row
+
+
+class _Loader:
+    def __init__(self, db: Database, practice: m.Practice, stamp: tuple):
+        self.db, self.p, self.stamp = db, practice, stamp
+        self.ids = IdMap()
+        self.counts: dict[str, int] = {}
+        self.patient_of = {pr.id: pr.patient for pr in practice.procedures}
+        self.plan_of = {c.id: c.plan for c in practice.claims}
+        self.subscriber_of = {pl.id: pl.subscriber for pl in practice.plans}
+
+    def run(self) -> None:
+        for step in (self.settings, self.codes, self.fee_schedules, self.providers,
+                     self.carriers, self.patients, self.plans, self.coverage, self.procedures,
+                     self.claims, self.claim_payments, self.claim_procs, self.payment_lines,
+                     self.patient_payments, self.adjustments, self.notes_and_appointments):
+            step()
+
+    # -- helpers --------------------------------------------------------------
+    def insert(self, model, names, rows, *, posted: bool = False) -> None:
+        if posted:
+            names = (*names, *STAMP)
+            rows = (row + self.stamp for row in rows)
+        fields = model._meta.fields
+        cols = ", ".join(f'"{fields[n].column_name}"' for n in names)
+        sql = (f'INSERT INTO "{model._meta.table_name}" ({cols}) '
+               f'VALUES ({", ".join("?" * len(names))})')
+        self.db.cursor().executemany(sql, _counted(rows, self.counts, model._meta.table_name))
+
+    def next_id(self, model) -> int:
+        sql = f'SELECT coalesce(max(id), 0) + 1 FROM "{model._meta.table_name}"'
+        return self.db.execute_sql(sql).fetchone()[0]
+
+    def assign(self, kind: str, model, practice_ids) -> None:
+        """Give every practice id of ``kind`` a database id, in order."""
+        first = self.next_id(model)
+        for offset, pid in enumerate(practice_ids):
+            if pid in self.ids.to_db[kind]:
+                raise StoreError(f"two {kind.replace('_', ' ')}s have the id {pid!r}")
+            self.ids.add(kind, pid, first + offset)
+
+    def ref(self, kind: str, pid: str | None, where: str) -> int | None:
+        if pid is None:
+            return None
+        try:
+            return self.ids.to_db[kind][pid]
+        except KeyError:
+            raise StoreError(f"{where}: unknown {kind.replace('_', ' ')} {pid!r}") from None
+
+    # -- reference data -------------------------------------------------------
+    def settings(self) -> None:
+        p = self.p
+        values = {"as_of": p.as_of.isoformat(),
+                  "lock_date": p.lock_date.isoformat() if p.lock_date else None}
+        for f in dataclasses.fields(m.Preferences):
+            values[f"pref.{f.name}"] = "1" if getattr(p.preferences, f.name) else "0"
+        self.db.cursor().executemany("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+                                     [(k, v) for k, v in values.items() if v is not None])
+
+    def codes(self) -> None:
+        p = self.p
+        declared = {c.code for c in p.adjustment_codes}
+        implicit = {c.writeoff_code: "writeoff" for c in p.carriers if c.writeoff_code}
+        for adj in p.adjustments:
+            implicit.setdefault(adj.code, "other")
+        rows = [(c.code, c.kind, c.description, 1) for c in p.adjustment_codes]
+        rows += [(code, kind, "", 0) for code, kind in implicit.items() if code not in declared]
+        first = self.next_id(t.AdjustmentCode)
+        self.adj = {row[0]: first + i for i, row in enumerate(rows)}
+        self.insert(t.AdjustmentCode, ("id", "code", "kind", "description", "declared"),
+                    ((self.adj[r[0]], *r) for r in rows))
+        first = self.next_id(t.ProcedureCode)
+        self.code_ids = {c.code: first + i for i, c in enumerate(p.procedure_codes)}
+        self.insert(t.ProcedureCode, ("id", "code", "description", "category", "categories",
+                                      "substitution_code", "substitution_condition"),
+                    ((self.code_ids[c.code], c.code, c.description, c.category,
+                      ",".join(c.categories), c.substitution_code, c.substitution_condition)
+                     for c in p.procedure_codes))
+
+    def fee_schedules(self) -> None:
+        self.assign("fee_schedule", t.FeeSchedule, (s.id for s in self.p.fee_schedules))
+        db_id = self.ids.to_db["fee_schedule"]
+        self.insert(t.FeeSchedule, ("id", "file_id", "kind", "name"),
+                    ((db_id[s.id], s.id, s.kind, s.name) for s in self.p.fee_schedules))
+        self.insert(t.Fee, ("schedule", "code", "amount_cents"),
+                    ((db_id[s.id], code, amount) for s in self.p.fee_schedules
+                     for code, amount in s.fees.items()))
+
+    def providers(self) -> None:
+        self.assign("provider", t.Provider, (d.id for d in self.p.providers))
+        self.insert(t.Provider, ("id", "file_id", "name", "fee_schedule"),
+                    ((self.ids.to_db["provider"][d.id], d.id, d.name,
+                      self.ref("fee_schedule", d.fee_schedule, f"provider {d.id}"))
+                     for d in self.p.providers))
+
+    def carriers(self) -> None:
+        self.assign("carrier", t.Carrier, (c.id for c in self.p.carriers))
+        self.insert(t.Carrier, ("id", "file_id", "name", "writeoff_code", "electronic_id"),
+                    ((self.ids.to_db["carrier"][c.id], c.id, c.name,
+                      self.adj.get(c.writeoff_code), c.electronic_id) for c in self.p.carriers))
+
+    # -- patients and plans -----------------------------------------------------
+    def patients(self) -> None:
+        self.assign("patient", t.Patient, (pt.id for pt in self.p.patients))
+        self.insert(t.Patient, ("id", "file_id", "last_name", "first_name", "name_lower",
+                                "first_lower", "birthdate", "guarantor"),
+                    (self.patient_row(pt) for pt in self.p.patients))
+
+    def patient_row(self, pt: m.Patient) -> tuple:
+        last, first = split_name(pt.name)
+        return (self.ids.to_db["patient"][pt.id], pt.id, last, first,
+                name_key(display_name(last, first)), first.lower(), pt.birthdate.isoformat(),
+                self.ref("patient", pt.guarantor, f"patient {pt.id} guarantor"))
+
+    def plans(self) -> None:
+        self.assign("plan", t.Plan, (pl.id for pl in self.p.plans))
+        self.plan_info = {}  # plan db id -> (carrier db id, type)
+        names = ("id", "file_id", "carrier", "subscriber", "type", "fee_schedule",
+                 "allowed_fee_schedule", "copay_schedule", "annual_max_cents",
+                 "family_annual_max_cents", "deductible_cents", "family_deductible_cents",
+                 "deductible_before_percent", "renew_month", "allow_substitution",
+                 "substitution_writeoffs", "cob_rule", "same_plan_as", "employer",
+                 "group_number", "note", "claims_use_ucr")
+        self.insert(t.Plan, names, [self.plan_row(pl) for pl in self.p.plans])
+        self.plan_children()
+
+    def plan_row(self, pl: m.Plan) -> tuple:
+        where = f"plan {pl.id}"
+        i = self.ids.to_db["plan"][pl.id]
+        carrier = self.ref("carrier", pl.carrier, where)
+        self.plan_info[i] = (carrier, pl.type)
+        fs = [self.ref("fee_schedule", s, where) for s in
+              (pl.fee_schedule, pl.allowed_fee_schedule, pl.copay_schedule)]
+        ucr = None if pl.claims_use_ucr is None else int(pl.claims_use_ucr)
+        return (i, pl.id, carrier, self.ref("patient", pl.subscriber, where), pl.type, *fs,
+                pl.annual_max, pl.family_annual_max, pl.deductible, pl.family_deductible,
+                int(pl.deductible_before_percent), pl.renew_month, int(pl.allow_substitution),
+                int(pl.substitution_writeoffs), pl.cob_rule,
+                self.ref("plan", pl.same_plan_as, where), pl.employer, pl.group_number,
+                pl.note, ucr)
+
+    def plan_children(self) -> None:
+        plans = [(self.ids.to_db["plan"][pl.id], pl) for pl in self.p.plans]
+        self.insert(t.PlanCoverage, ("plan", "kind", "key", "percent"),
+                    [(i, kind, key, pct) for i, pl in plans
+                     for kind, mapping in (("category", pl.coverage), ("code", pl.code_coverage))
+                     for key, pct in mapping.items()])
+        self.insert(t.PlanLimit, ("plan", "kind", "key", "amount_cents"),
+                    [(i, kind, key, amount) for i, pl in plans for kind in t.LIMIT_KINDS
+                     for key, amount in getattr(pl, kind).items()])
+        self.insert(t.PlanFrequency, ("plan", "code", "category", "quantity", "per", "count"),
+                    [(i, f.code, f.category, f.quantity, f.per, f.count)
+                     for i, pl in plans for f in pl.frequency])
+        self.insert(t.PlanExclusion, ("plan", "code"),
+                    [(i, code) for i, pl in plans for code in pl.exclusions])
+        self.insert(t.PlanDeductibleWaiver, ("plan", "category"),
+                    [(i, cat) for i, pl in plans for cat in pl.deductible_waived_on])
+
+    def coverage(self) -> None:
+        self.covers = {}  # patient file id -> {plan db id: coverage order}
+        rows, used = [], []
+        for pt in self.p.patients:
+            i = self.ids.to_db["patient"][pt.id]
+            where = f"patient {pt.id} coverage"
+            orders = self.covers[pt.id] = {}
+            for c in pt.coverage:
+                plan = self.ref("plan", c.plan, where)
+                orders[plan] = c.order
+                rows.append((i, plan, c.order, int(c.pending), c.subscriber_id))
+            used += [(i, self.ref("plan", b.plan, f"patient {pt.id} benefits_used"), b.paid,
+                      b.deductible_met) for b in pt.benefits_used]
+        self.insert(t.PatientCoverage, ("patient", "plan", "coverage_order", "pending",
+                                        "subscriber_id"), rows)
+        self.insert(t.BenefitUsed, ("patient", "plan", "paid_cents", "deductible_met_cents"), used)
+
+    # -- posted work -------------------------------------------------------------
+    def procedures(self) -> None:
+        self.assign("procedure", t.Procedure, (pr.id for pr in self.p.procedures))
+        names = ("id", "file_id", "patient", "code", "fee_cents", "units", "tooth", "surface",
+                 "date", "completed", "provider", "status", "tp_order", "note")
+        self.insert(t.Procedure, names, (self.procedure_row(pr) for pr in self.p.procedures),
+                    posted=True)
+        self.insert(t.ProcedureVisit, ("procedure", "seq", "date"),
+                    ((self.ids.to_db["procedure"][pr.id], seq, day.isoformat())
+                     for pr in self.p.procedures for seq, day in enumerate(pr.visits, 1)))
+
+    def procedure_row(self, pr: m.Procedure) -> tuple:
+        where = f"procedure {pr.id}"
+        if pr.code not in self.code_ids:
+            raise StoreError(f"{where}: unknown procedure code {pr.code!r}")
+        return (self.ids.to_db["procedure"][pr.id], pr.id, self.ref("patient", pr.patient, where),
+                self.code_ids[pr.code], pr.fee, pr.units, pr.tooth, pr.surface,
+                pr.date.isoformat(), pr.completed.isoformat() if pr.completed else None,
+                self.ref("provider", pr.provider, where), pr.status, pr.tp_order, pr.note)
+
+    def claims(self) -> None:
+        self.assign("claim", t.Claim, (c.id for c in self.p.claims))
+        paid = {cp.claim for cp in self.p.claim_payments}
+        self.on_claim, self.on_preauth = {}, {}  # (proc, plan) db ids -> (claim, seq)
+        self.claim_plans = defaultdict(list)  # procedure file id -> plan file ids
+        self.received: set[int] = set()
+        rows = []
+        for c in self.p.claims:
+            status = RECEIVED if c.id in paid and c.status != "preauth" else c.status
+            i, patient = self.claim_lines(c)
+            if status == RECEIVED:
+                self.received.add(i)
+            rows.append((i, c.id, patient, self.ids.to_db["plan"][c.plan], c.kind, status,
+                         c.date.isoformat(), c.sent_date.isoformat() if c.sent_date else None,
+                         c.claim_no, c.preauth_no))
+        self.insert(t.Claim, ("id", "file_id", "patient", "plan", "kind", "status", "date",
+                              "sent_date", "claim_no", "preauth_no"), rows, posted=True)
+
+    def claim_lines(self, c: m.Claim) -> tuple[int, int]:
+        """Record which lines ``c`` holds; returns (claim db id, patient db id)."""
+        where = f"claim {c.id}"
+        i, plan = self.ids.to_db["claim"][c.id], self.ref("plan", c.plan, where)
+        target = self.on_preauth if c.status == "preauth" else self.on_claim
+        patient = None
+        for seq, proc_id in enumerate(c.procedures, 1):
+            proc = self.ref("procedure", proc_id, where)
+            if (proc, plan) in target:
+                raise StoreError(f"{where}: procedure {proc_id} is already on another claim "
+                                 f"for plan {c.plan}")
+            target[(proc, plan)] = (i, seq)
+            self.claim_plans[proc_id].append(c.plan)
+            patient = patient or self.patient_of[proc_id]
+        # a claim without procedures is filed under the plan's subscriber
+        return i, self.ids.to_db["patient"][patient or self.subscriber_of[c.plan]]
+
+    def claim_payments(self) -> None:
+        """Payments now; their lines once claim procedure ids exist (`payment_lines`)."""
+        self.sums = {}   # (proc, plan) db ids -> [paid, writeoff, deductible]
+        self.lines = []  # (payment id, (proc, plan), paid, writeoff, ded, denied, remarks, suppl)
+        first = self.next_id(t.ClaimPayment)
+        rows = []
+        for n, pay in enumerate(self.p.claim_payments):
+            where = f"claim payment {n + 1} (claim {pay.claim})"
+            claim = self.ref("claim", pay.claim, where)
+            plan = self.ids.to_db["plan"][self.plan_of[pay.claim]]
+            for ln in pay.lines:
+                key = (self.ref("procedure", ln.procedure, where), plan)
+                supplemental = key in self.sums
+                total = self.sums.setdefault(key, [0, 0, 0])
+                for k, amount in enumerate((ln.paid, ln.writeoff, ln.deductible)):
+                    total[k] += amount
+                self.lines.append((first + n, key, ln.paid, ln.writeoff, ln.deductible,
+                                   int(ln.denied), ln.remarks, int(supplemental)))
+            rows.append((first + n, claim, self.plan_info[plan][0], pay.check_no, pay.bank_no,
+                         pay.date.isoformat(), sum(ln.paid for ln in pay.lines)))
+        self.insert(t.ClaimPayment, ("id", "claim", "carrier", "check_no", "bank_no", "date",
+                                     "amount_cents"), rows, posted=True)
+
+    def claim_procs(self) -> None:
+        self.cp_ids = {}  # (proc, plan) db ids -> claim proc id, for paid lines only
+        coverage = {pt.id: pt.coverage for pt in self.p.patients}
+        names = ("id", "procedure", "plan", "coverage_order", "status", "claim", "claim_seq",
+                 "preauth", "preauth_seq", "no_bill", *map(t.override_column, t.OVERRIDE_FIELDS),
+                 "paid_cents", "writeoff_cents", "deductible_applied_cents")
+        rows = (row for pr in self.p.procedures
+                for row in self.procedure_lines(pr, coverage.get(pr.patient, ())))
+        self.next_cp = self.next_id(t.ClaimProc)
+        self.insert(t.ClaimProc, names, rows)
+        unpaid = [key for key in self.sums if key not in self.cp_ids]
+        if unpaid:
+            proc = self.ids.to_practice["procedure"][unpaid[0][0]]
+            raise StoreError(f"a claim payment pays procedure {proc}, which has no line "
+                             "for that claim's plan")
+
+    def procedure_lines(self, pr: m.Procedure, coverage) -> list[tuple]:
+        proc = self.ids.to_db["procedure"][pr.id]
+        where = f"procedure {pr.id}"
+        overrides = {}
+        for o in pr.overrides:
+            if o.plan in overrides:
+                raise StoreError(f"{where}: two overrides for plan {o.plan}")
+            overrides[o.plan] = o
+        orders = self.covers.get(pr.patient, {})
+        rows = []
+        for plan_id in line_plans(pr, coverage, self.claim_plans.get(pr.id, [])):
+            plan = self.ref("plan", plan_id, where)
+            key = (proc, plan)
+            claim, seq = self.on_claim.get(key, (None, None))
+            preauth, pseq = self.on_preauth.get(key, (None, None))
+            o = overrides.get(plan_id)
+            over = [getattr(o, f) if o else None for f in t.OVERRIDE_FIELDS]
+            if over[-1] is not None:
+                over[-1] = int(over[-1])
+            cp = self.next_cp
+            self.next_cp += 1
+            if key in self.sums:
+                self.cp_ids[key] = cp
+            rows.append((cp, proc, plan, orders.get(plan, 0),
+                         self.line_status(pr, plan, claim, preauth), claim, seq, preauth, pseq,
+                         int(plan_id in pr.no_bill), *over, *self.sums.get(key, (0, 0, 0))))
+        return rows
+
+    def line_status(self, pr: m.Procedure, plan: int, claim, preauth) -> str:
+        if claim is not None:
+            return RECEIVED if claim in self.received else NOT_RECEIVED
+        if preauth is not None:
+            return PREAUTH
+        if self.plan_info[plan][1] == "capitation":
+            return CAP_COMPLETE if pr.status == "complete" else CAP_ESTIMATE
+        return ESTIMATE
+
+    def payment_lines(self) -> None:
+        self.insert(t.ClaimPaymentLine, ("payment", "claim_proc", "paid_cents", "writeoff_cents",
+                                         "deductible_cents", "denied", "remarks", "supplemental"),
+                    ((pay, self.cp_ids[key], *rest) for pay, key, *rest in self.lines),
+                    posted=True)
+
+    # -- money at the desk ----------------------------------------------------------
+    def patient_payments(self) -> None:
+        first = self.next_id(t.PatientPayment)
+        rows, alloc = [], []
+        for n, pay in enumerate(self.p.patient_payments):
+            where = f"patient payment {n + 1}"
+            rows.append((first + n, self.ref("patient", pay.patient, where), pay.date.isoformat(),
+                         pay.amount, pay.method, pay.check_no, pay.bank_no, pay.note))
+            if pay.procedure is not None:
+                alloc.append((first + n, self.ref("procedure", pay.procedure, where), pay.amount))
+        self.insert(t.PatientPayment, ("id", "patient", "date", "amount_cents", "method",
+                                       "check_no", "bank_no", "note"), rows, posted=True)
+        self.insert(t.PaymentAllocation, ("payment", "procedure", "amount_cents"), alloc)
+
+    def adjustments(self) -> None:
+        rows = []
+        for n, adj in enumerate(self.p.adjustments):
+            where = f"adjustment {n + 1}"
+            rows.append((self.ref("patient", adj.patient, where), adj.date.isoformat(),
+                         adj.amount, self.adj[adj.code],
+                         self.ref("procedure", adj.procedure, where), adj.note))
+        self.insert(t.Adjustment, ("patient", "date", "amount_cents", "code", "procedure", "note"),
+                    rows, posted=True)
+
+    def notes_and_appointments(self) -> None:
+        self.insert(t.Appointment, ("patient", "date", "status"),
+                    [(self.ref("patient", a.patient, "appointment"), a.date.isoformat(), a.status)
+                     for a in self.p.appointments])
+        self.insert(t.LedgerNote, ("patient", "date", "text"),
+                    [(self.ref("patient", n.patient, "ledger note"), n.date.isoformat(), n.text)
+                     for n in self.p.ledger_notes], posted=True)

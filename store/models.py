@@ -1,0 +1,418 @@
+"""The database schema (peewee models on apsw SQLite).
+
+Conventions:
+- Money is always an integer number of cents in a column named ``*_cents``
+  (peewee's DecimalField is stored as REAL, so it is never used).
+- ``NULL`` means unknown / not set and ``0`` means zero, as in ``estimator.model``.
+- ``file_id`` keeps the practice file's own id (patients, procedures, claims,
+  plans, carriers, fee schedules, providers) so an export gives it back.
+- Every posted row (procedures, claims, payments, adjustments, ledger notes)
+  records who entered it, when, at which workstation and location (`Posted`).
+- Models are not bound here; `store.db.open_database` binds them.
+"""
+from __future__ import annotations
+
+from peewee import SQL, ForeignKeyField, IntegerField, Model, TextField
+from playhouse.apsw_ext import BooleanField, DateField, DateTimeField
+
+
+class Base(Model):
+    class Meta:
+        legacy_table_names = False  # ClaimProc -> claim_proc
+
+
+def Cents(**kw):
+    """A money column: integer cents (``null=True`` where NULL = unknown)."""
+    return IntegerField(**kw)
+
+
+# --- practice set-up ---------------------------------------------------------
+
+class Setting(Base):
+    """Practice-wide values: ``as_of``, ``lock_date``, ``pref.<name>`` ('1'/'0')."""
+    key = TextField(primary_key=True)
+    value = TextField(null=True)
+
+
+class Location(Base):
+    name = TextField(unique=True)
+
+
+class User(Base):
+    name = TextField(unique=True)
+
+
+class FeeSchedule(Base):
+    file_id = TextField(null=True, unique=True)
+    kind = TextField()  # office / allowed / copay / fixed_benefit
+    name = TextField(default="")
+
+
+class Fee(Base):
+    schedule = ForeignKeyField(FeeSchedule, on_delete="CASCADE", index=False)
+    code = TextField()  # a schedule may price codes the office does not use
+    amount_cents = Cents()
+
+    class Meta:
+        indexes = ((("schedule", "code"), True),)
+
+
+class Provider(Base):
+    file_id = TextField(null=True, unique=True)
+    name = TextField()
+    fee_schedule = ForeignKeyField(FeeSchedule, null=True)
+
+
+class ProcedureCode(Base):
+    code = TextField(unique=True)
+    description = TextField(default="")
+    category = TextField()
+    categories = TextField(default="")  # comma list, general -> specific; '' = default path
+    substitution_code = TextField(null=True)
+    substitution_condition = TextField(null=True)  # NULL = always
+
+
+class AdjustmentCode(Base):
+    code = TextField(unique=True)
+    kind = TextField(default="other")
+    description = TextField(default="")
+    # False when the row exists only because an adjustment or carrier named the
+    # code without the file declaring it (not exported as a declared code).
+    declared = BooleanField(default=True)
+
+
+class Carrier(Base):
+    file_id = TextField(null=True, unique=True)
+    name = TextField()
+    electronic_id = TextField(null=True)
+    phone = TextField(null=True)
+    address = TextField(null=True)
+    writeoff_code = ForeignKeyField(AdjustmentCode, null=True)
+
+
+# --- patients and plans ------------------------------------------------------
+
+class Patient(Base):
+    file_id = TextField(null=True, unique=True)
+    last_name = TextField()
+    first_name = TextField(default="")
+    name_lower = TextField()   # "last, first" lowercased: prefix search
+    first_lower = TextField(default="")
+    birthdate = DateField(index=True)
+    guarantor = ForeignKeyField("self", null=True, backref="members")
+    phone = TextField(null=True)
+
+    class Meta:
+        indexes = ((("name_lower", "id"), False), (("first_lower", "id"), False))
+
+
+class Plan(Base):
+    """Every field of ``model.Plan``; the mappings live in the Plan* child tables."""
+    file_id = TextField(null=True, unique=True)
+    carrier = ForeignKeyField(Carrier)
+    subscriber = ForeignKeyField(Patient, backref="subscribed_plans")
+    type = TextField()
+    fee_schedule = ForeignKeyField(FeeSchedule, null=True, index=False)
+    allowed_fee_schedule = ForeignKeyField(FeeSchedule, null=True, index=False)
+    copay_schedule = ForeignKeyField(FeeSchedule, null=True, index=False)
+    annual_max_cents = Cents(null=True)
+    family_annual_max_cents = Cents(null=True)
+    deductible_cents = Cents(null=True)
+    family_deductible_cents = Cents(null=True)
+    deductible_before_percent = BooleanField(default=True)
+    renew_month = IntegerField(null=True)
+    allow_substitution = BooleanField(default=True)
+    substitution_writeoffs = BooleanField(default=True)
+    cob_rule = TextField(default="standard")
+    same_plan_as = ForeignKeyField("self", null=True, index=False)
+    employer = TextField(null=True)
+    group_number = TextField(null=True)
+    note = TextField(null=True)
+    claims_use_ucr = BooleanField(null=True)
+
+
+class PlanCoverage(Base):
+    """Coverage percent for a category (``kind='category'``) or a code (``'code'``)."""
+    plan = ForeignKeyField(Plan, on_delete="CASCADE", index=False)
+    kind = TextField()
+    key = TextField()
+    percent = IntegerField()
+
+    class Meta:
+        indexes = ((("plan", "kind", "key"), True),)
+
+
+# PlanLimit.kind values, each the name of a mapping field of model.Plan.
+LIMIT_KINDS = ("category_limits", "category_family_limits", "code_limits",
+               "category_deductibles", "code_deductibles")
+
+
+class PlanLimit(Base):
+    """A separate maximum or deductible keyed by category or code (see LIMIT_KINDS)."""
+    plan = ForeignKeyField(Plan, on_delete="CASCADE", index=False)
+    kind = TextField()
+    key = TextField()
+    amount_cents = Cents()
+
+    class Meta:
+        indexes = ((("plan", "kind", "key"), True),)
+
+
+class PlanFrequency(Base):
+    plan = ForeignKeyField(Plan, on_delete="CASCADE")
+    code = TextField(null=True)
+    category = TextField(null=True)
+    quantity = IntegerField()
+    per = TextField()
+    count = IntegerField(default=1)
+
+
+class PlanExclusion(Base):
+    plan = ForeignKeyField(Plan, on_delete="CASCADE", index=False)
+    code = TextField()
+
+    class Meta:
+        indexes = ((("plan", "code"), True),)
+
+
+class PlanDeductibleWaiver(Base):
+    """A category in ``deductible_waived_on``."""
+    plan = ForeignKeyField(Plan, on_delete="CASCADE", index=False)
+    category = TextField()
+
+    class Meta:
+        indexes = ((("plan", "category"), True),)
+
+
+class PatientCoverage(Base):
+    patient = ForeignKeyField(Patient, on_delete="CASCADE", index=False)
+    plan = ForeignKeyField(Plan)
+    coverage_order = IntegerField()  # 1 primary .. 4 quaternary
+    pending = BooleanField(default=False)
+    subscriber_id = TextField(null=True)
+
+    class Meta:
+        indexes = ((("patient", "coverage_order"), True), (("patient", "plan"), True))
+
+
+class BenefitUsed(Base):
+    """Benefits used elsewhere this benefit year."""
+    patient = ForeignKeyField(Patient, on_delete="CASCADE")
+    plan = ForeignKeyField(Plan)
+    paid_cents = Cents(default=0)
+    deductible_met_cents = Cents(default=0)
+
+
+# --- posted work and money ---------------------------------------------------
+
+class Posted(Base):
+    """Who posted a row, when and where (mixed into every posted table)."""
+    entered_at = DateTimeField()
+    entered_by = TextField()
+    workstation = TextField(null=True)
+    location = ForeignKeyField(Location, null=True, index=False)
+
+
+class Procedure(Posted):
+    file_id = TextField(null=True, unique=True)
+    patient = ForeignKeyField(Patient, index=False)
+    code = ForeignKeyField(ProcedureCode)
+    fee_cents = Cents()  # per unit; charge = fee x units
+    units = IntegerField(default=1)
+    tooth = TextField(null=True)
+    surface = TextField(null=True)
+    date = DateField()  # posted date (the ledger's Posted column)
+    completed = DateField(null=True)  # completion date when it differs
+    provider = ForeignKeyField(Provider)
+    status = TextField()  # planned / complete / deleted
+    tp_order = IntegerField(null=True)
+    note = TextField(null=True)
+
+    class Meta:
+        indexes = ((("patient", "date", "id"), False),)
+
+
+class ProcedureVisit(Base):
+    """A later visit of a multi-visit procedure (ledger codes A, B, ...)."""
+    procedure = ForeignKeyField(Procedure, on_delete="CASCADE")
+    seq = IntegerField()
+    date = DateField()
+
+
+class Claim(Posted):
+    file_id = TextField(null=True, unique=True)
+    patient = ForeignKeyField(Patient)
+    plan = ForeignKeyField(Plan)
+    kind = TextField(null=True)  # NULL = by coverage order
+    status = TextField()
+    date = DateField()
+    sent_date = DateField(null=True)
+    claim_no = TextField(null=True)
+    preauth_no = TextField(null=True)
+
+    class Meta:
+        indexes = ((("status", "date"), False),)
+
+
+class ClaimProc(Base):
+    """One claim procedure: a procedure's estimate and actuals for one plan."""
+    procedure = ForeignKeyField(Procedure, on_delete="CASCADE", index=False)
+    plan = ForeignKeyField(Plan)
+    coverage_order = IntegerField()  # 0 when the plan does not cover the patient
+    status = TextField()  # estimator.results.LINE_STATUSES
+    claim = ForeignKeyField(Claim, null=True, backref="lines")
+    claim_seq = IntegerField(null=True)  # position in the claim's procedure list
+    preauth = ForeignKeyField(Claim, null=True, backref="preauth_lines")
+    preauth_seq = IntegerField(null=True)
+    # the estimate (written by the estimator)
+    allowed_cents = Cents(default=0)
+    copay_cents = Cents(default=0)
+    percent = IntegerField(default=0)
+    deductible_est_cents = Cents(default=0)
+    base_est_cents = Cents(default=0)
+    ins_est_cents = Cents(default=0)
+    writeoff_est_cents = Cents(default=0)
+    note = TextField(default="")
+    explanation = TextField(default="")  # steps, one per line
+    no_bill = BooleanField(default=False)
+    # the front desk's overrides (NULL = no override)
+    override_percent = IntegerField(null=True)
+    override_ins_est_cents = Cents(null=True)
+    override_allowed_cents = Cents(null=True)
+    override_copay_cents = Cents(null=True)
+    override_deductible_cents = Cents(null=True)
+    override_paid_other_ins_cents = Cents(null=True)
+    override_writeoff_est_cents = Cents(null=True)
+    override_deductible_before_percent = BooleanField(null=True)
+    # actuals: sums over the claim payment lines (original + supplemental)
+    paid_cents = Cents(default=0)
+    writeoff_cents = Cents(default=0)
+    deductible_applied_cents = Cents(default=0)
+    # True once the stored estimate is final (a received line after estimation)
+    frozen = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("procedure", "plan"), True),)
+
+
+OVERRIDE_FIELDS = ("percent", "ins_est", "allowed", "copay", "deductible",
+                   "paid_other_ins", "writeoff_est", "deductible_before_percent")
+
+
+def override_column(name: str) -> str:
+    """ClaimProc column holding `model.Override.<name>`."""
+    cents = name not in ("percent", "deductible_before_percent")
+    return f"override_{name}_cents" if cents else f"override_{name}"
+
+
+class ClaimPayment(Posted):
+    """An insurance check (or EFT)."""
+    claim = ForeignKeyField(Claim, null=True)
+    carrier = ForeignKeyField(Carrier, null=True)
+    check_no = TextField(null=True)
+    bank_no = TextField(null=True)
+    date = DateField(index=True)
+    amount_cents = Cents(default=0)
+    note = TextField(null=True)
+
+
+class ClaimPaymentLine(Posted):
+    payment = ForeignKeyField(ClaimPayment, on_delete="CASCADE")
+    claim_proc = ForeignKeyField(ClaimProc)
+    paid_cents = Cents(default=0)
+    writeoff_cents = Cents(default=0)
+    deductible_cents = Cents(default=0)
+    denied = BooleanField(default=False)
+    remarks = TextField(null=True)
+    supplemental = BooleanField(default=False)
+
+
+class PatientPayment(Posted):
+    patient = ForeignKeyField(Patient, index=False)
+    date = DateField()
+    amount_cents = Cents()  # negative = refund
+    method = TextField()
+    check_no = TextField(null=True)
+    bank_no = TextField(null=True)
+    note = TextField(null=True)
+
+    class Meta:
+        indexes = ((("patient", "date"), False),)
+
+
+class PaymentAllocation(Base):
+    payment = ForeignKeyField(PatientPayment, on_delete="CASCADE")
+    procedure = ForeignKeyField(Procedure)
+    amount_cents = Cents()
+
+
+class Adjustment(Posted):
+    patient = ForeignKeyField(Patient, index=False)
+    date = DateField()
+    amount_cents = Cents()  # negative reduces what is owed
+    code = ForeignKeyField(AdjustmentCode)
+    procedure = ForeignKeyField(Procedure, null=True)
+    note = TextField(null=True)
+    reverses = ForeignKeyField("self", null=True)  # a correction points at what it undoes
+
+    class Meta:
+        indexes = ((("patient", "date"), False),)
+
+
+class Appointment(Base):
+    patient = ForeignKeyField(Patient, index=False)
+    date = DateField()
+    status = TextField()
+
+    class Meta:
+        indexes = ((("patient", "date"), False),)
+
+
+class LedgerNote(Posted):
+    patient = ForeignKeyField(Patient, index=False)
+    date = DateField()
+    text = TextField()
+
+    class Meta:
+        indexes = ((("patient", "date"), False),)
+
+
+class AuditLog(Base):
+    at = DateTimeField(index=True)
+    user = TextField()
+    workstation = TextField(null=True)
+    action = TextField()
+    entity = TextField(null=True)
+    entity_id = TextField(null=True)
+    detail = TextField(null=True)  # JSON
+
+    class Meta:
+        indexes = ((("entity", "entity_id"), False),)
+
+
+MODELS = (
+    Setting, Location, User, FeeSchedule, Fee, Provider, ProcedureCode, AdjustmentCode,
+    Carrier, Patient, Plan, PlanCoverage, PlanLimit, PlanFrequency, PlanExclusion,
+    PlanDeductibleWaiver, PatientCoverage, BenefitUsed, Procedure, ProcedureVisit,
+    Claim, ClaimProc, ClaimPayment, ClaimPaymentLine, PatientPayment, PaymentAllocation,
+    Adjustment, Appointment, LedgerNote, AuditLog,
+)
+
+
+def _sql_defaults(models) -> None:
+    """Put each field's default in the DDL too: bulk inserts bypass peewee."""
+    for model in models:
+        for f in model._meta.sorted_fields:
+            if f.default is None or callable(f.default):
+                continue
+            value = f.default
+            literal = (str(int(value)) if isinstance(value, (bool, int))
+                       else "'" + str(value).replace("'", "''") + "'")
+            f.constraints = [*(f.constraints or ()), SQL(f"DEFAULT {literal}")]
+
+
+_sql_defaults(MODELS)
+
+# Tables holding practice data (wiped by an import with replace=True). Users,
+# locations and the audit log belong to the office, not to the practice file.
+PRACTICE_MODELS = tuple(m for m in MODELS if m not in (Location, User, AuditLog))

@@ -1,0 +1,118 @@
+"""Checks across rows: references resolve, ids and coverage orders are unique, payments match claims."""
+from __future__ import annotations
+
+from estimator.model import Practice
+
+from ._errors import key_path, show
+from ._kinds import TABLE_NOUNS, Ctx
+
+
+def check_practice(practice: Practice, ctx: Ctx) -> None:
+    _resolve_refs(ctx)
+    _check_codes(practice, ctx)
+    _check_plans(practice, ctx)
+    _check_patients(practice, ctx)
+    _check_procedures(practice, ctx)
+    _check_claims(practice, ctx)
+    _check_claim_payments(practice, ctx)
+    _check_postings(practice, ctx)
+
+
+def _resolve_refs(ctx: Ctx) -> None:
+    for path, table, value, kinds in ctx.refs:
+        target = ctx.tables[table].get(value)
+        if target is None:
+            ctx.error(path, f"unknown {TABLE_NOUNS[table]} {show(value)}")
+        elif kinds and target.kind not in kinds:
+            ctx.error(path, f"fee schedule {show(value)} is kind {target.kind}; "
+                            f"this needs kind {' or '.join(kinds)}")
+
+
+def _at(ctx: Ctx, obj: object, key: str) -> str:
+    return key_path(ctx.path_of(obj), key)
+
+
+def _check_codes(practice: Practice, ctx: Ctx) -> None:
+    for pc in practice.procedure_codes:
+        if pc.categories and pc.categories[-1] != pc.category:
+            ctx.error(_at(ctx, pc, "categories"),
+                      f"must end with the code's own category {show(pc.category)} (general to most specific)")
+        if pc.substitution_code == pc.code:
+            ctx.error(_at(ctx, pc, "substitution_code"), "a code cannot be substituted by itself")
+
+
+def _check_plans(practice: Practice, ctx: Ctx) -> None:
+    for plan in practice.plans:
+        if plan.same_plan_as == plan.id:
+            ctx.error(_at(ctx, plan, "same_plan_as"), "a plan cannot name itself")
+        for limit in plan.frequency:
+            if (limit.code is None) == (limit.category is None):
+                ctx.error(ctx.path_of(limit), "give exactly one of code or category")
+            if limit.per == "benefit_year" and limit.count != 1:
+                ctx.error(_at(ctx, limit, "count"), "count applies only when per is years or months")
+
+
+def _check_patients(practice: Practice, ctx: Ctx) -> None:
+    patients = ctx.tables["patients"]
+    for patient in practice.patients:
+        head = patients.get(patient.guarantor)
+        if head is not None and head.guarantor != head.id:
+            ctx.error(_at(ctx, patient, "guarantor"),
+                      f"{show(head.id)} is not a guarantor (their own guarantor is {show(head.guarantor)})")
+        orders, plans = set(), set()
+        for cov in patient.coverage:
+            if cov.order in orders:
+                ctx.error(_at(ctx, cov, "order"), f"coverage order {cov.order} is used twice for this patient")
+            if cov.plan in plans:
+                ctx.error(_at(ctx, cov, "plan"), f"plan {show(cov.plan)} is listed twice for this patient")
+            orders.add(cov.order)
+            plans.add(cov.plan)
+        _unique_plans(ctx, patient.benefits_used, "benefits used for plan")
+
+
+def _unique_plans(ctx: Ctx, rows, what: str) -> None:
+    seen = set()
+    for row in rows:
+        if row.plan in seen:
+            ctx.error(_at(ctx, row, "plan"), f"{what} {show(row.plan)} is given twice")
+        seen.add(row.plan)
+
+
+def _check_procedures(practice: Practice, ctx: Ctx) -> None:
+    for proc in practice.procedures:
+        _unique_plans(ctx, proc.overrides, "an override for plan")
+        if proc.completed is not None and proc.status != "complete":
+            ctx.error(_at(ctx, proc, "completed"), "a planned procedure has no completion date")
+
+
+def _check_claims(practice: Practice, ctx: Ctx) -> None:
+    procedures = ctx.tables["procedures"]
+    for claim in practice.claims:
+        owners = sorted({procedures[p].patient for p in claim.procedures if p in procedures})
+        if len(owners) > 1:
+            ctx.error(_at(ctx, claim, "procedures"),
+                      f"a claim is for one patient; these procedures belong to {', '.join(owners)}")
+
+
+def _check_claim_payments(practice: Practice, ctx: Ctx) -> None:
+    claims = ctx.tables["claims"]
+    for payment in practice.claim_payments:
+        claim = claims.get(payment.claim)
+        seen = set()
+        for line in payment.lines:
+            path = _at(ctx, line, "procedure")
+            if claim is not None and line.procedure not in claim.procedures:
+                ctx.error(path, f"procedure {show(line.procedure)} is not on claim {show(claim.id)}")
+            elif line.procedure in seen:
+                ctx.error(path, f"procedure {show(line.procedure)} is listed twice in this payment")
+            seen.add(line.procedure)
+
+
+def _check_postings(practice: Practice, ctx: Ctx) -> None:
+    """A payment or adjustment attached to a procedure must be on that procedure's patient."""
+    procedures = ctx.tables["procedures"]
+    for row in (*practice.patient_payments, *practice.adjustments):
+        proc = procedures.get(row.procedure) if row.procedure else None
+        if proc is not None and proc.patient != row.patient:
+            ctx.error(_at(ctx, row, "procedure"),
+                      f"procedure {show(proc.id)} belongs to patient {show(proc.patient)}, not {show(row.patient)}")

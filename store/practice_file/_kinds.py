@@ -1,0 +1,381 @@
+"""Field kinds: each reads one raw JSON value (reporting problems at its path) and dumps it back.
+
+A kind never raises on bad input: it records the problem and returns a placeholder so the
+rest of the file is still checked and every error is reported in one go.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from estimator.model import EMPTY, frozen_map
+from estimator.money import MoneyError, to_cents, to_decimal
+
+from ._errors import Problems, index_path, key_path, show
+from ._json import BadConstant
+
+MONEY_LIMIT = Decimal(1_000_000_000)  # far past any dental amount, safely inside SQLite integers
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+TABLE_NOUNS = {
+    "providers": "provider", "procedure_codes": "procedure code", "fee_schedules": "fee schedule",
+    "carriers": "carrier", "plans": "plan", "patients": "patient", "procedures": "procedure",
+    "claims": "claim", "adjustment_codes": "adjustment code",
+}
+
+
+class Ctx:
+    """What one parse has learned so far: problems, ids defined, references to resolve."""
+
+    def __init__(self, problems: Problems):
+        self.problems = problems
+        self.tables: dict[str, dict[str, object]] = defaultdict(dict)
+        self.refs: list[tuple[str, str, str, tuple[str, ...] | None]] = []  # path, table, id, kinds
+        self._defined_at: dict[tuple[str, str], str] = {}
+        self._where: dict[int, str] = {}
+
+    def error(self, path: str, message: str) -> None:
+        self.problems.add(path, message)
+
+    def define(self, table: str, key: str, obj: object, path: str) -> None:
+        if key in self.tables[table]:
+            first = self._defined_at[(table, key)]
+            self.error(path, f"duplicate {TABLE_NOUNS[table]} id {show(key)} (first at {first})")
+            return
+        self.tables[table][key] = obj
+        self._defined_at[(table, key)] = path
+
+    def placed(self, obj: object, path: str) -> None:
+        self._where[id(obj)] = path
+
+    def path_of(self, obj: object) -> str:
+        return self._where[id(obj)]
+
+
+class Kind:
+    placeholder: object = None
+
+    def read(self, ctx: Ctx, raw: object, path: str) -> object:
+        raise NotImplementedError
+
+    def dump(self, value: object) -> object:
+        return value
+
+
+class Text(Kind):
+    placeholder = ""
+
+    def __init__(self, nonempty: bool = False, what: str = "text"):
+        self.nonempty = nonempty
+        self.what = what
+
+    def read(self, ctx, raw, path):
+        if not isinstance(raw, str):
+            ctx.error(path, f"{show(raw)} is not {self.what} (write it in quotes)")
+            return ""
+        if self.nonempty and not raw.strip():
+            ctx.error(path, "must not be empty")
+        return raw
+
+
+class Ref(Text):
+    """The id of a row defined elsewhere in the file; resolved once the whole file is read."""
+
+    def __init__(self, table: str, kinds: tuple[str, ...] | None = None):
+        super().__init__(nonempty=True, what="an id")
+        self.table = table
+        self.kinds = kinds  # for fee schedules: the kinds allowed here
+
+    def read(self, ctx, raw, path):
+        value = super().read(ctx, raw, path)
+        if value.strip():
+            ctx.refs.append((path, self.table, value, self.kinds))
+        return value
+
+
+class Date(Kind):
+    placeholder = date.min
+
+    def read(self, ctx, raw, path):
+        if not isinstance(raw, str) or not _DATE.match(raw):
+            ctx.error(path, f"{show(raw)} is not a date (write YYYY-MM-DD)")
+            return date.min
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            ctx.error(path, f"{show(raw)} is not a real date")
+            return date.min
+
+    def dump(self, value):
+        return value.isoformat()
+
+
+def _number(ctx: Ctx, raw: object, path: str, what: str) -> int | Decimal | None:
+    """The raw value if it is a JSON number (not a boolean, string or NaN), else None."""
+    if isinstance(raw, bool) or isinstance(raw, BadConstant):
+        ctx.error(path, f"{show(raw)} is not {what}")
+    elif isinstance(raw, str):
+        ctx.error(path, f"{show(raw)} is text; write {what} as a number, without quotes")
+    elif not isinstance(raw, (int, Decimal)):
+        ctx.error(path, f"{show(raw)} is not {what}")
+    else:
+        return raw
+    return None
+
+
+class Money(Kind):
+    """Dollars in the file, integer cents in the model."""
+
+    placeholder = 0
+
+    def __init__(self, signed: bool = False):
+        self.signed = signed  # refunds, adjustments, negative supplemental payments
+
+    def read(self, ctx, raw, path):
+        value = _number(ctx, raw, path, "an amount of money")
+        if value is None:
+            return 0
+        if abs(value) >= MONEY_LIMIT:
+            ctx.error(path, f"{show(raw)} is too large an amount")
+            return 0
+        try:
+            cents = to_cents(value)
+        except MoneyError:
+            ctx.error(path, f"{show(raw)} has more than two decimals")
+            return 0
+        if cents < 0 and not self.signed:
+            ctx.error(path, f"{show(raw)} is negative; this amount must be 0 or more")
+        return cents
+
+    def dump(self, value):
+        return to_decimal(value)
+
+
+def _whole(value: int | Decimal) -> bool:
+    return isinstance(value, int) or value == value.to_integral_value()
+
+
+class Percent(Kind):
+    placeholder = 0
+
+    def read(self, ctx, raw, path):
+        value = _number(ctx, raw, path, "a percentage")
+        if value is None:
+            return 0
+        if not 0 <= value <= 100:
+            ctx.error(path, f"{show(raw)} is not a percentage 0-100")
+            return 0
+        if not _whole(value):
+            ctx.error(path, f"{show(raw)} is not a whole percentage (0-100, no decimals)")
+            return 0
+        return int(value)
+
+
+class Int(Kind):
+    def __init__(self, lo: int | None = None, hi: int = 1_000_000, zero_is_none: bool = False):
+        self.lo, self.hi, self.zero_is_none = lo, hi, zero_is_none
+        self.placeholder = lo or 0
+
+    def read(self, ctx, raw, path):
+        value = _number(ctx, raw, path, "a whole number")
+        if value is None:
+            return self.placeholder
+        lo = self.lo if self.lo is not None else -self.hi
+        if not lo <= value <= self.hi:
+            limits = f"at least {lo}" if self.hi == 1_000_000 else f"{lo}-{self.hi}"
+            ctx.error(path, f"{show(raw)} is out of range (must be {limits})")
+            return self.placeholder
+        if not _whole(value):
+            ctx.error(path, f"{show(raw)} is not a whole number")
+            return self.placeholder
+        return None if self.zero_is_none and value == 0 else int(value)
+
+
+class Bool(Kind):
+    placeholder = False
+
+    def read(self, ctx, raw, path):
+        if raw is True or raw is False:
+            return raw
+        ctx.error(path, f"{show(raw)} is not true or false")
+        return False
+
+
+class Enum(Kind):
+    def __init__(self, values: tuple[str, ...]):
+        self.values = values
+        self.placeholder = values[0]
+
+    def read(self, ctx, raw, path):
+        if isinstance(raw, str) and raw in self.values:
+            return raw
+        if len(self.values) == 1:
+            ctx.error(path, f"{show(raw)} is not {show(self.values[0])}")
+        else:
+            ctx.error(path, f"{show(raw)} is not one of: {', '.join(self.values)}")
+        return self.placeholder
+
+
+class ListOf(Kind):
+    placeholder = ()
+
+    def __init__(self, item: Kind, unique: bool = False, nonempty: bool = False):
+        self.item, self.unique, self.nonempty = item, unique, nonempty
+
+    def read(self, ctx, raw, path):
+        if not isinstance(raw, list):
+            ctx.error(path, f"{show(raw)} is not a list")
+            return ()
+        if self.nonempty and not raw:
+            ctx.error(path, "must list at least one")
+        out, seen = [], set()
+        for i, item in enumerate(raw):
+            sub = index_path(path, i)
+            value = self.item.read(ctx, item, sub)
+            if self.unique and isinstance(value, (str, date)):
+                if value in seen:
+                    ctx.error(sub, f"{show(item)} is listed twice")
+                seen.add(value)
+            if value is not None:
+                out.append(value)
+        return tuple(out)
+
+    def dump(self, value):
+        return [self.item.dump(v) for v in value]
+
+
+class MapOf(Kind):
+    """``{key: value}`` with checked keys (categories, codes, ids), kept in file order."""
+
+    placeholder = EMPTY
+
+    def __init__(self, key: Kind, value: Kind):
+        self.key, self.value = key, value
+
+    def read(self, ctx, raw, path):
+        if not isinstance(raw, dict):
+            ctx.error(path, f"{show(raw)} is not an object")
+            return EMPTY
+        out = {}
+        for key, item in raw.items():
+            sub = key_path(path, key)
+            self.key.read(ctx, key, sub)
+            out[key] = self.value.read(ctx, item, sub)
+        return frozen_map(out)
+
+    def dump(self, value):
+        return {k: self.value.dump(v) for k, v in value.items()}
+
+
+def unknown_key(key: str, known) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
+    return "unknown key" + (f" (did you mean {show(close[0])}?)" if close else "")
+
+
+class FixedMap(Kind):
+    """An object with a fixed set of optional keys, read into a mapping (used by ``expect``)."""
+
+    placeholder = EMPTY
+
+    def __init__(self, fields: Mapping[str, Kind]):
+        self.fields = fields
+
+    def read(self, ctx, raw, path):
+        if not isinstance(raw, dict):
+            ctx.error(path, f"{show(raw)} is not an object")
+            return EMPTY
+        for key in raw:
+            if key not in self.fields:
+                ctx.error(key_path(path, key), unknown_key(key, self.fields))
+        out = {k: kind.read(ctx, raw[k], key_path(path, k)) for k, kind in self.fields.items()
+               if raw.get(k) is not None}
+        return frozen_map(out)
+
+    def dump(self, value):
+        return {k: self.fields[k].dump(v) for k, v in value.items()}
+
+
+class Any(Kind):
+    """Informational JSON kept as written (deep read-only copy)."""
+
+    def read(self, ctx, raw, path):
+        return _freeze(raw)
+
+
+def _freeze(raw: object) -> object:
+    if isinstance(raw, dict):
+        return frozen_map({k: _freeze(v) for k, v in raw.items()})
+    if isinstance(raw, list):
+        return tuple(_freeze(v) for v in raw)
+    return raw
+
+
+# --- objects ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class F:
+    """One key of an object: how to read it, whether it must be present, whether to always write it."""
+
+    key: str
+    kind: Kind
+    required: bool = False
+    always: bool = False  # written even at its default (keys the spec lists as required)
+
+
+class Entity(Kind):
+    """An object mapped onto a model dataclass; ``table``/``key`` make its id referable."""
+
+    def __init__(self, cls, fields: tuple[F, ...], table: str | None = None, key: str | None = None):
+        self.cls, self.fields, self.table, self.key = cls, fields, table, key
+        self._known = {f.key: f for f in fields}
+
+    def read(self, ctx, raw, path):
+        if not isinstance(raw, dict):
+            ctx.error(path, f"{show(raw)} is not an object")
+            return None
+        for key in raw:
+            if key not in self._known:
+                ctx.error(key_path(path, key), unknown_key(key, self._known))
+        values = {}
+        for f in self.fields:
+            sub = key_path(path, f.key)
+            if raw.get(f.key) is None and not f.required:
+                continue  # absent or null: unknown, the model's default
+            if f.key in raw:
+                values[f.key] = f.kind.read(ctx, raw[f.key], sub)
+            elif f.required:
+                ctx.error(sub, "required key is missing")
+                values[f.key] = f.kind.placeholder
+        obj = self.cls(**values)
+        ctx.placed(obj, path)
+        if self.table and isinstance(values.get(self.key), str) and values[self.key].strip():
+            ctx.define(self.table, values[self.key], obj, key_path(path, self.key))
+        return obj
+
+    def dump(self, obj):
+        defaults = _defaults(self.cls)
+        out = {}
+        for f in self.fields:
+            value = getattr(obj, f.key)
+            if value is None:
+                continue
+            if not (f.required or f.always) and f.key in defaults and value == defaults[f.key]:
+                continue
+            out[f.key] = f.kind.dump(value)
+        return out
+
+
+def _defaults(cls) -> dict[str, object]:
+    out = {}
+    for fld in dataclasses.fields(cls):
+        if fld.default is not dataclasses.MISSING:
+            out[fld.name] = fld.default
+        elif fld.default_factory is not dataclasses.MISSING:
+            out[fld.name] = fld.default_factory()
+    return out

@@ -1,0 +1,146 @@
+"""The DentLedger front desk app.
+
+`build_app` is the one way in: the caller hands it the data (`FrontDesk`),
+settings and a clock, so tests run it on in-memory data at a fixed date.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable, ClassVar, Mapping
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tui.commands import POSTING_FORMS, DeskCommands
+from tui.ports import FrontDesk
+from tui.screens.account import AccountScreen
+from tui.screens.find_patient import FindPatientScreen
+from tui.screens.help import HelpScreen
+
+DEFAULT_CONFIG: Mapping[str, Any] = {
+    "refresh_seconds": 2.0,   # how often to look for postings made at another terminal (0 = never)
+    "search_debounce": 0.08,  # seconds of quiet typing before searching
+    "search_limit": 50,
+    "keymap": {},             # binding id -> key(s), e.g. {"ledger.next_day": "j"}
+    "theme": None,            # a Textual theme name
+    "patient": None,          # open this patient's account at start
+}
+
+# A posting form factory: (app, current patient id or None) -> the screen to push.
+PostingForm = Callable[["DentLedgerApp", "str | None"], Screen]
+
+
+class DentLedgerApp(App[None], inherit_bindings=False):
+    """Find a patient, read the account and ledger card, open a line."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "DentLedger"
+    COMMANDS: ClassVar = {DeskCommands}  # the one palette provider (tui/commands.py)
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
+        # show=False: the Footer already shows the palette key on its right.
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
+                id="app.command_palette"),
+        Binding("f1,question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("ctrl+f", "find_patient", "Find patient", id="app.find_patient"),
+        Binding("f5", "refresh_data", "Refresh", show=False, id="app.refresh"),
+    ]
+
+    def __init__(self, frontdesk: FrontDesk, *, config: Mapping[str, Any] | None = None,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
+        super().__init__()
+        self.frontdesk = frontdesk
+        self.config = {**DEFAULT_CONFIG, **(config or {})}
+        self.clock = clock
+        self.posting_forms: dict[str, PostingForm] = {}
+        self._revision: int | None = None
+
+    # --- start --------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return FindPatientScreen()
+
+    def on_mount(self) -> None:
+        if self.config["theme"]:
+            self.theme = self.config["theme"]
+        if self.config["keymap"]:
+            self.set_keymap(self.config["keymap"])
+        self._revision = self.frontdesk.revision()
+        if self.config["refresh_seconds"]:
+            self.set_interval(self.config["refresh_seconds"], self.refresh_data)
+        if self.config["patient"]:
+            self.open_account(self.config["patient"])
+
+    # --- navigation ---------------------------------------------------------
+
+    def open_account(self, patient_id: str) -> None:
+        """Show a patient's account (in place when an account is already open)."""
+        if isinstance(self.screen, AccountScreen):
+            self.screen.show_patient(patient_id)
+        else:
+            self.push_screen(AccountScreen(patient_id))
+
+    def current_patient(self) -> str | None:
+        """The open account's patient, or the highlighted search result."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, (AccountScreen, FindPatientScreen)):
+                return screen.current_patient()
+        return None
+
+    def action_find_patient(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, FindPatientScreen):
+            self.pop_screen()
+        if isinstance(self.screen, FindPatientScreen):
+            self.screen.focus_search()
+
+    def action_open_current(self) -> None:
+        patient = self.current_patient()
+        if patient is None:
+            self.notify("No patient selected.", severity="warning")
+        else:
+            self.open_account(patient)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # --- data changes -------------------------------------------------------
+
+    def refresh_data(self, force: bool = False) -> None:
+        """Reload open screens when the data changed (here or at another terminal).
+
+        Posting forms call this after they post so the card updates at once.
+        """
+        revision = self.frontdesk.revision()
+        if force or revision != self._revision:
+            self._revision = revision
+            for screen in self.screen_stack:
+                reload = getattr(screen, "reload", None)
+                if callable(reload):
+                    reload()
+
+    def action_refresh_data(self) -> None:
+        self.refresh_data(force=True)
+
+    # --- posting forms (hooks the lead wires) -------------------------------
+
+    def register_posting_form(self, kind: str, factory: PostingForm) -> None:
+        """Wire a posting form (kinds in tui.commands.POSTING_FORMS) to the palette."""
+        self.posting_forms[kind] = factory
+
+    def action_posting_form(self, kind: str) -> None:
+        factory = self.posting_forms.get(kind)
+        if factory is None:
+            title = dict(POSTING_FORMS).get(kind, kind)
+            self.notify(f"{title}: not available yet.", severity="warning", markup=False)
+            return
+        self.push_screen(factory(self, self.current_patient()))
+
+
+def build_app(frontdesk: FrontDesk, *, config: dict | None = None,
+              clock: Callable[[], datetime] | None = None) -> DentLedgerApp:
+    """The app over ``frontdesk``; ``clock`` fixes "now" (tests, screenshots)."""
+    return DentLedgerApp(frontdesk, config=config, clock=clock or datetime.now)

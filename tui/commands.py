@@ -1,0 +1,95 @@
+"""The one command-palette provider: every screen's actions, searchable by name.
+
+Each `DeskCommand` names an action and where it runs: on the app, on the
+current screen (when it is of the named kind) or on the ledger card of the
+current screen. Posting forms are listed in `POSTING_FORMS`; until the lead
+registers a form with `DentLedgerApp.register_posting_form(kind, factory)`
+they say "not available yet".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Iterator
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+
+# Hook list: (kind, palette title). The kind is the key for register_posting_form.
+POSTING_FORMS: tuple[tuple[str, str], ...] = (
+    ("procedure", "Post procedure"),
+    ("patient_payment", "Post patient payment"),
+    ("insurance_payment", "Post insurance payment"),
+    ("adjustment", "Post adjustment"),
+    ("ledger_note", "Add ledger note"),
+    ("claim", "Create claim"),
+    ("appointment", "Record appointment (kept / cancelled / failed)"),
+)
+
+
+@dataclass(frozen=True)
+class DeskCommand:
+    title: str
+    help: str
+    action: str                 # a Textual action string, run on the target
+    target: str = "app"         # "app", "screen" or "card" (the ledger card on the screen)
+    screen: str | None = None   # only on screens of this class name
+
+
+COMMANDS: tuple[DeskCommand, ...] = (
+    DeskCommand("Find patient", "Search patients by name, chart number or birthdate",
+                "find_patient"),
+    DeskCommand("Open account of current patient", "The ledger card of the patient in view",
+                "open_current"),
+    DeskCommand("Help: keys and legend", "Every key of this screen, code colours and markers",
+                "help"),
+    DeskCommand("Refresh", "Reload from the database now", "refresh_data"),
+    DeskCommand("Ledger: next column group", "Main, Current, Original, Claim Status, Detail",
+                "next_group", "card"),
+    DeskCommand("Ledger: previous column group", "", "previous_group", "card"),
+    DeskCommand("Ledger: next day", "Jump to the next posted date", "next_day", "card"),
+    DeskCommand("Ledger: previous day", "Jump to the previous posted date", "previous_day", "card"),
+    DeskCommand("Ledger: filter by posted dates", "Show only lines posted in a date range",
+                "filter_dates", "card"),
+    DeskCommand("Ledger: show/hide Detail columns", "Notes, check numbers, claim numbers...",
+                "toggle_detail", "card"),
+    DeskCommand("Ledger: open line", "The procedure, payment or claim of the line",
+                "open_line", "card"),
+    DeskCommand("Ledger: first line", "", "first_line", "card"),
+    DeskCommand("Ledger: last line", "", "last_line", "card"),
+    DeskCommand("Account: next family member", "", "next_member", "screen", "AccountScreen"),
+    DeskCommand("Account: previous family member", "", "previous_member", "screen",
+                "AccountScreen"),
+    DeskCommand("Account: back to Find patient", "", "back", "screen", "AccountScreen"),
+    *(DeskCommand(title, "Posting form", f"posting_form('{kind}')") for kind, title in POSTING_FORMS),
+    DeskCommand("Quit", "Leave DentLedger", "quit"),
+)
+
+
+class DeskCommands(Provider):
+    """Palette entries for the screen the palette was opened over."""
+
+    def _target(self, command: DeskCommand) -> DOMNode | None:
+        if command.target == "app":
+            return self.app
+        if command.target == "screen":
+            return self.screen if type(self.screen).__name__ == command.screen else None
+        from tui.widgets.ledger_card import LedgerCard  # the card imports nothing from here
+        return self.screen.query(LedgerCard).first() if self.screen.query(LedgerCard) else None
+
+    def _available(self) -> Iterator[tuple[DeskCommand, partial]]:
+        for command in COMMANDS:
+            target = self._target(command)
+            if target is not None:
+                yield command, partial(self.app.run_action, command.action, target)
+
+    async def discover(self) -> Hits:
+        for command, run in self._available():
+            yield DiscoveryHit(command.title, run, help=command.help or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command, run in self._available():
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(command.title), run, help=command.help or None)

@@ -1,0 +1,115 @@
+"""A patient's account: header, the ledger card, totals."""
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Static
+
+from estimator.text import clean
+from tui.ports import AccountView
+from tui.screens.base import DeskScreen
+from tui.screens.date_filter import DateFilterScreen
+from tui.screens.line_detail import LineDetailScreen
+from tui.widgets.account_header import header_text, totals_text
+from tui.widgets.ledger_card import LedgerCard
+
+
+WIDE = 140  # columns from which the header packs into fewer lines
+
+
+class AccountScreen(DeskScreen):
+    """The account of one patient; family members switch in place."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Find patient", id="account.back"),
+        Binding("full_stop", "next_member", "Next in family", key_display=".",
+                id="account.next_member"),
+        Binding("comma", "previous_member", "Prev in family", key_display=",",
+                id="account.previous_member"),
+    ]
+
+    def __init__(self, patient_id: str) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+        self.view: AccountView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(""), id="account-header")
+        yield LedgerCard(self.frontdesk, id="ledger-card")
+        yield Static(Text(""), id="account-totals")
+        yield Footer()
+
+    @property
+    def card(self) -> LedgerCard:
+        return self.query_one(LedgerCard)
+
+    def on_mount(self) -> None:
+        self.show_patient(self.patient_id)
+        self.card.focus()
+
+    def current_patient(self) -> str | None:
+        return self.patient_id
+
+    def show_patient(self, patient_id: str, *, keep_position: bool = False) -> None:
+        """Load ``patient_id``'s account (keep_position: same card after a refresh)."""
+        try:
+            view = self.frontdesk.account(patient_id)
+        except KeyError:
+            self.notify(f"No patient {clean(patient_id)}.", severity="error", markup=False)
+            return
+        self.patient_id, self.view = patient_id, view
+        self._draw_header()
+        self.query_one("#account-totals", Static).update(totals_text(view.totals))
+        self.card.load(patient_id, view.columns, view.row_count, keep_position=keep_position)
+
+    def _draw_header(self) -> None:
+        if self.view is not None:
+            wide = self.size.width >= WIDE
+            self.query_one("#account-header", Static).update(header_text(self.view, wide=wide))
+
+    def on_resize(self) -> None:
+        self._draw_header()
+
+    def reload(self) -> None:
+        self.show_patient(self.patient_id, keep_position=True)
+
+    # --- keys -----------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.desk.action_find_patient()
+
+    def _member(self, step: int) -> None:
+        members = [m for m, _ in self.view.summary.members] if self.view else []
+        if len(members) > 1 and self.patient_id in members:
+            i = (members.index(self.patient_id) + step) % len(members)
+            self.show_patient(members[i])
+
+    def action_next_member(self) -> None:
+        self._member(1)
+
+    def action_previous_member(self) -> None:
+        self._member(-1)
+
+    # --- from the card --------------------------------------------------------
+
+    @on(LedgerCard.LineSelected)
+    def _open_line(self, event: LedgerCard.LineSelected) -> None:
+        detail = self.frontdesk.line_detail(self.patient_id, event.row.ref)
+        self.app.push_screen(LineDetailScreen(detail))
+
+    @on(LedgerCard.FilterRequested)
+    def _ask_dates(self, event: LedgerCard.FilterRequested) -> None:
+        card = event.card
+        start, end = card.date_filter
+
+        def apply(result: tuple[date | None, date | None] | None) -> None:
+            if result is not None:
+                card.set_date_filter(*result)
+
+        today = self.desk.clock().date()
+        self.app.push_screen(DateFilterScreen(start, end, today=today), apply)

@@ -1,0 +1,418 @@
+"""The ledger card: a line-API ScrollView that draws only the rows on screen.
+
+Rows come from ``FrontDesk.rows`` in windows of `WINDOW` rows kept in a small
+LRU, so a card with 50,000 lines opens as fast as one with 5. The two header
+lines (group names, column titles) and the Posted and Code columns stay put
+while the rest scrolls. Cells are plain strings from the ledger, cleaned of
+control characters and drawn as Segments: no markup is ever parsed.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar, Sequence
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from estimator.ledger_types import DAY_SUMMARY, FIXED_COLUMNS, NOTE, CardRow, Column
+from estimator.text import clean
+from tui.ports import FrontDesk
+
+HEADER_ROWS = 2      # group names, column titles
+WINDOW = 128         # rows fetched per FrontDesk.rows call
+MAX_WINDOWS = 8      # windows kept (LRU)
+SEPARATOR = "│"      # between the fixed columns and the scrolling part
+
+# Who owes what is left on the line: colour AND letter (16-colour terminals, colour-blind users).
+MARKERS: dict[str, tuple[str, str, str]] = {
+    "P": ("#ff4040", "red", "the patient owes the balance"),
+    "I": ("#2ebd4e", "green", "insurance owes the balance"),
+    "S": ("#9e9e9e", "gray", "patient and insurance each owe part"),
+    "=": ("#4f8fff", "blue", "paid in full"),
+    "D": ("#ff69b4", "pink", "insurance denied the claim for this line"),
+    "C": ("#b22222", "brick red", "balance converted from a previous system"),
+}
+MARKER_STYLES = {m: Style(color=c, bold=True) for m, (c, _, _) in MARKERS.items()}
+
+
+def fit(text: str, width: int, align: str = "left") -> str:
+    """``text`` cleaned and padded/cut to exactly ``width`` cells (… marks a cut)."""
+    text = clean(text)
+    size = cell_len(text)
+    if size > width:
+        return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
+    pad = " " * (width - size)
+    return pad + text if align == "right" else text + pad
+
+
+@dataclass(frozen=True)
+class CardLayout:
+    """Where each column sits: fixed part on the left, scrolling part after it."""
+    fixed: tuple[Column, ...]
+    scroll: tuple[Column, ...]
+    offsets: tuple[int, ...]                  # x of each scrolling column (in the scrolling part)
+    groups: tuple[tuple[str, int, int], ...]  # (group, x0, x1) in the scrolling part
+    fixed_width: int
+    scroll_width: int
+
+    @classmethod
+    def build(cls, columns: Sequence[Column], show_detail: bool) -> CardLayout:
+        shown = [c for c in columns if show_detail or c.group != "Detail"]
+        fixed = tuple(c for key in FIXED_COLUMNS for c in shown if c.key == key)
+        scroll = tuple(c for c in shown if c.key not in FIXED_COLUMNS)
+        offsets, groups, x = [], [], 0
+        for col in scroll:
+            if not groups or groups[-1][0] != col.group:
+                groups.append([col.group, x, x])
+            offsets.append(x)
+            x += col_width(col) + 1
+            groups[-1][2] = x
+        fixed_width = sum(col_width(c) + 1 for c in fixed) + (1 if fixed else 0)
+        return cls(fixed, scroll, tuple(offsets), tuple(tuple(g) for g in groups), fixed_width, x)
+
+
+def col_width(col: Column) -> int:
+    """Cells a column takes; Code gets two more for the marker letter."""
+    return col.width + 2 if col.key == "code" else col.width
+
+
+class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
+    """A patient's ledger card, windowed over `FrontDesk.rows`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False, id="ledger.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="ledger.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="ledger.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="ledger.page_down"),
+        Binding("home", "first_line", "First line", show=False, id="ledger.first"),
+        Binding("end", "last_line", "Last line", show=False, id="ledger.last"),
+        Binding("left", "column_left", "Column left", show=False, id="ledger.left"),
+        Binding("right", "column_right", "Column right", show=False, id="ledger.right"),
+        Binding("right_square_bracket", "next_group", "Next group", key_display="]",
+                id="ledger.next_group"),
+        Binding("left_square_bracket", "previous_group", "Previous group", key_display="[",
+                show=False, id="ledger.previous_group"),
+        Binding("n", "next_day", "Next day", id="ledger.next_day"),
+        Binding("p", "previous_day", "Previous day", show=False, id="ledger.previous_day"),
+        Binding("f", "filter_dates", "Dates", id="ledger.filter_dates"),
+        Binding("d", "toggle_detail", "Detail", id="ledger.toggle_detail"),
+        Binding("enter", "open_line", "Open line", id="ledger.open_line"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "ledger-card--group", "ledger-card--title", "ledger-card--summary",
+        "ledger-card--note", "ledger-card--cursor", "ledger-card--separator",
+    }
+
+    class LineSelected(Message):
+        """Enter on a line: the screen opens its detail."""
+
+        def __init__(self, card: LedgerCard, row: CardRow) -> None:
+            super().__init__()
+            self.card = card
+            self.row = row
+
+    class FilterRequested(Message):
+        """The user asked for a posted-date range (the screen asks for it)."""
+
+        def __init__(self, card: LedgerCard) -> None:
+            super().__init__()
+            self.card = card
+
+    def __init__(self, frontdesk: FrontDesk, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self._fd = frontdesk
+        self._patient: str | None = None
+        self._columns: tuple[Column, ...] = ()
+        self._show_detail = False
+        self._layout = CardLayout.build((), False)
+        self._count = 0
+        self._lo = 0                     # date filter: absolute rows [lo, hi) are shown
+        self._hi = 0
+        self._filter: tuple[date | None, date | None] = (None, None)
+        self._days: list[tuple[date, int]] = []
+        self._windows: OrderedDict[int, Sequence[CardRow]] = OrderedDict()
+        self.cursor = 0                  # relative to _lo
+
+    # --- loading ------------------------------------------------------------
+
+    def load(self, patient_id: str, columns: Sequence[Column], row_count: int,
+             *, keep_position: bool = False) -> None:
+        """Show ``patient_id``'s card; ``keep_position`` after a refresh of the same card."""
+        same = keep_position and patient_id == self._patient
+        self._patient = patient_id
+        self._columns = tuple(columns)
+        self._count = row_count
+        self._windows.clear()
+        self._days = list(self._fd.day_index(patient_id))
+        if not same:
+            self._filter = (None, None)
+            self.cursor = 0
+            self.scroll_to(0, 0, animate=False)
+        self._relayout()
+        self._apply_filter()
+
+    @property
+    def patient_id(self) -> str | None:
+        return self._patient
+
+    @property
+    def shown_rows(self) -> int:
+        """Rows inside the date filter."""
+        return self._hi - self._lo
+
+    @property
+    def date_filter(self) -> tuple[date | None, date | None]:
+        return self._filter
+
+    @property
+    def show_detail(self) -> bool:
+        return self._show_detail
+
+    @property
+    def layout(self) -> CardLayout:
+        return self._layout
+
+    def set_date_filter(self, start: date | None, end: date | None) -> None:
+        """Show only rows posted from ``start`` to ``end`` (inclusive; None = open)."""
+        self._filter = (start, end)
+        self.cursor = 0
+        self._apply_filter()
+        self.scroll_to(y=0, animate=False)
+
+    def _apply_filter(self) -> None:
+        # Rows are in posting-date order, so a date range is one contiguous index range.
+        dates = [d for d, _ in self._days]
+        start, end = self._filter
+        self._lo = 0 if start is None else self._day_start(bisect_left(dates, start))
+        self._hi = self._count if end is None else self._day_start(bisect_right(dates, end))
+        self._hi = max(self._lo, self._hi)
+        self.cursor = max(0, min(self.cursor, self.shown_rows - 1))
+        self._resize()
+
+    def _day_start(self, day: int) -> int:
+        return self._days[day][1] if day < len(self._days) else self._count
+
+    def _relayout(self) -> None:
+        self._layout = CardLayout.build(self._columns, self._show_detail)
+        self._resize()
+
+    def _resize(self) -> None:
+        layout = self._layout
+        self.virtual_size = Size(layout.fixed_width + layout.scroll_width,
+                                 self.shown_rows + HEADER_ROWS)
+        self._update_titles()
+        self.refresh()
+
+    # --- rows (windowed) ----------------------------------------------------
+
+    def row_at(self, index: int) -> CardRow | None:
+        """Absolute row ``index``, fetched with its window when not cached."""
+        if self._patient is None or not 0 <= index < self._count:
+            return None
+        key, offset = divmod(index, WINDOW)
+        window = self._windows.get(key)
+        if window is None:
+            start = key * WINDOW
+            window = tuple(self._fd.rows(self._patient, start, min(self._count, start + WINDOW)))
+            self._windows[key] = window
+            while len(self._windows) > MAX_WINDOWS:
+                self._windows.popitem(last=False)
+        else:
+            self._windows.move_to_end(key)
+        return window[offset] if offset < len(window) else None
+
+    @property
+    def cursor_row(self) -> CardRow | None:
+        return self.row_at(self._lo + self.cursor) if self.shown_rows else None
+
+    # --- drawing ------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x, scroll_y = self.scroll_offset
+        base = self.rich_style
+        if y == 0:
+            line = self._group_line(scroll_x, width, base)
+        elif y == 1:
+            line = self._title_line(scroll_x, width, base)
+        else:
+            rel = scroll_y + y - HEADER_ROWS
+            row = self.row_at(self._lo + rel) if rel < self.shown_rows else None
+            if row is None:
+                return Strip.blank(width, base)
+            line = self._row_line(row, rel == self.cursor, scroll_x, width, base)
+        return line.extend_cell_length(width, base).crop(0, width)
+
+    def _style(self, name: str, base: Style) -> Style:
+        return base + self.get_component_rich_style(f"ledger-card--{name}", partial=True)
+
+    def _join(self, fixed: list[Segment], scroll: list[Segment], scroll_x: int,
+              width: int, base: Style) -> Strip:
+        """Fixed cells + separator + the visible slice of the scrolling cells."""
+        view = max(0, width - self._layout.fixed_width)
+        if self._layout.fixed:
+            fixed = [*fixed, Segment(SEPARATOR, self._style("separator", base))]
+        moving = Strip(scroll, self._layout.scroll_width).crop(scroll_x, scroll_x + view)
+        return Strip.join([Strip(fixed), moving])
+
+    def _group_line(self, scroll_x: int, width: int, base: Style) -> Strip:
+        # Group names stick to the left edge while their group is partly scrolled off.
+        style = self._style("group", base)
+        layout = self._layout
+        fixed = [Segment(" " * (layout.fixed_width - 1), style)] if layout.fixed else []
+        view_end = scroll_x + max(0, width - layout.fixed_width)
+        moving: list[Segment] = []
+        for name, x0, x1 in layout.groups:
+            a, b = max(x0, scroll_x), min(x1, view_end)
+            if a < b:
+                label = f"{name} " + "─" * (b - a)
+                moving.append(Segment(set_cell_size(label, b - a - 1) + " ", style))
+        if fixed:
+            fixed.append(Segment(SEPARATOR, self._style("separator", base)))
+        return Strip.join([Strip(fixed), Strip(moving)])
+
+    def _title_line(self, scroll_x: int, width: int, base: Style) -> Strip:
+        style = self._style("title", base)
+        fixed = [Segment(fit(c.title, col_width(c), c.align) + " ", style) for c in self._layout.fixed]
+        scroll = [Segment(fit(c.title, col_width(c), c.align) + " ", style) for c in self._layout.scroll]
+        return self._join(fixed, scroll, scroll_x, width, base)
+
+    def _row_line(self, row: CardRow, is_cursor: bool, scroll_x: int, width: int,
+                  base: Style) -> Strip:
+        style = base
+        if row.kind == DAY_SUMMARY:
+            style = self._style("summary", base)
+        elif row.kind == NOTE:
+            style = self._style("note", base)
+        if is_cursor:
+            style = style + self.get_component_rich_style("ledger-card--cursor", partial=True)
+        fixed = [self._cell(row, c, style) for c in self._layout.fixed]
+        scroll = [self._cell(row, c, style) for c in self._layout.scroll]
+        return self._join(fixed, scroll, scroll_x, width, base)
+
+    @staticmethod
+    def _cell(row: CardRow, col: Column, style: Style) -> Segment:
+        text = row.cells.get(col.key, "")
+        if col.key != "code":
+            return Segment(fit(text, col.width, col.align) + " ", style)
+        marker = row.marker if row.marker in MARKERS else ""
+        marker_style = style + MARKER_STYLES[marker] if marker else style
+        return Segment(fit(f"{marker or ' '} {clean(text)}", col_width(col)) + " ", marker_style)
+
+    def _update_titles(self) -> None:
+        group = self.current_group()
+        detail = "" if self._show_detail else " · d: show Detail"
+        self.border_title = f"Ledger card · {group}{detail}" if group else "Ledger card"
+        where = f"line {self._lo + self.cursor + 1:,} of {self._count:,}" if self.shown_rows else "no lines"
+        start, end = self._filter
+        if start or end:
+            where += f" · posted {start or '…'} to {end or '…'}"
+        self.border_subtitle = where
+
+    def current_group(self) -> str:
+        """The group at the left edge of the scrolling part."""
+        x = self.scroll_offset.x
+        for name, x0, x1 in self._layout.groups:
+            if x0 <= x < x1:
+                return name
+        return self._layout.groups[-1][0] if self._layout.groups else ""
+
+    # --- cursor and scrolling -----------------------------------------------
+
+    @property
+    def page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - HEADER_ROWS)
+
+    def move_cursor(self, rel: int) -> None:
+        """Put the cursor on shown row ``rel`` and scroll it into view."""
+        self.cursor = max(0, min(rel, self.shown_rows - 1))
+        top = self.scroll_offset.y
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + self.page_height:
+            self.scroll_to(y=self.cursor - self.page_height + 1, animate=False)
+        self._update_titles()
+        self.refresh()
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_page_down(self) -> None:
+        self.scroll_to(y=self.scroll_offset.y + self.page_height, animate=False)
+        self.move_cursor(self.cursor + self.page_height)
+
+    def action_page_up(self) -> None:
+        self.scroll_to(y=max(0, self.scroll_offset.y - self.page_height), animate=False)
+        self.move_cursor(self.cursor - self.page_height)
+
+    def action_first_line(self) -> None:
+        self.move_cursor(0)
+
+    def action_last_line(self) -> None:
+        self.move_cursor(self.shown_rows - 1)
+
+    def _scroll_x_to(self, x: int) -> None:
+        self.scroll_to(x=max(0, x), animate=False)
+        self.call_after_refresh(self._update_titles)
+
+    def action_column_right(self) -> None:
+        x = self.scroll_offset.x
+        self._scroll_x_to(next((o for o in self._layout.offsets if o > x), x))
+
+    def action_column_left(self) -> None:
+        x = self.scroll_offset.x
+        self._scroll_x_to(next((o for o in reversed(self._layout.offsets) if o < x), 0))
+
+    def action_next_group(self) -> None:
+        x = self.scroll_offset.x
+        starts = [x0 for _, x0, _ in self._layout.groups]
+        self._scroll_x_to(next((s for s in starts if s > x), x))
+
+    def action_previous_group(self) -> None:
+        x = self.scroll_offset.x
+        starts = [x0 for _, x0, _ in self._layout.groups]
+        self._scroll_x_to(next((s for s in reversed(starts) if s < x), 0))
+
+    def action_next_day(self) -> None:
+        here = self._lo + self.cursor
+        nxt = next((i for _, i in self._days if here < i < self._hi), None)
+        if nxt is not None:
+            self.move_cursor(nxt - self._lo)
+
+    def action_previous_day(self) -> None:
+        # Like toolong: to the start of this day first, then to the day before.
+        here = self._lo + self.cursor
+        prev = next((i for _, i in reversed(self._days) if self._lo <= i < here), None)
+        if prev is not None:
+            self.move_cursor(prev - self._lo)
+
+    def action_toggle_detail(self) -> None:
+        self._show_detail = not self._show_detail
+        self._relayout()
+
+    def action_filter_dates(self) -> None:
+        self.post_message(self.FilterRequested(self))
+
+    def action_open_line(self) -> None:
+        row = self.cursor_row
+        if row is not None and row.ref:
+            self.post_message(self.LineSelected(self, row))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y >= HEADER_ROWS:
+            self.move_cursor(self.scroll_offset.y + offset.y - HEADER_ROWS)
