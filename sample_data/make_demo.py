@@ -294,7 +294,7 @@ PLANS = [
      "employer": "Riverside Hospital", "group_number": "RH-20041",
      "note": "Ortho 50% to age 19, lifetime max 2,000.00"},
     {"id": "PL_DELTA_SL", "carrier": "DELTA", "subscriber": "FAM08_P1", "type": "ppo",
-     "fee_schedule": "PPO-DELTA",
+     "fee_schedule": "PPO-DELTA", "code_coverage": {"D9110": 80},
      # prosthodontics and the annual maximum not verified yet: left absent (unknown), not 0
      "coverage": {**DIAG_PREV, "restorative": 80, "endodontics": 80, "periodontics": 80,
                   "oral_surgery": 80, "crowns": 50},
@@ -340,7 +340,7 @@ PLANS = [
     {"id": "PL_MCD", "carrier": "MCD", "subscriber": "FAM05_P1", "type": "flat_copay",
      "fee_schedule": "MCD-FEES", "copay_schedule": "MCD-COPAY", "note": "Children's Medicaid / CHIP"},
     {"id": "PL_DMO", "carrier": "DMO", "subscriber": "FAM06_P1", "type": "capitation",
-     "copay_schedule": "DMO-COPAY", "annual_max": M(0), "employer": "City of Fairview",
+     "copay_schedule": "DMO-COPAY", "employer": "City of Fairview",
      "group_number": "COF-DMO-12", "note": "Assigned office: capitation, patient pays the copay"},
 ]
 PLAN_BY_ID = {p["id"]: p for p in PLANS}
@@ -664,7 +664,9 @@ class Office:
         (after the last EOB), "none", or an amount. deny: {code: remarks} lines the carrier denies."""
         procs = []
         for it in items:
-            code, tooth, surface, extra = (it, None, None, {}) if isinstance(it, str) else (it + ({},))[:4]
+            code, tooth, surface, extra = ((it,) if isinstance(it, str) else tuple(it)) + (None,) * (4 - (
+                1 if isinstance(it, str) else len(it)))
+            extra = dict(extra or {})
             prov = extra.pop("provider", None) or (provider if code not in HYGIENE else None)
             procs.append(self.proc(pat, code, d, tooth=tooth, surface=surface, provider=prov, **extra))
         last = max(self.done_on(p) for p in procs)
@@ -756,3 +758,234 @@ class Office:
 
 INSURER_BANKS = {"DELTA": "121000248", "MET": "021000021", "CIGNA": "031100209", "AETNA": "011900571",
                  "GUARD": "026009593", "MCD": "111000025", "DMO": "122000247"}
+
+
+# --- the families' stories (May to November 2026) -------------------------------------------------
+
+def story_obrien(o: Office):
+    k = "FAM02_P1"  # single, out-of-network Guardian: frequency, exclusion, a denied line
+    o.visit(k, D("2026-05-14"), ["D0150", "D0274", "D1110"], pay="eob", method="card", deny={
+        "D0274": "N130 Frequency: bitewings once per benefit year (paid 03/12/2026, other provider)"})
+    o.visit(k, D("2026-06-02"), [("D2392", "19", "MO"), ("D2391", "20", "O")], provider="DDS2", pay="eob")
+    o.visit(k, D("2026-08-18"), [("D9972", None, None, {"units": 2, "note": "Upper and lower arch; "
+                                                        "cosmetic, excluded by plan"})], pay="checkout", method="card")
+    o.appt(k, D("2026-09-29"), "cancelled")
+    o.visit(k, D("2026-11-12"), ["D0120", "D1110"], claim="sent", pay="none")
+    o.appt(k, D("2027-05-13"), "scheduled")
+
+
+def story_bennett(o: Office):
+    mark, laura, owen, ella = (f"FAM03_P{i}" for i in range(1, 5))
+    d = D("2026-05-20")
+    o.visit(mark, d, ["D0120", "D1110", "D0274"])
+    o.visit(laura, d, ["D0120", "D1110"])
+    o.visit(owen, d, ["D0120", "D1120", "D1206", "D0272"])
+    o.visit(ella, d, ["D0120", "D1120", "D1206"])
+    o.note(mark, d, "Both spouses insured: Mark Cigna primary, Laura Aetna primary; children Aetna "
+                    "first (Laura's birthday is earlier in the year).")
+    o.visit(owen, D("2026-06-16"), [("D1351", t) for t in ("3", "14", "19", "30")], pay="eob")
+    o.visit(mark, D("2026-07-09"), [("D2392", "30", "MO"), ("D2391", "29", "O")], pay="eob", method="check")
+    o.visit(ella, D("2026-08-11"), [("D3220", "K"), ("D2930", "K"), ("D9230", None, None,
+                                    {"note": "Nitrous for anxious child; not covered by Aetna"})],
+            provider="DDS2")
+    o.appt(laura, D("2026-09-15"), "failed")
+    o.visit(laura, D("2026-10-07"), ["D0140", ("D0220", "8"), ("D2331", "8", "MI")], eob_days=16,
+            sec="unsent", pay="none")
+    o.visit(mark, D("2026-11-05"), [("D2393", "3", "MOD")], claim="sent", method="card")
+    for p in (mark, laura, owen, ella):
+        o.appt(p, D("2026-11-25") if p != laura else D("2026-12-02"), "scheduled")
+
+
+def story_whitfield(o: Office):
+    harold, margaret = "FAM04_P1", "FAM04_P2"  # retired, no insurance; the prepayment credit
+
+    def discounted(pat, d, items, method="check", **kw):
+        v = o.visit(pat, d, items, pay="none", **kw)
+        charges = sum(p["fee"] * p["units"] for p in v["procs"])
+        disc = pct_of(charges, 10)
+        o.adjust(pat, d, -disc, "SRDISC", note="Senior discount 10%")
+        o.pay(pat, d, charges - disc, method)
+
+    discounted(harold, D("2026-05-27"), ["D0150", "D0210", "D1110"])
+    discounted(margaret, D("2026-05-27"), ["D0150", "D0330", "D4355"])
+    discounted(harold, D("2026-06-17"), ["D9310", ("D7140", "30"), ("D7953", "30")])
+    o.pay(harold, D("2026-08-12"), M(3000), "check", note="Prepayment toward implant #30")
+    o.note(harold, D("2026-08-12"), "Prepaid 3,000.00 by check toward implant #30. Leave the credit "
+                                    "on account for the implant crown (D6058).")
+    implant = o.visit(harold, D("2026-09-15"), [("D6010", "30")], pay="none")["procs"][0]
+    o.adjust(harold, D("2026-09-15"), -pct_of(implant["fee"], 10), "SRDISC", procedure=implant,
+             note="Senior discount 10%")
+    o.planned(harold, "D6058", 1, tooth="30", note="Restore after 3-4 months of healing")
+    o.planned(harold, "D9944", 2, note="Night guard discussed; patient thinking about it")
+    o.appt(harold, D("2026-12-15"), "scheduled")
+    partial = o.visit(margaret, D("2026-07-08"), [("D5213", None, None, {
+        "visits": [D("2026-07-29"), D("2026-08-12")], "note": "Impressions; try-in 7/29; delivery 8/12"})],
+        pay="none")["procs"][0]
+    disc = pct_of(partial["fee"], 10)
+    o.adjust(margaret, D("2026-07-08"), -disc, "SRDISC", procedure=partial, note="Senior discount 10%")
+    o.pay(margaret, D("2026-07-08"), M(900), "card", procedure=partial, note="Half down on partial")
+    rest = partial["fee"] - disc - M(900)
+    o.pay(margaret, D("2026-08-12"), rest, "card", procedure=partial)
+    o.pay(margaret, D("2026-08-14"), rest, "check", note="Statement paid by mail (duplicate)")
+    o.pay(margaret, D("2026-08-28"), -rest, "check", note="Refund of duplicate payment of 08/14")
+    o.appt(margaret, D("2026-10-21"), "cancelled")
+
+
+def story_hernandez(o: Office):
+    maria, diego, isabella, carlos = (f"FAM05_P{i}" for i in range(1, 5))
+    d = D("2026-06-09")
+    o.visit(diego, d, ["D0120", "D1120", "D1206", "D0272"], method="cash")
+    o.visit(isabella, d, ["D0120", "D1120", "D1206"], method="cash")
+    o.visit(carlos, d, ["D0120", "D1120", "D1206"], method="cash")
+    o.visit(diego, D("2026-07-14"), [("D2392", "19", "MO"), ("D2391", "30", "O")], provider="DDS2",
+            method="cash")
+    o.visit(isabella, D("2026-07-14"), [("D1351", t) for t in ("3", "14", "19", "30")])
+    o.visit(maria, D("2026-09-22"), ["D0140", ("D0220", "16"), ("D7210", "16")], provider="DDS2",
+            method="cash")
+    o.appt(carlos, D("2026-10-20"), "failed")
+    o.note(maria, D("2026-10-20"), "Carlos no-show; Medicaid patients are not charged for missed visits.")
+    for kid in (diego, isabella, carlos):
+        o.visit(kid, D("2026-11-17"), ["D0120", "D1120", "D1206"], claim="sent", method="cash")
+
+
+def story_kim(o: Office):
+    david, grace, noah = "FAM06_P1", "FAM06_P2", "FAM06_P3"  # DMO: copays only
+    d = D("2026-06-23")
+    o.visit(david, d, ["D0120", "D1110", "D0274"])
+    o.visit(grace, d, ["D0120", "D1110", "D0274"])
+    o.visit(noah, d, ["D0120", "D1120", "D1206"])
+    o.visit(david, D("2026-07-21"), [("D2392", "14", "MO"), ("D2391", "15", "O")], method="cash")
+    o.appt(noah, D("2026-09-08"), "failed")
+    o.visit(grace, D("2026-10-13"), [("D3330", "19", None, {"visits": [D("2026-10-27")],
+                                      "note": "Two visits: instrumentation 10/13, obturation 10/27"})],
+            provider="DDS2", method="card")
+    o.planned(grace, "D2950", 1, tooth="19")
+    o.planned(grace, "D2740", 2, tooth="19")
+    o.appt(noah, D("2026-12-22"), "scheduled")
+
+
+def story_reed(o: Office):
+    jennifer, thomas, emily = "FAM07_P1", "FAM07_P2", "FAM07_P3"
+    d = D("2026-06-25")
+    o.visit(jennifer, d, ["D0120", "D1110", "D0274"])
+    o.visit(emily, d, ["D0120", "D1120", "D1206", "D0272"])
+    o.note(emily, d, "Emily: mother's MetLife primary, stepfather's Guardian secondary, father's "
+                     "Delta (Peter Kowalski) third. Custody papers on file.")
+    o.visit(emily, D("2026-08-06"), [("D2392", "30", "MO")], pay="eob")
+    o.visit(thomas, D("2026-09-30"), ["D0150", "D0210", "D1110", "D0180"], method="check")
+    o.planned(thomas, "D4341", 1, surface="UR")
+    o.planned(thomas, "D4341", 2, surface="LR")
+    o.planned(thomas, "D4342", 3, surface="UL")
+    o.planned(jennifer, "D2950", 1, tooth="14")
+    o.planned(jennifer, "D2740", 2, tooth="14")
+    o.appt(thomas, D("2026-12-08"), "scheduled")
+
+
+def story_peter(o: Office):
+    peter = "FAM08_P1"
+    o.visit(peter, D("2026-07-15"), ["D0140", ("D0220", "30"), ("D9110", "30")], provider="DDS2",
+            method="check")
+    rct = o.visit(peter, D("2026-07-22"), [("D3330", "30", None, {
+        "visits": [D("2026-08-05")], "note": "Canals MB, DB, P; temporary filling between visits"})],
+        eob_days=23, pay="none")
+    line = rct["payments"][0]["lines"][0]
+    short = M(60)
+    line["paid"] = Money(line["paid"] - short)  # paid below the contracted fee by mistake
+    line["remarks"] = "Paid at non-contracted allowance; appeal sent"
+    c = rct["claims"][0]
+    o.pay_claim(c, D("2026-09-24"), [(line["procedure"], short, 0, 0,
+                                      {"remarks": "Supplemental: reprocessed at contracted fee"})])
+    proc = rct["procs"][0]
+    due = proc["fee"] - sum(l["paid"] + l["writeoff"] for cp in rct["payments"] + [o.claim_payments[-1]]
+                            for l in cp["lines"])
+    o.pay(peter, D("2026-10-01"), due, "check", procedure=proc)
+    o.planned(peter, "D2950", 1, tooth="30")
+    o.planned(peter, "D2740", 2, tooth="30", note="Crown needed after root canal")
+    o.appt(peter, D("2026-12-03"), "scheduled")
+
+
+def story_bracket(o: Office):
+    ann = "FAM09_P1"  # an obviously fake record whose name holds markup
+    o.visit(ann, D("2026-06-01"), [("D0150", None, None, {"note": "[red]not markup[/red] - test note"})],
+            method="cash")
+    o.note(ann, D("2026-06-01"), "TEST RECORD for markup safety: name and notes contain [b]square "
+                                 "brackets[/b]. Do not send statements.")
+    o.planned(ann, "D1110", 1, note="[link=http://example.com]test[/link]")
+
+
+def story_thompson(o: Office):
+    brian, rachel, tyler, chloe = (f"FAM10_P{i}" for i in range(1, 5))
+    d = D("2026-05-26")
+    o.visit(brian, d, ["D0120", "D1110", "D0274"])
+    o.visit(rachel, d, ["D0120", "D1110", "D0274"])
+    o.visit(tyler, d, ["D0120", "D1110", "D0272", "D8660"])
+    o.visit(chloe, d, ["D0120", "D1120", "D1206", "D0272"])
+    o.visit(tyler, D("2026-06-15"), ["D0340", "D0330", "D0470", ("D8080", None, None, {
+        "note": "Full braces placed; 24-month treatment, contract signed"})], provider="DDS2", method="card")
+    for day in ("2026-07-13", "2026-08-10", "2026-09-14", "2026-10-12", "2026-11-09"):
+        o.visit(tyler, D(day), ["D8670"], provider="DDS2", method="card")
+    o.appt(tyler, D("2026-12-07"), "scheduled")
+    o.visit(brian, D("2026-08-20"), [("D4341", None, "UR"), ("D4341", None, "LR")], pay="eob", method="check")
+    o.visit(rachel, D("2026-09-09"), [("D2391", "5", "O")])
+    build = o.planned(rachel, "D2950", 1, tooth="3")
+    crown = o.planned(rachel, "D2740", 2, tooth="3", note="Cracked cusp; preauthorization sent")
+    o.claim("PL_MET_NWT", [build, crown], "preauth", D("2026-10-28"), preauth_no="PA-MT-2026-3317")
+    o.visit(brian, D("2026-11-16"), ["D0120", "D4910"], claim="sent", pay="none")
+    o.visit(chloe, D("2026-11-16"), ["D0120", "D1120", "D1206"], claim="sent")
+
+
+def story_washington(o: Office):
+    tanya, james, jaylen, maya, andre = (f"FAM11_P{i}" for i in range(1, 6))
+    d = D("2026-08-04")
+    for p in (tanya, james):
+        o.visit(p, d, ["D0120", "D1110", "D0274"], method="card")
+    for p in (jaylen, maya):
+        o.visit(p, d, ["D0120", "D1120", "D1206", "D0272"], method="card")
+    o.visit(andre, d, ["D0120", "D1120", "D1206"], method="card")
+    o.visit(andre, D("2026-09-17"), ["D0140", ("D0220", "E"), ("D7140", "E", None, {
+        "note": "Fell at playground; fractured primary incisor"})], pay="eob", method="card")
+    o.appt(james, D("2026-10-06"), "failed")  # before the visit, so the day stays "failed"
+    missed = o.visit(james, D("2026-10-06"), ["D9986"], pay="none")["procs"][0]
+    o.adjust(james, D("2026-10-08"), -missed["fee"], "COURTESY", procedure=missed,
+             note="First missed appointment waived")
+    o.visit(jaylen, D("2026-11-18"), [("D2391", "19", "O")], claim="unsent", pay="none")
+    o.visit(james, D("2026-11-18"), [("D2392", "3", "MO")], claim="unsent", pay="none")
+
+
+def story_nguyen(o: Office):
+    minh, linh, an = "FAM12_P1", "FAM12_P2", "FAM12_P3"
+    d = D("2026-10-21")
+    o.visit(minh, d, ["D0150", "D0210", "D1110"], eob_days=20, method="card")
+    o.visit(an, d, ["D0150", "D1120", "D1206"], eob_days=20, method="card")
+    o.visit(minh, D("2026-11-19"), [("D2392", "30", "DO"), ("D2391", "31", "O")], claim="queued",
+            method="card")
+    o.visit(linh, D("2026-11-19"), ["D0150", "D0274", "D1110"], pay="none")
+    o.note(linh, D("2026-11-19"), "Linh added to Minh's Aetna plan this month; eligibility pending. "
+                                  "Bill once verified.")
+
+
+def story_sullivan(o: Office):
+    patrick, deborah = "FAM13_P1", "FAM13_P2"  # uninsured, slow payers: finance charges
+    o.visit(patrick, D("2026-05-12"), ["D0140", ("D0220", "14"), ("D7210", "14"), ("D7953", "14")],
+            pay=M(200), method="cash")
+    o.visit(deborah, D("2026-06-03"), ["D0120", "D1110", "D0274"], method="card")
+    for day, amount, method in (("2026-07-20", 150, "check"), ("2026-09-15", 100, "card"),
+                                ("2026-11-02", 100, "cash")):
+        o.pay(patrick, D(day), M(amount), method)
+    for month_end in ("2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-30"):
+        bal = o.balance(patrick, D(month_end))
+        if bal > 0:
+            o.adjust(patrick, D(month_end), _finance(bal), "FIN", note="Finance charge 1.5% on past-due balance")
+    o.note(patrick, D("2026-06-30"), "Statement sent; balance past 30 days.")
+    o.note(patrick, D("2026-08-03"), "Called patient: agreed to pay 100-150 a month.")
+    o.note(patrick, D("2026-10-01"), "Second notice sent. Finance charges per signed financial policy.")
+    o.appt(patrick, D("2026-08-25"), "failed")
+    o.appt(deborah, D("2026-12-09"), "scheduled")
+
+
+def _finance(balance: int) -> int:
+    """1.5% of the balance, rounded half to even (15 per mille)."""
+    q, r = divmod(balance * 15, 1000)
+    if r * 2 > 1000 or (r * 2 == 1000 and q % 2):
+        q += 1
+    return q

@@ -31,7 +31,9 @@ def reestimate_family(db: Database, guarantor_id: int) -> int:
         return 0
     ids = family_id_map(db, members)
     practice = _Reader(db, ids, members).practice()
-    frozen = load_frozen(db, practice, ids=ids)
+    # No frozen line yet (a family just imported): the estimator replays the
+    # claim payments in date order to recover the estimates made before each.
+    frozen = load_frozen(db, practice, ids=ids) or None
     results = estimate_practice(practice, frozen)
     stored = load_line_estimates(db, practice, ids=ids)
     return _write(db, ids, results, stored)

@@ -25,6 +25,7 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     "keymap": {},             # binding id -> key(s), e.g. {"ledger.next_day": "j"}
     "theme": None,            # a Textual theme name
     "patient": None,          # open this patient's account at start
+    "cursor_blink": True,     # False for screenshots (a blinking cursor makes them flaky)
 }
 
 # A posting form factory: (app, current patient id or None) -> the screen to push.
@@ -45,7 +46,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
                 id="app.command_palette"),
         Binding("f1,question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("ctrl+f", "find_patient", "Find patient", id="app.find_patient"),
+        Binding("ctrl+f", "find_patient", "Find patient", show=False, id="app.find_patient"),
         Binding("f5", "refresh_data", "Refresh", show=False, id="app.refresh"),
     ]
 

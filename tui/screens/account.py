@@ -64,13 +64,14 @@ class AccountScreen(DeskScreen):
             return
         self.patient_id, self.view = patient_id, view
         self._draw_header()
-        self.query_one("#account-totals", Static).update(totals_text(view.totals))
         self.card.load(patient_id, view.columns, view.row_count, keep_position=keep_position)
 
     def _draw_header(self) -> None:
         if self.view is not None:
             wide = self.size.width >= WIDE
             self.query_one("#account-header", Static).update(header_text(self.view, wide=wide))
+            totals = totals_text(self.view.totals, wide=wide)
+            self.query_one("#account-totals", Static).update(totals)
 
     def on_resize(self) -> None:
         self._draw_header()

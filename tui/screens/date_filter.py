@@ -47,6 +47,10 @@ class DateFilterScreen(DeskModal[DateRange | None]):
             yield Static(Text("Enter apply · Esc cancel · ^t this year · ^l all dates"),
                          classes="dialog-hint")
 
+    def on_mount(self) -> None:
+        for box in self.query(Input):
+            box.cursor_blink = self.desk.config["cursor_blink"]
+
     @staticmethod
     def _iso(day: date | None) -> str:
         return day.isoformat() if day else ""

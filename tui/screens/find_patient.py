@@ -77,6 +77,7 @@ class FindPatientScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.table.can_focus = False  # Up/Down reach it through the screen; typing stays in the box
+        self.query_one("#find-input", Input).cursor_blink = self.desk.config["cursor_blink"]
         self._set_columns()
         self.focus_search()
         self.search("")

@@ -88,10 +88,11 @@ def benefit_line(benefit: PlanBenefit) -> Text:
     return line
 
 
-def totals_text(totals: CardTotals) -> Text:
-    """Card totals and appointment statistics (two lines)."""
+def totals_text(totals: CardTotals, *, wide: bool = False) -> Text:
+    """Card totals and appointment statistics (two lines; the "Totals" label only when wide)."""
     out = Text(end="")
-    out.append("Total", LABEL)
+    if wide:
+        out.append("Totals", LABEL)
     for label, cents in (("Billed", totals.billed), ("UCR", totals.ucr), ("Paid", totals.paid),
                          ("Adjust", totals.adjust), ("Balance", totals.balance)):
         _pair(out, label, fmt_grouped(cents))
