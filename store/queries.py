@@ -82,8 +82,17 @@ PATIENT_COLUMNS = ("id", "file_id", "last_name", "first_name", "birthdate", "gua
 _SELECT_PATIENT = "SELECT " + ", ".join(PATIENT_COLUMNS) + " FROM patient "
 
 
+def patient_sql(where: str) -> str:
+    """The patient list query for a WHERE clause (parameters, then the limit)."""
+    return _SELECT_PATIENT + where + " ORDER BY name_lower, id LIMIT ?"
+
+
+NAME_PREFIX = "WHERE name_lower >= ? AND name_lower < ?"
+BIRTHDATE = "WHERE birthdate = ?"
+
+
 def _patients(db: Database, where: str, params=(), limit: int = 50) -> list[dict]:
-    sql = _SELECT_PATIENT + where + " ORDER BY name_lower, id LIMIT ?"
+    sql = patient_sql(where)
     out = []
     for row in db.execute_sql(sql, (*params, limit)):
         item = dict(zip(PATIENT_COLUMNS, row))
@@ -128,10 +137,10 @@ def search_patients(db: Database, text: str, limit: int = 50) -> list[dict]:
     found = _by_id(db, text)
     born = parse_birthdate(text)
     if born is not None:
-        found += _patients(db, "WHERE birthdate = ?", (born.isoformat(),), limit)
+        found += _patients(db, BIRTHDATE, (born.isoformat(),), limit)
     elif not re.fullmatch(r"\d+", text):
         low, high = prefix_range(name_key(text))
-        found += _patients(db, "WHERE name_lower >= ? AND name_lower < ?", (low, high), limit)
+        found += _patients(db, NAME_PREFIX, (low, high), limit)
     seen: set[int] = set()
     unique = [p for p in found if not (p["id"] in seen or seen.add(p["id"]))]
     return unique[:limit]

@@ -1,7 +1,9 @@
 """Fixtures for the TUI tests: in-memory FrontDesk fakes, an app factory at a fixed clock."""
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import inspect
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +16,16 @@ from tui.app import DentLedgerApp, build_app
 FIXED_NOW = datetime(2024, 6, 3, 9, 30)
 # No timer refresh, no debounce, no blinking cursor: runs are deterministic.
 TEST_CONFIG = {"refresh_seconds": 0, "search_debounce": 0, "cursor_blink": False}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run ``async def`` tests in a fresh event loop (no asyncio plugin needed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
 
 
 def _load_fakes() -> ModuleType:

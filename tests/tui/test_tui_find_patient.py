@@ -1,0 +1,109 @@
+"""Find patient: type-ahead, Up/Down while typing, Enter opens the account, markup safety."""
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input
+
+from tui.screens.account import AccountScreen
+from tui.screens.find_patient import FindPatientScreen
+
+
+def results(app) -> list[str]:
+    table = app.screen.query_one("#find-results", DataTable)
+    return [str(key.value) for key in table.rows]
+
+
+class TestTypeAhead:
+    async def test_opens_on_search_with_focus_in_the_box(self, desk, make_app, helpers):
+        app = make_app(desk)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await helpers.settle(app, pilot)
+            assert isinstance(app.screen, FindPatientScreen)
+            assert isinstance(app.focused, Input)
+            assert len(results(app)) == 4
+
+    async def test_typing_filters_results(self, desk, make_app, helpers):
+        app = make_app(desk)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"smith")
+            await helpers.settle(app, pilot)
+            assert results(app) == ["P2", "P1"]  # "[bold]Smith[/]" sorts before "Smith, John"
+            await pilot.press(*", j")
+            await helpers.settle(app, pilot)
+            assert results(app) == ["P1"]
+            assert desk.searches[-1] == "smith, j"
+
+    async def test_no_match_says_so(self, desk, make_app, helpers):
+        app = make_app(desk)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"zzz")
+            await helpers.settle(app, pilot)
+            assert results(app) == []
+            assert "No patient matches" in helpers.screen_text(app)
+            await pilot.press("enter")  # nothing to open
+            assert isinstance(app.screen, FindPatientScreen)
+
+    async def test_escape_clears_the_box(self, desk, make_app, helpers):
+        app = make_app(desk)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"jones", "escape")
+            await helpers.settle(app, pilot)
+            assert app.screen.query_one(Input).value == ""
+            assert len(results(app)) == 4
+
+
+class TestOpenAccount:
+    async def test_enter_opens_first_match(self, desk, make_app, helpers):
+        app = make_app(desk)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"smith")
+            await helpers.settle(app, pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, AccountScreen)
+            assert app.screen.patient_id == "P2"
+
+    async def test_down_moves_in_results_while_typing_continues(self, desk, make_app, helpers):
+        app = make_app(desk)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"smith")
+            await helpers.settle(app, pilot)
+            await pilot.press("down")
+            assert isinstance(app.focused, Input)
+            assert app.current_patient() == "P1"
+            await pilot.press("up", "down", "enter")
+            await pilot.pause()
+            assert app.screen.patient_id == "P1"
+
+    async def test_escape_on_account_returns_to_search(self, desk, make_app, helpers):
+        app = make_app(desk)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"jones", "enter")
+            await helpers.settle(app, pilot)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, FindPatientScreen)
+            assert isinstance(app.focused, Input)
+
+
+class TestMarkupSafety:
+    async def test_markup_name_renders_literally(self, desk, make_app, helpers):
+        app = make_app(desk)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await helpers.settle(app, pilot)
+            text = helpers.screen_text(app)
+            assert "[bold]Smith[/]" in text
+            assert "[@click=app.q" in text
+
+    async def test_click_markup_does_not_quit(self, desk, make_app, helpers):
+        app = make_app(desk)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"click")
+            await helpers.settle(app, pilot)
+            await pilot.click("#find-results", offset=(3, 1))  # a click on a result opens it
+            await helpers.settle(app, pilot)
+            assert isinstance(app.screen, AccountScreen) and app.screen.patient_id == "P3"
+            await pilot.click("#account-header", offset=(3, 0))
+            await pilot.click("#account-header", offset=(30, 1))
+            await helpers.settle(app, pilot)
+            assert app.is_running and app.return_code is None
+            assert "[@click=app.quit]x[/]" in helpers.screen_text(app)
