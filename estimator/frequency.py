@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import date
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from .dates import benefit_year_start, months_before
 from .model import FrequencyLimit, Plan, Procedure, ProcedureCode
@@ -41,11 +41,12 @@ class FrequencyBook:
                 dates[(proc.patient, key)].append(proc.date)
                 self._same_day[(proc.patient, key, proc.date)].append(proc.id)
         self._dates = {k: sorted(v) for k, v in dates.items()}
-        self._planned: dict[tuple, int] = defaultdict(int)
 
-    def check(self, plan: Plan, proc: Procedure, code: ProcedureCode, when: date, planned: bool,
-              earlier: Callable[[str], bool]) -> str:
-        """An explanation step when the line is past a frequency limit, else ""."""
+    def check(self, plan: Plan, proc: Procedure, code: ProcedureCode, when: date,
+              planned: Mapping[tuple, int] | None, earlier: Callable[[str], bool]) -> str:
+        """An explanation step when the line is past a frequency limit, else "".
+
+        ``planned``: for a planned line, the counts of earlier planned lines (see `record_planned`)."""
         keys = set(_keys(code))
         for rule in plan.frequency:
             key = _rule_key(rule)
@@ -56,15 +57,16 @@ class FrequencyBook:
                 return f"frequency {_describe(rule)} already used -> 0.00"
         return ""
 
-    def record_planned(self, plan: Plan, proc: Procedure, code: ProcedureCode) -> None:
+    @staticmethod
+    def record_planned(planned: dict[tuple, int], plan: Plan, proc: Procedure, code: ProcedureCode) -> None:
         keys = set(_keys(code))
         for rule in plan.frequency:
             key = _rule_key(rule)
             if key in keys:
-                self._planned[(proc.patient, plan.id, key)] += 1
+                planned[(proc.patient, plan.id, key)] = planned.get((proc.patient, plan.id, key), 0) + 1
 
     def _count(self, plan: Plan, rule: FrequencyLimit, key: tuple, proc: Procedure, when: date,
-               planned: bool, earlier: Callable[[str], bool]) -> int:
+               planned: Mapping[tuple, int] | None, earlier: Callable[[str], bool]) -> int:
         dates = self._dates.get((proc.patient, key), [])
         if rule.per == "benefit_year":
             lo = bisect_left(dates, benefit_year_start(when, plan.renew_month))
@@ -75,6 +77,6 @@ class FrequencyBook:
         count = max(0, hi - lo)
         count += sum(1 for pid in self._same_day.get((proc.patient, key, when), ())
                      if pid != proc.id and earlier(pid))
-        if planned:
-            count += self._planned.get((proc.patient, plan.id, key), 0)
+        if planned is not None:
+            count += planned.get((proc.patient, plan.id, key), 0)
         return count

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
-from .model import Claim, Plan, Practice, Procedure, ProcedureCode
+from .model import Claim, ClaimPayment, Plan, Practice, Procedure, ProcedureCode
 
 
 def natural_key(text: str) -> tuple:
@@ -44,8 +43,8 @@ class Lookup:
     # -- building -----------------------------------------------------------
 
     def _index_claims(self, practice: Practice) -> None:
-        paid_claims = {pay.claim for pay in practice.claim_payments}
-        claims = {c.id: c for c in practice.claims}
+        state = payment_state(practice)
+        self.state = state
         self.claim_spot: dict[tuple[str, str], ClaimSpot] = {}
         self.preauth: dict[tuple[str, str], str] = {}
         for n, claim in enumerate(practice.claims):
@@ -53,24 +52,13 @@ class Lookup:
                 for pid in claim.procedures:
                     self.preauth.setdefault((pid, claim.plan), claim.id)
                 continue
-            received = claim.status == "received" or claim.id in paid_claims
+            received = claim.id in state.received
             for pos, pid in enumerate(claim.procedures):
                 key = (pid, claim.plan)
                 old = self.claim_spot.get(key)
                 # A procedure billed twice to one plan: the received claim wins, else the first one.
                 if old is None or (received and not old.received):
                     self.claim_spot[key] = ClaimSpot(claim, n, pos, received)
-        sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-        for pay in practice.claim_payments:
-            claim = claims.get(pay.claim)
-            if claim is None or claim.status == "preauth":
-                continue
-            for line in pay.lines:
-                acc = sums[(line.procedure, claim.plan)]
-                acc[0] += 0 if line.denied else line.paid
-                acc[1] += line.writeoff
-                acc[2] += line.deductible
-        self.actuals = {key: Actual(*vals) for key, vals in sums.items()}
 
     # -- questions ----------------------------------------------------------
 
@@ -96,5 +84,39 @@ class Lookup:
         patient = self.patients.get(patient_id)
         return patient.guarantor if patient is not None else patient_id
 
+
+
+class PaymentState:
+    """Which claims are received and what was paid on each (procedure, plan): the part of a practice
+    that changes from one claim payment to the next (the replay steps through it)."""
+
+    def __init__(self, claims: dict[str, Claim]):
+        self.claims = claims
+        self.received: set[str] = set()
+        self.actuals: dict[tuple[str, str], Actual] = {}
+
+    def enter(self, payment: ClaimPayment) -> None:
+        claim = self.claims.get(payment.claim)
+        if claim is None or claim.status == "preauth":
+            return
+        self.received.add(claim.id)
+        for line in payment.lines:
+            key = (line.procedure, claim.plan)
+            old = self.actuals.get(key, Actual())
+            self.actuals[key] = Actual(old.paid + (0 if line.denied else line.paid),
+                                       old.writeoff + line.writeoff, old.deductible + line.deductible)
+
     def actual(self, procedure_id: str, plan_id: str) -> Actual:
-        return self.actuals.get((procedure_id, plan_id), Actual())
+        return self.actuals.get((procedure_id, plan_id), NO_ACTUAL)
+
+
+NO_ACTUAL = Actual()
+
+
+def payment_state(practice: Practice) -> PaymentState:
+    """The state after every payment; a claim marked received in the file is received too."""
+    state = PaymentState({c.id: c for c in practice.claims})
+    for payment in practice.claim_payments:
+        state.enter(payment)
+    state.received.update(c.id for c in practice.claims if c.status == "received")
+    return state

@@ -2,25 +2,25 @@
 
 Claim payments are replayed in date order (ties: file order). Just before a claim's first payment
 the practice is estimated with only the earlier payments entered, and the estimates of that
-claim's lines are frozen. Families share nothing, so each family is replayed on its own.
+claim's lines are frozen. Families share nothing, so each family is replayed on its own, and each
+step estimates only the procedures that share a benefit year with the claim's lines.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from typing import Callable, Iterator, Mapping
+from typing import Iterator
 
-from .model import Claim, ClaimPayment, Practice
+from .lookup import PaymentState
+from .model import Practice
 from .results import LineEstimate
-
-Key = tuple[str, str]
-Runner = Callable[[Practice, Mapping[Key, LineEstimate], "set[Key] | None"], dict[Key, LineEstimate]]
+from .worksheet import Key, Run, Workbook
 
 
-def replay_frozen(practice: Practice, run: Runner) -> dict[Key, LineEstimate]:
+def replay_frozen(practice: Practice) -> dict[Key, LineEstimate]:
     frozen: dict[Key, LineEstimate] = {}
     for family in _families(practice):
-        _replay_family(family, run, frozen)
+        _replay_family(family, frozen)
     return frozen
 
 
@@ -33,11 +33,11 @@ def _families(practice: Practice) -> Iterator[Practice]:
         yield practice
         return
     proc_family = {p.id: family_of.get(p.patient) for p in practice.procedures}
-    claim_family = {c.id: next((proc_family.get(pid) for pid in c.procedures if pid in proc_family), None)
+    claim_family = {c.id: next((proc_family[pid] for pid in c.procedures if pid in proc_family), None)
                     for c in practice.claims}
     paid = defaultdict(list)
-    for pay in practice.claim_payments:
-        paid[claim_family.get(pay.claim)].append(pay)
+    for payment in practice.claim_payments:
+        paid[claim_family.get(payment.claim)].append(payment)
     for family, payments in paid.items():
         if family is None:
             continue
@@ -50,27 +50,18 @@ def _families(practice: Practice) -> Iterator[Practice]:
         )
 
 
-def _replay_family(practice: Practice, run: Runner, frozen: dict[Key, LineEstimate]) -> None:
+def _replay_family(practice: Practice, frozen: dict[Key, LineEstimate]) -> None:
+    book = Workbook(practice)
+    lines = set(book.rank)
     payments = sorted(enumerate(practice.claim_payments), key=lambda t: (t[1].date, t[0]))
-    claims = {c.id: c for c in practice.claims}
-    received: set[str] = set()
-    for n, (_, payment) in enumerate(payments):
-        claim = claims.get(payment.claim)
-        if claim is None or claim.status == "preauth" or claim.id in received:
-            continue  # unknown claim, or a supplemental payment on a claim already received
-        earlier: tuple[ClaimPayment, ...] = tuple(p for _, p in payments[:n])
-        before = replace(practice, claim_payments=earlier,
-                         claims=tuple(_as_unpaid(c, received) for c in practice.claims))
-        targets = {(pid, claim.plan) for pid in claim.procedures}
-        estimates = run(before, frozen, targets)
-        for key in targets:
-            if key in estimates:
-                frozen[key] = estimates[key]
-        received.add(claim.id)
-
-
-def _as_unpaid(claim: Claim, received: set[str]) -> Claim:
-    """Before its first payment a claim marked received in the file was still waiting."""
-    if claim.status == "received" and claim.id not in received:
-        return replace(claim, status="sent")
-    return claim
+    state = PaymentState({c.id: c for c in practice.claims})
+    for _, payment in payments:
+        claim = state.claims.get(payment.claim)
+        if claim is None or claim.status == "preauth":
+            continue
+        if claim.id not in state.received:  # not a supplemental payment: freeze the claim's lines
+            targets = {(pid, claim.plan) for pid in claim.procedures} & lines
+            if targets:
+                estimates = Run(book, state, frozen).run(targets, book.related(targets))
+                frozen.update((key, estimates[key]) for key in targets)
+        state.enter(payment)

@@ -30,7 +30,7 @@ from random import Random
 
 SEED = 20261120
 AS_OF = date(2026, 11, 20)
-GO_LIVE = date(2021, 4, 1)  # the office moved to DentLedger; older balances were converted
+GO_LIVE = date(2019, 10, 1)  # the office moved to DentLedger; older balances were converted
 LOCK_DATE = date(2026, 6, 30)
 OUT = Path(__file__).with_name("demo.json")
 
@@ -359,6 +359,7 @@ FAMILIES = {
         ("Delgado, Lucia", "2015-05-06", [("PL_DELTA_RH", 1)]),
         ("Delgado, Gabriel", "2019-12-01", [("PL_DELTA_RH", 1)]),
         ("Delgado-Ruiz, Carmen", "1982-09-09", []),
+        ("Ruiz, Nicolás", "2012-02-17", []),  # Carmen's son
     ],
     "FAM02": [("O'Brien, Kathleen", "1990-03-17", [("PL_GUARD_HV", 1)])],
     "FAM03": [  # spouses cover each other; children: mother's plan first (birthday rule)
@@ -705,7 +706,7 @@ class Office:
             paid, wo, ded = self.adjudicate(primary, 1, p, (0, 0))
             prior[id(p)] = (paid, wo)
             owed[id(p)] -= paid + wo
-            lines.append((p, paid, wo, ded, {}))
+            lines.append((p, paid, wo, ded, {} if paid else {"remarks": self.zero_reason(primary, p, ded)}))
         if status == "received":
             result["payments"].append(self.pay_claim(c1, workday(eob), lines))
         second = [c for c in cov if c["order"] == 2]
@@ -727,6 +728,15 @@ class Office:
             lines2.append((p, paid, 0, ded, {}))
         if sec_status == "received":
             result["payments"].append(self.pay_claim(c2, eob2, lines2))
+
+    @staticmethod
+    def zero_reason(plan_id: str, proc: dict, ded: int) -> str:
+        """The EOB remark on a line the plan paid nothing on."""
+        if ded:
+            return "Applied to deductible"
+        if CODES[proc["code"]]["category"] in PLAN_BY_ID[plan_id].get("category_limits", {}):
+            return "Lifetime orthodontic maximum met"
+        return "Annual maximum met"
 
     def _collect(self, pat, d, procs, owed, pay, method, result):
         due = sum(owed.values())
@@ -844,8 +854,10 @@ def story_hernandez(o: Office):
             method="cash")
     o.appt(carlos, D("2026-10-20"), "failed")
     o.note(maria, D("2026-10-20"), "Carlos no-show; Medicaid patients are not charged for missed visits.")
+    # Medicaid pays its fee and the rest is written off when the EOB arrives; keep these received
+    # (an unpaid flat_copay line has no write-off estimate, so it would show as owed by the family)
     for kid in (diego, isabella, carlos):
-        o.visit(kid, D("2026-11-17"), ["D0120", "D1120", "D1206"], claim="sent", method="cash")
+        o.visit(kid, D("2026-10-27"), ["D0120", "D1120", "D1206"], eob_days=17, method="cash")
 
 
 def story_kim(o: Office):
@@ -989,3 +1001,368 @@ def _finance(balance: int) -> int:
     if r * 2 > 1000 or (r * 2 == 1000 and q % 2):
         q += 1
     return q
+
+
+# --- the large family: the Delgado household, generated over five and a half years ---------------
+
+MOLARS = "2 3 14 15 18 19 30 31".split()
+GABRIEL_FIRST = date(2022, 11, 28)  # first visit, just before his third birthday
+PREMOLARS = "4 5 12 13 20 21 28 29".split()
+ANTERIOR = "6 7 8 9 10 11 22 23 24 25 26 27".split()
+PRIMARY_MOLARS = "A B I J K L S T".split()
+
+
+class Delgado:
+    """Recalls every six months (parents, children together), perio maintenance every three
+    months for José, dentures for Rosa, two years of braces for Sofia, and fillings or a crown
+    now and then: about a thousand ledger lines, each visit billed, paid and settled."""
+
+    def __init__(self, o: Office, rng: Random):
+        self.o, self.rng = o, rng
+        (self.rob, self.elena, self.jose, self.rosa, self.sofia, self.mateo, self.lucia, self.gabriel,
+         self.carmen, self.nico) = (f"FAM01_P{i}" for i in range(1, 11))
+        self.queue: list = []
+        self.last_bw: dict[str, date] = {}
+        self.sealed: set[tuple[str, int]] = set()
+        self.seen: set[str] = set()
+        self.quit_recall: set[str] = set()
+
+    def push(self, d: date, kind: str, *pats):
+        self.queue.append((workday(d), self.o.next_seq(), kind, pats))
+
+    def run(self):
+        o = self.o
+        conv = GO_LIVE - timedelta(days=1)
+        o.adjust(self.rob, conv, M("245.00"), "CONV", note="Balance forward from previous system")
+        o.note(self.rob, conv, f"Converted {conv:%m/%d/%Y}: balance forward 245.00. Household "
+                               "account: grandparents and Carmen are billed to Roberto.")
+        o.pay(self.rob, D("2019-10-16"), M("245.00"), "check", note="Converted balance paid")
+        self.push(D("2019-10-08"), "recall", self.rob, self.elena)
+        self.push(D("2019-10-15"), "recall", self.sofia, self.mateo, self.lucia)
+        self.push(D("2019-11-04"), "recall", self.jose, self.rosa)
+        self.push(D("2019-12-02"), "recall", self.carmen, self.nico)
+        self.push(D("2021-11-09"), "dentures", self.rosa)
+        self.push(D("2022-01-18"), "ortho", self.sofia, 24)
+        self.push(D("2023-03-14"), "srp", self.elena)
+        self.push(D("2024-08-20"), "ortho", self.mateo, 30)
+        self.push(D("2026-09-10"), "crown", self.rob)
+        while self.queue:
+            self.queue.sort()
+            d, _, kind, pats = self.queue.pop(0)
+            if d >= AS_OF:
+                for p in pats:
+                    if kind in ("recall", "perio"):
+                        o.appt(p, d, "scheduled")
+                continue
+            getattr(self, kind)(d, *pats)
+        self.planned_work()
+
+    # -- helpers
+    def policy(self, pat: str) -> str:
+        insured = bool(self.o.coverage(pat))
+        return ("checkout" if self.rng.random() < (0.6 if insured else 0.85) else "eob")
+
+    def maybe_missed(self, pat: str, d: date):
+        if pat not in self.seen:
+            return  # a new patient has no earlier appointment to miss
+        r = self.rng.random()
+        before = workday(d - timedelta(days=self.rng.randint(5, 12)))
+        if r < 0.05:
+            self.o.appt(pat, before, "failed")
+            if self.o.age(pat, before) >= 18:
+                fee = self.o.visit(pat, before, ["D9986"], pay="none")["procs"][0]  # day stays "failed"
+                if self.rng.random() < 0.5:
+                    self.o.adjust(pat, workday(before + timedelta(days=1)), -fee["fee"], "COURTESY",
+                                  procedure=fee, note="Missed appointment fee waived")
+                else:
+                    self.o.pay(pat, d, fee["fee"], procedure=fee)
+        elif r < 0.14:
+            self.o.appt(pat, before, "cancelled")
+
+    def treat_later(self, d: date, pat: str, chance: float):
+        if self.rng.random() < chance:
+            self.push(d + timedelta(days=self.rng.randint(14, 40)), "treat", pat)
+
+    # -- events
+    def recall(self, d: date, *pats):
+        """One recall day for a group seen together; then book the group's next one."""
+        pats = tuple(p for p in pats if p not in self.quit_recall)
+        if pats and pats[0] == self.sofia and self.gabriel not in pats and d >= GABRIEL_FIRST:
+            pats += (self.gabriel,)  # the youngest joins the children's recall day
+        for pat in pats:
+            self.maybe_missed(pat, d)
+            self.o.visit(pat, d, self.recall_items(pat, d), pay=self.policy(pat))
+            self.treat_later(d, pat, 0.3 if self.o.age(pat, d) >= 18 else 0.25)
+        if self.jose in pats:  # José moves to perio maintenance; Rosa comes once a year
+            pats, gap = tuple(p for p in pats if p != self.jose), (330, 380)
+        else:
+            gap = (240, 330) if self.carmen in pats else (168, 196)
+        if pats:
+            self.push(d + timedelta(days=self.rng.randint(*gap)), "recall", *pats)
+
+    def recall_items(self, pat: str, d: date) -> list:
+        age, first = self.o.age(pat, d), pat not in self.seen
+        self.seen.add(pat)
+        if pat == self.jose:
+            self.push(d + timedelta(days=21), "srp", pat)
+            return ["D0180", "D0210"]
+        items = ["D0150" if first else ("D0145" if age < 3 else "D0120")]
+        if pat == self.rosa and d > D("2022-02-01"):
+            return items  # dentures: exam only
+        items.append("D1110" if age >= 14 else "D1120")
+        if age < 16:
+            items.append("D1206")
+        if first and age >= 18:
+            items.append("D0210")
+        elif age >= 5 and (pat not in self.last_bw or (d - self.last_bw[pat]).days > 330):
+            items.append("D0274" if age >= 12 else "D0272")
+            self.last_bw[pat] = d
+        for min_age, teeth in ((6, ("3", "14", "19", "30")), (12, ("2", "15", "18", "31"))):
+            if min_age <= age < min_age + 4 and (pat, min_age) not in self.sealed:
+                self.sealed.add((pat, min_age))
+                items += [("D1351", t) for t in teeth]
+        return items
+
+    def srp(self, d: date, pat: str):
+        if pat == self.elena:  # periodontitis found: off regular recalls, onto perio maintenance
+            self.quit_recall.add(pat)
+        self.o.visit(pat, d, [("D4341", None, "UR"), ("D4341", None, "UL")], pay=self.policy(pat))
+        self.o.visit(pat, workday(d + timedelta(days=14)), [("D4341", None, "LR"), ("D4341", None, "LL")],
+                     pay=self.policy(pat))
+        self.push(d + timedelta(days=100), "perio", pat)
+
+    def perio(self, d: date, pat: str):
+        self.maybe_missed(pat, d)
+        items = ["D4910"]
+        if d.month in (1, 2, 3, 7, 8, 9):
+            items.insert(0, "D0120")
+        if pat not in self.last_bw or (d - self.last_bw[pat]).days > 330:
+            items.append("D0274")
+            self.last_bw[pat] = d
+        if self.rng.random() < 0.15:
+            items.append(("D4381", self.rng.choice(MOLARS), None, {"units": 2}))
+        self.o.visit(pat, d, items, pay=self.policy(pat))
+        self.push(d + timedelta(days=self.rng.randint(84, 100)), "perio", pat)
+
+    def treat(self, d: date, pat: str):
+        age, r = self.o.age(pat, d), self.rng.random()
+        prov = self.rng.choice(("DDS1", "DDS1", "DDS2"))
+        seat = workday(d + timedelta(days=14))
+        if age >= 18 and r < 0.14 and seat < AS_OF - timedelta(days=3):
+            tooth = self.rng.choice(MOLARS + PREMOLARS)
+            crown = self.rng.choice(("D2740", "D2750"))
+            items = [("D2950", tooth), (crown, tooth, None, {"visits": [seat], "note": "Prep and temporary; seat in two weeks"})]
+        elif age >= 18 and r < 0.18 and seat < AS_OF:
+            tooth = self.rng.choice(MOLARS)
+            items = [("D0220", tooth), ("D3330", tooth, None, {"visits": [seat]})]
+        else:
+            items = [self.filling(age) for _ in range(self.rng.choice((1, 1, 2)))]
+        self.o.visit(pat, d, items, provider=prov, pay=self.policy(pat))
+
+    def filling(self, age: int):
+        if age < 11 and self.rng.random() < 0.7:
+            tooth = self.rng.choice(PRIMARY_MOLARS)
+            if self.rng.random() < 0.1:
+                return ("D2930", tooth)
+            n = self.rng.choice((1, 2, 2))
+            return (("D2391", "D2392")[n - 1], tooth, ("O", "MO")[n - 1])
+        if self.rng.random() < 0.8:
+            tooth = self.rng.choice(MOLARS + PREMOLARS)
+            n = self.rng.choice((1, 2, 2, 3))
+            return (("D2391", "D2392", "D2393")[n - 1], tooth, self.rng.choice((["O"], ["MO", "DO"], ["MOD"])[n - 1]))
+        tooth = self.rng.choice(ANTERIOR)
+        n = self.rng.choice((1, 2, 3))
+        return (("D2330", "D2331", "D2332")[n - 1], tooth, self.rng.choice((["M", "D", "F"], ["MF", "DL"], ["MIF"])[n - 1]))
+
+    def ortho(self, d: date, pat: str, months: int):
+        o = self.o
+        o.visit(pat, d, ["D8660", "D0340", "D0470"], provider="DDS2", pay="checkout", method="card")
+        band = workday(d + timedelta(days=28))
+        o.visit(pat, band, [("D8080", None, None, {"note": "Upper and lower braces; 24-month contract"})],
+                provider="DDS2", pay="checkout", method="card")
+        o.note(pat, band, f"Ortho contract: 1,800.00 at banding, then 175.00 a month for {months} months; "
+                          "card on file, charged at each adjustment.")
+        day = band
+        for month in range(months):
+            day = workday(day + timedelta(days=self.rng.randint(27, 35)))
+            if day >= AS_OF:
+                o.appt(pat, day, "scheduled")
+                return
+            note = {0: "First adjustment", months // 2: "Halfway; elastics started",
+                    months - 1: "Last adjustment before debond"}
+            item = ("D8670", None, None, {"note": note[month]}) if month in note else "D8670"
+            o.visit(pat, day, [item], provider="DDS2", pay="checkout", method="card")
+        o.visit(pat, workday(day + timedelta(days=30)), [("D8680", None, None, {"note": "Braces off; retainers delivered"})],
+                provider="DDS2", pay="checkout", method="card")
+
+    def dentures(self, d: date, pat: str):
+        o = self.o
+        o.visit(pat, d, [("D7140", t) for t in ("7", "8", "9")], provider="DDS1", pay="checkout", method="check")
+        start = workday(d + timedelta(days=56))
+        visits = [workday(start + timedelta(days=14)), workday(start + timedelta(days=28))]
+        dent = o.visit(pat, start, [("D5110", None, None, {"visits": visits, "note": "Immediate upper; try-in, delivery"}),
+                                    ("D5214", None, None, {"visits": visits})], pay="none")
+        total = sum(p["fee"] for p in dent["procs"])
+        o.adjust(pat, start, -pct_of(total, 10), "SRDISC", note="Senior discount 10%")
+        due = total - pct_of(total, 10)
+        for i in range(4):  # four monthly installments by check
+            amount = due // 4 + (due % 4 if i == 3 else 0)
+            o.pay(pat, workday(start + timedelta(days=30 * i)), amount, "check", note=f"Installment {i + 1} of 4")
+        self.push(visits[-1] + timedelta(days=365 * 2 + 40), "reline", pat)
+
+    def reline(self, d: date, pat: str):
+        self.o.visit(pat, d, ["D0120", "D5751"], pay="checkout", method="check")
+
+    def crown(self, d: date, pat: str):
+        seat = D("2026-09-24")
+        self.o.visit(pat, d, [("D2950", "19"), ("D2740", "19", None, {
+            "visits": [seat], "note": "Cracked tooth #19; prep 9/10, seated 9/24"})], provider="DDS1",
+            pay="eob", method="check", eob_days=20)
+
+    def planned_work(self):
+        o = self.o
+        o.planned(self.rob, "D2392", 1, tooth="2", surface="MO")
+        o.planned(self.elena, "D9944", 1, note="Grinding; night guard recommended")
+        o.planned(self.mateo, "D2392", 1, tooth="19", surface="DO")
+        o.planned(self.mateo, "D2391", 2, tooth="30", surface="O")
+        o.planned(self.carmen, "D2950", 1, tooth="30")
+        o.planned(self.carmen, "D2740", 2, tooth="30")
+        o.planned(self.jose, "D4341", 1, surface="UR", note="Re-evaluate pocketing UR")
+        o.planned(self.jose, "D2391", None, tooth="12", surface="O")
+
+
+# --- putting it together and writing the file ------------------------------------------------------
+
+STORIES = (story_obrien, story_bennett, story_whitfield, story_hernandez, story_kim, story_reed,
+           story_peter, story_bracket, story_thompson, story_washington, story_nguyen, story_sullivan)
+
+
+def build() -> dict:
+    rng = Random(SEED)
+    o = Office(rng)
+    Delgado(o, rng).run()
+    for story in STORIES:
+        story(o)
+    return finish(o)
+
+
+def _clean(d: dict) -> dict:
+    """Drop unknown/defaulted keys (None, [], units 1) and private keys."""
+    out = {}
+    for k, v in d.items():
+        if k.startswith("_") or v is None or v == [] or (k == "units" and v == 1):
+            continue
+        out[k] = v.isoformat() if isinstance(v, date) else v
+    return out
+
+
+def finish(o: Office) -> dict:
+    procs = sorted(o.procs, key=lambda p: (p["date"], p["patient"], p["_seq"]))
+    for n, p in enumerate(procs, 1):
+        p["id"] = f"X{n:04d}"
+    claims = sorted(o.claims, key=lambda c: (c["date"], c["_seq"]))
+    for n, c in enumerate(claims, 1):
+        c["id"] = f"C{n:04d}"
+    order = ("id", "patient", "code", "date", "fee", "units", "provider", "status", "tooth", "surface",
+             "tp_order", "completed", "visits", "note")
+    procedures = [_clean({k: ([v.isoformat() for v in p[k]] if k == "visits" else p.get(k)) for k in order})
+                  for p in procs]
+    claim_rows = [_clean({"id": c["id"], "plan": c["plan"], "procedures": [p["id"] for p in c["procs"]],
+                          "status": c["status"], "date": c["date"], "kind": c["kind"],
+                          "claim_no": c.get("claim_no"), "preauth_no": c.get("preauth_no"),
+                          "sent_date": c.get("sent_date")}) for c in claims]
+    payments = [_clean({"claim": cp["claim"]["id"], "date": cp["date"], "check_no": cp["check_no"],
+                        "bank_no": cp["bank_no"],
+                        "lines": [_clean({**l, "procedure": l["procedure"]["id"]}) for l in cp["lines"]]})
+                for cp in sorted(o.claim_payments, key=lambda cp: (cp["date"], cp["claim"]["id"], cp["_seq"]))]
+
+    def with_proc(rows, keys):
+        return [_clean({k: (r[k]["id"] if k == "procedure" and r.get(k) else r.get(k)) for k in keys})
+                for r in sorted(rows, key=lambda r: (r["date"], r["patient"], r["_seq"]))]
+
+    practice = {
+        "as_of": AS_OF.isoformat(),
+        "preferences": {"ins_ppo_sec_writeoffs": False, "zero_writeoff_when_annual_max_exhausted": False,
+                        "ins_est_recalc_received": False},
+        "providers": PROVIDERS,
+        "procedure_codes": list(CODES.values()),
+        "fee_schedules": fee_schedules(),
+        "carriers": CARRIERS,
+        "plans": PLANS,
+        "patients": list(o.patients.values()),
+        "procedures": procedures,
+        "claims": claim_rows,
+        "claim_payments": payments,
+        "patient_payments": with_proc(o.patient_payments, ("patient", "date", "amount", "method", "check_no",
+                                                           "bank_no", "procedure", "note")),
+        "adjustments": with_proc(o.adjustments, ("patient", "date", "amount", "code", "procedure", "note")),
+        "appointments": [{"patient": p, "date": d.isoformat(), "status": s}
+                         for (p, d), s in sorted(o.appointments.items(), key=lambda kv: (kv[0][1], kv[0][0]))],
+        "adjustment_codes": ADJUSTMENT_CODES,
+        "ledger_notes": [_clean(n) for n in sorted(o.ledger_notes, key=lambda n: (n["date"], n["patient"]))],
+        "lock_date": LOCK_DATE.isoformat(),
+    }
+    return {
+        "format": "dentledger-practice/1",
+        "name": "DentLedger demo office: Riverside Family Dental",
+        "why": "A realistic office to explore the app: 13 families, every plan type and claim status, "
+               "and one large household (FAM01, the Delgados) with five years of history.",
+        "source": "Generated by sample_data/make_demo.py (deterministic); see sample_data/README.md",
+        "notes": "All names are fictional. FAM09 is a deliberate test record with markup in its name.",
+        "practice": practice,
+    }
+
+
+# -- the writer: money with two decimals; one line per row in the long lists
+
+BULK = {"patients", "procedures", "claims", "claim_payments", "patient_payments", "adjustments",
+        "appointments", "ledger_notes", "procedure_codes", "adjustment_codes"}
+
+
+def _default(v):
+    raise TypeError(f"not JSON: {v!r}")
+
+
+def _scalar(v) -> str:
+    if isinstance(v, Money):
+        sign = "-" if v < 0 else ""
+        return f"{sign}{abs(v) // 100}.{abs(v) % 100:02d}"
+    return json.dumps(v, ensure_ascii=False, default=_default)
+
+
+def _compact(v) -> str:
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{json.dumps(k)}: {_compact(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_compact(x) for x in v) + "]"
+    return _scalar(v)
+
+
+def _pretty(v, indent: int, key: str | None = None) -> str:
+    pad, inner = " " * indent, " " * (indent + 2)
+    if isinstance(v, list) and key in BULK:
+        if not v:
+            return "[]"
+        return "[\n" + ",\n".join(inner + _compact(x) for x in v) + "\n" + pad + "]"
+    flat = _compact(v)
+    if not isinstance(v, (dict, list)) or len(flat) + indent <= 100:
+        return flat
+    if isinstance(v, dict):
+        body = ",\n".join(f"{inner}{json.dumps(k)}: {_pretty(x, indent + 2, k)}" for k, x in v.items())
+        return "{\n" + body + "\n" + pad + "}"
+    return "[\n" + ",\n".join(inner + _pretty(x, indent + 2) for x in v) + "\n" + pad + "]"
+
+
+def render(doc: dict) -> str:
+    return _pretty(doc, 0) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else OUT
+    out.write_text(render(build()), encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -131,7 +131,7 @@ _REASONS = {
 
 def describe_error(path: str, exc: BaseException) -> str:
     """One line naming the database and what is wrong with it."""
-    root = _apsw_cause(exc)
+    root = root_error(exc)
     for kind, reason in _REASONS.items():
         if isinstance(root, kind):
             return f"database {path} {reason}"
@@ -139,7 +139,7 @@ def describe_error(path: str, exc: BaseException) -> str:
     return f"database {path}: {text.splitlines()[0] if text else type(exc).__name__}"
 
 
-def _apsw_cause(exc: BaseException | None) -> BaseException | None:
+def root_error(exc: BaseException | None) -> BaseException | None:
     """The apsw error under peewee's wrapper (peewee re-raises with it as args[0])."""
     seen = 0
     while exc is not None and seen < 5:

@@ -16,7 +16,7 @@ from estimator.engine import estimate_practice
 from estimator.results import RECEIVED, LineEstimate
 
 from .db import Database
-from .exporter import _Reader, family_id_map, load_frozen, load_line_estimates
+from .exporter import family_id_map, load_frozen, load_line_estimates, read_practice
 from .queries import IdMap, family_patient_ids
 
 _COLUMNS = ("coverage_order", "status", "allowed_cents", "copay_cents", "percent",
@@ -30,7 +30,7 @@ def reestimate_family(db: Database, guarantor_id: int) -> int:
     if not members:
         return 0
     ids = family_id_map(db, members)
-    practice = _Reader(db, ids, members).practice()
+    practice = read_practice(db, ids, members)
     # No frozen line yet (a family just imported): the estimator replays the
     # claim payments in date order to recover the estimates made before each.
     frozen = load_frozen(db, practice, ids=ids) or None

@@ -35,8 +35,14 @@ def load_family(db: Database, guarantor_id: int) -> m.Practice:
     return _Reader(db, family_id_map(db, members), members).practice()
 
 
+def read_practice(db: Database, ids: IdMap, members: list[int] | None = None) -> m.Practice:
+    """The Practice of ``members`` (patient db ids; None = everyone) named through ``ids``
+    (from `load_id_map` or `family_id_map`), for callers that keep the map."""
+    return _Reader(db, ids, members).practice()
+
+
 def family_id_map(db: Database, members: list[int]) -> IdMap:
-    """Ids of a family's rows; plans/patients outside it keep names for references."""
+    """Ids of a family's rows (plus the names of rows outside it that they refer to)."""
     inn = ",".join(str(int(pid)) for pid in members)
     plans = (f"id IN (SELECT plan_id FROM patient_coverage WHERE patient_id IN ({inn}) "
              f"UNION SELECT plan_id FROM claim WHERE patient_id IN ({inn}) "
@@ -51,9 +57,12 @@ def family_id_map(db: Database, members: list[int]) -> IdMap:
         "carrier": f"id IN (SELECT carrier_id FROM plan WHERE {plans})",
         "fee_schedule": f"id IN (SELECT fee_schedule_id FROM provider UNION {schedules})",
     })
-    everyone = load_id_map(db, kinds=("patient", "plan"))  # subscribers, same_plan_as
+    # plans outside the family are named by subscriber and same_plan_as
+    named = load_id_map(db, kinds=("patient", "plan"), where={
+        "patient": f"id IN (SELECT subscriber_id FROM plan WHERE {plans})",
+        "plan": f"id IN (SELECT same_plan_as_id FROM plan WHERE {plans})"})
     for kind in ("patient", "plan"):
-        for db_id, pid in everyone.to_practice[kind].items():
+        for db_id, pid in named.to_practice[kind].items():
             ids.to_practice[kind].setdefault(db_id, pid)
     return ids
 

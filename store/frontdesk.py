@@ -19,7 +19,7 @@ from estimator.views import AccountView, DetailSection, LineDetail, PatientHit, 
 
 from . import balances
 from .db import Database, StoreError
-from .exporter import _Reader, family_id_map, load_line_estimates
+from .exporter import family_id_map, load_line_estimates, read_practice
 from .queries import IdMap, family_patient_ids, guarantor_of, load_id_map, search_patients
 
 

@@ -30,7 +30,7 @@ from estimator.results import CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE, NOT_RECEIVED
 
 from . import models as t
 from .audit import now, record, workstation_name
-from .db import Database, StoreError, describe_error, write_transaction
+from .db import Database, StoreError, root_error, write_transaction
 from .queries import IdMap, display_name, has_practice, name_key
 
 STAMP = ("entered_at", "entered_by", "workstation", "location")
@@ -62,8 +62,8 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
             record(db, "import", user=user, workstation=workstation, entity="practice",
                    detail={"replace": replace, "counts": loader.counts})
     except (apsw.Error, peewee.PeeweeException) as exc:
-        raise StoreError(f"import failed, nothing was written: {describe_error(db.database, exc)}") \
-            from exc
+        reason = (str(root_error(exc) or exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise StoreError(f"import failed, nothing was written: {reason}") from exc
     return ImportResult(dict(loader.counts), loader.ids)
 
 

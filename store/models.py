@@ -2,7 +2,7 @@
 
 Conventions:
 - Money is always an integer number of cents in a column named ``*_cents``
-  (peewee's DecimalField is stored as REAL, so it is never used).
+  (peewee stores its decimal field type as REAL, so money never uses it).
 - ``NULL`` means unknown / not set and ``0`` means zero, as in ``estimator.model``.
 - ``file_id`` keeps the practice file's own id (patients, procedures, claims,
   plans, carriers, fee schedules, providers) so an export gives it back.

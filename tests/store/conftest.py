@@ -32,10 +32,18 @@ def file_db(db_path):
     database.close()
 
 
-def load_scenario(path: Path) -> m.Practice:
-    """The scenario's Practice through the real parser (skips until it exists)."""
-    practice_file = pytest.importorskip("store.practice_file")
-    return practice_file.load_practice_file(path).practice
+@pytest.fixture
+def load_scenario():
+    """``load(path) -> Practice`` through the real parser (skips until it exists)."""
+    def load(path: Path) -> m.Practice:
+        practice_file = pytest.importorskip("store.practice_file")
+        return practice_file.load_practice_file(path).practice
+    return load
+
+
+@pytest.fixture(name="rich_practice")
+def rich_practice_fixture() -> m.Practice:
+    return rich_practice()
 
 
 def d(text: str) -> date:

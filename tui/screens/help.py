@@ -27,10 +27,9 @@ CODE_TYPES = (
 
 
 def screen_keys(screen: Screen) -> list[tuple[str, str, str]]:
-    """(where, key, description) of every described binding active on ``screen``."""
-    seen: set[tuple[str, str]] = set()
-    keys = []
-    for key, active in screen.active_bindings.items():
+    """(where, keys, description) of every described binding active on ``screen``."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for active in screen.active_bindings.values():
         binding, node = active.binding, active.node
         if not binding.description or binding.system:
             continue
@@ -41,11 +40,12 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, str]]:
         else:
             where = PLACES.get(type(node).__name__, type(node).__name__)
         shown = screen.app.get_key_display(binding)
-        if (where, binding.action + shown) not in seen:
-            seen.add((where, binding.action + shown))
-            keys.append((where, shown, binding.description))
+        keys = found.setdefault((where, binding.description), [])
+        if shown not in keys:
+            keys.append(shown)
     order = {"This screen": 1, "Everywhere": 9}
-    return sorted(keys, key=lambda k: order.get(k[0], 0))
+    rows = [(where, " ".join(keys), description) for (where, description), keys in found.items()]
+    return sorted(rows, key=lambda row: order.get(row[0], 0))
 
 
 def keys_text(keys: list[tuple[str, str, str]]) -> Text:
@@ -63,8 +63,8 @@ def keys_text(keys: list[tuple[str, str, str]]) -> Text:
 
 def legend_text() -> Text:
     """Code colours with their marker letters, code types, day summaries."""
-    out = Text("Code colour and marker (who owes what is left on the line)", "bold underline",
-               end="")
+    out = Text(end="")
+    out.append("Code colour and marker (who owes what is left on the line)", "bold underline")
     for marker, (_, colour, meaning) in MARKERS.items():
         out.append("\n  ")
         out.append(f"{marker} 0D1110", MARKER_STYLES[marker])

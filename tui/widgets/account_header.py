@@ -48,7 +48,8 @@ def header_text(view: AccountView, *, wide: bool = False) -> Text:
 
 def _family(view: AccountView) -> Text:
     s = view.summary
-    line = Text("Family ", LABEL)
+    line = Text()
+    line.append("Family ", LABEL)
     for i, (member_id, name) in enumerate(s.members):
         if i:
             line.append(" · ", LABEL)

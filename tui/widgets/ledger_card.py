@@ -209,10 +209,16 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _resize(self) -> None:
         layout = self._layout
-        self.virtual_size = Size(layout.fixed_width + layout.scroll_width,
-                                 self.shown_rows + HEADER_ROWS)
+        # Room for the last group to scroll to the left edge, so `]` reaches every group.
+        view = max(0, self.scrollable_content_region.width - layout.fixed_width)
+        last_start = layout.groups[-1][1] if layout.groups else 0
+        width = layout.fixed_width + max(layout.scroll_width, last_start + view)
+        self.virtual_size = Size(width, self.shown_rows + HEADER_ROWS)
         self._update_titles()
         self.refresh()
+
+    def on_resize(self) -> None:
+        self._resize()
 
     # --- rows (windowed) ----------------------------------------------------
 
@@ -255,7 +261,7 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         return line.extend_cell_length(width, base).crop(0, width)
 
     def _style(self, name: str, base: Style) -> Style:
-        return base + self.get_component_rich_style(f"ledger-card--{name}", partial=True)
+        return base + self.get_component_rich_style(f"ledger-card--{name}")
 
     def _join(self, fixed: list[Segment], scroll: list[Segment], scroll_x: int,
               width: int, base: Style) -> Strip:
@@ -296,7 +302,7 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         elif row.kind == NOTE:
             style = self._style("note", base)
         if is_cursor:
-            style = style + self.get_component_rich_style("ledger-card--cursor", partial=True)
+            style = style + self.get_component_rich_style("ledger-card--cursor")
         fixed = [self._cell(row, c, style) for c in self._layout.fixed]
         scroll = [self._cell(row, c, style) for c in self._layout.scroll]
         return self._join(fixed, scroll, scroll_x, width, base)

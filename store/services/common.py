@@ -1,0 +1,180 @@
+"""What every posting service shares: the refusal type, who is posting, the clock,
+the lock date and the `posting` context.
+
+One service call is one `posting`: a ``BEGIN IMMEDIATE`` write transaction in which
+the service first validates (reads only, raising `ServiceError`), then writes; on
+the way out the context re-estimates every family the posting touched and appends
+the audit row, all inside the same transaction. Any error rolls everything back,
+so a refused posting leaves nothing written.
+"""
+from __future__ import annotations
+
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Callable, Iterator
+
+import apsw
+import peewee
+
+from ..audit import current_user, workstation_name
+from ..db import Database, describe_error, write_transaction
+from ..estimates import reestimate_family
+from ..queries import guarantor_of
+
+
+class ServiceError(Exception):
+    """A posting refused, explained in one sentence; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who posts, from which workstation and office location (stamped on every row)."""
+    user: str
+    workstation: str | None = None
+    location: str | None = None
+
+
+def desk_actor() -> Actor:
+    """The logged-in user at this machine (location from ``$DENTLEDGER_LOCATION``)."""
+    return Actor(current_user(), workstation_name(), os.environ.get("DENTLEDGER_LOCATION") or None)
+
+
+def clock() -> datetime:
+    """The time a posting is entered; tests patch this (or pass ``now=``)."""
+    return datetime.now()
+
+
+def stamp_text(at: datetime) -> str:
+    """``entered_at`` / audit ``at`` text, the same shape as `store.audit.now`."""
+    return at.isoformat(sep=" ", timespec="seconds")
+
+
+# --- the posting context --------------------------------------------------------
+
+@dataclass
+class Posting:
+    """One service call in progress: its transaction's db, actor, time and audit facts."""
+    db: Database
+    actor: Actor
+    at: datetime
+    action: str
+    entity: str | None = None
+    entity_id: object = None
+    detail: dict = field(default_factory=dict)
+    families: set[int] = field(default_factory=set)
+    after_estimates: list[Callable[[], None]] = field(default_factory=list)
+    _location: int | None = None
+
+    @property
+    def today(self) -> date:
+        return self.at.date()
+
+    def touch(self, patient_id: int) -> None:
+        """Re-estimate this patient's family before the posting commits."""
+        self.families.add(guarantor_of(self.db, patient_id))
+
+    def record(self, entity: str, entity_id: object, **detail) -> None:
+        """What the audit row will say about this posting."""
+        self.entity, self.entity_id = entity, entity_id
+        self.detail.update(detail)
+
+    def stamp(self) -> dict:
+        """The Posted columns for a new row (peewee field names)."""
+        return {"entered_at": stamp_text(self.at), "entered_by": self.actor.user,
+                "workstation": self.actor.workstation, "location": self.location_id()}
+
+    def location_id(self) -> int | None:
+        name = self.actor.location
+        if not name:
+            return None
+        if self._location is None:
+            self.db.execute_sql("INSERT OR IGNORE INTO location (name) VALUES (?)", (name,))
+            self._location = self.db.execute_sql(
+                "SELECT id FROM location WHERE name = ?", (name,)).fetchone()[0]
+        return self._location
+
+
+@contextmanager
+def posting(db: Database, action: str, *, actor: Actor | None = None,
+            now: datetime | None = None) -> Iterator[Posting]:
+    """One write transaction + re-estimation of the touched families + one audit row."""
+    post = Posting(db, actor or desk_actor(), now or clock(), action)
+    try:
+        with write_transaction(db):
+            yield post
+            for guarantor in sorted(post.families):
+                reestimate_family(db, guarantor)
+            for step in post.after_estimates:
+                step()
+            _audit(post)
+    except (peewee.PeeweeException, apsw.Error) as exc:
+        raise ServiceError(f"{action.replace('_', ' ')} failed, nothing was written: "
+                           f"{describe_error(db.database, exc)}") from exc
+
+
+def _audit(post: Posting) -> None:
+    detail = json.dumps(post.detail, sort_keys=True, default=str) if post.detail else None
+    post.db.execute_sql(
+        "INSERT INTO audit_log (at, user, workstation, action, entity, entity_id, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (stamp_text(post.at), post.actor.user, post.actor.workstation, post.action, post.entity,
+         None if post.entity_id is None else str(post.entity_id), detail))
+
+
+# --- checks shared by the services ------------------------------------------------
+
+def lock_date(db: Database) -> date | None:
+    row = db.execute_sql("SELECT value FROM setting WHERE key = 'lock_date'").fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def check_open(db: Database, day: date, what: str) -> None:
+    """Refuse anything dated on or before the practice lock date."""
+    locked = lock_date(db)
+    if locked is not None and day <= locked:
+        raise ServiceError(f"{what} is dated {day.isoformat()}, on or before the lock date "
+                           f"{locked.isoformat()}; correct it with an entry dated after the lock date")
+
+
+def as_date(value: date | str | None, default: date, what: str = "date") -> date:
+    """A date argument (``None`` = ``default``); ISO text accepted."""
+    if value is None:
+        return default
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ServiceError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cents(value: object, what: str) -> int:
+    """An amount in integer cents (parse dollars with `estimator.money.to_cents` first)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ServiceError(f"{what} must be a whole number of cents, not {value!r}")
+    return value
+
+
+def text_or_none(value: str | None) -> str | None:
+    """Trimmed text; blank becomes None."""
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    return value or None
+
+
+def one(db: Database, sql: str, params=()) -> tuple | None:
+    return db.execute_sql(sql, params).fetchone()
+
+
+def require_patient(db: Database, patient_id: int) -> tuple[int, str]:
+    """(patient id, display name); refuses an unknown patient."""
+    row = one(db, "SELECT id, last_name, first_name FROM patient WHERE id = ?", (patient_id,))
+    if row is None:
+        raise ServiceError(f"there is no patient with id {patient_id}")
+    return row[0], f"{row[1]}, {row[2]}" if row[2] else row[1]

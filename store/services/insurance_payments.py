@@ -1,0 +1,239 @@
+"""Insurance payments: one check (or EFT) from a carrier, applied by procedure to one or
+more claims of that carrier.
+
+Each line records paid, write-off (default: the line's write-off estimate, posted under
+the carrier's write-off code), deductible applied, a denial and remarks. The check's
+amount must equal the sum paid. The first payment on a claim receives it: the claim and
+all its lines become ``received`` (lines the EOB leaves out get a zero line), the line
+sums are updated and the stored estimate is frozen as it was before payment. A payment
+on a claim already received is supplemental (it may be negative to take money back).
+Afterwards the family is re-estimated (a secondary sees what the primary really paid)
+and secondary claims waiting on these lines are released from hold.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Sequence
+
+from estimator.money import fmt
+
+from .. import models as t
+from ..db import Database
+from . import lookup
+from .claims import release_holds
+from .common import (
+    Actor, Posting, ServiceError, as_date, cents, check_open, one, posting, text_or_none,
+)
+
+PAYABLE = ("unsent", "queued", "sent")
+
+
+@dataclass(frozen=True)
+class EobLine:
+    """One procedure's line of an explanation of benefits (money in cents)."""
+    claim: int
+    procedure: int
+    paid: int = 0
+    writeoff: int | None = None  # None: the write-off estimate (0 on a supplemental payment)
+    deductible: int = 0
+    denied: bool = False
+    remarks: str | None = None
+
+
+@dataclass
+class _Line:
+    """A validated EOB line against its claim procedure."""
+    eob: EobLine
+    claim: lookup.ClaimRow
+    proc: lookup.ProcedureRow
+    cp_id: int
+    supplemental: bool
+    paid: int
+    writeoff: int
+    deductible: int
+    default_writeoff: bool = False  # the write-off was not given: the estimate, capped
+
+
+def enter_insurance_payment(db: Database, lines: Sequence[EobLine], *, amount: int,
+                            check_no: str | None = None, bank_no: str | None = None,
+                            date: date | str | None = None, note: str | None = None,
+                            actor: Actor | None = None, now: datetime | None = None) -> int:
+    """Enter one check applied to the given lines; returns the claim payment id."""
+    with posting(db, "insurance_payment", actor=actor, now=now) as post:
+        amount = cents(amount, "the check amount")
+        day = as_date(date, post.today)
+        check_open(db, day, "the insurance payment")
+        claims = _claims(db, lines)
+        checked = [_line(db, eob, claims[eob.claim]) for eob in lines]
+        _no_repeats(checked)
+        _settle_writeoffs(db, checked)
+        applied = sum(ln.paid for ln in checked)
+        if applied != amount:
+            raise ServiceError(f"the check is {fmt(amount)} but the lines pay {fmt(applied)}; "
+                               "they must be equal")
+        checked += _unlisted(db, claims, checked)
+        return _post(db, post, claims, checked, amount, day, check_no, bank_no, note)
+
+
+def deny_lines(db: Database, claim_id: int, procedures: Sequence[int], *,
+               date: date | str | None = None, remarks: str | None = None,
+               actor: Actor | None = None, now: datetime | None = None) -> int:
+    """The carrier denied these procedures (a zero EOB receiving the claim); returns the
+    claim payment id."""
+    eob = [EobLine(claim_id, p, denied=True, remarks=remarks) for p in procedures]
+    if not eob:
+        raise ServiceError("name the procedures the carrier denied")
+    return enter_insurance_payment(db, eob, amount=0, date=date, actor=actor, now=now)
+
+
+# --- validation -----------------------------------------------------------------
+
+def _claims(db: Database, lines: Sequence[EobLine]) -> dict[int, lookup.ClaimRow]:
+    if not lines:
+        raise ServiceError("an insurance payment needs at least one procedure line")
+    claims = {}
+    for eob in lines:
+        if eob.claim not in claims:
+            claims[eob.claim] = claim = lookup.claim(db, eob.claim)
+            if claim.status not in PAYABLE and claim.status != "received":
+                raise ServiceError(_not_payable(claim))
+    carriers = {one(db, "SELECT carrier_id FROM plan WHERE id = ?", (c.plan_id,))[0]
+                for c in claims.values()}
+    if len(carriers) > 1:
+        raise ServiceError("one check pays claims of one carrier only")
+    return claims
+
+
+def _not_payable(claim: lookup.ClaimRow) -> str:
+    if claim.status == "hold":
+        return f"claim {claim.label} is on hold: send it before entering its payment"
+    return f"claim {claim.label} is a pre-authorization and is never paid"
+
+
+def _line(db: Database, eob: EobLine, claim: lookup.ClaimRow) -> _Line:
+    proc = lookup.procedure(db, eob.procedure)
+    row = one(db, "SELECT id, writeoff_est_cents FROM claim_proc WHERE claim_id = ? AND "
+                  "procedure_id = ?", (claim.id, proc.id))
+    if row is None:
+        raise ServiceError(f"procedure {proc.label} is not on claim {claim.label}")
+    supplemental = claim.status == "received"
+    paid = cents(eob.paid, f"the amount paid on {proc.label}")
+    deductible = cents(eob.deductible, f"the deductible on {proc.label}")
+    writeoff = None if eob.writeoff is None else cents(eob.writeoff, f"the write-off on {proc.label}")
+    if eob.denied:
+        if supplemental:
+            raise ServiceError(f"claim {claim.label} is already received: take money back with "
+                               "a negative supplemental payment instead of a denial")
+        if paid or writeoff:
+            raise ServiceError(f"a denied line pays and writes off nothing ({proc.label})")
+        writeoff = 0
+    if not supplemental and min(paid, deductible, writeoff or 0) < 0:
+        raise ServiceError(f"amounts on {proc.label} cannot be negative (only a supplemental "
+                           "payment on a received claim takes money back)")
+    if writeoff is None:  # the estimate is the default on a first payment (capped later)
+        return _Line(eob, claim, proc, row[0], supplemental, paid,
+                     0 if supplemental else row[1], deductible, default_writeoff=True)
+    return _Line(eob, claim, proc, row[0], supplemental, paid, writeoff, deductible)
+
+
+def _no_repeats(lines: list[_Line]) -> None:
+    seen = set()
+    for ln in lines:
+        if ln.cp_id in seen:
+            raise ServiceError(f"procedure {ln.proc.label} appears twice for claim "
+                               f"{ln.claim.label}")
+        seen.add(ln.cp_id)
+
+
+def _settle_writeoffs(db: Database, lines: list[_Line]) -> None:
+    """Payments + write-offs may not exceed a procedure's charge: an explicit write-off that
+    would is refused, a defaulted one is cut to what is left. Sums never go below zero."""
+    by_proc = defaultdict(list)
+    for ln in lines:
+        by_proc[ln.proc.id].append(ln)
+    for proc_id, mine in by_proc.items():
+        proc = mine[0].proc
+        posted = one(db, "SELECT coalesce(sum(paid_cents + writeoff_cents), 0) FROM claim_proc "
+                         "WHERE procedure_id = ?", (proc_id,))[0]
+        given = [ln for ln in mine if not ln.default_writeoff]
+        room = proc.charge - posted - sum(ln.paid + ln.writeoff for ln in mine
+                                          if not ln.default_writeoff)
+        if room < 0 and any(ln.writeoff > 0 for ln in given):
+            raise ServiceError(f"the write-off on procedure {proc.label} would make payments and "
+                               f"write-offs exceed its charge {fmt(proc.charge)} by {fmt(-room)}")
+        for ln in mine:
+            if ln.default_writeoff:
+                ln.writeoff = max(0, min(ln.writeoff, room))
+                room -= ln.writeoff
+        for ln in mine:
+            _not_below_zero(db, ln)
+
+
+def _not_below_zero(db: Database, ln: _Line) -> None:
+    sums = one(db, "SELECT paid_cents, writeoff_cents, deductible_applied_cents FROM claim_proc "
+                   "WHERE id = ?", (ln.cp_id,))
+    for what, have, change in zip(("paid", "write-off", "deductible"), sums,
+                                  (ln.paid, ln.writeoff, ln.deductible)):
+        if have + change < 0:
+            raise ServiceError(f"procedure {ln.proc.label} would have a negative {what} "
+                               f"({fmt(have)} {fmt(change)})")
+
+
+def _unlisted(db: Database, claims: dict[int, lookup.ClaimRow], lines: list[_Line]) -> list[_Line]:
+    """Zero lines for the procedures an EOB leaves out of a claim it receives."""
+    listed = {ln.cp_id for ln in lines}
+    out = []
+    for claim in claims.values():
+        if claim.status == "received":
+            continue
+        for cp_id, proc_id in db.execute_sql(
+                "SELECT id, procedure_id FROM claim_proc WHERE claim_id = ? ORDER BY claim_seq, id",
+                (claim.id,)).fetchall():
+            if cp_id not in listed:
+                proc = lookup.procedure(db, proc_id, live=False)
+                out.append(_Line(EobLine(claim.id, proc_id, remarks="not on the EOB"), claim, proc,
+                                 cp_id, False, 0, 0, 0))
+    return out
+
+
+# --- posting ------------------------------------------------------------------------
+
+def _post(db: Database, post: Posting, claims: dict[int, lookup.ClaimRow], lines: list[_Line],
+          amount: int, day: date, check_no, bank_no, note) -> int:
+    first = next(iter(claims.values()))
+    carrier, code = one(db, "SELECT c.id, a.code FROM plan p JOIN carrier c ON c.id = p.carrier_id "
+                            "LEFT JOIN adjustment_code a ON a.id = c.writeoff_code_id "
+                            "WHERE p.id = ?", (first.plan_id,))
+    pay = t.ClaimPayment.create(claim=first.id if len(claims) == 1 else None, carrier=carrier,
+                                check_no=text_or_none(check_no), bank_no=text_or_none(bank_no),
+                                date=day.isoformat(), amount_cents=amount,
+                                note=text_or_none(note), **post.stamp())
+    for ln in lines:
+        t.ClaimPaymentLine.create(payment=pay.id, claim_proc=ln.cp_id, paid_cents=ln.paid,
+                                  writeoff_cents=ln.writeoff, deductible_cents=ln.deductible,
+                                  denied=ln.eob.denied, remarks=text_or_none(ln.eob.remarks),
+                                  supplemental=ln.supplemental, **post.stamp())
+        db.execute_sql(
+            "UPDATE claim_proc SET paid_cents = paid_cents + ?, writeoff_cents = writeoff_cents "
+            "+ ?, deductible_applied_cents = deductible_applied_cents + ?, status = 'received', "
+            "frozen = 1 WHERE id = ?", (ln.paid, ln.writeoff, ln.deductible, ln.cp_id))
+    received = [c.id for c in claims.values() if c.status != "received"]
+    if received:
+        t.Claim.update(status="received").where(t.Claim.id.in_(received)).execute()
+    patients = sorted({c.patient_id for c in claims.values()})
+    for patient in patients:
+        post.touch(patient)
+        post.after_estimates.append(lambda p=patient: _release(db, post, p))
+    post.record("claim_payment", pay.id, claims=sorted(claims), received=received,
+                amount=amount, date=day, check_no=check_no, writeoff_code=code or "WO",
+                lines=[[ln.proc.id, ln.claim.id, ln.paid, ln.writeoff, ln.deductible,
+                        int(ln.eob.denied), int(ln.supplemental)] for ln in lines])
+    return pay.id
+
+
+def _release(db: Database, post: Posting, patient_id: int) -> None:
+    released = release_holds(db, patient_id=patient_id)
+    if released:
+        post.detail.setdefault("released", []).extend(released)
