@@ -29,7 +29,7 @@ def render(rows: Sequence[Mapping[str, object]], fmt_name: str,
     from tabulate import tabulate
     titles = [(headers or {}).get(k, k) for k in keys]
     table = [[_cell(r.get(k)) for k in keys] for r in rows]
-    return tabulate(table, headers=titles, disablenumparse=True,
+    return tabulate(table, headers=titles, disable_numparse=True,
                     colalign=[_align(rows, k) for k in keys])
 
 

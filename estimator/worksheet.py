@@ -287,7 +287,7 @@ class Run:
             estimate, note = cut.estimate, cut.note
             steps.append(cut.step)
         writeoff, step = writeoff_estimate(plan, rank, terms, proc.charge, estimate, paid, written_off,
-                                           self.prefs, cut.exhausted_annual, ov)
+                                           self.prefs, cut.exhausted_annual and ov.ins_est is None, ov)
         steps += [step] if step else []
         return replace(blank, allowed=terms.allowed, copay=terms.copay, percent=terms.percent, deductible=ded,
                        base_est=base, ins_est=estimate, writeoff_est=writeoff, note=note,

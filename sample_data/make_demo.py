@@ -539,9 +539,10 @@ class Office:
     def family(self, pat: str) -> str:
         return pat.split("_")[0]
 
-    def coverage(self, pat: str, active_only=True) -> list[dict]:
+    def coverage(self, pat: str) -> list[dict]:
+        """The patient's plans in order, without coverage still pending verification."""
         cov = sorted(self.patients[pat]["coverage"], key=lambda c: c["order"])
-        return [c for c in cov if not (active_only and c.get("pending"))]
+        return [c for c in cov if not c.get("pending")]
 
     def appt(self, pat: str, d: date, status: str):
         self.appointments.setdefault((pat, d), status)
@@ -569,8 +570,9 @@ class Office:
         return p.get("completed") or p["date"]
 
     # -- insurance
-    def adjudicate(self, plan_id: str, order: int, proc: dict, prior: tuple[int, int], record=True):
-        """(paid, write-off, deductible) this plan pays on one line, as the plan's rules say."""
+    def adjudicate(self, plan_id: str, order: int, proc: dict, prior: tuple[int, int]):
+        """(paid, write-off, deductible) this plan pays on one line, as the plan's rules say;
+        records the deductible and maximum used. prior = (paid, write-off) of earlier plans."""
         plan = PLAN_BY_ID[plan_id]
         pat, code = proc["patient"], proc["code"]
         charge = proc["fee"] * proc.get("units", 1)
@@ -599,22 +601,21 @@ class Office:
         writeoff = 0
         if order == 1:
             writeoff = min(contract_writeoff(plan, proc), charge - paid)
-        if record:
-            if cat_limit is not None:
-                self.lifetime[(plan_id, pat, CODES[code]["category"])] += paid
-            else:
-                mine[0] += paid
-                fam[0] += paid
-            mine[1] += ded
-            fam[1] += ded
+        if cat_limit is not None:
+            self.lifetime[(plan_id, pat, CODES[code]["category"])] += paid
+        else:
+            mine[0] += paid
+            fam[0] += paid
+        mine[1] += ded
+        fam[1] += ded
         return paid, writeoff, ded
 
-    def claim(self, plan_id, procs, status, d, *, kind=None, sent=None, preauth_no=None) -> dict:
+    def claim(self, plan_id, procs, status, d, *, kind=None, preauth_no=None) -> dict:
         carrier = PLAN_BY_ID[plan_id]["carrier"]
         c = {"plan": plan_id, "procs": list(procs), "status": status, "date": d, "kind": kind,
              "_seq": self.next_seq()}
         if status in ("sent", "received"):
-            c["sent_date"] = sent or d
+            c["sent_date"] = d
             self.claim_numbers[carrier] += self.rng.randrange(3, 400)
             c["claim_no"] = f"{carrier[:2]}{d.year % 100:02d}{self.claim_numbers[carrier]:07d}"
         if preauth_no:
@@ -659,15 +660,13 @@ class Office:
 
     # -- a whole visit: procedures, claims, EOBs, what the patient pays
     def visit(self, pat, d, items, *, claim="received", eob_days=None, sec="received", pay="checkout",
-              method=None, deny=None, provider=None, sent=None) -> dict:
+              method=None, deny=None, provider=None) -> dict:
         """items: (code, tooth, surface, extras) tuples or codes. claim: status of the primary
         claim (None = not billed yet). pay: "checkout" (estimated portion at the desk), "eob"
         (after the last EOB), "none", or an amount. deny: {code: remarks} lines the carrier denies."""
         procs = []
         for it in items:
-            code, tooth, surface, extra = ((it,) if isinstance(it, str) else tuple(it)) + (None,) * (4 - (
-                1 if isinstance(it, str) else len(it)))
-            extra = dict(extra or {})
+            code, tooth, surface, extra = _item(it)
             prov = extra.pop("provider", None) or (provider if code not in HYGIENE else None)
             procs.append(self.proc(pat, code, d, tooth=tooth, surface=surface, provider=prov, **extra))
         last = max(self.done_on(p) for p in procs)
@@ -679,15 +678,15 @@ class Office:
         if cov and PLAN_BY_ID[cov[0]["plan"]]["type"] == "capitation":
             plan = PLAN_BY_ID[cov[0]["plan"]]
             for p in procs:  # the app posts charge - copay as the capitation write-off
-                owed[id(p)] = allowed_and_copay(plan, p)[1] if p["code"] in SCHEDULES[plan["copay_schedule"]] \
-                    else owed[id(p)]
+                owed[id(p)] = allowed_and_copay(plan, p)[1]
         elif cov and claim:
-            self._bill(pat, procs, cov, claim, sec, d=max(last, d), eob_days=eob_days, deny=deny or {},
-                       owed=owed, result=result, sent=sent)
+            self._bill(procs, cov, claim, sec, d=max(last, d), eob_days=eob_days, deny=deny or {},
+                       owed=owed, result=result)
         self._collect(pat, d, procs, owed, pay, method, result)
         return result
 
-    def _bill(self, pat, procs, cov, status, sec, *, d, eob_days, deny, owed, result, sent):
+    def _bill(self, procs, cov, status, sec, *, d, eob_days, deny, owed, result):
+        """The primary claim (and its EOB when it has come back), then the secondary."""
         primary = cov[0]["plan"]
         billable = [p for p in procs if plan_covers(PLAN_BY_ID[primary], p["code"])]
         if not billable:
@@ -695,7 +694,7 @@ class Office:
         eob = d + timedelta(days=eob_days or self.rng.randint(12, 33))
         if status == "received" and eob >= AS_OF:
             status = "sent"
-        c1 = self.claim(primary, billable, "sent" if status == "received" else status, d, sent=sent)
+        c1 = self.claim(primary, billable, "sent" if status == "received" else status, d)
         result["claims"].append(c1)
         lines, prior = [], {}
         for p in billable:
@@ -764,6 +763,13 @@ class Office:
         total -= sum(pp["amount"] for pp in self.patient_payments if pp["patient"] == pat and pp["date"] <= upto)
         total += sum(a["amount"] for a in self.adjustments if a["patient"] == pat and a["date"] <= upto)
         return total
+
+
+def _item(it) -> tuple:
+    """A visit item: "D0120", or (code, tooth, surface, {extra procedure keys}) cut short."""
+    parts = (it,) if isinstance(it, str) else tuple(it)
+    code, tooth, surface, extra = parts + (None,) * (4 - len(parts))
+    return code, tooth, surface, dict(extra or {})
 
 
 INSURER_BANKS = {"DELTA": "121000248", "MET": "021000021", "CIGNA": "031100209", "AETNA": "011900571",
@@ -904,11 +910,10 @@ def story_peter(o: Office):
     short = M(60)
     line["paid"] = Money(line["paid"] - short)  # paid below the contracted fee by mistake
     line["remarks"] = "Paid at non-contracted allowance; appeal sent"
-    c = rct["claims"][0]
-    o.pay_claim(c, D("2026-09-24"), [(line["procedure"], short, 0, 0,
-                                      {"remarks": "Supplemental: reprocessed at contracted fee"})])
+    supplemental = o.pay_claim(rct["claims"][0], D("2026-09-24"), [
+        (line["procedure"], short, 0, 0, {"remarks": "Supplemental: reprocessed at contracted fee"})])
     proc = rct["procs"][0]
-    due = proc["fee"] - sum(l["paid"] + l["writeoff"] for cp in rct["payments"] + [o.claim_payments[-1]]
+    due = proc["fee"] - sum(l["paid"] + l["writeoff"] for cp in (rct["payments"][0], supplemental)
                             for l in cp["lines"])
     o.pay(peter, D("2026-10-01"), due, "check", procedure=proc)
     o.planned(peter, "D2950", 1, tooth="30")

@@ -71,7 +71,10 @@ class DbFrontDesk:
         version = self.db.execute_sql("PRAGMA data_version").fetchone()[0]
         return version * 1_000_003 + self.db.connection().total_changes()
 
-    def patient_db_id(self, patient_id: str) -> int:
+    def patient_db_id(self, patient_id: str | int) -> int:
+        """Database id of a patient named by practice id (file id or generated) or db id."""
+        if isinstance(patient_id, int):
+            return patient_id
         row = self.db.execute_sql("SELECT id FROM patient WHERE file_id = ?", (patient_id,)).fetchone()
         if row is None and patient_id.isdigit():
             row = self.db.execute_sql("SELECT id FROM patient WHERE id = ?", (int(patient_id),)).fetchone()
@@ -88,7 +91,7 @@ class DbFrontDesk:
         if fam is None or fam.revision != rev:
             members = family_patient_ids(self.db, gid)
             ids = family_id_map(self.db, members)
-            practice = _Reader(self.db, ids, members).practice()
+            practice = read_practice(self.db, ids, members)
             estimates = load_line_estimates(self.db, practice, ids=ids)
             fam = _Family(rev, practice, estimates, ids, {})
             self._family = {gid: fam}  # keep one family: memory stays flat

@@ -1,1 +1,31 @@
+"""The posting services: the only writers of day-to-day work and money.
 
+Each call is one ``BEGIN IMMEDIATE`` transaction that validates before it writes,
+stamps every row (entered_at/by, workstation, location), appends one audit row and
+re-estimates the touched family; a refusal raises `ServiceError` and writes nothing.
+Money is integer cents; callers parse dollars with `estimator.money.to_cents`.
+"""
+from .adjustments import post_adjustment
+from .claims import (
+    create_claims, create_preauth, queue_claim, release_holds, send_claim, set_claim_status,
+)
+from .common import Actor, ServiceError, clock, desk_actor, lock_date
+from .corrections import (
+    reverse_adjustment, reverse_insurance_payment, reverse_payment, set_lock_date,
+)
+from .insurance_payments import EobLine, deny_lines, enter_insurance_payment
+from .lookup import resolve_claim, resolve_procedure
+from .payments import post_payment
+from .procedures import add_procedure, complete_procedure, delete_procedure, edit_fee
+from .readback import patient_balance
+
+__all__ = [
+    "Actor", "ServiceError", "clock", "desk_actor", "lock_date",
+    "add_procedure", "complete_procedure", "edit_fee", "delete_procedure",
+    "post_payment", "post_adjustment",
+    "create_claims", "create_preauth", "send_claim", "queue_claim", "set_claim_status",
+    "release_holds",
+    "EobLine", "enter_insurance_payment", "deny_lines",
+    "reverse_payment", "reverse_adjustment", "reverse_insurance_payment", "set_lock_date",
+    "resolve_procedure", "resolve_claim", "patient_balance",
+]

@@ -125,6 +125,3 @@ def set_lock_date(db: Database, day: date | str | None, *, actor: Actor | None =
                            (new.isoformat(),))
         post.record("setting", "lock_date", old=old, new=new)
 
-
-__all__ = ["reverse_payment", "reverse_adjustment", "reverse_insurance_payment",
-           "set_lock_date", "check_open"]
