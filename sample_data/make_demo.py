@@ -553,7 +553,8 @@ class Office:
     # -- procedures
     def proc(self, pat, code, d, *, tooth=None, surface=None, provider=None, units=1, status="complete",
              tp_order=None, note=None, visits=(), fee=None) -> dict:
-        p = {"patient": pat, "code": code, "date": d, "fee": Money(fee if fee is not None else OFFICE_FEES[code]),
+        fee = OFFICE_FEES[code] if fee is None else fee
+        p = {"patient": pat, "code": code, "date": d, "fee": Money(fee),
              "units": units, "provider": provider or ("RDH1" if code in HYGIENE else "DDS1"),
              "status": status, "tooth": tooth, "surface": surface, "tp_order": tp_order,
              "visits": list(visits), "note": note, "_seq": self.next_seq()}
@@ -753,15 +754,14 @@ class Office:
 
     def balance(self, pat: str, upto: date) -> int:
         """The account balance on a date, as the ledger computes it (for finance charges)."""
-        total = 0
-        for p in self.procs:
-            if p["patient"] == pat and p["status"] == "complete" and p["date"] <= upto:
-                total += p["fee"] * p["units"]
+        total = sum(p["fee"] * p["units"] for p in self.procs
+                    if p["patient"] == pat and p["status"] == "complete" and p["date"] <= upto)
         for cp in self.claim_payments:
             if cp["date"] <= upto:
-                total -= sum(l["paid"] + l["writeoff"] for l in cp["lines"] if l["procedure"]["patient"] == pat)
-        total -= sum(pp["amount"] for pp in self.patient_payments if pp["patient"] == pat and pp["date"] <= upto)
-        total += sum(a["amount"] for a in self.adjustments if a["patient"] == pat and a["date"] <= upto)
+                total -= sum(x["paid"] + x["writeoff"] for x in cp["lines"] if x["procedure"]["patient"] == pat)
+        mine = [r for r in self.patient_payments + self.adjustments if r["patient"] == pat and r["date"] <= upto]
+        total -= sum(r["amount"] for r in mine if "method" in r)
+        total += sum(r["amount"] for r in mine if "code" in r)
         return total
 
 
@@ -783,8 +783,8 @@ def story_obrien(o: Office):
     o.visit(k, D("2026-05-14"), ["D0150", "D0274", "D1110"], pay="eob", method="card", deny={
         "D0274": "N130 Frequency: bitewings once per benefit year (paid 03/12/2026, other provider)"})
     o.visit(k, D("2026-06-02"), [("D2392", "19", "MO"), ("D2391", "20", "O")], provider="DDS2", pay="eob")
-    o.visit(k, D("2026-08-18"), [("D9972", None, None, {"units": 2, "note": "Upper and lower arch; "
-                                                        "cosmetic, excluded by plan"})], pay="checkout", method="card")
+    bleach = ("D9972", None, None, {"units": 2, "note": "Upper and lower arch; cosmetic, excluded by plan"})
+    o.visit(k, D("2026-08-18"), [bleach], pay="checkout", method="card")
     o.appt(k, D("2026-09-29"), "cancelled")
     o.visit(k, D("2026-11-12"), ["D0120", "D1110"], claim="sent", pay="none")
     o.appt(k, D("2027-05-13"), "scheduled")
@@ -992,7 +992,8 @@ def story_sullivan(o: Office):
     for month_end in ("2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-30"):
         bal = o.balance(patrick, D(month_end))
         if bal > 0:
-            o.adjust(patrick, D(month_end), _finance(bal), "FIN", note="Finance charge 1.5% on past-due balance")
+            o.adjust(patrick, D(month_end), _finance(bal), "FIN",
+                     note="Finance charge 1.5% on past-due balance")
     o.note(patrick, D("2026-06-30"), "Statement sent; balance past 30 days.")
     o.note(patrick, D("2026-08-03"), "Called patient: agreed to pay 100-150 a month.")
     o.note(patrick, D("2026-10-01"), "Second notice sent. Finance charges per signed financial policy.")
@@ -1156,7 +1157,8 @@ class Delgado:
         if age >= 18 and r < 0.14 and seat < AS_OF - timedelta(days=3):
             tooth = self.rng.choice(MOLARS + PREMOLARS)
             crown = self.rng.choice(("D2740", "D2750"))
-            items = [("D2950", tooth), (crown, tooth, None, {"visits": [seat], "note": "Prep and temporary; seat in two weeks"})]
+            items = [("D2950", tooth),
+                     (crown, tooth, None, {"visits": [seat], "note": "Prep and temporary; seat in two weeks"})]
         elif age >= 18 and r < 0.18 and seat < AS_OF:
             tooth = self.rng.choice(MOLARS)
             items = [("D0220", tooth), ("D3330", tooth, None, {"visits": [seat]})]
@@ -1174,10 +1176,12 @@ class Delgado:
         if self.rng.random() < 0.8:
             tooth = self.rng.choice(MOLARS + PREMOLARS)
             n = self.rng.choice((1, 2, 2, 3))
-            return (("D2391", "D2392", "D2393")[n - 1], tooth, self.rng.choice((["O"], ["MO", "DO"], ["MOD"])[n - 1]))
+            surface = self.rng.choice((["O"], ["MO", "DO"], ["MOD"])[n - 1])
+            return (("D2391", "D2392", "D2393")[n - 1], tooth, surface)
         tooth = self.rng.choice(ANTERIOR)
         n = self.rng.choice((1, 2, 3))
-        return (("D2330", "D2331", "D2332")[n - 1], tooth, self.rng.choice((["M", "D", "F"], ["MF", "DL"], ["MIF"])[n - 1]))
+        surface = self.rng.choice((["M", "D", "F"], ["MF", "DL"], ["MIF"])[n - 1])
+        return (("D2330", "D2331", "D2332")[n - 1], tooth, surface)
 
     def ortho(self, d: date, pat: str, months: int):
         o = self.o
@@ -1197,22 +1201,24 @@ class Delgado:
                     months - 1: "Last adjustment before debond"}
             item = ("D8670", None, None, {"note": note[month]}) if month in note else "D8670"
             o.visit(pat, day, [item], provider="DDS2", pay="checkout", method="card")
-        o.visit(pat, workday(day + timedelta(days=30)), [("D8680", None, None, {"note": "Braces off; retainers delivered"})],
-                provider="DDS2", pay="checkout", method="card")
+        debond = ("D8680", None, None, {"note": "Braces off; retainers delivered"})
+        o.visit(pat, workday(day + timedelta(days=30)), [debond], provider="DDS2", pay="checkout", method="card")
 
     def dentures(self, d: date, pat: str):
         o = self.o
-        o.visit(pat, d, [("D7140", t) for t in ("7", "8", "9")], provider="DDS1", pay="checkout", method="check")
+        o.visit(pat, d, [("D7140", t) for t in ("6", "7", "8", "9", "10", "11")], provider="DDS1",
+                method="check")
         start = workday(d + timedelta(days=56))
         visits = [workday(start + timedelta(days=14)), workday(start + timedelta(days=28))]
-        dent = o.visit(pat, start, [("D5110", None, None, {"visits": visits, "note": "Immediate upper; try-in, delivery"}),
+        dent = o.visit(pat, start, [("D5110", None, None, {"visits": visits, "note": "Upper; try-in, delivery"}),
                                     ("D5214", None, None, {"visits": visits})], pay="none")
         total = sum(p["fee"] for p in dent["procs"])
         o.adjust(pat, start, -pct_of(total, 10), "SRDISC", note="Senior discount 10%")
         due = total - pct_of(total, 10)
         for i in range(4):  # four monthly installments by check
             amount = due // 4 + (due % 4 if i == 3 else 0)
-            o.pay(pat, workday(start + timedelta(days=30 * i)), amount, "check", note=f"Installment {i + 1} of 4")
+            o.pay(pat, workday(start + timedelta(days=30 * i)), amount, "check",
+                  note=f"Installment {i + 1} of 4")
         self.push(visits[-1] + timedelta(days=365 * 2 + 40), "reline", pat)
 
     def reline(self, d: date, pat: str):
@@ -1279,7 +1285,7 @@ def finish(o: Office) -> dict:
     payments = [_clean({"claim": cp["claim"]["id"], "date": cp["date"], "check_no": cp["check_no"],
                         "bank_no": cp["bank_no"],
                         "lines": [_clean({**l, "procedure": l["procedure"]["id"]}) for l in cp["lines"]]})
-                for cp in sorted(o.claim_payments, key=lambda cp: (cp["date"], cp["claim"]["id"], cp["_seq"]))]
+                for cp in sorted(o.claim_payments, key=lambda x: (x["date"], x["claim"]["id"], x["_seq"]))]
 
     def with_proc(rows, keys):
         return [_clean({k: (r[k]["id"] if k == "procedure" and r.get(k) else r.get(k)) for k in keys})
@@ -1302,7 +1308,7 @@ def finish(o: Office) -> dict:
                                                            "bank_no", "procedure", "note")),
         "adjustments": with_proc(o.adjustments, ("patient", "date", "amount", "code", "procedure", "note")),
         "appointments": [{"patient": p, "date": d.isoformat(), "status": s}
-                         for (p, d), s in sorted(o.appointments.items(), key=lambda kv: (kv[0][1], kv[0][0]))],
+                         for (p, d), s in sorted(o.appointments.items(), key=lambda a: (a[0][1], a[0][0]))],
         "adjustment_codes": ADJUSTMENT_CODES,
         "ledger_notes": [_clean(n) for n in sorted(o.ledger_notes, key=lambda n: (n["date"], n["patient"]))],
         "lock_date": LOCK_DATE.isoformat(),

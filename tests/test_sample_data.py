@@ -282,11 +282,12 @@ def test_history_shows_every_kind_of_posting(pr):
     lines = [line for cp in pr["claim_payments"] for line in cp["lines"]]
     assert all(cp.get("check_no") and cp.get("bank_no") for cp in pr["claim_payments"])
     assert any(line.get("denied") and line["paid"] == 0 and line.get("remarks") for line in lines)
-    paid_lines = Counter((cp["claim"], line["procedure"]) for cp in pr["claim_payments"] for line in cp["lines"])
+    paid_lines = Counter((cp["claim"], x["procedure"]) for cp in pr["claim_payments"] for x in cp["lines"])
     assert any(n > 1 for n in paid_lines.values())  # a supplemental payment
     methods = Counter(p["method"] for p in pr["patient_payments"] if p["amount"] > 0)
     assert {"cash", "check", "card"} <= set(methods)
-    assert all(p.get("check_no") and p.get("bank_no") for p in pr["patient_payments"] if p["method"] == "check")
+    checks = [p for p in pr["patient_payments"] if p["method"] == "check"]
+    assert all(p.get("check_no") and p.get("bank_no") for p in checks)
     assert any(p["amount"] < 0 for p in pr["patient_payments"])  # a refund
     adj = pr["adjustments"]
     assert any(a["code"] == "COURTESY" and a["amount"] < 0 for a in adj)
@@ -369,8 +370,8 @@ def test_claims_only_for_covered_complete_work(pr):
         if c.get("kind") == "secondary":
             assert cov[c["plan"]]["order"] == 2
             primary_plan = next(x["plan"] for x in patient["coverage"] if x["order"] == 1)
-            assert any(o["plan"] == primary_plan and o["procedures"] == c["procedures"] and o.get("kind") != "secondary"
-                       for o in pr["claims"])
+            assert any(o["plan"] == primary_plan and o["procedures"] == c["procedures"]
+                       and o.get("kind") != "secondary" for o in pr["claims"])
         elif c["status"] != "preauth":
             assert cov[c["plan"]]["order"] == 1
             for x in c["procedures"]:
@@ -379,8 +380,8 @@ def test_claims_only_for_covered_complete_work(pr):
 
 
 def test_in_network_work_is_billed(pr):
-    """A completed, covered line of a PPO/Medicaid patient sits on a claim (or it would carry a
-    write-off estimate forever), except the newest visits and pending coverage."""
+    """Every completed line the primary plan covers is on a claim (an unbilled PPO line would carry
+    a write-off estimate forever); coverage still pending is not billed."""
     plans = index(pr["plans"])
     codes = index(pr["procedure_codes"], "code")
     scheds = index(pr["fee_schedules"])
@@ -442,7 +443,8 @@ def _running_balances(pr):
             events[p["patient"]][p["date"]] -= charge - min(charge, cents(copays.get(p["code"], 0)))
     for cp in pr["claim_payments"]:
         for line in cp["lines"]:
-            events[procs[line["procedure"]]["patient"]][cp["date"]] -= cents(line["paid"]) + cents(line["writeoff"])
+            pat = procs[line["procedure"]]["patient"]
+            events[pat][cp["date"]] -= cents(line["paid"]) + cents(line["writeoff"])
     for row in pr["patient_payments"]:
         events[row["patient"]][row["date"]] -= cents(row["amount"])
     for row in pr["adjustments"]:

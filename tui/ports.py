@@ -9,61 +9,15 @@ through this Protocol; the lead implements it over the database in
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, Sequence, runtime_checkable
 
-from estimator.ledger import AccountSummary, CardRow, CardTotals, Column
-from estimator.money import Cents
+from estimator.ledger_types import CardRow
+# The view types live in the core (estimator.views) so store and tui share them;
+# re-exported here because they are part of this port.
+from estimator.views import AccountView, DetailSection, LineDetail, PatientHit, PlanBenefit
 
-
-@dataclass(frozen=True)
-class PatientHit:
-    """One line of the Find patient results (the lead may move it to estimator.ledger)."""
-    patient_id: str
-    name: str
-    birthdate: date | None
-    guarantor_name: str
-    balance_total: Cents      # the patient's account balance (insurance + patient estimate)
-    patient_est: Cents        # what the patient is estimated to owe
-    family_total: Cents       # the guarantor's whole family balance
-
-
-@dataclass(frozen=True)
-class PlanBenefit:
-    """Insurance remaining for one plan of the patient; None = unknown (no maximum, ...)."""
-    label: str                         # "1 Delta Dental PPO"
-    annual_max_used: Cents | None = None
-    remaining: Cents | None = None     # annual maximum left this benefit year
-    deductible_left: Cents | None = None
-
-
-@dataclass(frozen=True)
-class AccountView:
-    """Everything the account screen shows except the ledger rows (those are windowed)."""
-    summary: AccountSummary
-    n_plans: int
-    benefits: tuple[PlanBenefit, ...]
-    totals: CardTotals
-    row_count: int
-    columns: tuple[Column, ...]        # estimator.ledger.card_columns(n_plans)
-
-
-@dataclass(frozen=True)
-class DetailSection:
-    """A block of the line detail: labelled values and/or free lines (estimator steps)."""
-    title: str
-    fields: tuple[tuple[str, str], ...] = ()   # (label, value already formatted)
-    lines: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class LineDetail:
-    """What Enter on a ledger line opens: the procedure with its claim procedures,
-    the payment, or the claim."""
-    title: str
-    sections: tuple[DetailSection, ...] = ()
-    explanation: tuple[str, ...] = ()          # the estimator's steps, per plan, in office words
+__all__ = ["AccountView", "DetailSection", "FrontDesk", "LineDetail", "PatientHit", "PlanBenefit"]
 
 
 @runtime_checkable

@@ -59,3 +59,71 @@ def open_procedures(db: Database, patient_id: int) -> list[tuple[int, int]]:
         if left > 0:
             out.append((db_id, left))
     return out
+
+
+# --- what a posting shows -------------------------------------------------------
+
+def _label(file_id: str | None, kind: str, db_id: int) -> str:
+    return file_id or IdMap.generated(kind, db_id)
+
+
+def patient_info(db: Database, patient_id: int) -> dict:
+    file_id, last, first = db.execute_sql(
+        "SELECT file_id, last_name, first_name FROM patient WHERE id = ?", (patient_id,)).fetchone()
+    return {"id": _label(file_id, "patient", patient_id), "db_id": patient_id,
+            "name": f"{last}, {first}" if first else last}
+
+
+def procedure_info(db: Database, procedure_id: int) -> dict:
+    """A procedure as posted (money in cents)."""
+    row = db.execute_sql(
+        "SELECT p.file_id, p.patient_id, c.code, p.tooth, p.surface, p.fee_cents, p.units, "
+        "p.status, p.date, p.completed FROM procedure p JOIN procedure_code c ON c.id = p.code_id "
+        "WHERE p.id = ?", (procedure_id,)).fetchone()
+    keys = ("patient_id", "code", "tooth", "surface", "fee", "units", "status", "date", "completed")
+    return {"id": _label(row[0], "procedure", procedure_id), "db_id": procedure_id,
+            **dict(zip(keys, row[1:]))}
+
+
+def claim_info(db: Database, claim_id: int) -> dict:
+    """A claim: its id, number, plan, coverage order, kind, status and procedures."""
+    row = db.execute_sql(
+        "SELECT c.file_id, c.claim_no, c.plan_id, pl.file_id, c.patient_id, c.status, c.kind, "
+        "c.date, c.sent_date, coalesce((SELECT coverage_order FROM patient_coverage pc "
+        "WHERE pc.patient_id = c.patient_id AND pc.plan_id = c.plan_id), 0) "
+        "FROM claim c JOIN plan pl ON pl.id = c.plan_id WHERE c.id = ?", (claim_id,)).fetchone()
+    procs = [_label(f, "procedure", i) for i, f in db.execute_sql(
+        "SELECT p.id, p.file_id FROM claim_proc cp JOIN procedure p ON p.id = cp.procedure_id "
+        "WHERE cp.claim_id = ? OR cp.preauth_id = ? ORDER BY coalesce(cp.claim_seq, cp.preauth_seq),"
+        " cp.id", (claim_id, claim_id))]
+    return {"id": _label(row[0], "claim", claim_id), "db_id": claim_id, "claim_no": row[1],
+            "plan": _label(row[3], "plan", row[2]), "patient_id": row[4], "order": row[9],
+            "kind": row[6], "status": row[5], "date": row[7], "sent_date": row[8],
+            "procedures": procs}
+
+
+def claim_lines(db: Database, claim_id: int) -> list[dict]:
+    """The claim's lines: estimate, write-off estimate and actual sums (cents)."""
+    rows = db.execute_sql(
+        "SELECT p.id, p.file_id, cp.status, cp.ins_est_cents, cp.writeoff_est_cents, "
+        "cp.paid_cents, cp.writeoff_cents, cp.deductible_applied_cents FROM claim_proc cp "
+        "JOIN procedure p ON p.id = cp.procedure_id WHERE cp.claim_id = ? "
+        "ORDER BY cp.claim_seq, cp.id", (claim_id,)).fetchall()
+    keys = ("status", "ins_est", "writeoff_est", "paid", "writeoff", "deductible")
+    return [{"procedure": _label(f, "procedure", i), **dict(zip(keys, rest))}
+            for i, f, *rest in rows]
+
+
+def payment_info(db: Database, payment_id: int) -> dict:
+    patient, amount, note = db.execute_sql(
+        "SELECT patient_id, amount_cents, note FROM patient_payment WHERE id = ?",
+        (payment_id,)).fetchone()
+    return {"id": payment_id, "patient_id": patient, "amount": amount, "note": note}
+
+
+def adjustment_info(db: Database, adjustment_id: int) -> dict:
+    patient, amount, code, reverses = db.execute_sql(
+        "SELECT a.patient_id, a.amount_cents, c.code, a.reverses_id FROM adjustment a "
+        "JOIN adjustment_code c ON c.id = a.code_id WHERE a.id = ?", (adjustment_id,)).fetchone()
+    return {"id": adjustment_id, "patient_id": patient, "amount": amount, "code": code,
+            "reverses": reverses}

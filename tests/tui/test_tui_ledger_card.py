@@ -240,3 +240,12 @@ class TestWindowing:
             assert card.cursor == 3  # the user keeps their place
             await pilot.press("end")
             assert card.cursor_row.ref == "patient_payment:9"
+
+
+class TestKeymap:
+    async def test_binding_ids_take_a_keymap(self, desk, make_app, helpers):
+        app = make_app(desk, patient="P1", keymap={"ledger.next_day": "j"})
+        async with app.run_test(size=(80, 24)) as pilot:
+            await helpers.settle(app, pilot)
+            await pilot.press("j")
+            assert card_of(app).cursor == 3

@@ -100,7 +100,12 @@ class AccountScreen(DeskScreen):
 
     @on(LedgerCard.LineSelected)
     def _open_line(self, event: LedgerCard.LineSelected) -> None:
-        detail = self.frontdesk.line_detail(self.patient_id, event.row.ref)
+        try:
+            detail = self.frontdesk.line_detail(self.patient_id, event.row.ref)
+        except KeyError:  # posted over at another terminal since the card was drawn
+            self.notify("That line is no longer on the card.", severity="warning")
+            self.reload()
+            return
         self.app.push_screen(LineDetailScreen(detail))
 
     @on(LedgerCard.FilterRequested)

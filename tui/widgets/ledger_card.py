@@ -373,7 +373,10 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _scroll_x_to(self, x: int) -> None:
         self.scroll_to(x=max(0, x), animate=False)
-        self.call_after_refresh(self._update_titles)
+
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_x(old_value, new_value)
+        self._update_titles()  # the group name in the title follows sideways scrolling
 
     def action_column_right(self) -> None:
         x = self.scroll_offset.x
