@@ -355,14 +355,16 @@ def cmd_claim_deny(args) -> int:
 def cmd_claim_pay(args) -> int:
     from store import services
     from store.services import readback, resolve_claim
+    parsed = [_parse_line(text) for text in args.line]  # typing errors before any look-up
+    amount = to_cents(args.amount) if args.amount else sum(paid for _, paid, _, _ in parsed)
+    if not parsed and not args.deny:
+        raise ValueError("give at least one --line X:PAID[:WRITEOFF[:DEDUCTIBLE]] or --deny X")
     db = _db(args)
     claim = resolve_claim(db, args.claim)
-    eob = [_eob_line(db, claim, text, args.remarks) for text in args.line]
+    eob = [services.EobLine(claim, _procedure(db, proc), paid, writeoff, deductible,
+                            remarks=args.remarks) for proc, paid, writeoff, deductible in parsed]
     eob += [services.EobLine(claim, _procedure(db, x), denied=True, remarks=args.remarks)
             for x in _list(args.deny)]
-    if not eob:
-        raise ValueError("give at least one --line X:PAID[:WRITEOFF[:DEDUCTIBLE]] or --deny X")
-    amount = to_cents(args.amount) if args.amount else sum(e.paid for e in eob)
     pay = services.enter_insurance_payment(db, eob, amount=amount, check_no=args.check_no,
                                            bank_no=args.bank_no, date=args.date)
     info = readback.claim_info(db, claim)
@@ -373,16 +375,15 @@ def cmd_claim_pay(args) -> int:
                    f"({info['claim_no']}): now {info['status']}")
 
 
-def _eob_line(db, claim: int, text: str, remarks: str | None):
-    from store.services import EobLine
+def _parse_line(text: str) -> tuple[str, int, int | None, int]:
+    """``X:PAID[:WRITEOFF[:DEDUCTIBLE]]`` -> (procedure text, paid, write-off or None, deductible)."""
     parts = text.split(":")
     if not 2 <= len(parts) <= 4 or not parts[0].strip():
         raise ValueError(f"--line {text!r} is not X:PAID[:WRITEOFF[:DEDUCTIBLE]]")
     parts += [""] * (4 - len(parts))
     proc, paid, writeoff, deductible = (p.strip() for p in parts)
-    return EobLine(claim, _procedure(db, proc), to_cents(paid or "0"),
-                   to_cents(writeoff) if writeoff else None, to_cents(deductible or "0"),
-                   remarks=remarks)
+    return (proc, to_cents(paid or "0"), to_cents(writeoff) if writeoff else None,
+            to_cents(deductible or "0"))
 
 
 # --- output ------------------------------------------------------------------------------

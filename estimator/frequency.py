@@ -33,13 +33,15 @@ def _describe(rule: FrequencyLimit) -> str:
 
 
 class FrequencyBook:
-    def __init__(self, completed: Iterable[tuple[Procedure, ProcedureCode]]):
+    def __init__(self, completed: Iterable[tuple[Procedure, ProcedureCode]], plans: Iterable[Plan]):
+        wanted = {_rule_key(rule) for plan in plans for rule in plan.frequency}
         dates: dict[tuple, list[date]] = defaultdict(list)
         self._same_day: dict[tuple, list[str]] = defaultdict(list)
-        for proc, code in completed:
+        for proc, code in completed if wanted else ():
             for key in _keys(code):
-                dates[(proc.patient, key)].append(proc.date)
-                self._same_day[(proc.patient, key, proc.date)].append(proc.id)
+                if key in wanted:
+                    dates[(proc.patient, key)].append(proc.date)
+                    self._same_day[(proc.patient, key, proc.date)].append(proc.id)
         self._dates = {k: sorted(v) for k, v in dates.items()}
 
     def check(self, plan: Plan, proc: Procedure, code: ProcedureCode, when: date,

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from .model import Claim, ClaimPayment, Plan, Practice, Procedure, ProcedureCode
 
 
+@lru_cache(maxsize=1 << 16)
 def natural_key(text: str) -> tuple:
     """Sort ids so "X2" comes before "X10" (ids made by the store are numbers as text)."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)

@@ -32,22 +32,24 @@ def _families(practice: Practice) -> Iterator[Practice]:
     if len(set(family_of.values())) <= 1:
         yield practice
         return
-    proc_family = {p.id: family_of.get(p.patient) for p in practice.procedures}
-    claim_family = {c.id: next((proc_family[pid] for pid in c.procedures if pid in proc_family), None)
-                    for c in practice.claims}
-    paid = defaultdict(list)
+    groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for patient in practice.patients:
+        groups[family_of[patient.id]]["patients"].append(patient)
+    proc_family = {}
+    for proc in practice.procedures:
+        proc_family[proc.id] = family = family_of.get(proc.patient)
+        groups[family]["procedures"].append(proc)
+    claim_family = {}
+    for claim in practice.claims:
+        claim_family[claim.id] = family = next(
+            (proc_family[pid] for pid in claim.procedures if pid in proc_family), None)
+        groups[family]["claims"].append(claim)
     for payment in practice.claim_payments:
-        paid[claim_family.get(payment.claim)].append(payment)
-    for family, payments in paid.items():
-        if family is None:
-            continue
-        yield replace(
-            practice,
-            patients=tuple(p for p in practice.patients if family_of[p.id] == family),
-            procedures=tuple(p for p in practice.procedures if proc_family[p.id] == family),
-            claims=tuple(c for c in practice.claims if claim_family[c.id] == family),
-            claim_payments=tuple(payments),
-        )
+        groups[claim_family.get(payment.claim)]["claim_payments"].append(payment)
+    for family, parts in groups.items():
+        if family is not None and parts["claim_payments"]:
+            yield replace(practice, **{name: tuple(parts[name])
+                                       for name in ("patients", "procedures", "claims", "claim_payments")})
 
 
 def _replay_family(practice: Practice, frozen: dict[Key, LineEstimate]) -> None:

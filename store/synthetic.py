@@ -280,10 +280,8 @@ PLAN_TYPES = ("ppo", "percentage", "flat_copay", "capitation")
 TYPE_WEIGHTS = (55, 25, 12, 8)   # how families are spread over plan types
 INSURED = 0.75                  # share of insured families
 SECONDARY = 0.15                # share of insured (ppo/percentage) families with a second plan
-
-
-def dollars(text: str) -> int:
-    return int(round(float(text) * 100))
+ATTEND = 0.45                   # a recall appointment kept (about 20 ledger lines per patient)
+TREATMENT = 0.26                # a recall followed by a treatment visit
 
 
 @dataclass(frozen=True)
@@ -303,7 +301,7 @@ def _codes() -> list[Code]:
         path = ("orthodontics",) if cat == "orthodontics" else (
             ("general", "diagnostic", "diagnostic_xray") if cat == "diagnostic_xray"
             else ("general", cat))
-        out.append(Code(i, code, desc, cat, dollars(fee) if False else int(fee) * 100, path))
+        out.append(Code(i, code, desc, cat, int(fee) * 100, path))
     return out
 
 
@@ -354,7 +352,8 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
                            "OR key LIKE 'synthetic.%'")
             builder = _Builder(db, Random(seed), patients, big_ledgers,
                                _Progress(patients) if progress else None)
-            stats = builder.run()
+            with _indexes_dropped(db, _Rows.COLUMNS):
+                stats = builder.run()
             record(db, "generate", user="demo", workstation=workstation_name(),
                    entity="practice", detail={"patients": patients, "seed": seed,
                                               "replace": replace})
@@ -384,6 +383,30 @@ class _bulk_pragmas:
     def __exit__(self, *exc):
         for name, value in reversed(self.saved):
             self.db.execute_sql(f"PRAGMA {name} = {value}")
+        return False
+
+
+class _indexes_dropped:
+    """Drop the (empty) bulk tables' indexes for the load and build them once at the end:
+    filling an index row by row costs about twice as much as building it afterwards. Inside
+    the write transaction, so a failure rolls the indexes back too."""
+
+    def __init__(self, db: Database, tables):
+        self.db = db
+        names = ", ".join(f"'{t}'" for t in tables)
+        self.indexes = db.execute_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({names})").fetchall()
+
+    def __enter__(self):
+        for name, _ in self.indexes:
+            self.db.execute_sql(f'DROP INDEX "{name}"')
+        return self
+
+    def __exit__(self, kind, *exc):
+        if kind is None:
+            for _, sql in self.indexes:
+                self.db.execute_sql(sql)
         return False
 
 
@@ -744,6 +767,7 @@ class _Builder:
             plan.fee_schedule = self.schedule_id["MCD-FEES"]
             plan.copay_schedule = self.schedule_id["MCD-COPAY"]
             plan.employer, plan.note = None, "Children's Medicaid / CHIP"
+            plan.exclusions = tuple(c.code for c in CODES if c.code not in MEDICAID_CODES)
         elif kind == "capitation":
             plan.copay_schedule = self.schedule_id[self.pick(("DMO-COPAY-A", "DMO-COPAY-B"))]
             plan.note = "Assigned office: capitation, patient pays the copay"
@@ -903,7 +927,9 @@ class _Family:
         self.guarantor = members[0].id
         self.visits: list[tuple] = []   # (day, patient id, seq, member, [(code idx, tooth, surf)])
         self.used: dict[tuple, int] = {}  # ("d"|"m"|"f"|"o"|"q", ...) -> amount or count
+        self.prior: dict[int, tuple[int, int]] = {}  # procedure -> (P, W) of the earlier plans
         self.lines = 0
+        self._primary_received, self._primary_paid = False, 0
 
     # -- scheduling -------------------------------------------------------------------------------
     def schedule(self, mb: Member) -> None:
@@ -915,11 +941,11 @@ class _Family:
             day = _weekday(day)
             if day > b.today:
                 break
-            if rng.random() < 0.62:
+            if rng.random() < ATTEND:
                 self.add(day, mb, self.recall(mb, day, first))
                 appts.append((mb.id, b.day(day), "kept"))
                 first = False
-                if rng.random() < 0.28:
+                if rng.random() < TREATMENT:
                     t = _weekday(day + 7 + int(rng.random() * 28))
                     if t <= b.today:
                         self.add(t, mb, self.treatment(mb, day))
@@ -1071,26 +1097,25 @@ class _Family:
                 rows["procedure_visit"].append((pid, 1, b.day(_weekday(day + 14 + int(rng.random() * 14)))))
             visit.append((pid, ci, tooth, code.fee))
         self.lines += len(visit)
-        paid_ins = wo_ins = 0
-        expected_ins = 0
-        last_payment = day
+        ins = [0, 0, 0, day, True]  # expected, paid, written off, last payment day, all received
         for order, plan in enumerate(mb.plans, 1):
-            got = self.bill(day, mb, plan, order, visit)
-            expected_ins += got[0]
-            paid_ins += got[1]
-            wo_ins += got[2]
-            last_payment = max(last_payment, got[3])
+            expected, paid, written_off, paid_on, done = self.bill(day, mb, plan, order, visit)
+            ins[0] += expected
+            ins[1] += paid
+            ins[2] += written_off
+            ins[3] = max(ins[3], paid_on)
+            ins[4] = ins[4] and done
         if mb.plans and mb.plans[0].type == "flat_copay":
-            expected_ins = sum(v[3] for v in visit) - sum(self.copay_of(mb.plans[0], v) for v in visit)
-        self.patient_money(day, mb, visit, expected_ins, paid_ins, wo_ins, last_payment)
-
-    def copay_of(self, plan: Plan, v) -> int:
-        return plan.terms[v[1]][1]
+            # Medicaid writes off the rest of the fee: the patient owes only the copays
+            # (the estimate itself has no write-off, as in the estimator).
+            ins[0] = sum(charge - mb.plans[0].terms[ci][1] for _, ci, _, charge in visit
+                         if not mb.plans[0].terms[ci][6])
+        self.patient_money(day, mb, visit, *ins)
 
     # -- insurance ----------------------------------------------------------------------------------
     def bill(self, day: int, mb: Member, plan: Plan, order: int, visit: list) -> tuple:
         """Claim procedures (and the claim, its payment) for one plan; returns
-        (estimate + write-off estimate, paid, written off, last payment day)."""
+        (estimate + write-off estimate, paid, written off, payment day, received)."""
         b, rng = self.b, self.rng
         if plan.type == "capitation":
             return self.capitation(mb, plan, order, visit)
@@ -1132,15 +1157,7 @@ class _Family:
         if received:
             b.rows.buf["claim_payment"].append(
                 (payment, claim, plan.carrier, self.check_no(), b.day(pay_day), paid_sum, *pay_stamp))
-        return exp, paid_sum, wo_sum, pay_day if received else day
-
-    @property
-    def prior(self) -> dict:
-        """Per procedure: what earlier plans paid (or are estimated to pay) and wrote off."""
-        d = self.__dict__.get("_prior")
-        if d is None:
-            d = self.__dict__["_prior"] = {}
-        return d
+        return exp, paid_sum, wo_sum, pay_day if received else day, received
 
     def check_no(self) -> str:
         r = self.rng.random()
@@ -1165,15 +1182,6 @@ class _Family:
             self._primary_received = status == "received"
             self._primary_paid = pay_day
         return status, min(claim_day, today), pay_day
-
-    _primary_received = False
-    _primary_paid = 0
-
-    def year_of(self, plan: Plan, day: int) -> int:
-        d = self.b.ymd(day) if hasattr(self.b, "ymd") else date.fromordinal(day)
-        if plan.renew_month and d.month < plan.renew_month:
-            return d.year - 1
-        return d.year
 
     def estimate(self, day: int, mb: Member, plan: Plan, order: int, ci: int, tooth, charge: int,
                  prior: tuple[int, int], received: bool) -> tuple:
@@ -1208,15 +1216,15 @@ class _Family:
             est = min(est, max(0, min(base, charge - prior[0] - prior[1])))
         if est > 0:
             if ortho:
-                limit, key, word = plan.ortho_limit, ("o", mb.id, plan.id), "Limit"
+                limit, key, word = plan.ortho_limit, ("o", mb.id, plan.id), "Limit"  # lifetime
             else:
                 limit, key, word = plan.annual_max, ("m", mb.id, plan.id, year), "Annual max"
             if limit is not None:
                 left = max(0, limit - used.get(key, 0))
                 if est > left:
                     est = left
-                    note = (f"Over {word.lower()}" if word == "Limit" else "Over annual max") \
-                        if left == 0 else f"{word} left {fmt(left)}"
+                    note = f"{word} left {fmt(left)}" if left else \
+                        ("Over limit" if ortho else "Over annual max")
         wo = 0
         if plan.type == "ppo" and billed is not None and (order == 1 or prior == (0, 0)):
             wo = max(0, min(charge - billed, charge - prior[0] - prior[1] - est))
@@ -1252,11 +1260,11 @@ class _Family:
                          None, None, allowed, copay, 100, 0, 0, 0, wo, "", 0, wo, 0, 0))
             self.prior[pid] = (prior[0], prior[1] + wo)
             total += wo
-        return total, 0, total, 0
+        return total, 0, total, 0, True
 
     # -- the patient's money ------------------------------------------------------------------------
     def patient_money(self, day: int, mb: Member, visit: list, expected_ins: int, paid_ins: int,
-                      wo_ins: int, settled: int) -> None:
+                      wo_ins: int, settled: int, insurance_done: bool) -> None:
         """Checkout payment of the estimated portion, a discount now and then, and the rest
         paid (or not) after insurance; refunds of credits, finance charges, small write-offs."""
         b, rng = self.b, self.rng
@@ -1275,7 +1283,6 @@ class _Family:
         later = _weekday(settled + 12 + int(rng.random() * 30))
         if not mb.plans:
             later = _weekday(day + 20 + int(rng.random() * 40))
-        insurance_done = not mb.plans or settled != day or mb.plans[0].type == "capitation"
         if later > b.today or not insurance_done or owed == 0:
             return
         r = rng.random()

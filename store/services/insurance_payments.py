@@ -158,8 +158,8 @@ def _settle_writeoffs(db: Database, lines: list[_Line]) -> None:
         posted = one(db, "SELECT coalesce(sum(paid_cents + writeoff_cents), 0) FROM claim_proc "
                          "WHERE procedure_id = ?", (proc_id,))[0]
         given = [ln for ln in mine if not ln.default_writeoff]
-        room = proc.charge - posted - sum(ln.paid + ln.writeoff for ln in mine
-                                          if not ln.default_writeoff)
+        room = proc.charge - posted - sum(ln.paid for ln in mine) \
+            - sum(ln.writeoff for ln in given)
         if room < 0 and any(ln.writeoff > 0 for ln in given):
             raise ServiceError(f"the write-off on procedure {proc.label} would make payments and "
                                f"write-offs exceed its charge {fmt(proc.charge)} by {fmt(-room)}")

@@ -65,8 +65,6 @@ async def settle(app: DentLedgerApp, pilot) -> None:
     """Let search workers finish and the screen repaint."""
     await app.workers.wait_for_complete()
     await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def screen_text(app: DentLedgerApp) -> str:

@@ -8,7 +8,8 @@ from textual.widgets import Input
 from tui.screens.account import AccountScreen
 from tui.screens.date_filter import DateFilterScreen
 from tui.screens.line_detail import LineDetailScreen
-from tui.widgets.ledger_card import HEADER_ROWS, MARKERS, WINDOW, LedgerCard
+from tui.widgets.card_layout import MARKERS
+from tui.widgets.ledger_card import HEADER_ROWS, WINDOW, LedgerCard
 
 
 def card_of(app) -> LedgerCard:

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.screens.base import DeskModal
-from tui.widgets.ledger_card import MARKER_STYLES, MARKERS
+from tui.widgets.card_layout import MARKER_STYLES, MARKERS
 
 PLACES = {"LedgerCard": "Ledger card", "Input": "Text box", "DataTable": "Results"}
 
