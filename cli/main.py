@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(func=commands.cmd_check)
 
+    from . import post_commands  # post / claim: the front desk's daily work
+    post_commands.register(sub)
     return parser
 
 

@@ -173,7 +173,7 @@ def cmd_procedure(args) -> int:
     db = _db(args)
     patient = _patient(db, args.patient)
     proc = services.add_procedure(
-        db, patient, args.code.strip().upper(), fee=_money(args.fee), planned=args.planned,
+        db, patient, args.code.strip(), fee=_money(args.fee), planned=args.planned,
         date=args.date, completed=args.completed, provider=args.provider, tooth=args.tooth,
         surface=args.surface, units=args.units, note=args.note)
     info = readback.procedure_info(db, proc)
@@ -232,9 +232,10 @@ def cmd_payment(args) -> int:
         db, patient, amount, args.method, date=args.date, check_no=args.check_no,
         bank_no=args.bank_no, procedure=_procedure(db, args.procedure) if args.procedure else None,
         allocations=split, note=args.note)
+    split = payments.allocations_of(db, pay)
     alloc = [{"procedure": readback.procedure_info(db, p)["id"], "amount": fmt(a)}
-             for p, a in payments.allocations_of(db, pay)]
-    credit = amount - sum(to_cents(a["amount"]) for a in alloc)
+             for p, a in split]
+    credit = amount - sum(a for _, a in split)
     posted = {"id": pay, "amount": fmt(amount), "method": args.method,
               "check_no": args.check_no, "allocations": alloc, "unallocated": fmt(credit)}
     spread = ", ".join(f"{a['amount']} to {a['procedure']}" for a in alloc) or "nothing allocated"

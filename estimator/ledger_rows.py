@@ -227,7 +227,9 @@ def adjustment_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
 def note_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
     for n, note in enumerate(idx.practice.ledger_notes):
         if note.patient == patient_id:
-            yield _key(note.date, "note", _n(n)), _row(NOTE, f"note:{n}", note.date, "", {"notes": note.text}, {})
+            yield _key(note.date, "note", _n(n)), _row(NOTE, f"note:{n}", note.date, "",
+                                                                   # Service too: Detail columns start hidden.
+                                                                   {"notes": note.text, "service": "Note: " + note.text}, {})
 
 
 # --- the card -------------------------------------------------------------------------

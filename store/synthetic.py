@@ -39,6 +39,9 @@ from functools import lru_cache
 from itertools import accumulate
 from random import Random
 
+import apsw
+import peewee
+
 from estimator import model as m
 from estimator.money import fmt, percent_of
 
@@ -365,25 +368,40 @@ class _bulk_pragmas:
     """Bulk-load settings for the one generating transaction, restored afterwards.
 
     ``synchronous=OFF`` skips fsyncs during the load (the commit is still atomic), a larger
-    page cache keeps the indexes being filled in memory, and foreign keys are not checked row
-    by row (the tests run ``PRAGMA foreign_key_check`` on generated data instead).
+    page cache keeps the tables being filled in memory, and foreign keys are not checked row
+    by row (the tests run ``PRAGMA foreign_key_check`` on generated data instead). A WAL
+    database is switched to a rollback journal for the load when no other connection is
+    using it: a fresh load then writes each page once instead of to the WAL and back (100,000
+    patients: 22 s instead of 31 s).
     """
     SETTINGS = (("synchronous", "OFF"), ("cache_size", -262144), ("foreign_keys", 0))
 
     def __init__(self, db: Database):
         self.db = db
         self.saved: list[tuple[str, object]] = []
+        self.wal = False
 
     def __enter__(self):
         for name, value in self.SETTINGS:
-            self.saved.append((name, self.db.execute_sql(f"PRAGMA {name}").fetchone()[0]))
+            self.saved.append((name, self.pragma(name)))
             self.db.execute_sql(f"PRAGMA {name} = {value}")
+        if self.pragma("journal_mode") == "wal":
+            try:
+                self.wal = self.pragma("journal_mode", "delete") == "delete"
+            except (apsw.Error, peewee.PeeweeException):  # another connection has it open
+                self.wal = False
         return self
 
     def __exit__(self, *exc):
+        if self.wal:
+            self.pragma("journal_mode", "wal")
         for name, value in reversed(self.saved):
             self.db.execute_sql(f"PRAGMA {name} = {value}")
         return False
+
+    def pragma(self, name: str, value: str | None = None):
+        sql = f"PRAGMA {name}" if value is None else f"PRAGMA {name} = {value}"
+        return self.db.execute_sql(sql).fetchone()[0]
 
 
 class _indexes_dropped:

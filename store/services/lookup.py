@@ -81,11 +81,17 @@ def claim(db: Database, claim_id: int) -> ClaimRow:
     return ClaimRow(*row[:5], date.fromisoformat(row[5]), *row[6:])
 
 
-def procedure_code_id(db: Database, code: str) -> int:
-    row = one(db, "SELECT id FROM procedure_code WHERE code = ?", (code,))
+def procedure_code(db: Database, code: str) -> tuple[int, str]:
+    """(id, code) of a procedure code."""
+    code = (code or "").strip()
+    row = one(db, "SELECT id, code FROM procedure_code WHERE code = ?", (code,))
+    if row is None:  # "d2392" typed at a prompt: the one code that differs only in case
+        found = db.execute_sql("SELECT id, code FROM procedure_code WHERE upper(code) = "
+                               "upper(?) LIMIT 2", (code,)).fetchall()
+        row = found[0] if len(found) == 1 else None
     if row is None:
         raise ServiceError(f"there is no procedure code {code!r}")
-    return row[0]
+    return row[0], row[1]
 
 
 def provider_id(db: Database, provider: int | str | None, patient_id: int) -> int:

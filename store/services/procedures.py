@@ -31,7 +31,7 @@ def add_procedure(db: Database, patient_id: int, code: str, *, fee: int | None =
     with posting(db, "plan_procedure" if planned else "post_procedure",
                  actor=actor, now=now) as post:
         require_patient(db, patient_id)
-        code_id = lookup.procedure_code_id(db, code)
+        code_id, code = lookup.procedure_code(db, code)
         prov = lookup.provider_id(db, provider, patient_id)
         fee = _fee(db, prov, code) if fee is None else cents(fee, "the fee")
         if fee < 0:

@@ -61,7 +61,7 @@ def test_whole_life_to_a_zero_balance(post):
     # planned, then completed
     plan1 = post("post", "procedure", "--patient", "WILSON_J", "--code", "D4341", "--planned",
                  "--provider", "DOC1", "--date", "2026-02-20")
-    plan2 = post("post", "procedure", "--patient", "Wilson, James", "--code", "D4341",
+    plan2 = post("post", "procedure", "--patient", "Wilson, James", "--code", "d4341",
                  "--planned", "--date", "2026-02-20")
     x1, x2 = plan1["procedure"]["id"], plan2["procedure"]["id"]
     assert plan1["procedure"]["fee"] == "260.00" and plan1["balance"]["total"] == "0.00"

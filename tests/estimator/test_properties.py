@@ -166,3 +166,30 @@ def test_order_of_the_input_does_not_matter(practice, rnd: random.Random):
                     fee_schedules=shuffled(practice.fee_schedules),
                     procedure_codes=shuffled(practice.procedure_codes))
     assert estimate_practice(mixed) == estimate_practice(practice)
+
+
+def naive_replay(practice):
+    """The replay as the spec words it: the whole practice re-estimated before each first payment."""
+    frozen, received = {}, set()
+    payments = sorted(enumerate(practice.claim_payments), key=lambda t: (t[1].date, t[0]))
+    claims = {c.id: c for c in practice.claims}
+    for n, (_, payment) in enumerate(payments):
+        claim = claims[payment.claim]
+        if claim.id in received:
+            continue
+        before = replace(practice, claim_payments=tuple(p for _, p in payments[:n]),
+                         claims=tuple(replace(c, status="sent") if c.status == "received" and c.id not in received
+                                      else c for c in practice.claims))
+        estimates = estimate_practice(before, frozen)
+        frozen.update((key, line) for key, line in estimates.items() if key[0] in claim.procedures
+                      and key[1] == claim.plan)
+        received.add(claim.id)
+    return frozen
+
+
+@SETTINGS
+@given(practices())
+def test_fast_replay_matches_the_naive_replay(practice):
+    from estimator.engine import replay_frozen
+    practice = replace(practice, preferences=m.Preferences())
+    assert replay_frozen(practice) == naive_replay(practice)

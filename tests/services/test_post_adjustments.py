@@ -53,6 +53,10 @@ def test_refusals(db):
             match="another patient")
     refused(db, services.post_adjustment, tom, -100, "COURTESY", procedure=9999,
             match="no procedure")
+    gone = services.add_procedure(db, tom, "D1110", provider="DOC1", planned=True)
+    services.delete_procedure(db, gone)
+    refused(db, services.post_adjustment, tom, -100, "COURTESY", procedure=gone,
+            match="deleted")
     services.set_lock_date(db, "2026-02-28")
     refused(db, services.post_adjustment, tom, -100, "COURTESY", date="2026-01-31",
             match="lock date")
