@@ -100,8 +100,11 @@ class Run:
 
     def run(self, targets: set[Key] | None = None, only: set[str] | None = None) -> dict[Key, LineEstimate]:
         """Estimate every line, or (replay) only until ``targets`` are done, skipping procedures
-        not in ``only``."""
-        waiting = set(targets) if targets is not None else None
+        not in ``only``. A target is done once every plan of its procedure is estimated (a later
+        plan can still shrink the primary's write-off estimate)."""
+        waiting = None
+        if targets is not None:
+            waiting = {line.id for pid, _ in targets for line in self.book.by_proc.get(pid, ())}
         for line in self.book.ordered:
             if only is not None and line.proc.id not in only:
                 continue

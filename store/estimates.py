@@ -10,6 +10,8 @@ the estimator replays its claim payments in date order to recover them.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import Mapping
 
 from estimator.engine import estimate_practice
@@ -24,13 +26,19 @@ _COLUMNS = ("coverage_order", "status", "allowed_cents", "copay_cents", "percent
             "note", "explanation", "frozen")
 
 
-def reestimate_family(db: Database, guarantor_id: int) -> int:
-    """Re-estimate every claim procedure of one family; returns lines changed."""
+def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = None) -> int:
+    """Re-estimate every claim procedure of one family; returns lines changed.
+
+    ``as_of`` is "today" for planned work's benefit year: postings pass the
+    clock's date; an import keeps the practice file's own ``as_of``.
+    """
     members = family_patient_ids(db, guarantor_id)
     if not members:
         return 0
     ids = family_id_map(db, members)
     practice = read_practice(db, ids, members)
+    if as_of is not None:
+        practice = replace(practice, as_of=as_of)
     # No frozen line yet (a family just imported): the estimator replays the
     # claim payments in date order to recover the estimates made before each.
     frozen = load_frozen(db, practice, ids=ids) or None

@@ -106,7 +106,7 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
         with write_transaction(db):
             yield post
             for guarantor in sorted(post.families):
-                reestimate_family(db, guarantor)
+                reestimate_family(db, guarantor, as_of=post.at.date())
             for step in post.after_estimates:
                 step()
             _audit(post)
