@@ -72,7 +72,7 @@ def test_clock_and_actor_can_be_passed(db):
 def test_a_failure_after_writing_leaves_nothing(db, monkeypatch):
     before = counts(db)
 
-    def broken(db_, guarantor):
+    def broken(db_, guarantor, **_):
         raise peewee.IntegrityError("disk hiccup")
     monkeypatch.setattr(common, "reestimate_family", broken)
     with pytest.raises(services.ServiceError, match="nothing was written"):
