@@ -7,7 +7,7 @@ in windows so the screen only ever draws what is visible.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable, Mapping, Sequence
 
@@ -91,7 +91,8 @@ class DbFrontDesk:
         if fam is None or fam.revision != rev:
             members = family_patient_ids(self.db, gid)
             ids = family_id_map(self.db, members)
-            practice = read_practice(self.db, ids, members)
+            # "Insurance remaining" is as of today, not the import's as_of.
+            practice = replace(read_practice(self.db, ids, members), as_of=self.today())
             estimates = load_line_estimates(self.db, practice, ids=ids)
             fam = _Family(rev, practice, estimates, ids, {})
             self._family = {gid: fam}  # keep one family: memory stays flat

@@ -15,14 +15,15 @@ Speed: rows are built as tuples (database ids assigned here) and bulk-inserted w
 the tests (``PRAGMA foreign_key_check``) rather than row by row.
 
 Estimates: the claim procedures' estimate columns are computed here directly, with the
-estimation rules in simplified form (allowed fee, copay, percentage, general deductible with
-waivers and a family deductible, annual / orthodontic maxima, benefit-year frequency limits,
-exclusions, PPO write-offs, standard COB for secondaries, capitation write-offs), family by
-family in estimation order (claims by date). Running `store.estimates.reestimate_family` over
-100,000 patients would take far longer than the time budget. The estimator agrees with these
-numbers on nearly every line; the rare differences come from COB corner cases (a received
-line counted as history before an older unpaid one) and are what the next re-estimation of
-that family would change anyway.
+estimation rules (estimation.md) restricted to what the generated plans use: allowed fee
+(PPO / Medicaid / carrier-allowed schedules, posterior downgrades), copay, percentage, the
+general deductible with waivers and a family deductible, annual and orthodontic maxima,
+benefit-year frequency limits, exclusions, PPO write-offs, standard COB for secondaries and
+capitation write-offs; family by family in estimation order (claims by date), received lines
+counting their actual payment and deductible. Running `store.estimates.reestimate_family`
+over 100,000 patients would take far longer than the time budget. The estimator reproduces
+every stored line of a generated practice (tests/store/test_synthetic.py checks one line by
+line), so the next re-estimation of a family changes nothing until something is posted.
 
 Deterministic: one ``random.Random(seed)`` and a fixed "today" (`AS_OF`), no clock in the data
 (only the audit row and `Stats.seconds` see the real time).
@@ -346,17 +347,17 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
     started = time.perf_counter()
     with _bulk_pragmas(db):
         with write_transaction(db):
-            if has_practice(db):
-                if not replace:
-                    raise StoreError("the database already holds a practice; "
-                                     "generate with replace to overwrite it")
-                wipe_practice(db)
-            db.execute_sql(f"DELETE FROM setting WHERE key LIKE '{SETTING_PREFIX}%' "
-                           "OR key LIKE 'synthetic.%'")
-            builder = _Builder(db, Random(seed), patients, big_ledgers,
-                               _Progress(patients) if progress else None)
+            if has_practice(db) and not replace:
+                raise StoreError("the database already holds a practice; "
+                                 "generate with replace to overwrite it")
+            wipe_practice(db)  # also any stray rows: the reference data uses fixed ids
+            db.execute_sql(f"DELETE FROM setting WHERE key LIKE '{SETTING_PREFIX}%'")
+            bar = _Progress(patients) if progress else None
+            builder = _Builder(db, Random(seed), patients, big_ledgers, bar)
             with _indexes_dropped(db, _Rows.COLUMNS):
                 stats = builder.run()
+            if bar:
+                bar.update(patients, final=True)
             record(db, "generate", user="demo", workstation=workstation_name(),
                    entity="practice", detail={"patients": patients, "seed": seed,
                                               "replace": replace})
@@ -653,8 +654,6 @@ class _Builder:
         self.rows.flush()
         self.insert_plans()
         self.settings(big_ids)
-        if self.progress:
-            self.progress.update(self.n, final=True)
         counts = self.rows.count
         return Stats(patients=counts["patient"], families=self.families,
                      ledger_lines=self.ledger_lines, procedures=counts["procedure"],
@@ -705,7 +704,7 @@ class _Builder:
 
     def fee_schedules(self) -> None:
         """Office fees, a PPO schedule per PPO carrier, Medicaid fees and copays, DMO copays."""
-        rng = Random(self.rng.random())  # schedules vary by seed but not with their count
+        rng = Random(self.rng.getrandbits(32))  # own stream: the fees do not shift the rest
         office = {c.code: c.fee for c in CODES}
         schedules = [("OFFICE", "office", "Office fees (UCR)", office)]
         for key, name, _, types, ratio in self.carriers:

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from estimator import model as m
-from estimator.engine import estimate_practice
+from estimator.engine import estimate_practice, replay_frozen
 from estimator.results import RECEIVED
 
 CODES = (
@@ -187,9 +187,8 @@ def naive_replay(practice):
     return frozen
 
 
-@SETTINGS
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(practices())
 def test_fast_replay_matches_the_naive_replay(practice):
-    from estimator.engine import replay_frozen
     practice = replace(practice, preferences=m.Preferences())
     assert replay_frozen(practice) == naive_replay(practice)
