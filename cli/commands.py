@@ -46,8 +46,11 @@ def cmd_tui(args) -> int:
     if demo_office.is_empty(db):
         demo_office.load_demo_office(db)
         print(f"Created {path} with the demo practice.", file=sys.stderr)
+    import os
+
     from tui.app import build_app
-    build_app(DbFrontDesk(db)).run()
+    config = {"exit_after_first_paint": bool(os.environ.get("DENTLEDGER_EXIT_AFTER_FIRST_PAINT"))}
+    build_app(DbFrontDesk(db), config=config).run()
     return 0
 
 

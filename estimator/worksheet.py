@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable, Mapping
 
-from .cob import fit_to_charge, paid_and_written_off
+from .benefits import override_for
+from .cob import effective_rule, fit_to_charge, paid_and_written_off
 from .dates import benefit_year_start
 from .frequency import FrequencyBook
 from .lines import Key, Line, build_lines
@@ -100,20 +101,30 @@ class Run:
 
     def run(self, targets: set[Key] | None = None, only: set[str] | None = None) -> dict[Key, LineEstimate]:
         """Estimate every line, or (replay) only until ``targets`` are done, skipping procedures
-        not in ``only``. A target is done once every plan of its procedure is estimated (a later
-        plan can still shrink the primary's write-off estimate)."""
-        waiting = None
-        if targets is not None:
-            waiting = {line.id for pid, _ in targets for line in self.book.by_proc.get(pid, ())}
+        not in ``only``."""
+        waiting = set(targets) if targets is not None else None
         for line in self.book.ordered:
             if only is not None and line.proc.id not in only:
                 continue
             self._ensure(line)
             if waiting is not None:
-                waiting = {key for key in waiting if key not in self.results}
+                for key in [key for key in waiting if key in self.results]:
+                    waiting.discard(key)
+                    waiting |= self._may_still_shrink(key)
                 if not waiting:
                     break
         return self.results
+
+    def _may_still_shrink(self, key: Key) -> set[Key]:
+        """Later plans still to estimate that could shrink this primary's write-off estimate: only
+        those whose estimate is not held within charge - P - W (basic or carve-out COB, overrides)."""
+        siblings = self.book.by_proc[key[0]]
+        if siblings[0].id != key or self.results[key].writeoff_est <= 0:
+            return set()
+        later = [(rank, s) for rank, s in enumerate(siblings[1:], 2) if s.id not in self.results]
+        if any(_may_exceed(s, rank) for rank, s in later):
+            return {s.id for _, s in later}
+        return set()
 
     def _ensure(self, line: Line) -> None:
         """Estimate ``line`` (and, first, the earlier plans' lines of its procedure)."""
@@ -188,3 +199,10 @@ class Run:
         return self.book.frequency.check(line.plan, line.proc, line.code, line.when,
                                          self.planned_counts if line.planned else None,
                                          lambda pid: ranks.get((pid, plan_id), own) < own)
+
+
+def _may_exceed(line: Line, rank: int) -> bool:
+    ov = override_for(line.proc, line.plan.id)
+    if ov.ins_est is not None or ov.paid_other_ins is not None:
+        return True
+    return line.plan.type != "capitation" and effective_rule(line.plan, rank) != "standard"

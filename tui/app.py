@@ -25,6 +25,7 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     "keymap": {},             # binding id -> key(s), e.g. {"ledger.next_day": "j"}
     "theme": None,            # a Textual theme name
     "patient": None,          # open this patient's account at start
+    "exit_after_first_paint": False,  # benchmarks: quit once the first screen is drawn
     "cursor_blink": True,     # False for screenshots (a blinking cursor makes them flaky)
 }
 
@@ -74,6 +75,8 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             self.set_interval(self.config["refresh_seconds"], self.refresh_data)
         if self.config["patient"]:
             self.open_account(self.config["patient"])
+        if self.config["exit_after_first_paint"]:
+            self.call_after_refresh(self.exit)
 
     # --- navigation ---------------------------------------------------------
 
