@@ -26,7 +26,7 @@ class ProcedureMoney:
     charge: int
     insurance_paid: int      # claim payments, supplemental included
     writeoffs: int           # claim write-offs + a posted capitation write-off
-    patient_paid: int        # patient payments allocated to the procedure
+    patient_paid: int        # the parts of patient payments allocated to the procedure
     adjustments: int         # adjustments posted on the procedure
     insurance_by_order: dict[int, int]  # coverage order -> still expected from that plan
 
@@ -50,7 +50,7 @@ def procedure_money(idx: LedgerIndex, proc: Procedure) -> ProcedureMoney:
         charge=proc.charge,
         insurance_paid=sum(pl.line.paid for pl in paid_lines),
         writeoffs=sum(pl.line.writeoff for pl in paid_lines) + sum(map(posted_capitation_writeoff, lines)),
-        patient_paid=sum(pay.amount for pay in idx.payments_on.get(proc.id, ())),
+        patient_paid=sum(part for _, part in idx.payments_on.get(proc.id, ())),
         adjustments=sum(adj.amount for adj in idx.adjustments_on.get(proc.id, ())),
         insurance_by_order={ln.order: outstanding_insurance(ln) for ln in lines},
     )
@@ -137,7 +137,8 @@ def _bucket(days: int) -> int:
 def account_items(idx: LedgerIndex, patient_id: str) -> list[tuple[date, int]]:
     """The account as dated amounts summing to the balance total: each completed procedure's
     current balance at its date, plus everything not allocated to one (payments and adjustments
-    without a procedure, insurance money on work that is not complete)."""
+    without a procedure, the unallocated rest of a split payment, insurance money on work that
+    is not complete)."""
     items: list[tuple[date, int]] = []
     for proc in idx.procedures_of.get(patient_id, ()):
         if proc.status == "complete":
@@ -146,8 +147,9 @@ def account_items(idx: LedgerIndex, patient_id: str) -> list[tuple[date, int]]:
             items.extend((pl.payment.date, -(pl.line.paid + pl.line.writeoff))
                          for pl in idx.paid_lines.get(proc.id, ()))
     for _, pay in idx.patient_payments.get(patient_id, ()):
-        if not idx.allocated_to(patient_id, pay.procedure):
-            items.append((pay.date, -pay.amount))
+        rest = idx.unallocated(patient_id, pay)
+        if rest:
+            items.append((pay.date, -rest))
     for _, adj in idx.adjustments.get(patient_id, ()):
         if not idx.allocated_to(patient_id, adj.procedure):
             items.append((adj.date, adj.amount))

@@ -109,11 +109,13 @@ class LedgerIndex:
         self.procedures_of: dict[str, list[Procedure]] = defaultdict(list)
         for proc in self.practice.procedures:
             self.procedures_of[proc.patient].append(proc)
-        # Postings on a procedure, only when made to the procedure's own patient.
-        self.payments_on: dict[str, list[PatientPayment]] = defaultdict(list)
+        # Postings on a procedure, only when made to the procedure's own patient. A payment
+        # split over procedures counts on each with its own part (`PatientPayment.parts`).
+        self.payments_on: dict[str, list[tuple[PatientPayment, int]]] = defaultdict(list)
         for pay in self.practice.patient_payments:
-            if pay.procedure and self._owner(pay.procedure) == pay.patient:
-                self.payments_on[pay.procedure].append(pay)
+            for part in pay.parts:
+                if self._owner(part.procedure) == pay.patient:
+                    self.payments_on[part.procedure].append((pay, part.amount))
         self.adjustments_on: dict[str, list[Adjustment]] = defaultdict(list)
         for adj in self.practice.adjustments:
             if adj.procedure and self._owner(adj.procedure) == adj.patient:
@@ -137,6 +139,12 @@ class LedgerIndex:
         otherwise it stays on the account unallocated (payments belong to the patient they were posted to)."""
         proc = self.procedures.get(procedure_id or "")
         return proc is not None and proc.patient == patient_id and proc.status == "complete"
+
+    def unallocated(self, patient_id: str, pay: PatientPayment) -> int:
+        """What of a payment stays on the account as a credit: the amount less the parts
+        that landed on the patient's own completed work (see `allocated_to`)."""
+        return pay.amount - sum(part.amount for part in pay.parts
+                                if self.allocated_to(patient_id, part.procedure))
 
     def claim_status(self, claim: Claim) -> str:
         """The claim's status; a claim with a payment entered is received (practice-file: entering a

@@ -5,6 +5,8 @@ Row money convention (so the Balance column adds up to the account total):
 - patient or insurance payment: Paid = amount, Balance = -amount (a refund is a negative payment);
 - adjustment or write-off: Adjust = amount, Balance = amount (a write-off is a negative amount).
 Display text goes through `estimator.text.clean`, so every consumer gets printable cells.
+Detail columns Trans Date, Trans Time, User and Location come from the posted row's `Stamp`
+(blank when the practice did not record one).
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from .ledger_types import (
     ADJUSTMENT, CONVERTED, DAY_SUMMARY, DENIED, INSURANCE_OWES, INSURANCE_PAYMENT, NOTE,
     PAID_IN_FULL, PATIENT_OWES, PATIENT_PAYMENT, PROCEDURE, SPLIT, SUMMED_COLUMNS, CardRow,
 )
-from .model import Procedure, frozen_map
+from .model import PatientPayment, Procedure, Stamp, frozen_map
 from .money import fmt
 from .results import CAP_COMPLETE, LineEstimate
 from .text import clean
@@ -40,6 +42,14 @@ def _row(kind: str, ref: str, posted: date, marker: str, text: dict[str, str | N
     cells.update({k: fmt(v) for k, v in money.items()})
     cells.setdefault("posted", posted.isoformat())
     return CardRow(kind, ref, posted, marker, frozen_map(cells), frozen_map(money))
+
+
+def stamp_cells(stamp: Stamp | None) -> dict[str, str | None]:
+    """The Detail group's who-posted-it-when cells."""
+    if stamp is None:
+        return {}
+    return {"trans_date": stamp.at.date().isoformat(), "trans_time": stamp.at.strftime("%H:%M:%S"),
+            "user": stamp.user, "location": stamp.location}
 
 
 def _key(posted: date, priority: str, *ids: tuple) -> SortKey:
@@ -134,6 +144,7 @@ def procedure_rows(idx: LedgerIndex, proc: Procedure) -> Iterator[Keyed]:
     text = _procedure_text(idx, proc)
     text.update(_claim_columns(idx, proc))
     text.update(code="0" + proc.code, complete=(proc.completed or proc.date).isoformat(), notes=proc.note)
+    text.update(stamp_cells(proc.stamp))
     ident = natural_key(proc.id)
     yield _key(proc.date, "procedure", ident), _row(
         PROCEDURE, f"procedure:{proc.id}", proc.date, procedure_marker(idx, proc, money), text, values)
@@ -162,6 +173,7 @@ def insurance_rows(idx: LedgerIndex, proc: Procedure, pl: PaidLine) -> Iterator[
         "provider": proc.provider, "tooth": proc.tooth, "surface": proc.surface,
         "claim_no": claim_number(pl.claim), f"claim_no{order}": claim_number(pl.claim),
         "notes": pl.line.remarks,
+        **stamp_cells(pl.payment.stamp),
     }
     pay_text = dict(common, code=PAYMENT_TYPE.get(order, "1") + proc.code,
                     service=f"{carrier_name} payment" + (" (denied)" if pl.line.denied else ""),
@@ -187,8 +199,9 @@ def capitation_rows(idx: LedgerIndex, proc: Procedure) -> Iterator[Keyed]:
         carrier = _carrier_of(idx, line.plan)
         code = (carrier.writeoff_code if carrier else None) or DEFAULT_WRITEOFF_CODE
         name = carrier.name if carrier else line.plan
+        # Posted with the completed procedure, so it carries the procedure's stamp.
         text = {"code": "9" + code, "provider": proc.provider, "tooth": proc.tooth,
-                "service": f"Capitation write-off {name} ({proc.code})"}
+                "service": f"Capitation write-off {name} ({proc.code})", **stamp_cells(proc.stamp)}
         yield _key(proc.date, "writeoff", natural_key(proc.id), _n(line.order)), _row(
             ADJUSTMENT, f"procedure:{proc.id}", proc.date, PAID_IN_FULL, text,
             {"adjust": -amount, "balance": -amount})
@@ -196,14 +209,19 @@ def capitation_rows(idx: LedgerIndex, proc: Procedure) -> Iterator[Keyed]:
 
 # --- the patient's own postings ---------------------------------------------------
 
+def _payment_service(idx: LedgerIndex, pay: PatientPayment) -> str:
+    """"Patient payment (D2740)"; a split names every procedure it went to."""
+    service = "Refund" if pay.amount < 0 else "Patient payment"
+    codes = [proc.code for part in pay.parts
+             if (proc := idx.procedures.get(part.procedure)) is not None]
+    return service + (f" ({', '.join(codes)})" if codes else "")
+
+
 def patient_payment_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
     for n, pay in idx.patient_payments.get(patient_id, ()):
-        proc = idx.procedures.get(pay.procedure or "")
-        service = "Refund" if pay.amount < 0 else "Patient payment"
-        if proc is not None:
-            service += f" ({proc.code})"
-        text = {"code": "3" + pay.method.upper(), "service": service, "payment_by": pay.method,
-                "check_no": pay.check_no, "bank_no": pay.bank_no, "notes": pay.note}
+        text = {"code": "3" + pay.method.upper(), "service": _payment_service(idx, pay),
+                "payment_by": pay.method, "check_no": pay.check_no, "bank_no": pay.bank_no,
+                "notes": pay.note, **stamp_cells(pay.stamp)}
         yield _key(pay.date, "patient_payment", _n(n)), _row(
             PATIENT_PAYMENT, f"patient_payment:{n}", pay.date, PAID_IN_FULL, text,
             {"paid": pay.amount, "balance": -pay.amount})
@@ -216,7 +234,7 @@ def adjustment_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
         service = (adj_code.description if adj_code and adj_code.description else adj.code)
         if proc is not None:
             service += f" ({proc.code})"
-        text = {"code": "9" + adj.code, "service": service, "notes": adj.note}
+        text = {"code": "9" + adj.code, "service": service, "notes": adj.note, **stamp_cells(adj.stamp)}
         if proc is not None:
             text.update(provider=proc.provider, tooth=proc.tooth, surface=proc.surface)
         marker = CONVERTED if _is_converted(idx, adj.code) else PAID_IN_FULL
@@ -227,9 +245,9 @@ def adjustment_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
 def note_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
     for n, note in enumerate(idx.practice.ledger_notes):
         if note.patient == patient_id:
-            yield _key(note.date, "note", _n(n)), _row(NOTE, f"note:{n}", note.date, "",
-                                                                   # Service too: Detail columns start hidden.
-                                                                   {"notes": note.text, "service": "Note: " + note.text}, {})
+            # Service too: Detail columns start hidden.
+            text = {"notes": note.text, "service": "Note: " + note.text, **stamp_cells(note.stamp)}
+            yield _key(note.date, "note", _n(n)), _row(NOTE, f"note:{n}", note.date, "", text, {})
 
 
 # --- the card -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ can be shared and hashed safely.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Mapping
 
@@ -171,6 +171,16 @@ class Patient:
 # --- work and money --------------------------------------------------------
 
 @dataclass(frozen=True)
+class Stamp:
+    """Who posted a row, when, at which workstation and office location (the card's Detail group).
+    An extension to v1: ``None`` on a row = not recorded (a file written by hand)."""
+    at: datetime  # local time, whole seconds
+    user: str
+    workstation: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
 class Override:
     """The front desk's manual overrides on one procedure's estimate for one plan."""
     plan: str
@@ -203,6 +213,7 @@ class Procedure:
     completed: date | None = None  # completion date when it differs from `date` (posted)
     visits: tuple[date, ...] = ()  # later visits of a multi-visit procedure (ledger codes A, B, ...)
     note: str | None = None
+    stamp: Stamp | None = None
 
     @property
     def charge(self) -> Cents:
@@ -239,6 +250,14 @@ class ClaimPayment:
     lines: tuple[ClaimPaymentLine, ...]
     check_no: str | None = None
     bank_no: str | None = None
+    stamp: Stamp | None = None  # extension
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The part of a patient payment put on one procedure (same sign as the payment)."""
+    procedure: str
+    amount: Cents
 
 
 @dataclass(frozen=True)
@@ -249,8 +268,21 @@ class PatientPayment:
     method: str  # PAYMENT_METHODS
     check_no: str | None = None
     bank_no: str | None = None
-    procedure: str | None = None
+    procedure: str | None = None  # v1: the whole amount on this one procedure
     note: str | None = None
+    # Extensions: a payment split over procedures (never together with `procedure`); what the
+    # parts leave of the amount stays on the account unallocated (a credit).
+    allocations: tuple[Allocation, ...] = ()
+    stamp: Stamp | None = None
+
+    @property
+    def parts(self) -> tuple[Allocation, ...]:
+        """Where the payment went, whichever form it was given in (() = all unallocated)."""
+        if self.allocations:
+            return self.allocations
+        if self.procedure is not None:
+            return (Allocation(self.procedure, self.amount),)
+        return ()
 
 
 @dataclass(frozen=True)
@@ -261,6 +293,7 @@ class Adjustment:
     code: str
     procedure: str | None = None
     note: str | None = None
+    stamp: Stamp | None = None  # extension
 
 
 @dataclass(frozen=True)
@@ -283,6 +316,7 @@ class LedgerNote:
     patient: str
     date: date
     text: str
+    stamp: Stamp | None = None
 
 
 # --- the whole practice ----------------------------------------------------

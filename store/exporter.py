@@ -4,11 +4,16 @@ Ids in the Practice are the file's ids where a row came from a file, else
 generated stable ids (see `store.queries.IdMap`); the same map turns estimator
 results keyed by those strings back into rows. Lists come back in database id
 order, which is the file's order for imported rows. Deleted procedures are left out.
+
+Every posted row (procedure, insurance payment, patient payment, adjustment, ledger note)
+comes back with its `model.Stamp` (who entered it, when, where: the ledger card's Detail
+columns and the practice's audit history). A patient payment's allocation rows come back as
+``procedure`` when there is one allocation of the whole amount, else as ``allocations``.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from estimator import model as m
 from estimator.results import LineEstimate
@@ -99,6 +104,12 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+# The Posted columns of table alias ``x``, with the location's name (see `_Reader.stamp`).
+def _stamp_cols(x: str) -> str:
+    return (f"{x}.entered_at, {x}.entered_by, {x}.workstation, "
+            f"(SELECT name FROM location WHERE id = {x}.location_id)")
+
+
 def _grouped(rows, key=0) -> dict:
     out = defaultdict(list)
     for row in rows:
@@ -113,6 +124,7 @@ class _Reader:
         self.db, self.ids = db, ids
         self.family = members is not None
         self.inn = ",".join(map(str, members)) if self.family else ""
+        self.stamps: dict[tuple, m.Stamp] = {}  # rows posted together share one Stamp
 
     # -- helpers ------------------------------------------------------------
     def q(self, sql: str, params=()) -> list[tuple]:
@@ -129,6 +141,18 @@ class _Reader:
 
     def pid(self, kind: str, db_id: int | None) -> str | None:
         return None if db_id is None else self.ids.to_practice[kind][db_id]
+
+    def stamp(self, at: str | None, user: str | None, workstation: str | None,
+              location: str | None) -> m.Stamp | None:
+        """The Posted columns as a Stamp (time to the second, as the practice file writes it)."""
+        if at is None:
+            return None
+        key = (at, user, workstation, location)
+        found = self.stamps.get(key)
+        if found is None:
+            when = datetime.fromisoformat(str(at)).replace(microsecond=0, tzinfo=None)
+            found = self.stamps[key] = m.Stamp(when, user or "", workstation, location)
+        return found
 
     # -- the practice -------------------------------------------------------
     def practice(self) -> m.Practice:
@@ -260,13 +284,13 @@ class _Reader:
             f"(cp.no_bill OR {' OR '.join(c + ' IS NOT NULL' for c in over_cols)}) "
             "ORDER BY cp.id"))
         rows = self.q("SELECT p.id, p.patient_id, p.code_id, p.date, p.fee_cents, p.provider_id, "
-                      "p.status, p.tooth, p.surface, p.units, p.tp_order, p.completed, p.note "
-                      f"FROM procedure p WHERE {live} ORDER BY p.id")
+                      f"p.status, p.tooth, p.surface, p.units, p.tp_order, p.completed, p.note, "
+                      f"{_stamp_cols('p')} FROM procedure p WHERE {live} ORDER BY p.id")
         return tuple(self.procedure(row, extras.get(row[0], ()), visits.get(row[0], ()))
                      for row in rows)
 
     def procedure(self, row, extras, visits) -> m.Procedure:
-        i, pat, code, day, fee, prov, status, tooth, surf, units, tp, done, note = row
+        i, pat, code, day, fee, prov, status, tooth, surf, units, tp, done, note, *stamp = row
         overrides, no_bill = [], []
         for _, plan, nb, *values in extras:
             if nb:
@@ -281,7 +305,7 @@ class _Reader:
             date=_day(day), fee=fee, provider=self.pid("provider", prov), status=status,
             tooth=tooth, surface=surf, units=units, tp_order=tp, overrides=tuple(overrides),
             no_bill=tuple(no_bill), completed=_day(done),
-            visits=tuple(_day(v) for _, v in visits), note=note)
+            visits=tuple(_day(v) for _, v in visits), note=note, stamp=self.stamp(*stamp))
 
     def claims(self):
         mine = f"IN (SELECT id FROM claim WHERE {self.of_family()})"
@@ -314,31 +338,48 @@ class _Reader:
         if self.family:
             scope = f"id IN ({','.join(map(str, parts)) or 'NULL'}) OR claim_id {mine}"
         out = []
-        for i, claim, day, cno, bno in self.q(
-                f"SELECT id, claim_id, date, check_no, bank_no FROM claim_payment WHERE {scope} "
-                "ORDER BY id"):
+        for i, claim, day, cno, bno, *stamp in self.q(
+                f"SELECT x.id, x.claim_id, x.date, x.check_no, x.bank_no, {_stamp_cols('x')} "
+                f"FROM claim_payment x WHERE {scope} ORDER BY x.id"):
             for c, claim_lines in (parts.get(i) or {claim: []}).items():
                 out.append(m.ClaimPayment(self.pid("claim", c), _day(day), tuple(claim_lines),
-                                          cno, bno))
+                                          cno, bno, self.stamp(*stamp)))
         return tuple(out)
 
     def patient_payments(self):
-        alloc = _grouped(self.q("SELECT payment_id, procedure_id FROM payment_allocation "
-                                "WHERE payment_id IN (SELECT id FROM patient_payment WHERE "
-                                f"{self.of_family()}) ORDER BY id"))
-        rows = self.q("SELECT id, patient_id, date, amount_cents, method, check_no, bank_no, note "
-                      f"FROM patient_payment WHERE {self.of_family()} ORDER BY id")
-        return tuple(m.PatientPayment(
-            self.pid("patient", pat), _day(day), amount, method, cno, bno,
-            self.pid("procedure", alloc[i][0][1]) if i in alloc else None, note)
-            for i, pat, day, amount, method, cno, bno, note in rows)
+        alloc = _grouped(self.q("SELECT payment_id, procedure_id, amount_cents "
+                                "FROM payment_allocation WHERE payment_id IN (SELECT id FROM "
+                                f"patient_payment WHERE {self.of_family()}) ORDER BY id"))
+        rows = self.q("SELECT x.id, x.patient_id, x.date, x.amount_cents, x.method, x.check_no, "
+                      f"x.bank_no, x.note, {_stamp_cols('x')} FROM patient_payment x "
+                      f"WHERE {self.of_family('x.patient_id')} ORDER BY x.id")
+        out = []
+        for i, pat, day, amount, method, cno, bno, note, *stamp in rows:
+            parts = self.allocations(alloc.get(i, ()))
+            whole = len(parts) == 1 and parts[0].amount == amount
+            out.append(m.PatientPayment(
+                self.pid("patient", pat), _day(day), amount, method, cno, bno,
+                parts[0].procedure if whole else None, note,
+                allocations=() if whole else parts, stamp=self.stamp(*stamp)))
+        return tuple(out)
+
+    def allocations(self, rows) -> tuple[m.Allocation, ...]:
+        """A payment's allocation rows, one part per procedure (rows on the same procedure
+        are added up, so the export always reads back)."""
+        parts: dict[str, int] = {}
+        for _, proc, amount in rows:
+            key = self.pid("procedure", proc)
+            parts[key] = parts.get(key, 0) + amount
+        return tuple(m.Allocation(proc, amount) for proc, amount in parts.items())
 
     def adjustments(self):
-        rows = self.q("SELECT patient_id, date, amount_cents, code_id, procedure_id, note "
-                      f"FROM adjustment WHERE {self.of_family()} ORDER BY id")
+        rows = self.q("SELECT x.patient_id, x.date, x.amount_cents, x.code_id, x.procedure_id, "
+                      f"x.note, {_stamp_cols('x')} FROM adjustment x "
+                      f"WHERE {self.of_family('x.patient_id')} ORDER BY x.id")
         return tuple(m.Adjustment(self.pid("patient", pat), _day(day), amount,
-                                  self.adj_codes[code], self.pid("procedure", proc), note)
-                     for pat, day, amount, code, proc, note in rows)
+                                  self.adj_codes[code], self.pid("procedure", proc), note,
+                                  self.stamp(*stamp))
+                     for pat, day, amount, code, proc, note, *stamp in rows)
 
     def appointments(self):
         rows = self.q("SELECT patient_id, date, status FROM appointment "
@@ -346,9 +387,10 @@ class _Reader:
         return tuple(m.Appointment(self.pid("patient", p), _day(d), s) for p, d, s in rows)
 
     def ledger_notes(self):
-        rows = self.q("SELECT patient_id, date, text FROM ledger_note "
-                      f"WHERE {self.of_family()} ORDER BY id")
-        return tuple(m.LedgerNote(self.pid("patient", p), _day(d), t) for p, d, t in rows)
+        rows = self.q(f"SELECT x.patient_id, x.date, x.text, {_stamp_cols('x')} FROM ledger_note x "
+                      f"WHERE {self.of_family('x.patient_id')} ORDER BY x.id")
+        return tuple(m.LedgerNote(self.pid("patient", p), _day(d), t, self.stamp(*stamp))
+                     for p, d, t, *stamp in rows)
 
     # -- stored estimates -------------------------------------------------------
     def lines(self, frozen_only: bool) -> dict[tuple[str, str], LineEstimate]:

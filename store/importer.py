@@ -14,6 +14,12 @@ Semantics:
   estimates: the estimator fills them afterwards (``store.estimates``).
 - A claim with a claim payment is stored as ``received`` (entering a payment
   receives the claim); a second payment on a line is supplemental.
+- A patient payment becomes ``payment_allocation`` rows: one of the whole amount for
+  ``procedure``, one per part for ``allocations``, none when it is unallocated.
+- Posted rows keep their ``stamp`` (who entered them, when, where); a row without one is
+  stamped with this import's user, time, workstation and location (`ImportResult.stamp`).
+  Claims have no stamp in the model: they get the import's; insurance payment lines get
+  their payment's.
   `normalized` gives what an export returns after importing a Practice.
 """
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 import apsw
 import peewee
@@ -41,6 +48,7 @@ PRACTICE_SETTINGS = "key IN ('as_of', 'lock_date') OR key LIKE 'pref.%'"
 class ImportResult:
     counts: dict[str, int]  # table -> rows inserted
     id_map: IdMap
+    stamp: m.Stamp | None = None  # what rows without a stamp of their own were stamped with
 
 
 def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
@@ -56,7 +64,7 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                     raise StoreError("the database already holds a practice; "
                                      "import with replace to overwrite it")
                 wipe_practice(db)
-            stamp = (now(), user, workstation, _location_id(db, location))
+            stamp = m.Stamp(datetime.fromisoformat(now()), user, workstation, location or None)
             loader = _Loader(db, practice, stamp)
             loader.run()
             record(db, "import", user=user, workstation=workstation, entity="practice",
@@ -64,7 +72,7 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
     except (apsw.Error, peewee.PeeweeException) as exc:
         reason = (str(root_error(exc) or exc).strip().splitlines() or [type(exc).__name__])[0]
         raise StoreError(f"import failed, nothing was written: {reason}") from exc
-    return ImportResult(dict(loader.counts), loader.ids)
+    return ImportResult(dict(loader.counts), loader.ids, stamp)
 
 
 def wipe_practice(db: Database) -> None:
@@ -97,8 +105,23 @@ def line_plans(proc: m.Procedure, coverage: tuple[m.Coverage, ...],
     return list(dict.fromkeys(ordered))
 
 
-def normalized(practice: m.Practice) -> m.Practice:
-    """``practice`` as `export_practice` returns it after `import_practice`."""
+def stamp_text(at: datetime) -> str:
+    """``entered_at`` text (the shape of `store.audit.now`)."""
+    return at.isoformat(sep=" ", timespec="seconds")
+
+
+def canonical_payment(pay: m.PatientPayment) -> m.PatientPayment:
+    """The form an export gives a payment: one part of the whole amount is the v1
+    ``procedure`` form, anything else is ``allocations``."""
+    if len(pay.allocations) == 1 and pay.allocations[0].amount == pay.amount \
+            and pay.procedure is None:
+        return dataclasses.replace(pay, procedure=pay.allocations[0].procedure, allocations=())
+    return pay
+
+
+def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice:
+    """``practice`` as `export_practice` returns it after `import_practice`; ``stamp`` is
+    the import's (`ImportResult.stamp`), given to posted rows without one."""
     paid = {cp.claim for cp in practice.claim_payments}
     claims = tuple(dataclasses.replace(c, status=RECEIVED)
                    if c.id in paid and c.status != "preauth" else c for c in practice.claims)
@@ -115,10 +138,25 @@ def normalized(practice: m.Practice) -> m.Practice:
         return dataclasses.replace(p, overrides=overrides,
                                    no_bill=tuple(x for x in order if x in set(p.no_bill)))
 
+    def stamped(rows):
+        return tuple(dataclasses.replace(row, stamp=_whole_seconds(row.stamp) or stamp)
+                     for row in rows)
+
     return dataclasses.replace(
-        practice, claims=claims, procedures=tuple(procedure(p) for p in practice.procedures),
+        practice, claims=claims, procedures=stamped(procedure(p) for p in practice.procedures),
         patients=tuple(dataclasses.replace(pt, name=display_name(*split_name(pt.name)))
-                       for pt in practice.patients))
+                       for pt in practice.patients),
+        claim_payments=stamped(practice.claim_payments),
+        patient_payments=stamped(map(canonical_payment, practice.patient_payments)),
+        adjustments=stamped(practice.adjustments), ledger_notes=stamped(practice.ledger_notes))
+
+
+def _whole_seconds(stamp: m.Stamp | None) -> m.Stamp | None:
+    """What the database keeps of a stamp: the time to the second, no empty location."""
+    if stamp is None:
+        return None
+    return dataclasses.replace(stamp, at=stamp.at.replace(microsecond=0),
+                               location=stamp.location or None)
 
 
 def _counted(rows, counts: dict, name: str):
@@ -129,8 +167,10 @@ def _counted(rows, counts: dict, name: str):
 
 
 class _Loader:
-    def __init__(self, db: Database, practice: m.Practice, stamp: tuple):
+    def __init__(self, db: Database, practice: m.Practice, stamp: m.Stamp):
         self.db, self.p, self.stamp = db, practice, stamp
+        self.locations: dict[str, int] = {}
+        self.stamps: dict[m.Stamp, tuple] = {}  # most rows share a stamp: convert it once
         self.ids = IdMap()
         self.counts: dict[str, int] = {}
         self.patient_of = {pr.id: pr.patient for pr in practice.procedures}
@@ -146,14 +186,28 @@ class _Loader:
 
     # -- helpers --------------------------------------------------------------
     def insert(self, model, names, rows, *, posted: bool = False) -> None:
+        """``posted``: each row ends with its `m.Stamp` (or None: the import's own)."""
         if posted:
             names = (*names, *STAMP)
-            rows = (row + self.stamp for row in rows)
+            rows = (row[:-1] + self.stamp_columns(row[-1]) for row in rows)
         fields = model._meta.fields
         cols = ", ".join(f'"{fields[n].column_name}"' for n in names)
         sql = (f'INSERT INTO "{model._meta.table_name}" ({cols}) '
                f'VALUES ({", ".join("?" * len(names))})')
         self.db.cursor().executemany(sql, _counted(rows, self.counts, model._meta.table_name))
+
+    def stamp_columns(self, stamp: m.Stamp | None) -> tuple:
+        stamp = stamp or self.stamp
+        cols = self.stamps.get(stamp)
+        if cols is None:
+            location = None
+            if stamp.location:
+                location = self.locations.get(stamp.location)
+                if location is None:
+                    location = self.locations[stamp.location] = _location_id(self.db, stamp.location)
+            cols = self.stamps[stamp] = (stamp_text(stamp.at), stamp.user, stamp.workstation,
+                                         location)
+        return cols
 
     def next_id(self, model) -> int:
         sql = f'SELECT coalesce(max(id), 0) + 1 FROM "{model._meta.table_name}"'
@@ -319,7 +373,8 @@ class _Loader:
         return (self.ids.to_db["procedure"][pr.id], pr.id, self.ref("patient", pr.patient, where),
                 self.code_ids[pr.code], pr.fee, pr.units, pr.tooth, pr.surface,
                 pr.date.isoformat(), pr.completed.isoformat() if pr.completed else None,
-                self.ref("provider", pr.provider, where), pr.status, pr.tp_order, pr.note)
+                self.ref("provider", pr.provider, where), pr.status, pr.tp_order, pr.note,
+                pr.stamp)
 
     def claims(self) -> None:
         self.assign("claim", t.Claim, (c.id for c in self.p.claims))
@@ -335,7 +390,7 @@ class _Loader:
                 self.received.add(i)
             rows.append((i, c.id, patient, self.ids.to_db["plan"][c.plan], c.kind, status,
                          c.date.isoformat(), c.sent_date.isoformat() if c.sent_date else None,
-                         c.claim_no, c.preauth_no))
+                         c.claim_no, c.preauth_no, None))
         self.insert(t.Claim, ("id", "file_id", "patient", "plan", "kind", "status", "date",
                               "sent_date", "claim_no", "preauth_no"), rows, posted=True)
 
@@ -359,7 +414,7 @@ class _Loader:
     def claim_payments(self) -> None:
         """Payments now; their lines once claim procedure ids exist (`payment_lines`)."""
         self.sums = {}   # (proc, plan) db ids -> [paid, writeoff, deductible]
-        self.lines = []  # (payment id, (proc, plan), paid, writeoff, ded, denied, remarks, suppl)
+        self.lines = []  # (payment id, (proc, plan), paid, wo, ded, denied, remarks, suppl, stamp)
         first = self.next_id(t.ClaimPayment)
         rows = []
         for n, pay in enumerate(self.p.claim_payments):
@@ -373,9 +428,9 @@ class _Loader:
                 for k, amount in enumerate((ln.paid, ln.writeoff, ln.deductible)):
                     total[k] += amount
                 self.lines.append((first + n, key, ln.paid, ln.writeoff, ln.deductible,
-                                   int(ln.denied), ln.remarks, int(supplemental)))
+                                   int(ln.denied), ln.remarks, int(supplemental), pay.stamp))
             rows.append((first + n, claim, self.plan_info[plan][0], pay.check_no, pay.bank_no,
-                         pay.date.isoformat(), sum(ln.paid for ln in pay.lines)))
+                         pay.date.isoformat(), sum(ln.paid for ln in pay.lines), pay.stamp))
         self.insert(t.ClaimPayment, ("id", "claim", "carrier", "check_no", "bank_no", "date",
                                      "amount_cents"), rows, posted=True)
 
@@ -444,10 +499,12 @@ class _Loader:
         rows, alloc = [], []
         for n, pay in enumerate(self.p.patient_payments):
             where = f"patient payment {n + 1}"
+            if pay.procedure is not None and pay.allocations:
+                raise StoreError(f"{where}: give either procedure or allocations, not both")
             rows.append((first + n, self.ref("patient", pay.patient, where), pay.date.isoformat(),
-                         pay.amount, pay.method, pay.check_no, pay.bank_no, pay.note))
-            if pay.procedure is not None:
-                alloc.append((first + n, self.ref("procedure", pay.procedure, where), pay.amount))
+                         pay.amount, pay.method, pay.check_no, pay.bank_no, pay.note, pay.stamp))
+            alloc += [(first + n, self.ref("procedure", part.procedure, where), part.amount)
+                      for part in pay.parts]
         self.insert(t.PatientPayment, ("id", "patient", "date", "amount_cents", "method",
                                        "check_no", "bank_no", "note"), rows, posted=True)
         self.insert(t.PaymentAllocation, ("payment", "procedure", "amount_cents"), alloc)
@@ -458,7 +515,7 @@ class _Loader:
             where = f"adjustment {n + 1}"
             rows.append((self.ref("patient", adj.patient, where), adj.date.isoformat(),
                          adj.amount, self.adj[adj.code],
-                         self.ref("procedure", adj.procedure, where), adj.note))
+                         self.ref("procedure", adj.procedure, where), adj.note, adj.stamp))
         self.insert(t.Adjustment, ("patient", "date", "amount_cents", "code", "procedure", "note"),
                     rows, posted=True)
 
@@ -467,5 +524,5 @@ class _Loader:
                     [(self.ref("patient", a.patient, "appointment"), a.date.isoformat(), a.status)
                      for a in self.p.appointments])
         self.insert(t.LedgerNote, ("patient", "date", "text"),
-                    [(self.ref("patient", n.patient, "ledger note"), n.date.isoformat(), n.text)
-                     for n in self.p.ledger_notes], posted=True)
+                    [(self.ref("patient", n.patient, "ledger note"), n.date.isoformat(), n.text,
+                      n.stamp) for n in self.p.ledger_notes], posted=True)

@@ -45,6 +45,15 @@ name in ``estimator.model``):
 - ``claims[].claim_no``, ``claims[].preauth_no``, ``claims[].sent_date``;
 - ``claim_payments[].lines[].denied`` (boolean), ``claim_payments[].lines[].remarks``;
 - ``patient_payments[].note``;
+- ``patient_payments[].allocations``: ``[{procedure, amount}]``, a payment split over the
+  patient's own procedures (never together with ``procedure``; each amount of the payment's
+  sign and not 0, each procedure once, together at most the payment; the rest stays on the
+  account unallocated). ``procedure`` alone still means the whole amount on that procedure;
+- ``stamp``: ``{at: "YYYY-MM-DDTHH:MM:SS", user, workstation?, location?}`` on
+  ``procedures[]``, ``claim_payments[]``, ``patient_payments[]``, ``adjustments[]`` and
+  ``ledger_notes[]``: who posted the row, when (local time, whole seconds), at which
+  workstation and office location. An export writes every row's stamp (the practice's audit
+  history); a file without stamps is stamped with the importing user and time;
 - ``patients[].coverage[].subscriber_id``;
 - ``practice.adjustment_codes``: ``[{code, kind?, description?}]``, kind one of
   ``estimator.model.ADJUSTMENT_KINDS`` (default ``other``);

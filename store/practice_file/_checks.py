@@ -1,7 +1,8 @@
 """Checks across rows: references resolve, ids and coverage orders are unique, payments match claims."""
 from __future__ import annotations
 
-from estimator.model import Practice
+from estimator.model import PatientPayment, Practice
+from estimator.money import fmt
 
 from ._errors import key_path, show
 from ._kinds import TABLE_NOUNS, Ctx
@@ -16,6 +17,7 @@ def check_practice(practice: Practice, ctx: Ctx) -> None:
     _check_claims(practice, ctx)
     _check_claim_payments(practice, ctx)
     _check_postings(practice, ctx)
+    _check_allocations(practice, ctx)
 
 
 def _resolve_refs(ctx: Ctx) -> None:
@@ -116,3 +118,36 @@ def _check_postings(practice: Practice, ctx: Ctx) -> None:
         if proc is not None and proc.patient != row.patient:
             ctx.error(_at(ctx, row, "procedure"),
                       f"procedure {show(proc.id)} belongs to patient {show(proc.patient)}, not {show(row.patient)}")
+
+
+def _check_allocations(practice: Practice, ctx: Ctx) -> None:
+    """A split payment: its own patient's procedures, each once, each part of the payment's
+    sign and not zero, together never more than the payment; and not also a ``procedure``."""
+    procedures = ctx.tables["procedures"]
+    for pay in practice.patient_payments:
+        if not pay.allocations:
+            continue
+        if pay.procedure is not None:
+            ctx.error(_at(ctx, pay, "allocations"),
+                      "give either procedure (the whole amount) or allocations (a split), not both")
+        seen = set()
+        for part in pay.allocations:
+            proc = procedures.get(part.procedure)
+            if proc is not None and proc.patient != pay.patient:
+                ctx.error(_at(ctx, part, "procedure"), f"procedure {show(proc.id)} belongs to patient "
+                                                       f"{show(proc.patient)}, not {show(pay.patient)}")
+            elif part.procedure in seen:
+                ctx.error(_at(ctx, part, "procedure"),
+                          f"procedure {show(part.procedure)} is listed twice in this payment")
+            seen.add(part.procedure)
+            if part.amount == 0 or (part.amount < 0) != (pay.amount < 0):
+                sign = "negative (a refund's parts are negative)" if pay.amount < 0 else "more than 0"
+                ctx.error(_at(ctx, part, "amount"), f"{fmt(part.amount)} must be {sign}")
+        _check_split_total(pay, ctx)
+
+
+def _check_split_total(pay: PatientPayment, ctx: Ctx) -> None:
+    total = sum(part.amount for part in pay.allocations)
+    if abs(total) > abs(pay.amount):
+        ctx.error(_at(ctx, pay, "allocations"),
+                  f"the parts add up to {fmt(total)}, more than the payment's {fmt(pay.amount)}")

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from estimator.model import EMPTY, frozen_map
@@ -22,6 +22,7 @@ from ._json import BadConstant
 
 MONEY_LIMIT = Decimal(1_000_000_000)  # far past any dental amount, safely inside SQLite integers
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
 
 TABLE_NOUNS = {
     "providers": "provider", "procedure_codes": "procedure code", "fee_schedules": "fee schedule",
@@ -114,6 +115,25 @@ class Date(Kind):
 
     def dump(self, value):
         return value.isoformat()
+
+
+class DateTime(Kind):
+    """Local time to the second, ``YYYY-MM-DDTHH:MM:SS`` (no zone, no fractions: one spelling)."""
+
+    placeholder = datetime.min
+
+    def read(self, ctx, raw, path):
+        if not isinstance(raw, str) or not _DATETIME.match(raw):
+            ctx.error(path, f"{show(raw)} is not a date and time (write YYYY-MM-DDTHH:MM:SS)")
+            return datetime.min
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            ctx.error(path, f"{show(raw)} is not a real date and time")
+            return datetime.min
+
+    def dump(self, value):
+        return value.isoformat(timespec="seconds")
 
 
 def _number(ctx: Ctx, raw: object, path: str, what: str) -> int | Decimal | None:

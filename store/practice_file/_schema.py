@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from estimator import model as m
 
-from ._kinds import (F, Bool, Date, Entity, Enum, Int, ListOf, MapOf, Money, Percent, Ref, Text)
+from ._kinds import (
+    F, Bool, Date, DateTime, Entity, Enum, Int, ListOf, MapOf, Money, Percent, Ref, Text,
+)
 
 FORMAT = "dentledger-practice/1"
 
@@ -20,6 +22,14 @@ PROCEDURE = Ref("procedures")
 # A plan's contracted/allowed fees may be a PPO schedule or the office's own; copays come from copay schedules.
 FEES = Ref("fee_schedules", ("allowed", "office"))
 COPAYS = Ref("fee_schedules", ("copay", "fixed_benefit"))
+
+# Who posted a row and when (extension on procedures, payments, adjustments, ledger notes).
+STAMP = Entity(m.Stamp, (
+    F("at", DateTime(), required=True),
+    F("user", NAME, required=True),
+    F("workstation", TEXT),
+    F("location", TEXT),
+))
 
 PREFERENCES = Entity(m.Preferences, (
     F("ins_ppo_sec_writeoffs", Bool()),
@@ -149,6 +159,7 @@ PROCEDURE_ = Entity(m.Procedure, (
     F("completed", Date()),  # extension
     F("visits", ListOf(Date())),  # extension
     F("note", TEXT),  # extension
+    F("stamp", STAMP),  # extension
 ), table="procedures", key="id")
 
 CLAIM = Entity(m.Claim, (
@@ -178,6 +189,12 @@ CLAIM_PAYMENT = Entity(m.ClaimPayment, (
     F("check_no", TEXT),
     F("bank_no", TEXT),
     F("lines", ListOf(PAYMENT_LINE, nonempty=True), required=True),
+    F("stamp", STAMP),  # extension
+))
+
+ALLOCATION = Entity(m.Allocation, (
+    F("procedure", PROCEDURE, required=True),
+    F("amount", SIGNED, required=True),  # the payment's sign (a refund's parts are negative)
 ))
 
 PATIENT_PAYMENT = Entity(m.PatientPayment, (
@@ -189,6 +206,8 @@ PATIENT_PAYMENT = Entity(m.PatientPayment, (
     F("bank_no", TEXT),
     F("procedure", PROCEDURE),
     F("note", TEXT),  # extension
+    F("allocations", ListOf(ALLOCATION)),  # extension: a split payment (not with `procedure`)
+    F("stamp", STAMP),  # extension
 ))
 
 ADJUSTMENT = Entity(m.Adjustment, (
@@ -198,6 +217,7 @@ ADJUSTMENT = Entity(m.Adjustment, (
     F("code", Text(nonempty=True), required=True),
     F("procedure", PROCEDURE),
     F("note", TEXT),
+    F("stamp", STAMP),  # extension
 ))
 
 APPOINTMENT = Entity(m.Appointment, (
@@ -216,6 +236,7 @@ LEDGER_NOTE = Entity(m.LedgerNote, (
     F("patient", PATIENT, required=True),
     F("date", Date(), required=True),
     F("text", TEXT, required=True),
+    F("stamp", STAMP),  # extension
 ))
 
 PRACTICE = Entity(m.Practice, (
