@@ -60,9 +60,14 @@ def measure(fn: Callable[[], object], *, repeat: int, warmup: int = 1,
 def measure_each(fns: list[Callable[[], object]], *, rounds: int = 1) -> Timing:
     """Time each of several different calls (e.g. one query per search text), ``rounds`` times."""
     seconds = []
-    for _ in range(rounds):
-        for fn in fns:
-            start = time.perf_counter()
-            fn()
-            seconds.append(time.perf_counter() - start)
+    gc.collect()
+    gc.disable()  # a collection landing inside one call would be the p99
+    try:
+        for _ in range(rounds):
+            for fn in fns:
+                start = time.perf_counter()
+                fn()
+                seconds.append(time.perf_counter() - start)
+    finally:
+        gc.enable()
     return Timing.of(seconds)

@@ -41,9 +41,9 @@ def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = N
         practice = replace(practice, as_of=as_of)
     # No frozen line yet (a family just imported): the estimator replays the
     # claim payments in date order to recover the estimates made before each.
-    frozen = load_frozen(db, practice, ids=ids) or None
+    frozen = load_frozen(db, guarantor_id, ids=ids) or None
     results = estimate_practice(practice, frozen)
-    stored = load_line_estimates(db, practice, ids=ids)
+    stored = load_line_estimates(db, guarantor_id, ids=ids)
     return _write(db, ids, results, stored)
 
 

@@ -93,7 +93,7 @@ class DbFrontDesk:
             ids = family_id_map(self.db, members)
             # "Insurance remaining" is as of today, not the import's as_of.
             practice = replace(read_practice(self.db, ids, members), as_of=self.today())
-            estimates = load_line_estimates(self.db, practice, ids=ids)
+            estimates = load_line_estimates(self.db, gid, ids=ids)
             fam = _Family(rev, practice, estimates, ids, {})
             self._family = {gid: fam}  # keep one family: memory stays flat
         return fam, fam.ids.practice_id("patient", db_id)

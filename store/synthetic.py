@@ -7,12 +7,14 @@ families of 1-6 patients with five years of history: recall and treatment visits
 (mostly received, some sent / unsent / queued / on hold, a few preauthorizations), insurance
 checks with write-offs, patient payments, discounts and other adjustments, appointments and
 treatment plans. About 20 ledger lines per patient (procedures + patient payments + claim
-payment lines + adjustments). Three extra single-patient accounts have ledger cards of about
-200, 5,000 and 50,000 lines; their ids are in the Setting table (``bench.patient_<size>``).
+payment lines + adjustments): 100,000 patients give about 2 million. Three of the patients are
+single-patient accounts whose ledger cards have about 200, 5,000 and 50,000 lines (for the
+benchmark); their ids are in the Setting table (``bench.patient_<size>``).
 
-Speed: rows are built as tuples (database ids assigned here) and bulk-inserted with
-``executemany`` in batches, in ONE write transaction, with foreign keys checked afterwards by
-the tests (``PRAGMA foreign_key_check``) rather than row by row.
+Speed (100,000 patients in about 30 s on two cores): rows are built as tuples (database ids
+assigned here) and bulk-inserted with ``executemany`` in batches, in ONE write transaction,
+with the bulk tables' indexes built once at the end and foreign keys checked by the tests
+(``PRAGMA foreign_key_check``) rather than row by row; see `_bulk_pragmas`.
 
 Estimates: the claim procedures' estimate columns are computed here directly, with the
 estimation rules (estimation.md) restricted to what the generated plans use: allowed fee
@@ -59,7 +61,7 @@ SETTING_PREFIX = "bench.patient_"
 
 pct_of = lru_cache(maxsize=None)(percent_of)  # the one rounding rule, memoised (fees repeat)
 
-# --- reference data ------------------------------------------------------------------------
+# --- reference data ---------------------------------------------------------------------------
 # code | description | category | office fee (dollars)
 CODES_TEXT = """
 D0120|Periodic oral evaluation|diagnostic|65
@@ -148,112 +150,120 @@ DMO|DentiCare DMO|DCDMO|capitation|0
 """
 
 SURNAMES = (
-    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
-    "Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris "
-    "Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill "
-    "Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Gomez Phillips "
-    "Evans Turner Diaz Parker Cruz Edwards Collins Reyes Stewart Morris Morales Murphy Cook Rogers "
-    "Gutierrez Ortiz Morgan Cooper Peterson Bailey Reed Kelly Howard Ramos Kim Cox Ward Richardson "
-    "Watson Brooks Chavez Wood James Bennett Gray Mendoza Ruiz Hughes Price Alvarez Castillo "
-    "Sanders Patel Myers Long Ross Foster Jimenez Powell Jenkins Perry Russell Sullivan Bell "
-    "Coleman Butler Henderson Barnes Gonzales Fisher Vasquez Simmons Romero Jordan Patterson "
-    "Alexander Hamilton Graham Reynolds Griffin Wallace Moreno West Cole Hayes Bryant Herrera "
-    "Gibson Ellis Tran Medina Aguilar Stevens Murray Ford Castro Marshall Owens Harrison Fernandez "
-    "McDonald Woods Washington Kennedy Wells Vargas Henry Chen Freeman Webb Tucker Guzman Burns "
-    "Crawford Olson Simpson Porter Hunter Gordon Mendez Silva Shaw Snyder Mason Dixon Munoz Hunt "
-    "Hicks Holmes Palmer Wagner Black Robertson Boyd Rose Stone Salazar Fox Warren Mills Meyer "
-    "Rice Schmidt Garza Daniels Ferguson Nichols Stephens Soto Weaver Ryan Gardner Payne Grant "
-    "Dunn Kelley Spencer Hawkins Arnold Pierce Vazquez Hansen Peters Santos Hart Bradley Knight "
-    "Elliott Cunningham Duncan Armstrong Hudson Carroll Lane Riley Andrews Alvarado Ray Delgado "
-    "Berry Perkins Hoffman Johnston Matthews Pena Richards Contreras Willis Carpenter Lawrence "
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez "
+    "Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson "
+    "White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott "
+    "Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter "
+    "Roberts Gomez Phillips Evans Turner Diaz Parker Edwards Collins Reyes Stewart Morris "
+    "Morales Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper Peterson Bailey Reed Kelly "
+    "Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray "
+    "Mendoza Ruiz Hughes Price Alvarez Castillo Sanders Patel Myers Long Ross Foster Jimenez "
+    "Powell Jenkins Perry Russell Sullivan Bell Coleman Butler Henderson Barnes Gonzales "
+    "Fisher Vasquez Simmons Romero Jordan Patterson Alexander Hamilton Graham Reynolds "
+    "Griffin Wallace Moreno West Cole Hayes Bryant Herrera Gibson Ellis Tran Medina Aguilar "
+    "Stevens Murray Ford Castro Marshall Owens Harrison Fernandez McDonald Woods Washington "
+    "Kennedy Wells Vargas Henry Chen Freeman Webb Tucker Guzman Burns Crawford Olson Simpson "
+    "Porter Hunter Gordon Mendez Silva Shaw Snyder Mason Dixon Munoz Hunt Hicks Holmes Palmer "
+    "Wagner Black Robertson Boyd Rose Stone Salazar Fox Warren Mills Meyer Rice Schmidt Garza "
+    "Daniels Ferguson Nichols Stephens Soto Weaver Ryan Gardner Payne Grant Dunn Kelley "
+    "Spencer Hawkins Arnold Pierce Vazquez Hansen Peters Santos Hart Bradley Knight Elliott "
+    "Cunningham Duncan Armstrong Hudson Carroll Lane Riley Andrews Alvarado Ray Delgado Berry "
+    "Perkins Hoffman Johnston Matthews Pena Richards Contreras Willis Carpenter Lawrence "
     "Sandoval Guerrero George Chapman Rios Estrada Ortega Watkins Greene Nunez Wheeler Valdez "
     "Harper Burke Larson Santiago Maldonado Morrison Franklin Carlson Austin Dominguez Carr "
     "Lawson Jacobs O'Brien Lynch Singh Vega Bishop Montgomery Oliver Jensen Harvey Williamson "
-    "Gilbert Dean Sims Espinoza Howell Li Wong Reid Hanson Le McCoy Garrett Burton Fuller Wang "
-    "Weber Welch Rojas Lucas Marquez Fields Park Yang Little Banks Padilla Day Walsh Bowman "
-    "Schultz Luna Fowler Mejia Davidson Acosta Brewer May Holland Juarez Newman Pearson Curtis "
-    "Cortez Douglas Schneider Joseph Barrett Navarro Figueroa Keller Avila Wade Molina Stanley "
-    "Hopkins Campos Barnett Bates Chambers Caldwell Beck Lambert Miranda Byrd Craig Ayala Lowe "
-    "Frazier Powers Neal Leonard Gregory Carrillo Sutton Fleming Rhodes Shelton Schwartz Norris "
-    "Jennings Watts Duran Walters Cohen McDaniel Moran Parks Steele Vaughn Becker Holt DeLeon "
-    "Barker Terry Hale Leon Hail Benson Haynes Horton Miles Lyons Pham Graves Bush Thornton "
-    "Wolfe Warner Cabrera McKinney Mann Zimmerman Dawson Lara Fletcher Page McCarthy Love "
-    "Robles Cervantes Solis Erickson Reeves Chang Klein Salinas Fuentes Baldwin Daniel Simon "
-    "Velasquez Hardy Higgins Aguirre Lin Cummings Chandler Sharp Barber Bowen Ochoa Dennis "
-    "Robbins Liu Ramsey Francis Griffith Paul Blair O'Connor Cardenas Pacheco Cross Calderon "
-    "Quinn Moss Swanson Chan Rivas Khan Rodgers Serrano Fitzgerald Rosales Stevenson Christensen "
-    "Manning Gill Curry McLaughlin Harmon McGee Gross Doyle Garner Newton Burgess Reese Walton "
-    "Blake Trujillo Adkins Brady Goodman Roman Webster Goodwin Fischer Huang Potter Delacruz "
-    "Montoya Todd Wu Hines Mullins Castaneda Malone Cannon Tate Mack Sherman Hubbard Hodges "
-    "Zhang Guerra Wolf Valencia Saunders Franco Rowe Gallagher Farmer Hammond Hampton Townsend "
-    "Ingram Wise Gallegos Clarke Barton Schroeder Maxwell Waters Logan Camacho Strickland Norman "
-    "Person Colon Parsons Frank Harrington Glover Osborne Buchanan Casey Floyd Patton Ibarra Ball "
-    "Tyler Suarez Bowers Orozco Salas Cobb Gibbs Andrade Bauer Conner Moody Escobar McGuire Lloyd "
-    "Mueller Hartman French Kramer McBride Pope Lindsey Velazquez Norton McCormick Sparks Flynn "
-    "Yates Hogan Marsh Macias Villanueva Zamora Pratt Stokes Owen Ballard Lang Brock Villarreal "
-    "Charles Drake Barrera Cain Patrick Pineda Burnett Mercado Santana Shepherd Bautista Ali "
-    "Shaffer Lamb Trevino McKenzie Hess Beil Olsen Cochran Morton Nash Wilkins Petersen Briggs "
-    "Shah Roth Nicholson Holloway Lozano Rangel Flowers Hoover Short Arias Mora Valenzuela Bryan "
-    "Meyers Weiss Underwood Bass Greer Summers Houston Carson Morrow Clayton Whitaker Decker Yoder "
-    "Collier Zuniga Carey Wilcox Melendez Poole Roberson Larsen Conley Davenport Copeland Massey "
-    "Lam Huff Rocha Cameron Jefferson Hood Monroe Anthony Pittman Huynh Randall Singleton Kirk "
-    "Combs Mathis Christian Skinner Bradford Richard Galvan Wall Boone Kirby Wilkinson Bridges "
-    "Bruce Atkinson Velez Meza Roy Vincent York Hodge Villa Abbott Allison Tapia Gates Chase Sosa "
-    "Sweeney Farrell Wyatt Dalton Horn Barron Phelps Yu Dickerson Heath Foley Atkins Mathews "
-    "Bonilla Acevedo Benitez Zavala Hensley Glenn Cisneros Harrell Shields Rubio Huffman Choi "
-    "Boyer Garrison Arroyo Bond Kane Hancock Callahan Dillon Cline Wiggins Grimes Arellano Melton "
-    "O'Neill Savage Ho Beltran Pitts Parrish Ponce Rich Booth Koch Golden Ware Brennan McDowell "
-    "Marks Cantu Humphrey Baxter Sawyer Clay Tanner Hutchinson Kaur Berg Wiley Gilmore Russo "
-    "Villegas Hobbs Keith Wilkerson Ahmed Beard McClain Montes Mata Rosario Vang Walter Henson "
-    "Oneal Mosley McClure Beasley Stephenson Snow Huerta Preston Vance Barry Johns Eaton "
-    "Blackwell Dyer Prince Macdonald Solomon Guevara Stafford English Hurst Woodard Cortes "
-    "Shannon Kemp Nolan McCullough Merritt Murillo Moon Salgado Strong Kline Cordova Barajas "
-    "Roach Rosas Winters Jacobson Lester Knox Bullock Kerr Leach Meadows Orr Davila Whitehead "
-    "Pruitt Kent Conway McKee Barr David Dejesus Marin Berger McIntyre Blankenship Gaines Palacios "
-    "Cuevas Bartlett Durham Dorsey McCall O'Donnell Stein Browning Stout Lowery Sloan McLean "
-    "Hendricks Calhoun Sexton Chung Gentry Hull Duarte Ellison Nielsen Gillespie Buck Middleton "
-    "Sellers Leblanc Esparza Hardin Bradshaw McIntosh Howe Livingston Frost Glass Morse Knapp "
-    "Herman Stark Bravo Noble Spears Weeks Corona Frederick Buckley McFarland Hebert Enriquez "
-    "Hickman Quintero Randolph Schaefer Walls Trejo House Reilly Pennington Michael Conrad "
-    "Giles Benjamin Crosby Fitzpatrick Donovan Mays Mahoney Valentine Raymond Medrano Hahn "
-    "McMillan Small Bentley Felix Peck Lucero Boyle Hanna Pace Rush Hurley Harding McConnell "
-    "Bernal Nava Ayers Everett Ventura Avery Pugh Mayer Bender Shepard McMahon Landry Case Sampson "
-    "Moses Magana Blackburn Dunlap Gould Duffy Vaughan Herring McKay Espinosa Rivers Farley "
-    "Bernard Ashley Friedman Potts Truong Costa Correa Blevins Nixon Clements Fry Delarosa Best "
-    "Benton Lugo Portillo Dougherty Crane Haley Phan Villalobos Blanchard Horne Finley Quintana "
-    "Lynn Esquivel Bean Dodson Mullen Xiong Hayden Cano Levy Huber Richmond Moyer Lim Frye Sheppard "
-    "McCarty Avalos Booker Waller Parra Woodward Jaramillo Krueger Rasmussen Brandt Peralta "
-    "Donaldson Stuart Faulkner Maynard Galindo Coffey Estes Sanford Burch Maddox Vo O'Connell Vu "
-    "Andersen Spence McPherson Church Schmitt Stanton Leal Cherry Compton Dudley Sierra Pollard "
-    "Alfaro Hester Proctor Lu Hinton Novak Good Madden McCann Terrell Jarvis Dickson Reyna Cantrell "
-    "Mayo Branch Hendrix Rollins Rowland Whitney Duke Odom Daugherty Travis Tang Archer Muñoz Peña "
-    "Núñez Ibáñez Nguyễn Smith-Jones de la Cruz Van Dyke").split()
-SURNAMES += ["de la Cruz", "Van Dyke", "Smith-Jones"]
-FEMALE = ("Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Lisa Nancy "
-          "Betty Sandra Margaret Ashley Kimberly Emily Donna Michelle Carol Amanda Melissa Deborah "
-          "Stephanie Dorothy Rebecca Sharon Laura Cynthia Amy Kathleen Angela Shirley Brenda Emma "
-          "Anna Pamela Nicole Samantha Katherine Christine Helen Debra Rachel Carolyn Janet Maria "
-          "Catherine Heather Diane Olivia Julie Joyce Victoria Ruth Virginia Lauren Kelly Christina "
-          "Joan Evelyn Judith Andrea Hannah Megan Cheryl Jacqueline Martha Madison Teresa Gloria Sara "
-          "Janice Ann Kathryn Abigail Sophia Frances Jean Alice Judy Isabella Julia Grace Amber "
-          "Denise Danielle Marilyn Beverly Charlotte Natalie Theresa Diana Brittany Doris Kayla Alexis "
-          "Lori Marie Chloé Zoë Ximena Mía Ava Mia Harper Ella Avery Lily Aaliyah Camila Lucía").split()
-MALE = ("James Robert John Michael David William Richard Joseph Thomas Christopher Charles Daniel "
-        "Matthew Anthony Mark Donald Steven Andrew Paul Joshua Kenneth Kevin Brian George Timothy "
-        "Ronald Jason Edward Jeffrey Ryan Jacob Gary Nicholas Eric Jonathan Stephen Larry Justin "
-        "Scott Brandon Benjamin Samuel Gregory Alexander Patrick Frank Raymond Jack Dennis Jerry "
-        "Tyler Aaron Jose Adam Nathan Henry Zachary Douglas Peter Kyle Noah Ethan Jeremy Walter "
-        "Christian Keith Roger Terry Austin Sean Gerald Carl Harold Dylan Arthur Lawrence Jordan "
-        "Jesse Bryan Billy Bruce Gabriel Joe Logan Alan Juan Albert Willie Elijah Wayne Randy "
-        "Vincent Mason Roy Ralph Bobby Russell Bradley Philip Eugene Liam Lucas Mateo Santiago "
-        "José Andrés Luis Carlos Miguel Diego Hiroshi Minh Tuan Wei Raj Omar Ali").split()
-EMPLOYERS = ("Riverside Hospital|Summit Logistics|Brightline Health|Cascade Engineering|Metro Transit"
-             "|Evergreen Software|Lakeside School District|Harbor View Medical|Northside Freight"
-             "|Northwind Traders|City of Fairview|County Schools|State Employees|Acme Manufacturing"
-             "|Blue Ridge Bank|Pioneer Foods|Granite Construction|Sunrise Senior Living|TechNova"
-             "|Union Pacific Rail|Valley Water District|Coastal Credit Union|Redwood Insurance"
-             "|Starlight Retail|Oak Hill University|Meridian Energy|Keystone Auto|Silverline Airlines"
-             "|Heartland Farms|Prairie Telecom").split("|")
+    "Gilbert Dean Sims Espinoza Howell Li Wong Reid Hanson Le McCoy Garrett Burton Fuller "
+    "Wang Weber Welch Rojas Lucas Marquez Fields Park Yang Little Banks Padilla Day Walsh "
+    "Bowman Schultz Luna Fowler Mejia Davidson Acosta Brewer May Holland Juarez Newman "
+    "Pearson Curtis Cortez Douglas Schneider Joseph Barrett Navarro Figueroa Keller Avila "
+    "Wade Molina Stanley Hopkins Campos Barnett Bates Chambers Caldwell Beck Lambert Miranda "
+    "Byrd Craig Ayala Lowe Frazier Powers Neal Leonard Gregory Carrillo Sutton Fleming Rhodes "
+    "Shelton Schwartz Norris Jennings Watts Duran Walters Cohen McDaniel Moran Parks Steele "
+    "Vaughn Becker Holt DeLeon Barker Terry Hale Leon Hail Benson Haynes Horton Miles Lyons "
+    "Pham Graves Bush Thornton Wolfe Warner Cabrera McKinney Mann Zimmerman Dawson Lara "
+    "Fletcher Page McCarthy Love Robles Cervantes Solis Erickson Reeves Chang Klein Salinas "
+    "Fuentes Baldwin Daniel Simon Velasquez Hardy Higgins Aguirre Lin Cummings Chandler Sharp "
+    "Barber Bowen Ochoa Dennis Robbins Liu Ramsey Francis Griffith Paul Blair O'Connor "
+    "Cardenas Pacheco Cross Calderon Quinn Moss Swanson Chan Rivas Khan Rodgers Serrano "
+    "Fitzgerald Rosales Stevenson Christensen Manning Gill Curry McLaughlin Harmon McGee "
+    "Gross Doyle Garner Newton Burgess Reese Walton Blake Trujillo Adkins Brady Goodman Roman "
+    "Webster Goodwin Fischer Huang Potter Delacruz Montoya Todd Wu Hines Mullins Castaneda "
+    "Malone Cannon Tate Mack Sherman Hubbard Hodges Zhang Guerra Wolf Valencia Saunders "
+    "Franco Rowe Gallagher Farmer Hammond Hampton Townsend Ingram Wise Gallegos Clarke Barton "
+    "Schroeder Maxwell Waters Logan Camacho Strickland Norman Person Colon Parsons Frank "
+    "Harrington Glover Osborne Buchanan Casey Floyd Patton Ibarra Ball Tyler Suarez Bowers "
+    "Orozco Salas Cobb Gibbs Andrade Bauer Conner Moody Escobar McGuire Lloyd Mueller Hartman "
+    "French Kramer McBride Pope Lindsey Velazquez Norton McCormick Sparks Flynn Yates Hogan "
+    "Marsh Macias Villanueva Zamora Pratt Stokes Owen Ballard Lang Brock Villarreal Charles "
+    "Drake Barrera Cain Patrick Pineda Burnett Mercado Santana Shepherd Bautista Ali Shaffer "
+    "Lamb Trevino McKenzie Hess Beil Olsen Cochran Morton Nash Wilkins Petersen Briggs Shah "
+    "Roth Nicholson Holloway Lozano Rangel Flowers Hoover Short Arias Mora Valenzuela Bryan "
+    "Meyers Weiss Underwood Bass Greer Summers Houston Carson Morrow Clayton Whitaker Decker "
+    "Yoder Collier Zuniga Carey Wilcox Melendez Poole Roberson Larsen Conley Davenport "
+    "Copeland Massey Lam Huff Rocha Cameron Jefferson Hood Monroe Anthony Pittman Huynh "
+    "Randall Singleton Kirk Combs Mathis Christian Skinner Bradford Richard Galvan Wall Boone "
+    "Kirby Wilkinson Bridges Bruce Atkinson Velez Meza Roy Vincent York Hodge Villa Abbott "
+    "Allison Tapia Gates Chase Sosa Sweeney Farrell Wyatt Dalton Horn Barron Phelps Yu "
+    "Dickerson Heath Foley Atkins Mathews Bonilla Acevedo Benitez Zavala Hensley Glenn "
+    "Cisneros Harrell Shields Rubio Huffman Choi Boyer Garrison Arroyo Bond Kane Hancock "
+    "Callahan Dillon Cline Wiggins Grimes Arellano Melton O'Neill Savage Ho Beltran Pitts "
+    "Parrish Ponce Rich Booth Koch Golden Ware Brennan McDowell Marks Cantu Humphrey Baxter "
+    "Sawyer Clay Tanner Hutchinson Kaur Berg Wiley Gilmore Russo Villegas Hobbs Keith "
+    "Wilkerson Ahmed Beard McClain Montes Mata Rosario Vang Walter Henson Oneal Mosley "
+    "McClure Beasley Stephenson Snow Huerta Preston Vance Barry Johns Eaton Blackwell Dyer "
+    "Prince Macdonald Solomon Guevara Stafford English Hurst Woodard Cortes Shannon Kemp "
+    "Nolan McCullough Merritt Murillo Moon Salgado Strong Kline Cordova Barajas Roach Rosas "
+    "Winters Jacobson Lester Knox Bullock Kerr Leach Meadows Orr Davila Whitehead Pruitt Kent "
+    "Conway McKee Barr David Dejesus Marin Berger McIntyre Blankenship Gaines Palacios Cuevas "
+    "Bartlett Durham Dorsey McCall O'Donnell Stein Browning Stout Lowery Sloan McLean "
+    "Hendricks Calhoun Sexton Chung Gentry Hull Duarte Ellison Nielsen Gillespie Buck "
+    "Middleton Sellers Leblanc Esparza Hardin Bradshaw McIntosh Howe Livingston Frost Glass "
+    "Morse Knapp Herman Stark Bravo Noble Spears Weeks Corona Frederick Buckley McFarland "
+    "Hebert Enriquez Hickman Quintero Randolph Schaefer Walls Trejo House Reilly Pennington "
+    "Michael Conrad Giles Benjamin Crosby Fitzpatrick Donovan Mays Mahoney Valentine Raymond "
+    "Medrano Hahn McMillan Small Bentley Felix Peck Lucero Boyle Hanna Pace Rush Hurley "
+    "Harding McConnell Bernal Nava Ayers Everett Ventura Avery Pugh Mayer Bender Shepard "
+    "McMahon Landry Case Sampson Moses Magana Blackburn Dunlap Gould Duffy Vaughan Herring "
+    "McKay Espinosa Rivers Farley Bernard Ashley Friedman Potts Truong Costa Correa Blevins "
+    "Nixon Clements Fry Delarosa Best Benton Lugo Portillo Dougherty Crane Haley Phan "
+    "Villalobos Blanchard Horne Finley Quintana Lynn Esquivel Bean Dodson Mullen Xiong Hayden "
+    "Cano Levy Huber Richmond Moyer Lim Frye Sheppard McCarty Avalos Booker Waller Parra "
+    "Woodward Jaramillo Krueger Rasmussen Brandt Peralta Donaldson Stuart Faulkner Maynard "
+    "Galindo Coffey Estes Sanford Burch Maddox Vo O'Connell Vu Andersen Spence McPherson "
+    "Church Schmitt Stanton Leal Cherry Compton Dudley Sierra Pollard Alfaro Hester Proctor "
+    "Lu Hinton Novak Good Madden McCann Terrell Jarvis Dickson Reyna Cantrell Mayo Branch "
+    "Hendrix Rollins Rowland Whitney Duke Odom Daugherty Travis Tang Archer Muñoz Peña Núñez "
+    "Ibáñez Nguyễn Cruz").split()
+SURNAMES += ["de la Cruz", "Van Dyke", "Smith-Jones"]  # names with spaces and hyphens
+FEMALE = (
+    "Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Lisa Nancy "
+    "Betty Sandra Margaret Ashley Kimberly Emily Donna Michelle Carol Amanda Melissa Deborah "
+    "Stephanie Dorothy Rebecca Sharon Laura Cynthia Amy Kathleen Angela Shirley Brenda Emma "
+    "Anna Pamela Nicole Samantha Katherine Christine Helen Debra Rachel Carolyn Janet Maria "
+    "Catherine Heather Diane Olivia Julie Joyce Victoria Ruth Virginia Lauren Kelly Christina "
+    "Joan Evelyn Judith Andrea Hannah Megan Cheryl Jacqueline Martha Madison Teresa Gloria "
+    "Sara Janice Ann Kathryn Abigail Sophia Frances Jean Alice Judy Isabella Julia Grace "
+    "Amber Denise Danielle Marilyn Beverly Charlotte Natalie Theresa Diana Brittany Doris "
+    "Kayla Alexis Lori Marie Chloé Zoë Ximena Mía Ava Mia Harper Ella Avery Lily Aaliyah "
+    "Camila Lucía").split()
+MALE = (
+    "James Robert John Michael David William Richard Joseph Thomas Christopher Charles Daniel "
+    "Matthew Anthony Mark Donald Steven Andrew Paul Joshua Kenneth Kevin Brian George Timothy "
+    "Ronald Jason Edward Jeffrey Ryan Jacob Gary Nicholas Eric Jonathan Stephen Larry Justin "
+    "Scott Brandon Benjamin Samuel Gregory Alexander Patrick Frank Raymond Jack Dennis Jerry "
+    "Tyler Aaron Jose Adam Nathan Henry Zachary Douglas Peter Kyle Noah Ethan Jeremy Walter "
+    "Christian Keith Roger Terry Austin Sean Gerald Carl Harold Dylan Arthur Lawrence Jordan "
+    "Jesse Bryan Billy Bruce Gabriel Joe Logan Alan Juan Albert Willie Elijah Wayne Randy "
+    "Vincent Mason Roy Ralph Bobby Russell Bradley Philip Eugene Liam Lucas Mateo Santiago "
+    "José Andrés Luis Carlos Miguel Diego Hiroshi Minh Tuan Wei Raj Omar Ali").split()
+EMPLOYERS = (
+    "Riverside Hospital|Summit Logistics|Brightline Health|Cascade Engineering"
+    "|Metro Transit|Evergreen Software|Lakeside School District|Harbor View Medical"
+    "|Northside Freight|Northwind Traders|City of Fairview|County Schools|State Employees"
+    "|Acme Manufacturing|Blue Ridge Bank|Pioneer Foods|Granite Construction"
+    "|Sunrise Senior Living|TechNova|Union Pacific Rail|Valley Water District"
+    "|Coastal Credit Union|Redwood Insurance|Starlight Retail|Oak Hill University"
+    "|Meridian Energy|Keystone Auto|Silverline Airlines|Heartland Farms|Prairie Telecom").split("|")
 PROVIDERS = (("DDS1", "Reyes, Ana"), ("DDS2", "Chen, Marcus"), ("DDS3", "Okafor, Grace"),
              ("RDH1", "Patel, Priya"), ("RDH2", "Larsen, Erik"), ("RDH3", "Moreno, Lucia"))
 USERS = ("maria", "kevin", "tasha", "front1", "front2", "billing")
@@ -283,7 +293,7 @@ SURFACES_ANT = (("F", "L", "M", "D"), ("MF", "DF", "ML"), ("MFL", "DFL"))
 PLAN_TYPES = ("ppo", "percentage", "flat_copay", "capitation")
 TYPE_WEIGHTS = (55, 25, 12, 8)   # how families are spread over plan types
 INSURED = 0.75                  # share of insured families
-SECONDARY = 0.15                # share of insured (ppo/percentage) families with a second plan
+SECONDARY = 0.24                # of insured ppo/percentage families: about 15% of covered patients
 ATTEND = 0.45                   # a recall appointment kept (about 20 ledger lines per patient)
 TREATMENT = 0.26                # a recall followed by a treatment visit
 
@@ -313,7 +323,7 @@ CODES = _codes()
 C = {c.code: c.idx for c in CODES}
 
 
-# --- result ----------------------------------------------------------------------------------
+# --- result -----------------------------------------------------------------------------------
 
 @dataclass
 class Stats:
@@ -533,7 +543,7 @@ COVERAGE_TEMPLATES = (
 )
 
 
-# --- the builder --------------------------------------------------------------------------------
+# --- the builder ------------------------------------------------------------------------------
 
 class _Rows:
     """Row buffers per table, flushed with executemany in batches."""
@@ -541,7 +551,8 @@ class _Rows:
         "patient": "id last_name first_name name_lower first_lower birthdate guarantor_id phone",
         "patient_coverage": "patient_id plan_id coverage_order pending subscriber_id",
         "procedure": "id patient_id code_id fee_cents units tooth surface date completed "
-                     "provider_id status tp_order note entered_at entered_by workstation location_id",
+                     "provider_id status tp_order note "
+                     "entered_at entered_by workstation location_id",
         "procedure_visit": "procedure_id seq date",
         "claim": "id patient_id plan_id status date sent_date claim_no preauth_no "
                  "entered_at entered_by workstation location_id",
@@ -611,10 +622,10 @@ class _Builder:
         self.surnames = SURNAMES
         self.surname_cum = list(accumulate(max(1, 400 // (i + 4)) for i in range(len(SURNAMES))))
         self.method_cum = list(accumulate(w for _, w in METHODS))
-        self.times = [f" {h:02d}:{mi:02d}:{s:02d}" for h in range(8, 18) for mi in (3, 17, 29, 41, 52)
-                      for s in (5, 38)]
+        self.times = [f" {h:02d}:{mi:02d}:{s:02d}" for h in range(8, 18)
+                      for mi in (3, 17, 29, 41, 52) for s in (5, 38)]
 
-    # -- small helpers ---------------------------------------------------------------------------
+    # -- small helpers -------------------------------------------------------------------------
     def _next_id(self, table: str) -> int:
         return self.db.execute_sql(f'SELECT coalesce(max(id), 0) + 1 FROM "{table}"').fetchone()[0]
 
@@ -638,7 +649,7 @@ class _Builder:
     def pick(self, seq):
         return seq[int(self.rng.random() * len(seq))]
 
-    # -- the whole run ---------------------------------------------------------------------------
+    # -- the whole run -------------------------------------------------------------------------
     def run(self) -> Stats:
         self.reference_data()
         self.make_plans()
@@ -669,7 +680,7 @@ class _Builder:
         self.db.cursor().executemany("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
                                      list(values.items()))
 
-    # -- reference data --------------------------------------------------------------------------
+    # -- reference data ------------------------------------------------------------------------
     def reference_data(self) -> None:
         ex = self.db.execute_sql
         cur = self.db.cursor()
@@ -694,7 +705,8 @@ class _Builder:
         self.fee_schedules()
         cur.executemany("INSERT INTO provider (id, file_id, name, fee_schedule_id) "
                         "VALUES (?, ?, ?, ?)",
-                        [(i + 1, key, name, self.office) for i, (key, name) in enumerate(PROVIDERS)])
+                        [(i + 1, key, name, self.office)
+                         for i, (key, name) in enumerate(PROVIDERS)])
         self.dentists = [i + 1 for i, (key, _) in enumerate(PROVIDERS) if key.startswith("DDS")]
         self.hygienists = [i + 1 for i, (key, _) in enumerate(PROVIDERS) if key.startswith("RDH")]
         cur.executemany("INSERT INTO carrier (id, file_id, name, electronic_id, writeoff_code_id) "
@@ -734,12 +746,13 @@ class _Builder:
         self.office = self.schedule_id["OFFICE"]
         cur = self.db.cursor()
         cur.executemany("INSERT INTO fee_schedule (id, file_id, kind, name) VALUES (?, ?, ?, ?)",
-                        [(i, key, kind, name) for i, (key, kind, name, _) in enumerate(schedules, 1)])
+                        [(i, key, kind, name)
+                         for i, (key, kind, name, _) in enumerate(schedules, 1)])
         cur.executemany("INSERT INTO fee (schedule_id, code, amount_cents) VALUES (?, ?, ?)",
                         [(i, code, amount) for i, (_, _, _, fees) in enumerate(schedules, 1)
                          for code, amount in fees.items()])
 
-    # -- plans --------------------------------------------------------------------------------------
+    # -- plans ---------------------------------------------------------------------------------
     def make_plans(self) -> None:
         """A few hundred plans (fewer for a small practice), every type present."""
         n = max(8, min(300, self.n // 300))
@@ -817,7 +830,8 @@ class _Builder:
         cur.executemany("INSERT INTO plan (id, carrier_id, subscriber_id, type, fee_schedule_id, "
                         "allowed_fee_schedule_id, copay_schedule_id, annual_max_cents, "
                         "deductible_cents, family_deductible_cents, renew_month, employer, "
-                        "group_number, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                        "group_number, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        rows)
         cur.executemany("INSERT INTO plan_coverage (plan_id, kind, key, percent) "
                         "VALUES (?, ?, ?, ?)", cov)
         cur.executemany("INSERT INTO plan_limit (plan_id, kind, key, amount_cents) "
@@ -825,9 +839,10 @@ class _Builder:
         cur.executemany("INSERT INTO plan_frequency (plan_id, code, quantity, per) "
                         "VALUES (?, ?, ?, ?)", freq)
         cur.executemany("INSERT INTO plan_exclusion (plan_id, code) VALUES (?, ?)", excl)
-        cur.executemany("INSERT INTO plan_deductible_waiver (plan_id, category) VALUES (?, ?)", waive)
+        cur.executemany("INSERT INTO plan_deductible_waiver (plan_id, category) VALUES (?, ?)",
+                        waive)
 
-    # -- families -----------------------------------------------------------------------------------
+    # -- families ------------------------------------------------------------------------------
     def family_size(self) -> int:
         r = self.rng.random()
         return 1 if r < 0.35 else 2 if r < 0.60 else 3 if r < 0.75 else 4 if r < 0.90 \
@@ -868,7 +883,9 @@ class _Builder:
             name_lower = f"{mb.last}, {mb.first}".lower()
             self.rows.buf["patient"].append((mb.id, mb.last, mb.first, name_lower,
                                              mb.first.lower(), born, gid, phone))
-            start = self.start if rng.random() < 0.6 else self.start + int(rng.random() * HISTORY_DAYS)
+            start = self.start
+            if rng.random() >= 0.6:  # joined the practice during the five years
+                start += int(rng.random() * HISTORY_DAYS)
             mb.joined = max(start, mb.born + 365)
             mb.left = today if rng.random() < 0.85 else \
                 mb.joined + int(rng.random() * max(1, today - mb.joined))
@@ -898,12 +915,15 @@ class _Builder:
         for k, mb in enumerate(members):
             if mb.adult and k >= 2 and rng.random() < 0.6:
                 continue  # a grandparent or adult child not on the family plan
-            plans = [primary] if second is None else [second, primary] if k == 1 else [primary, second]
+            if second is None:
+                plans = [primary]
+            else:  # the spouse is primary on their own plan
+                plans = [second, primary] if k == 1 else [primary, second]
             mb.plans = plans
             for order, plan in enumerate(plans, 1):
                 rows.append((mb.id, plan.id, order, 0, sub_id))
 
-    # -- big ledgers ------------------------------------------------------------------------------------
+    # -- big ledgers ---------------------------------------------------------------------------
     def big_ledger(self, size: int) -> int:
         """A single-patient account whose ledger card has about ``size`` lines."""
         self.families += 1
@@ -933,7 +953,7 @@ def _contract(rng: Random, office: dict[str, int], ratio: float, skip=(), only=N
     return fees
 
 
-# --- one family's history -------------------------------------------------------------------------
+# --- one family's history ---------------------------------------------------------------------
 
 class _Family:
     """Visits of a family's members, posted in date order (the estimation order), with the
@@ -948,7 +968,7 @@ class _Family:
         self.lines = 0
         self._primary_received, self._primary_paid = False, 0
 
-    # -- scheduling -------------------------------------------------------------------------------
+    # -- scheduling ----------------------------------------------------------------------------
     def schedule(self, mb: Member) -> None:
         rng, b = self.rng, self.b
         day = mb.joined + int(rng.random() * 120)
@@ -1050,7 +1070,8 @@ class _Family:
         if r < 0.83:
             code = "D7240" if age < 30 and rng.random() < 0.5 else \
                 ("D7210" if rng.random() < 0.4 else "D7140")
-            return [(C[code], b.pick(("1", "16", "17", "32") if code == "D7240" else POSTERIOR), None)]
+            teeth = ("1", "16", "17", "32") if code == "D7240" else POSTERIOR
+            return [(C[code], b.pick(teeth), None)]
         if r < 0.87:
             return [(C["D9944"], None, None)]
         if r < 0.90:
@@ -1064,7 +1085,7 @@ class _Family:
             return [(C["D8080"], None, None)]
         return [(C["D0330"], None, None), (C["D0180"], None, None)]
 
-    # -- posting ----------------------------------------------------------------------------------
+    # -- posting -------------------------------------------------------------------------------
     def post_all(self) -> None:
         self.visits.sort(key=lambda v: (v[0], v[1], v[2]))
         for day, _, _, mb, procs in self.visits:
@@ -1111,7 +1132,8 @@ class _Family:
             rows["procedure"].append((pid, mb.id, ci + 1, code.fee, 1, tooth, surf, iso, None,
                                       prov, "complete", None, None, *stamp))
             if code.code in MULTI_VISIT:
-                rows["procedure_visit"].append((pid, 1, b.day(_weekday(day + 14 + int(rng.random() * 14)))))
+                seat = _weekday(day + 14 + int(rng.random() * 14))  # the crown is seated later
+                rows["procedure_visit"].append((pid, 1, b.day(seat)))
             visit.append((pid, ci, tooth, code.fee))
         self.lines += len(visit)
         ins = [0, 0, 0, day, True]  # expected, paid, written off, last payment day, all received
@@ -1129,7 +1151,7 @@ class _Family:
                          if not mb.plans[0].terms[ci][6])
         self.patient_money(day, mb, visit, *ins)
 
-    # -- insurance ----------------------------------------------------------------------------------
+    # -- insurance -----------------------------------------------------------------------------
     def bill(self, day: int, mb: Member, plan: Plan, order: int, visit: list) -> tuple:
         """Claim procedures (and the claim, its payment) for one plan; returns
         (estimate + write-off estimate, paid, written off, payment day, received)."""
@@ -1173,7 +1195,8 @@ class _Family:
                             paid, wo_paid, ded_paid, int(received)))
         if received:
             b.rows.buf["claim_payment"].append(
-                (payment, claim, plan.carrier, self.check_no(), b.day(pay_day), paid_sum, *pay_stamp))
+                (payment, claim, plan.carrier, self.check_no(), b.day(pay_day), paid_sum,
+                 *pay_stamp))
         return exp, paid_sum, wo_sum, pay_day if received else day, received
 
     def check_no(self) -> str:
@@ -1221,7 +1244,8 @@ class _Family:
         if pct and not excluded and not over_freq and ded_ok and plan.deductible:
             own = plan.deductible - used.get(("d", mb.id, plan.id, year), 0)
             if plan.family_deductible is not None:
-                own = min(own, plan.family_deductible - used.get(("f", self.guarantor, plan.id, year), 0))
+                family = used.get(("f", self.guarantor, plan.id, year), 0)
+                own = min(own, plan.family_deductible - family)
             ded = max(0, min(own, room))
         base = pct_of(room, pct)
         est = pct_of(room - ded, pct)
@@ -1279,7 +1303,7 @@ class _Family:
             total += wo
         return total, 0, total, 0, True
 
-    # -- the patient's money ------------------------------------------------------------------------
+    # -- the patient's money -------------------------------------------------------------------
     def patient_money(self, day: int, mb: Member, visit: list, expected_ins: int, paid_ins: int,
                       wo_ins: int, settled: int, insurance_done: bool) -> None:
         """Checkout payment of the estimated portion, a discount now and then, and the rest
@@ -1328,7 +1352,7 @@ class _Family:
                                          *b.stamp(day)))
         self.lines += 1
 
-    # -- treatment plans --------------------------------------------------------------------------
+    # -- treatment plans -----------------------------------------------------------------------
     def treatment_plan(self, mb: Member) -> None:
         """Planned work (not on the ledger): estimated in the benefit year of today, some of it
         pre-authorized."""

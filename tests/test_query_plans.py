@@ -156,7 +156,8 @@ def test_payments_and_adjustments_of_a_patient_use_their_indexes(db):
 def test_claims_by_status_and_date_use_their_index(db):
     for sql, params in (
         ("SELECT id, patient_id FROM claim WHERE status = ? ORDER BY date", ("sent",)),
-        ("SELECT id FROM claim WHERE status = ? AND date < ? ORDER BY date", ("sent", "2026-09-01")),
+        ("SELECT id FROM claim WHERE status = ? AND date < ? ORDER BY date",
+         ("sent", "2026-09-01")),
         ("SELECT count(*) FROM claim WHERE status IN ('unsent', 'hold', 'queued')", ()),
     ):
         plan = plan_of(db, sql, params)

@@ -111,7 +111,8 @@ def test_big_ledger_patients_are_recorded(practice):
             "SELECT count(*) FROM procedure WHERE patient_id = ? AND status = 'complete'",
             "SELECT count(*) FROM patient_payment WHERE patient_id = ?",
             "SELECT count(*) FROM adjustment WHERE patient_id = ?",
-            "SELECT count(*) FROM claim_payment_line l JOIN claim_proc cp ON cp.id = l.claim_proc_id "
+            "SELECT count(*) FROM claim_payment_line l "
+            "JOIN claim_proc cp ON cp.id = l.claim_proc_id "
             "JOIN procedure p ON p.id = cp.procedure_id WHERE p.patient_id = ?"))
         assert size <= lines < size + 20
 

@@ -1,0 +1,99 @@
+"""Opening a ledger card of about 200 / 5,000 / 50,000 lines (`DbFrontDesk.account` plus
+the first window of 50 rows, a fresh front desk each time: nothing cached), against
+Textual's DataTable loading the same rows and painting them (headless ``run_test``)."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+from .context import Context
+from .report import Figure, unavailable
+from .timing import Timing, measure
+
+WINDOW = 50
+# Beyond this many rows the DataTable time is extrapolated (it grows linearly): 5,000 rows
+# take seconds, 50,000 about half a minute (1,000 in --quick).
+DATATABLE_CAP, QUICK_CAP = 5_000, 1_000
+
+
+def ledger_cards(ctx: Context) -> list[Figure]:
+    try:
+        from store.frontdesk import DbFrontDesk
+    except ImportError as exc:
+        return [unavailable("ledger card open", f"{size:,} lines", f"store.frontdesk: {exc}")
+                for size in ctx.big_ledgers]
+    if not ctx.big_ledgers:
+        return [unavailable("ledger card open", "", "no bench.patient_<size> settings")]
+    db = ctx.open()
+    try:
+        return [_one_card(ctx, db, DbFrontDesk, size, pid)
+                for size, pid in ctx.big_ledgers.items()]
+    finally:
+        db.close()
+
+
+def _one_card(ctx: Context, db, desk_class, size: int, pid: int) -> Figure:
+    op = "ledger card open"
+
+    last = []
+
+    def open_card():
+        desk = desk_class(db)
+        view = desk.account(str(pid))
+        desk.rows(str(pid), 0, WINDOW)
+        last[:] = [desk]
+        return view
+
+    small = size <= 5_000
+    reps = ctx.reps(7 if small else 3, 3 if small else 1)
+    timing = measure(open_card, repeat=reps, warmup=1 if small else 0)
+    card = last[0].card(str(pid))  # built by the last open: cached in that front desk
+    columns = [c.title for c in card.columns]
+    rows = [[row.cells.get(c.key, "") for c in card.columns] for row in card.rows]
+    ref, how = datatable_reference(columns, rows, ctx)
+    return Figure(op, f"{size:,} lines", timing, reference=f"DataTable {how}", ref_timing=ref,
+                  beat_reference=True, target_stat="median",
+                  note=f"DbFrontDesk(db).account(pid) + .rows(pid, 0, {WINDOW}), nothing cached; "
+                       f"patient {pid}: {len(rows):,} card rows with the day summaries")
+
+
+_capped: dict[int, Timing] = {}  # the capped measurement, taken once per run
+
+
+def datatable_reference(columns: list[str], rows: list[list[str]], ctx: Context):
+    """Time for a DataTable app to load ``rows`` and paint them; measured up to the cap,
+    scaled linearly from the capped measurement beyond it."""
+    n, cap = len(rows), QUICK_CAP if ctx.quick else DATATABLE_CAP
+    if n <= cap:
+        reps = ctx.reps(3 if n <= 1_000 else 2, 1)
+        return Timing.of([_datatable_seconds(columns, rows) for _ in range(reps)]), f"{n:,} rows"
+    if cap not in _capped:
+        _capped[cap] = Timing.of([_datatable_seconds(columns, rows[:cap])])
+    return _capped[cap].scaled(n / cap), f"{n:,} rows (extrapolated)"
+
+
+def _datatable_seconds(columns: list[str], rows: list[list[str]]) -> float:
+    """Seconds from starting a headless app until its DataTable holds ``rows`` and the
+    first frame is painted (the app's shutdown is not counted)."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    class Card(App):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns(*columns)
+            table.add_rows(rows)
+
+    elapsed = []
+
+    async def run() -> None:
+        start = time.perf_counter()
+        async with Card().run_test(size=(160, 50)) as pilot:
+            await pilot.pause()  # mounted, rows added, first frame painted
+            elapsed.append(time.perf_counter() - start)
+
+    asyncio.run(run())
+    return elapsed[0]

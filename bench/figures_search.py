@@ -1,0 +1,104 @@
+"""Patient search: `store.queries.search_patients` against the same SQL on a bare SQLite
+connection (apsw, no ORM), and the Find patient list with balances (`DbFrontDesk.search`)."""
+from __future__ import annotations
+
+import random
+
+import apsw
+
+from .context import Context
+from .report import Figure, unavailable
+from .timing import Timing, measure_each
+
+LIMIT = 50
+
+
+def search_texts(db, count: int, seed: int = 11) -> list[str]:
+    """What the front desk types: name prefixes of 1-4 letters and "last, f", birthdates,
+    ids; drawn from the practice so most of them find someone."""
+    rng = random.Random(seed)
+    rows = db.execute_sql("SELECT id, name_lower, birthdate FROM patient "
+                          "ORDER BY id LIMIT 5000").fetchall()
+    texts = []
+    for _ in range(count):
+        pid, name, born = rows[rng.randrange(len(rows))]
+        kind = rng.random()
+        if kind < 0.70:
+            texts.append(name[:rng.choice((1, 2, 3, 3, 4))])
+        elif kind < 0.80:
+            texts.append(name[:name.index(",") + 3] if "," in name else name)
+        elif kind < 0.92:
+            texts.append(str(born))
+        else:
+            texts.append(str(pid))
+    return texts
+
+
+def patient_search(ctx: Context) -> Figure:
+    from store import queries
+
+    op, size = "patient search (search_patients)", f"{ctx.patients:,} patients"
+    db = ctx.open()
+    try:
+        texts = search_texts(db, ctx.reps(2000, 500))
+        rounds = ctx.reps(2, 1)
+        measure_each([lambda t=t: queries.search_patients(db, t) for t in texts[:50]])  # warm
+        mine = measure_each([lambda t=t: queries.search_patients(db, t) for t in texts],
+                            rounds=rounds)
+        raw = _raw_reference(ctx, texts, rounds)
+    finally:
+        db.close()
+    return Figure(op, size, mine, target_ms=2, reference="same SQL, bare apsw", ref_timing=raw,
+                  note=f"{len(texts)} texts: name prefixes, 'last, f', birthdates, ids; "
+                       f"limit {LIMIT}")
+
+
+def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
+    """The queries search_patients runs, as plain SQL on a bare connection."""
+    from store import queries
+
+    conn = apsw.Connection(str(ctx.db_path), flags=apsw.SQLITE_OPEN_READONLY)
+    cur = conn.cursor()
+    columns = ", ".join(queries.PATIENT_COLUMNS)
+
+    def run(text: str):
+        text = text.strip()
+        out = list(cur.execute(f"SELECT {columns} FROM patient WHERE file_id = ? "
+                               "ORDER BY name_lower, id LIMIT 1", (text,)))
+        if text.isdigit():
+            out += cur.execute(f"SELECT {columns} FROM patient WHERE id = ? LIMIT 1", (int(text),))
+        born = queries.parse_birthdate(text)
+        if born is not None:
+            out += cur.execute(f"SELECT {columns} FROM patient WHERE birthdate = ? "
+                               "ORDER BY name_lower, id LIMIT ?", (born.isoformat(), LIMIT))
+        elif not text.isdigit():
+            low, high = queries.prefix_range(queries.name_key(text))
+            out += cur.execute(f"SELECT {columns} FROM patient WHERE name_lower >= ? "
+                               "AND name_lower < ? ORDER BY name_lower, id LIMIT ?",
+                               (low, high, LIMIT))
+        return out
+
+    try:
+        measure_each([lambda t=t: run(t) for t in texts[:50]])
+        return measure_each([lambda t=t: run(t) for t in texts], rounds=rounds)
+    finally:
+        conn.close()
+
+
+def find_patient_list(ctx: Context) -> Figure:
+    """What the Find patient screen shows per keystroke: matches with their balances."""
+    op, size = "Find patient list + balances", f"{ctx.patients:,} patients"
+    try:
+        from store.frontdesk import DbFrontDesk
+    except ImportError as exc:
+        return unavailable(op, size, f"store.frontdesk: {exc}")
+    db = ctx.open()
+    try:
+        desk = DbFrontDesk(db)
+        texts = search_texts(db, ctx.reps(300, 60), seed=12)
+        measure_each([lambda t=t: desk.search(t, LIMIT) for t in texts[:10]])
+        mine = measure_each([lambda t=t: desk.search(t, LIMIT) for t in texts])
+    finally:
+        db.close()
+    return Figure(op, size, mine, note=f"DbFrontDesk.search: {len(texts)} texts, up to {LIMIT} "
+                                        "patients each with their balances (no target)")
