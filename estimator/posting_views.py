@@ -129,7 +129,8 @@ class PaymentEntry:
     check_no: str | None = None
     bank_no: str | None = None
     note: str | None = None
-    split: tuple[tuple[str, Cents], ...] | None = None   # (procedure key, cents); None = oldest first
+    # (procedure key, cents) of a split; None = oldest first
+    split: tuple[tuple[str, Cents], ...] | None = None
 
 
 @dataclass(frozen=True)

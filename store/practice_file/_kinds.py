@@ -133,7 +133,8 @@ class DateTime(Kind):
             return datetime.min
 
     def dump(self, value):
-        return value.isoformat(timespec="seconds")
+        # Whole seconds, no zone: the only spelling `read` accepts, so a dump always reads back.
+        return value.replace(microsecond=0, tzinfo=None).isoformat()
 
 
 def _number(ctx: Ctx, raw: object, path: str, what: str) -> int | Decimal | None:

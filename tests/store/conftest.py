@@ -1,7 +1,7 @@
 """Fixtures for the store tests: databases and practices."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -51,7 +51,9 @@ def d(text: str) -> date:
 
 
 def rich_practice() -> m.Practice:
-    """A small practice that sets every field the importer and exporter carry."""
+    """A small practice that sets every field the importer and exporter carry (rows without a
+    stamp get the import's; the split payment leaves 10.00 unallocated)."""
+    desk = m.Stamp(datetime(2026, 2, 16, 14, 5, 9), "maria", "FRONT2", "Main")
     fees = m.frozen_map({"D1110": 9500, "D2740": 98000, "D2750": 90000})
     plan = m.Plan(
         id="P1", carrier="DELTA", subscriber="SMITH_J", type="ppo", fee_schedule="PPO",
@@ -107,7 +109,8 @@ def rich_practice() -> m.Practice:
                         overrides=(m.Override("P2", deductible_before_percent=False),)),
             m.Procedure("X3", "SMITH_A", "D2750", d("2026-03-01"), 90000, "DOC1", "planned",
                         tp_order=1),
-            m.Procedure("X4", "CHER", "D1110", d("2026-03-02"), 9500, "HYG", "complete"),
+            m.Procedure("X4", "CHER", "D1110", d("2026-03-02"), 9500, "HYG", "complete",
+                        stamp=m.Stamp(datetime(2026, 3, 2, 8, 0, 0), "bo")),
         ),
         claims=(
             m.Claim("C1", "P1", ("X1",), "received", d("2026-01-20"), kind="primary",
@@ -118,22 +121,25 @@ def rich_practice() -> m.Practice:
         ),
         claim_payments=(
             m.ClaimPayment("C1", d("2026-02-12"), (m.ClaimPaymentLine("X1", 49000, 37000, 5000),),
-                           check_no="70011", bank_no="021"),
+                           check_no="70011", bank_no="021",
+                           stamp=m.Stamp(datetime(2026, 2, 12, 11, 30, 0), "maria", "BACK1")),
             m.ClaimPayment("C1", d("2026-03-05"),
                            (m.ClaimPaymentLine("X1", -1000, 0, 0, denied=True, remarks="N130"),)),
         ),
         patient_payments=(
             m.PatientPayment("SMITH_J", d("2026-02-16"), 49000, "check", "1045", "011",
-                             procedure="X1", note="thanks"),
+                             procedure="X1", note="thanks", stamp=desk),
             m.PatientPayment("SMITH_A", d("2026-02-17"), -500, "cash"),
+            m.PatientPayment("SMITH_A", d("2026-02-18"), 5000, "card",
+                             allocations=(m.Allocation("X2", 3000), m.Allocation("X3", 1000))),
         ),
         adjustments=(
             m.Adjustment("SMITH_J", d("2026-02-20"), -2000, "COURTESY", "X1", "courtesy"),
-            m.Adjustment("CHER", d("2026-03-03"), 500, "FIN"),
+            m.Adjustment("CHER", d("2026-03-03"), 500, "FIN", stamp=desk),
         ),
         appointments=(m.Appointment("SMITH_J", d("2026-01-20"), "kept"),
                       m.Appointment("CHER", d("2026-03-02"), "failed")),
         adjustment_codes=(m.AdjustmentCode("COURTESY", "courtesy", "Professional courtesy"),),
-        ledger_notes=(m.LedgerNote("SMITH_J", d("2026-02-01"), "called about balance"),),
+        ledger_notes=(m.LedgerNote("SMITH_J", d("2026-02-01"), "called about balance", desk),),
         lock_date=d("2025-12-31"),
     )
