@@ -50,7 +50,8 @@ def cmd_tui(args) -> int:
 
     from tui.app import build_app
     config = {"exit_after_first_paint": bool(os.environ.get("DENTLEDGER_EXIT_AFTER_FIRST_PAINT"))}
-    build_app(DbFrontDesk(db), config=config).run()
+    from store.desk_services import DbPostingDesk
+    build_app(DbFrontDesk(db), config=config, posting=DbPostingDesk(db)).run()
     return 0
 
 

@@ -145,6 +145,15 @@ class DentLedgerApp(App[None], inherit_bindings=False):
 
 
 def build_app(frontdesk: FrontDesk, *, config: dict | None = None,
-              clock: Callable[[], datetime] | None = None) -> DentLedgerApp:
-    """The app over ``frontdesk``; ``clock`` fixes "now" (tests, screenshots)."""
-    return DentLedgerApp(frontdesk, config=config, clock=clock or datetime.now)
+              clock: Callable[[], datetime] | None = None,
+              posting: Any = None) -> DentLedgerApp:
+    """The app over ``frontdesk``; ``clock`` fixes "now" (tests, screenshots).
+
+    ``posting`` (a `tui.forms.port.PostingDesk`, e.g. ``store.desk_services.DbPostingDesk``
+    on the same database) wires the posting forms; without it they say "not available yet".
+    """
+    app = DentLedgerApp(frontdesk, config=config, clock=clock or datetime.now)
+    if posting is not None:
+        from tui.forms import register_all
+        register_all(app, posting)
+    return app

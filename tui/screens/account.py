@@ -31,6 +31,14 @@ class AccountScreen(DeskScreen):
                 id="account.next_member"),
         Binding("comma", "previous_member", "Prev in family", key_display=",",
                 id="account.previous_member"),
+        # Posting forms (tui/forms): shown only once the app has them registered.
+        Binding("P", "post('procedure')", "Procedure", id="account.post_procedure"),
+        Binding("y,dollar_sign", "post('patient_payment')", "Payment", key_display="y",
+                id="account.post_payment"),
+        Binding("a", "post('adjustment')", "Adjust", id="account.post_adjustment"),
+        Binding("c", "post('claim')", "Claim", id="account.create_claim"),
+        Binding("i", "post('insurance_payment')", "Ins pay", id="account.insurance_payment"),
+        Binding("l", "post('claims')", "Claims", id="account.claims"),
     ]
 
     def __init__(self, patient_id: str) -> None:
@@ -89,6 +97,14 @@ class AccountScreen(DeskScreen):
         if len(members) > 1 and self.patient_id in members:
             i = (members.index(self.patient_id) + step) % len(members)
             self.show_patient(members[i])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "post":  # hide the keys of forms the app does not have
+            return parameters[0] in self.desk.posting_forms
+        return True
+
+    def action_post(self, kind: str) -> None:
+        self.desk.action_posting_form(kind)
 
     def action_next_member(self) -> None:
         self._member(1)

@@ -1,0 +1,169 @@
+"""The posting forms on a real database: the Wilson family (tests/services/fixtures)
+imported into a fresh file, the app over `DbFrontDesk` + `DbPostingDesk` on the same
+connection. A payment typed in the form shows on the ledger card at once; a check
+entered through the grid receives the claim and releases the secondary."""
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from estimator.money import fmt
+from estimator.posting_views import AdjustmentEntry, PostingRefused
+from store import estimates, services
+from store.db import open_database, write_transaction
+from store.desk_services import DbPostingDesk
+from store.frontdesk import DbFrontDesk
+from store.importer import import_practice
+from store.practice_file import load_practice_file
+from tui.app import build_app
+from tui.forms.claim import CreateClaimForm
+from tui.forms.confirm import ConfirmScreen
+from tui.forms.insurance import InsurancePaymentForm
+from tui.screens.account import AccountScreen
+
+FIXTURE = Path(__file__).parents[1] / "services" / "fixtures" / "wilson.json"
+NOW = datetime(2026, 3, 2, 9, 30)
+ACTOR = services.Actor("maria", "front-1", None)
+CONFIG = {"refresh_seconds": 0, "search_debounce": 0, "cursor_blink": False,
+          "patient": "WILSON_J"}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """Wilson imported, James with two fillings billed to Delta (sent) and Aetna (hold)."""
+    path = tmp_path_factory.mktemp("forms") / "practice.db"
+    db = open_database(str(path))
+    with write_transaction(db):
+        import_practice(db, load_practice_file(FIXTURE).practice, user="fixture")
+        estimates.reestimate_all(db)
+    james = _id(db, "WILSON_J")
+    for tooth in ("3", "14"):
+        services.add_procedure(db, james, "D2392", provider="DOC1", date="2026-02-02",
+                               tooth=tooth, surface="MO", actor=ACTOR, now=NOW)
+    primary, _ = services.create_claims(db, james, date="2026-02-02", actor=ACTOR, now=NOW)
+    services.send_claim(db, primary, date="2026-02-03", actor=ACTOR, now=NOW)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def db(template, tmp_path):
+    path = tmp_path / "practice.db"
+    shutil.copy(template, path)
+    database = open_database(str(path))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def desk(db):
+    return DbPostingDesk(db, actor=ACTOR, now=lambda: NOW)
+
+
+def _id(db, file_id: str) -> int:
+    return db.execute_sql("SELECT id FROM patient WHERE file_id = ?", (file_id,)).fetchone()[0]
+
+
+def _app(db, desk):
+    front = DbFrontDesk(db, today=lambda: NOW.date())
+    return build_app(front, config=CONFIG, clock=lambda: NOW, posting=desk)
+
+
+async def _ready(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_payment_typed_in_the_form_shows_on_the_card(db, desk):
+    app = _app(db, desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(app, pilot)
+        before = app.frontdesk.account("WILSON_J")
+        await pilot.press("y", *"40", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)
+        after = app.frontdesk.account("WILSON_J")
+        assert after.summary.balance.total == before.summary.balance.total - 4000
+        assert app.screen.card._count == after.row_count == before.row_count + 1
+        rows = app.frontdesk.rows("WILSON_J", 0, after.row_count)
+        paid = [r for r in rows if r.kind == "patient_payment"]
+        assert [r.posted for r in paid] == [date(2026, 3, 2)]
+        assert "-40.00" in paid[0].cells.values()
+        assert [n.message for n in app._notifications][-1] == "Posted payment 40.00 (cash)."
+
+
+async def test_check_entered_in_the_grid_receives_the_claim(db, desk):
+    primary, secondary = sorted(desk.claims("WILSON_J"), key=lambda c: c.order)
+    total = primary.ins_est_total
+    app = _app(db, desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, InsurancePaymentForm) and form.claim.key == primary.key
+        await pilot.press(*"88301", "tab", "tab", "tab")
+        await pilot.press(*fmt(total))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)
+    statuses = {c.order: c.status for c in desk.claims("WILSON_J")}
+    assert statuses == {1: "received", 2: "unsent"}  # the secondary is released from hold
+    row = db.execute_sql("SELECT check_no, amount_cents FROM claim_payment").fetchone()
+    assert row == ("88301", total)
+
+
+async def test_procedure_then_claim_through_the_forms(db, desk):
+    app = _app(db, desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("P", *"d4341")
+        await pilot.pause()
+        assert app.screen.query_one("#fee").value == "260.00"  # DOC1's office fee
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CreateClaimForm)
+        assert [p.code for p in app.screen.procs] == ["D4341"]
+        await pilot.press("ctrl+s", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)
+    made = [c for c in desk.claims("WILSON_J") if any(ln.code == "D4341" for ln in c.lines)]
+    assert sorted((c.order, c.status) for c in made) == [(1, "unsent"), (2, "hold")]
+
+
+def test_desk_read_backs_and_refusals(db, desk):
+    assert [c.code for c in desk.codes()][:2] == ["D1110", "D2392"]
+    doc1 = desk.default_provider("WILSON_J")
+    assert desk.office_fee(doc1, "d2392") == 18000 and desk.office_fee(doc1, "D9110") is None
+    assert [c.code for c in desk.adjustment_codes()] == ["COURTESY", "FINANCE", "WO-DELTA"]
+    assert [(c.order, c.carrier) for c in desk.coverage("WILSON_J")] == \
+        [(1, "Delta Dental"), (2, "Aetna")]
+    procs = desk.procedures("WILSON_J")
+    assert [(p.code, p.tooth, p.charge) for p in procs] == [("D2392", "3", 18000),
+                                                           ("D2392", "14", 18000)]
+    assert desk.unbilled("WILSON_J") == []
+    primary = next(c for c in desk.claims("WILSON_J") if c.order == 1)
+    assert primary.status == "sent" and [ln.procedure_key for ln in primary.lines] == \
+        [p.key for p in procs]
+    before = db.execute_sql("SELECT count(*) FROM adjustment").fetchone()[0]
+    with pytest.raises(PostingRefused, match="must be negative"):
+        desk.post_adjustment("WILSON_J", AdjustmentEntry(2500, "COURTESY", NOW.date()))
+    assert db.execute_sql("SELECT count(*) FROM adjustment").fetchone()[0] == before
+    desk.post_adjustment("WILSON_J", AdjustmentEntry(-2500, "COURTESY", NOW.date(),
+                                                     procedure=procs[0].key))
+    desk.deny_line(primary.key, procs[1].key, NOW.date(), remarks="frequency")
+    assert desk.claim(primary.key).status == "received"
+    with pytest.raises(PostingRefused, match="no patient"):
+        desk.procedures("NOBODY")
