@@ -136,6 +136,11 @@ class _Reader:
             return "1"
         return f"{column} IN ({','.join(map(str, self.ids.to_db[kind].values())) or 'NULL'})"
 
+    def of_family_procedures(self, column: str) -> str:
+        if not self.family:
+            return "1"
+        return f"{column} IN (SELECT id FROM procedure WHERE patient_id IN ({self.inn}))"
+
     def of_family(self, column: str = "patient_id") -> str:
         return f"{column} IN ({self.inn})" if self.family else "1"
 
@@ -329,7 +334,10 @@ class _Reader:
             "l.paid_cents, l.writeoff_cents, l.deductible_cents, l.denied, l.remarks "
             "FROM claim_payment_line l JOIN claim_proc cp ON cp.id = l.claim_proc_id "
             "JOIN claim_payment pay ON pay.id = l.payment_id "
-            f"WHERE coalesce(cp.claim_id, pay.claim_id) {mine} ORDER BY l.payment_id, l.id")
+            # By the family's procedures: the (procedure, plan) and claim_proc indexes
+            # find the lines; filtering on the coalesce would read every line.
+            f"WHERE {self.of_family_procedures('cp.procedure_id')} "
+            f"AND coalesce(cp.claim_id, pay.claim_id) {mine} ORDER BY l.payment_id, l.id")
         parts: dict[int, dict[int, list]] = defaultdict(dict)  # check -> claim -> lines
         for pay, claim, proc, paid, wo, ded, denied, remarks in lines:
             parts[pay].setdefault(claim, []).append(m.ClaimPaymentLine(

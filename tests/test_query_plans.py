@@ -178,10 +178,6 @@ def test_lines_of_a_claim_use_the_claim_index(db):
 
 # --- the account screen ---------------------------------------------------------------------
 
-@pytest.mark.xfail(reason="opening an account scans claim_payment_line (exporter: "
-                          "WHERE coalesce(cp.claim_id, pay.claim_id) IN ...) and patient "
-                          "(family_id_map loads every patient id); see the bench report",
-                   strict=False)
 def test_opening_an_account_reads_only_that_family(db):
     frontdesk = pytest.importorskip("store.frontdesk")
     pid, _, _ = some_patient(db)
