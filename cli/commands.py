@@ -37,20 +37,22 @@ def _out(text: str) -> None:
 # --- app ----------------------------------------------------------------------
 
 def cmd_tui(args) -> int:
+    import os
+
     from store import demo_office
     from store.db import default_db_path, open_database
+    from store.desk_services import DbPostingDesk
     from store.frontdesk import DbFrontDesk
+    from tui.app import build_app
 
     path = args.db or default_db_path()
     db = open_database(path)
+    config = {"exit_after_first_paint": bool(os.environ.get("DENTLEDGER_EXIT_AFTER_FIRST_PAINT"))}
     if demo_office.is_empty(db):
         demo_office.load_demo_office(db)
-        print(f"Created {path} with the demo practice.", file=sys.stderr)
-    import os
-
-    from tui.app import build_app
-    config = {"exit_after_first_paint": bool(os.environ.get("DENTLEDGER_EXIT_AFTER_FIRST_PAINT"))}
-    from store.desk_services import DbPostingDesk
+        notice = f"Created {path} with the demo practice."
+        print(notice, file=sys.stderr)
+        config["notice"] = notice  # also said on screen: the app hides the terminal
     build_app(DbFrontDesk(db), config=config, posting=DbPostingDesk(db)).run()
     return 0
 

@@ -26,6 +26,7 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     "theme": None,            # a Textual theme name
     "patient": None,          # open this patient's account at start
     "exit_after_first_paint": False,  # benchmarks: quit once the first screen is drawn
+    "notice": None,           # a message to show once at start (e.g. "Created ... demo")
     "cursor_blink": True,     # False for screenshots (a blinking cursor makes them flaky)
 }
 
@@ -75,6 +76,8 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             self.set_interval(self.config["refresh_seconds"], self.refresh_data)
         if self.config["patient"]:
             self.open_account(self.config["patient"])
+        if self.config["notice"]:
+            self.notify(self.config["notice"], timeout=8)
         if self.config["exit_after_first_paint"]:
             self.call_after_refresh(self.exit)
 
