@@ -53,7 +53,11 @@ def cmd_tui(args) -> int:
         notice = f"Created {path} with the demo practice."
         print(notice, file=sys.stderr)
         config["notice"] = notice  # also said on screen: the app hides the terminal
-    build_app(DbFrontDesk(db), config=config, posting=DbPostingDesk(db)).run()
+    app = build_app(DbFrontDesk(db), config=config, posting=DbPostingDesk(db))
+    from store.setup_desk import DbSetupDesk
+    from tui.setup import register_setup
+    register_setup(app, desk=DbSetupDesk(db))  # carriers, plans, fee schedules, coverage
+    app.run()
     return 0
 
 

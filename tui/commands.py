@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Iterator
+from typing import Callable, Iterator
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
+
+from estimator.report_table import REPORT_KINDS
 
 # Hook list: (kind, palette title). The kind is the key for register_posting_form.
 POSTING_FORMS: tuple[tuple[str, str], ...] = (
@@ -27,6 +29,10 @@ POSTING_FORMS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Reports (tui/screens/reports.py): one palette entry per report, opening the Reports screen on it.
+REPORTS: tuple[tuple[str, str], ...] = tuple((k.name, f"Report: {k.title}") for k in REPORT_KINDS)
+
+
 @dataclass(frozen=True)
 class DeskCommand:
     title: str
@@ -34,6 +40,7 @@ class DeskCommand:
     action: str                 # a Textual action string, run on the target
     target: str = "app"         # "app", "screen" or "card" (the ledger card on the screen)
     screen: str | None = None   # only on screens of this class name
+    callback: Callable[[], object] | None = None  # run instead of ``action`` (added at start)
 
 
 COMMANDS: tuple[DeskCommand, ...] = (
@@ -66,6 +73,11 @@ COMMANDS: tuple[DeskCommand, ...] = (
 )
 
 
+def _open_report(app, name: str) -> None:
+    from tui.screens.reports import open_report  # the screen imports nothing from here
+    open_report(app, name)
+
+
 class DeskCommands(Provider):
     """Palette entries for the screen the palette was opened over."""
 
@@ -77,11 +89,17 @@ class DeskCommands(Provider):
         from tui.widgets.ledger_card import LedgerCard  # the card imports nothing from here
         return self.screen.query(LedgerCard).first() if self.screen.query(LedgerCard) else None
 
-    def _available(self) -> Iterator[tuple[DeskCommand, partial]]:
-        for command in COMMANDS:
+    def _available(self) -> Iterator[tuple[DeskCommand, Callable[[], object]]]:
+        # Hook: commands added when the app starts (e.g. tui.setup.register_setup).
+        for command in (*COMMANDS, *getattr(self.app, "extra_commands", ())):
+            if command.callback is not None:
+                yield command, command.callback
+                continue
             target = self._target(command)
             if target is not None:
                 yield command, partial(self.app.run_action, command.action, target)
+        for name, title in REPORTS:
+            yield DeskCommand(title, "Office report", ""), partial(_open_report, self.app, name)
 
     async def discover(self) -> Hits:
         for command, run in self._available():

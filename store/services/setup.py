@@ -150,21 +150,22 @@ def edit_carrier(db: Database, carrier_id: int, *, actor: Actor | None = None,
         unknown = set(changes) - {"name", "writeoff_code", "electronic_id", "phone", "address"}
         if unknown:
             raise ServiceError(f"a carrier has no field {sorted(unknown)[0]!r}")
-        values = _carrier_values(db, changes)
+        name = changes.get("name") or one(db, "SELECT name FROM carrier WHERE id = ?", (carrier_id,))[0]
+        values = _carrier_values(db, changes, name)
         if values:
             sets = ", ".join(f"{k} = ?" for k in values)
             db.execute_sql(f"UPDATE carrier SET {sets} WHERE id = ?", (*values.values(), carrier_id))
         change.record("carrier", carrier_id, **values)
 
 
-def _carrier_values(db: Database, given: Mapping) -> dict:
+def _carrier_values(db: Database, given: Mapping, name: str | None = None) -> dict:
     out = {}
     if "name" in given:
         out["name"] = text_or_none(given["name"])
         if not out["name"]:
             raise ServiceError("a carrier needs a name")
     if "writeoff_code" in given:
-        out["writeoff_code_id"] = writeoff_code_id(db, given["writeoff_code"], out.get("name"))
+        out["writeoff_code_id"] = writeoff_code_id(db, given["writeoff_code"], out.get("name") or name)
     for key in ("electronic_id", "phone", "address"):
         if key in given:
             out[key] = text_or_none(given[key])

@@ -1,0 +1,239 @@
+"""A patient's insurance coverage: add or drop a plan, reorder (primary..quaternary), the pending
+flag, the patient's subscriber id, and benefits used elsewhere this year (seed 002)."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from estimator.money import fmt
+from estimator.text import clean
+from tui.screens.base import DeskModal
+from tui.setup import fields as fx
+from tui.setup.common import ChoiceDialog, PromptDialog, SetupScreen, cell
+
+ORDER_NAMES = {1: "Primary", 2: "Secondary", 3: "Tertiary", 4: "Quaternary"}
+
+
+class CoverageScreen(SetupScreen):
+    """a add · d drop · shift+up/down reorder · p pending · s subscriber id · b benefits used."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add plan", id="coverage.add"),
+        Binding("d", "drop", "Drop plan", id="coverage.drop"),
+        Binding("shift+up", "move(-1)", "Move up", id="coverage.up"),
+        Binding("shift+down", "move(1)", "Move down", id="coverage.down"),
+        Binding("p", "pending", "Pending", id="coverage.pending"),
+        Binding("s", "subscriber_id", "Subscriber id", id="coverage.subscriber_id"),
+        Binding("b", "benefits", "Benefits used", id="coverage.benefits"),
+    ]
+
+    def __init__(self, patient_id: str) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+        self.rows = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Coverage"), classes="screen-title", id="coverage-title")
+        yield DataTable(id="coverage-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text("Pending is a reminder only: it does not change estimates. Benefits used "
+                          "elsewhere count against this year's maximum and deductible."),
+                     classes="setup-info")
+        yield Static(Text(""), classes="setup-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for title in ("Order", "Plan", "Subscriber", "Subscriber id", "Pending", "Used elsewhere",
+                      "Deductible met"):
+            table.add_column(Text(title), key=title)
+        self.refresh_view()
+        table.focus()
+
+    def refresh_view(self, select: str | None = None) -> None:
+        view = self.setup.coverage(self.patient_id)
+        self.query_one("#coverage-title", Static).update(Text(clean(f"Coverage: {view.patient_name}")))
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.rows = view.rows
+        for r in self.rows:
+            table.add_row(cell(ORDER_NAMES.get(r.order, r.order)), cell(r.label), cell(r.subscriber_name),
+                          cell(r.subscriber_id), cell("pending" if r.pending else ""),
+                          cell(fmt(r.paid_elsewhere), "right"), cell(fmt(r.deductible_met), "right"),
+                          key=r.plan_id)
+        for n, r in enumerate(self.rows):
+            if r.plan_id == select:
+                row = n
+        if self.rows:
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+
+    def current(self):
+        row = self.query_one(DataTable).cursor_row
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def _do(self, message: str, call, *args, select: str | None = None, **kw) -> None:
+        try:
+            call(*args, **kw)
+        except ValueError as exc:
+            self.status(str(exc), error=True)
+            return
+        self.changed(message)
+        self.refresh_view(select)
+
+    # -- actions ---------------------------------------------------------------------
+    def action_add(self) -> None:
+        def picked(plan_id: str | None) -> None:
+            if plan_id:
+                self._do("Plan added; estimates updated.", self.setup.add_coverage,
+                         self.patient_id, plan_id, select=plan_id)
+        taken = {r.plan_id for r in self.rows}
+        self.app.push_screen(PickPlanDialog([r for r in self.setup.plans() if r.plan.id not in taken]),
+                             picked)
+
+    def action_drop(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "drop":
+                self._do("Plan dropped; estimates updated.", self.setup.drop_coverage,
+                         self.patient_id, row.plan_id)
+        self.app.push_screen(ChoiceDialog("Drop plan", f"Drop {row.label} from this patient?",
+                                          [("keep", "Keep it"), ("drop", "Drop it")]), answered)
+
+    def action_move(self, step: int) -> None:
+        row = self.current()
+        if row is None or not 1 <= row.order + step <= len(self.rows):
+            return
+        self._do("Coverage order changed; estimates updated.", self.setup.move_coverage,
+                 self.patient_id, row.plan_id, row.order + step, select=row.plan_id)
+
+    def action_pending(self) -> None:
+        row = self.current()
+        if row is not None:
+            self._do("Pending flag changed.", self.setup.set_pending, self.patient_id, row.plan_id,
+                     not row.pending, select=row.plan_id)
+
+    def action_subscriber_id(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+
+        def typed(text: str | None) -> None:
+            if text is not None:
+                self._do("Subscriber id saved.", self.setup.set_subscriber_id, self.patient_id,
+                         row.plan_id, text.strip() or None, select=row.plan_id)
+        self.app.push_screen(PromptDialog("Subscriber id", f"The patient's id on {row.label}:",
+                                          row.subscriber_id or ""), typed)
+
+    def action_benefits(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+
+        def typed(amounts: tuple[int, int] | None) -> None:
+            if amounts is not None:
+                self._do("Benefits used saved; estimates updated.", self.setup.set_benefits_used,
+                         self.patient_id, row.plan_id, paid=amounts[0], deductible_met=amounts[1],
+                         select=row.plan_id)
+        self.app.push_screen(BenefitsUsedDialog(row), typed)
+
+
+class PickPlanDialog(DeskModal[str | None]):
+    """Choose a plan to add (Up/Down, Enter)."""
+
+    DEFAULT_CSS = """
+    PickPlanDialog { align: center middle; }
+    PickPlanDialog > Vertical { width: 90; height: auto; max-height: 80%; border: round $primary; background: $surface; padding: 0 1; }
+    PickPlanDialog OptionList { height: auto; max-height: 20; }
+    """
+
+    def __init__(self, rows) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Add a plan", style="bold"))
+            if self.rows:
+                yield OptionList(*(Option(Text(clean(plan_choice(r)), no_wrap=True, overflow="ellipsis"),
+                                          id=r.plan.id) for r in self.rows), id="pick-plan")
+            else:
+                yield Static(Text("No plans to add: create one under Setup: insurance plans."))
+            yield Static(Text("Enter add · Esc cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        for options in self.query(OptionList):
+            options.highlighted = 0
+            options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+def plan_choice(row) -> str:
+    """"Delta Dental · ppo · Riverside Hospital RH-20041 · subscriber Delgado, Roberto"."""
+    p = row.plan
+    group = " ".join(filter(None, (p.employer, p.group_number)))
+    return " · ".join(filter(None, (row.carrier_name, p.type.replace("_", " "), group,
+                                    f"subscriber {row.subscriber_name}")))
+
+
+class BenefitsUsedDialog(DeskModal[tuple[int, int] | None]):
+    """Insurance benefits paid and deductible met elsewhere this benefit year."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="benefits.save"),
+    ]
+
+    DEFAULT_CSS = """
+    BenefitsUsedDialog { align: center middle; }
+    BenefitsUsedDialog > Vertical { width: 70; height: auto; border: round $primary; background: $surface; padding: 0 1; }
+    BenefitsUsedDialog Horizontal { height: 3; }
+    BenefitsUsedDialog Label { width: 24; padding: 1 0 0 0; }
+    BenefitsUsedDialog Input { width: 1fr; }
+    """
+
+    def __init__(self, row) -> None:
+        super().__init__()
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(clean(f"Benefits used elsewhere: {self.row.label}"), style="bold"))
+            with Horizontal():
+                yield Label(Text("Insurance paid"))
+                yield Input(fx.money_text(self.row.paid_elsewhere), id="used-paid")
+            with Horizontal():
+                yield Label(Text("Deductible met"))
+                yield Input(fx.money_text(self.row.deductible_met), id="used-deductible")
+            yield Static(Text(""), id="used-error")
+            yield Static(Text("Enter next / save · Esc cancel · blank = 0.00", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#used-paid", Input).focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == "used-deductible":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        try:
+            paid = fx.parse_money(self.query_one("#used-paid", Input).value, "insurance paid") or 0
+            ded = fx.parse_money(self.query_one("#used-deductible", Input).value, "deductible met") or 0
+        except ValueError as exc:
+            self.query_one("#used-error", Static).update(Text(clean(str(exc)), style="bold red"))
+            return
+        self.dismiss((paid, ded))

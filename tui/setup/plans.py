@@ -1,0 +1,80 @@
+"""Insurance plans: the list (who subscribes, how many patients, identical plans)."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Static
+
+from tui.setup.common import SetupScreen, cell
+
+TYPE_NAMES = {"percentage": "Percentage", "ppo": "PPO", "flat_copay": "Flat copay",
+              "capitation": "Capitation"}
+
+
+class PlansScreen(SetupScreen):
+    """Enter edits a plan, n creates one, g opens its code-specific estimating grid."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "edit", "Edit plan", priority=True, id="plans.edit"),
+        Binding("n", "new", "New plan", id="plans.new"),
+        Binding("g", "grid", "Code-specific estimating", id="plans.grid"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Insurance plans"), classes="screen-title")
+        yield DataTable(id="plans-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(""), classes="setup-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for title in ("Carrier", "Type", "Employer", "Group", "Subscriber", "Patients", "Identical"):
+            table.add_column(Text(title), key=title)
+        self.refresh_view()
+        table.focus()
+
+    def refresh_view(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.rows = list(self.setup.plans())
+        for r in self.rows:
+            p = r.plan
+            table.add_row(cell(r.carrier_name), cell(TYPE_NAMES.get(p.type, p.type)), cell(p.employer),
+                          cell(p.group_number), cell(r.subscriber_name), cell(r.patients, "right"),
+                          cell(r.identical or "", "right"), key=p.id)
+        if self.rows:
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+
+    def current(self) -> str | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.rows[row].plan.id if 0 <= row < len(self.rows) else None
+
+    def select(self, plan_id: str) -> None:
+        for n, r in enumerate(self.rows):
+            if r.plan.id == plan_id:
+                self.query_one(DataTable).move_cursor(row=n)
+
+    def action_edit(self) -> None:
+        from tui.setup.plan_form import PlanFormScreen
+        plan_id = self.current()
+        if plan_id:
+            self.app.push_screen(PlanFormScreen(plan_id), self._saved)
+
+    def action_new(self) -> None:
+        from tui.setup.plan_form import PlanFormScreen
+        self.app.push_screen(PlanFormScreen(None), self._saved)
+
+    def action_grid(self) -> None:
+        from tui.setup.code_grid import CodeGridScreen
+        plan_id = self.current()
+        if plan_id:
+            self.app.push_screen(CodeGridScreen(plan_id))
+
+    def _saved(self, plan_id: str | None) -> None:
+        self.refresh_view()
+        if plan_id:
+            self.select(plan_id)
