@@ -57,6 +57,8 @@ def cmd_tui(args) -> int:
     from store.setup_desk import DbSetupDesk
     from tui.setup import register_setup
     register_setup(app, desk=DbSetupDesk(db))  # carriers, plans, fee schedules, coverage
+    from tui.screens.reports import register_reports
+    register_reports(app, db)  # the office's reports, from the command palette
     app.run()
     return 0
 

@@ -72,8 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(func=commands.cmd_check)
 
-    from . import post_commands  # post / claim: the front desk's daily work
-    post_commands.register(sub)
+    from . import post_commands, report_commands
+    post_commands.register(sub)    # post / claim: the front desk's daily work
+    report_commands.register(sub)  # report NAME: carriers, write-offs, aging, claims, day sheet
     return parser
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import groupby
-from typing import Iterator
+from typing import Iterable, Iterator, Mapping, NamedTuple
 
 from .ledger_balance import ProcedureMoney, procedure_money
 from .ledger_codes import (
@@ -24,13 +24,15 @@ from .ledger_types import (
     ADJUSTMENT, CONVERTED, DAY_SUMMARY, DENIED, INSURANCE_OWES, INSURANCE_PAYMENT, NOTE,
     PAID_IN_FULL, PATIENT_OWES, PATIENT_PAYMENT, PROCEDURE, SPLIT, SUMMED_COLUMNS, CardRow,
 )
-from .model import PatientPayment, Procedure, Stamp, frozen_map
+from .model import Adjustment, LedgerNote, PatientPayment, Procedure, Stamp, frozen_map
 from .money import fmt
 from .results import CAP_COMPLETE, LineEstimate
 from .text import clean
 
-# Stable order within a posted date (then by id / file order).
-_PRIORITY = {"procedure": 0, "insurance_payment": 1, "writeoff": 2, "patient_payment": 3, "adjustment": 4, "note": 5}
+# Stable order within a posted date (then by id / file order). The store's ledger_entry table
+# sorts by the same numbers (store/ledger_entries.py), so keep them in step.
+PRIORITY = {"procedure": 0, "insurance_payment": 1, "writeoff": 2, "capitation": 3,
+            "patient_payment": 4, "adjustment": 5, "note": 6}
 
 SortKey = tuple
 Keyed = tuple[SortKey, CardRow]
@@ -54,7 +56,7 @@ def stamp_cells(stamp: Stamp | None) -> dict[str, str | None]:
 
 def _key(posted: date, priority: str, *ids: tuple) -> SortKey:
     """(date, kind priority, ids); every id is a `natural_key` so any two keys compare."""
-    return (posted, _PRIORITY[priority], ids)
+    return (posted, PRIORITY[priority], ids)
 
 
 def _n(number: int) -> tuple:
@@ -125,8 +127,8 @@ def _procedure_text(idx: LedgerIndex, proc: Procedure) -> dict[str, str | None]:
     }
 
 
-def procedure_rows(idx: LedgerIndex, proc: Procedure) -> Iterator[Keyed]:
-    """The procedure's row, then one moneyless row per later visit (A, B, ...)."""
+def procedure_row(idx: LedgerIndex, proc: Procedure) -> CardRow:
+    """A completed procedure's row: the charge, its Current / Original split and claim status."""
     money = procedure_money(idx, proc)
     lines = idx.lines_of(proc.id)
     values = {
@@ -145,14 +147,24 @@ def procedure_rows(idx: LedgerIndex, proc: Procedure) -> Iterator[Keyed]:
     text.update(_claim_columns(idx, proc))
     text.update(code="0" + proc.code, complete=(proc.completed or proc.date).isoformat(), notes=proc.note)
     text.update(stamp_cells(proc.stamp))
+    return _row(PROCEDURE, f"procedure:{proc.id}", proc.date, procedure_marker(idx, proc, money),
+                text, values)
+
+
+def visit_row(idx: LedgerIndex, proc: Procedure, n: int) -> CardRow:
+    """The moneyless row of a later visit: ``n`` 0 is the second visit (A), 1 the third (B), ..."""
+    visit = proc.visits[n]
+    text = dict(_procedure_text(idx, proc), code=visit_letter(n) + proc.code,
+                complete=visit.isoformat(), notes=proc.note)
+    return _row(PROCEDURE, f"procedure:{proc.id}", visit, "", text, {})
+
+
+def procedure_rows(idx: LedgerIndex, proc: Procedure) -> Iterator[Keyed]:
+    """The procedure's row, then one moneyless row per later visit (A, B, ...)."""
     ident = natural_key(proc.id)
-    yield _key(proc.date, "procedure", ident), _row(
-        PROCEDURE, f"procedure:{proc.id}", proc.date, procedure_marker(idx, proc, money), text, values)
-    base = _procedure_text(idx, proc)
+    yield _key(proc.date, "procedure", ident), procedure_row(idx, proc)
     for n, visit in enumerate(proc.visits):
-        vtext = dict(base, code=visit_letter(n) + proc.code, complete=visit.isoformat(), notes=proc.note)
-        yield _key(visit, "procedure", ident, _n(n + 1)), _row(
-            PROCEDURE, f"procedure:{proc.id}", visit, "", vtext, {})
+        yield _key(visit, "procedure", ident, _n(n + 1)), visit_row(idx, proc, n)
 
 
 # --- insurance --------------------------------------------------------------------
@@ -162,49 +174,67 @@ def _carrier_of(idx: LedgerIndex, plan_id: str):
     return idx.carriers.get(plan.carrier) if plan else None
 
 
-def insurance_rows(idx: LedgerIndex, proc: Procedure, pl: PaidLine) -> Iterator[Keyed]:
-    """An EOB line: the insurance payment row and, when something was written off, its write-off row."""
+def _insurance_common(idx: LedgerIndex, proc: Procedure, pl: PaidLine):
+    """(coverage order, carrier, carrier name, the cells both rows of an EOB line share)."""
     order = idx.plan_order(proc.patient, pl.claim.plan)
     carrier = _carrier_of(idx, pl.claim.plan)
-    carrier_name = carrier.name if carrier else pl.claim.plan
-    ref = f"claim_payment:{pl.claim.id}:{proc.id}"
-    seq = (_n(pl.payment_index), _n(pl.line_index))
     common = {
         "provider": proc.provider, "tooth": proc.tooth, "surface": proc.surface,
         "claim_no": claim_number(pl.claim), f"claim_no{order}": claim_number(pl.claim),
         "notes": pl.line.remarks,
         **stamp_cells(pl.payment.stamp),
     }
-    pay_text = dict(common, code=PAYMENT_TYPE.get(order, "1") + proc.code,
-                    service=f"{carrier_name} payment" + (" (denied)" if pl.line.denied else ""),
-                    payment_by="insurance", check_no=pl.payment.check_no, bank_no=pl.payment.bank_no)
+    return order, carrier, carrier.name if carrier else pl.claim.plan, common
+
+
+def insurance_payment_row(idx: LedgerIndex, proc: Procedure, pl: PaidLine) -> CardRow:
+    """An EOB line's insurance payment row."""
+    order, _, carrier_name, common = _insurance_common(idx, proc, pl)
+    text = dict(common, code=PAYMENT_TYPE.get(order, "1") + proc.code,
+                service=f"{carrier_name} payment" + (" (denied)" if pl.line.denied else ""),
+                payment_by="insurance", check_no=pl.payment.check_no, bank_no=pl.payment.bank_no)
     marker = DENIED if pl.line.denied else PAID_IN_FULL
-    yield _key(pl.payment.date, "insurance_payment", *seq), _row(
-        INSURANCE_PAYMENT, ref, pl.payment.date, marker, pay_text,
-        {"paid": pl.line.paid, "balance": -pl.line.paid})
+    return _row(INSURANCE_PAYMENT, f"claim_payment:{pl.claim.id}:{proc.id}", pl.payment.date,
+                marker, text, {"paid": pl.line.paid, "balance": -pl.line.paid})
+
+
+def insurance_writeoff_row(idx: LedgerIndex, proc: Procedure, pl: PaidLine) -> CardRow:
+    """An EOB line's write-off row (only posted when something was written off)."""
+    _, carrier, carrier_name, common = _insurance_common(idx, proc, pl)
+    code = (carrier.writeoff_code if carrier else None) or DEFAULT_WRITEOFF_CODE
+    text = dict(common, code="9" + code, service=f"Write-off {carrier_name} ({proc.code})")
+    return _row(ADJUSTMENT, f"claim_payment:{pl.claim.id}:{proc.id}", pl.payment.date,
+                PAID_IN_FULL, text, {"adjust": -pl.line.writeoff, "balance": -pl.line.writeoff})
+
+
+def insurance_rows(idx: LedgerIndex, proc: Procedure, pl: PaidLine) -> Iterator[Keyed]:
+    """An EOB line: the insurance payment row and, when something was written off, its write-off row."""
+    seq = (_n(pl.payment_index), _n(pl.line_index))
+    yield _key(pl.payment.date, "insurance_payment", *seq), insurance_payment_row(idx, proc, pl)
     if pl.line.writeoff:
-        code = (carrier.writeoff_code if carrier else None) or DEFAULT_WRITEOFF_CODE
-        wo_text = dict(common, code="9" + code, service=f"Write-off {carrier_name} ({proc.code})")
-        yield _key(pl.payment.date, "writeoff", *seq), _row(
-            ADJUSTMENT, ref, pl.payment.date, PAID_IN_FULL, wo_text,
-            {"adjust": -pl.line.writeoff, "balance": -pl.line.writeoff})
+        yield _key(pl.payment.date, "writeoff", *seq), insurance_writeoff_row(idx, proc, pl)
+
+
+def capitation_row(idx: LedgerIndex, proc: Procedure, line: LineEstimate) -> CardRow:
+    """A completed capitation line's posted write-off, dated with the procedure."""
+    amount = posted_capitation_writeoff(line)
+    carrier = _carrier_of(idx, line.plan)
+    code = (carrier.writeoff_code if carrier else None) or DEFAULT_WRITEOFF_CODE
+    name = carrier.name if carrier else line.plan
+    # Posted with the completed procedure, so it carries the procedure's stamp.
+    text = {"code": "9" + code, "provider": proc.provider, "tooth": proc.tooth,
+            "service": f"Capitation write-off {name} ({proc.code})", **stamp_cells(proc.stamp)}
+    return _row(ADJUSTMENT, f"procedure:{proc.id}", proc.date, PAID_IN_FULL, text,
+                {"adjust": -amount, "balance": -amount})
 
 
 def capitation_rows(idx: LedgerIndex, proc: Procedure) -> Iterator[Keyed]:
-    """A completed capitation line's posted write-off, dated with the procedure."""
+    """The write-offs of the procedure's completed capitation lines (after insurance write-offs)."""
     for line in idx.lines_of(proc.id):
-        amount = posted_capitation_writeoff(line)
-        if line.status != CAP_COMPLETE or not amount:
+        if line.status != CAP_COMPLETE or not posted_capitation_writeoff(line):
             continue
-        carrier = _carrier_of(idx, line.plan)
-        code = (carrier.writeoff_code if carrier else None) or DEFAULT_WRITEOFF_CODE
-        name = carrier.name if carrier else line.plan
-        # Posted with the completed procedure, so it carries the procedure's stamp.
-        text = {"code": "9" + code, "provider": proc.provider, "tooth": proc.tooth,
-                "service": f"Capitation write-off {name} ({proc.code})", **stamp_cells(proc.stamp)}
-        yield _key(proc.date, "writeoff", natural_key(proc.id), _n(line.order)), _row(
-            ADJUSTMENT, f"procedure:{proc.id}", proc.date, PAID_IN_FULL, text,
-            {"adjust": -amount, "balance": -amount})
+        yield _key(proc.date, "capitation", natural_key(proc.id), _n(line.order)), capitation_row(
+            idx, proc, line)
 
 
 # --- the patient's own postings ---------------------------------------------------
@@ -217,37 +247,50 @@ def _payment_service(idx: LedgerIndex, pay: PatientPayment) -> str:
     return service + (f" ({', '.join(codes)})" if codes else "")
 
 
+def patient_payment_row(idx: LedgerIndex, n: int, pay: PatientPayment) -> CardRow:
+    """The payment's row; ``n`` is its place in the practice's payments (its ref)."""
+    text = {"code": "3" + pay.method.upper(), "service": _payment_service(idx, pay),
+            "payment_by": pay.method, "check_no": pay.check_no, "bank_no": pay.bank_no,
+            "notes": pay.note, **stamp_cells(pay.stamp)}
+    return _row(PATIENT_PAYMENT, f"patient_payment:{n}", pay.date, PAID_IN_FULL, text,
+                {"paid": pay.amount, "balance": -pay.amount})
+
+
 def patient_payment_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
     for n, pay in idx.patient_payments.get(patient_id, ()):
-        text = {"code": "3" + pay.method.upper(), "service": _payment_service(idx, pay),
-                "payment_by": pay.method, "check_no": pay.check_no, "bank_no": pay.bank_no,
-                "notes": pay.note, **stamp_cells(pay.stamp)}
-        yield _key(pay.date, "patient_payment", _n(n)), _row(
-            PATIENT_PAYMENT, f"patient_payment:{n}", pay.date, PAID_IN_FULL, text,
-            {"paid": pay.amount, "balance": -pay.amount})
+        yield _key(pay.date, "patient_payment", _n(n)), patient_payment_row(idx, n, pay)
+
+
+def adjustment_row(idx: LedgerIndex, n: int, adj: Adjustment) -> CardRow:
+    """The adjustment's row; ``n`` is its place in the practice's adjustments (its ref)."""
+    adj_code = idx.adjustment_codes.get(adj.code)
+    proc = idx.procedures.get(adj.procedure or "")
+    service = (adj_code.description if adj_code and adj_code.description else adj.code)
+    if proc is not None:
+        service += f" ({proc.code})"
+    text = {"code": "9" + adj.code, "service": service, "notes": adj.note, **stamp_cells(adj.stamp)}
+    if proc is not None:
+        text.update(provider=proc.provider, tooth=proc.tooth, surface=proc.surface)
+    marker = CONVERTED if _is_converted(idx, adj.code) else PAID_IN_FULL
+    return _row(ADJUSTMENT, f"adjustment:{n}", adj.date, marker, text,
+                {"adjust": adj.amount, "balance": adj.amount})
 
 
 def adjustment_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
     for n, adj in idx.adjustments.get(patient_id, ()):
-        adj_code = idx.adjustment_codes.get(adj.code)
-        proc = idx.procedures.get(adj.procedure or "")
-        service = (adj_code.description if adj_code and adj_code.description else adj.code)
-        if proc is not None:
-            service += f" ({proc.code})"
-        text = {"code": "9" + adj.code, "service": service, "notes": adj.note, **stamp_cells(adj.stamp)}
-        if proc is not None:
-            text.update(provider=proc.provider, tooth=proc.tooth, surface=proc.surface)
-        marker = CONVERTED if _is_converted(idx, adj.code) else PAID_IN_FULL
-        yield _key(adj.date, "adjustment", _n(n)), _row(
-            ADJUSTMENT, f"adjustment:{n}", adj.date, marker, text, {"adjust": adj.amount, "balance": adj.amount})
+        yield _key(adj.date, "adjustment", _n(n)), adjustment_row(idx, n, adj)
+
+
+def note_row(n: int, note: LedgerNote) -> CardRow:
+    # Service too: Detail columns start hidden.
+    text = {"notes": note.text, "service": "Note: " + note.text, **stamp_cells(note.stamp)}
+    return _row(NOTE, f"note:{n}", note.date, "", text, {})
 
 
 def note_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
     for n, note in enumerate(idx.practice.ledger_notes):
         if note.patient == patient_id:
-            # Service too: Detail columns start hidden.
-            text = {"notes": note.text, "service": "Note: " + note.text, **stamp_cells(note.stamp)}
-            yield _key(note.date, "note", _n(n)), _row(NOTE, f"note:{n}", note.date, "", text, {})
+            yield _key(note.date, "note", _n(n)), note_row(n, note)
 
 
 # --- the card -------------------------------------------------------------------------
@@ -267,7 +310,13 @@ def keyed_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
 
 def day_summary(posted: date, rows: list[CardRow]) -> CardRow:
     sums = {key: sum(r.values.get(key, 0) for r in rows) for key in SUMMED_COLUMNS}
-    return _row(DAY_SUMMARY, "", posted, "", {"service": f"Day total ({len(rows)} lines)"}, sums)
+    return day_summary_row(posted, len(rows), sums)
+
+
+def day_summary_row(posted: date, money_rows: int, sums: Mapping[str, int]) -> CardRow:
+    """The line after a day with ``money_rows`` (2+) money rows; ``sums``: SUMMED_COLUMNS totals."""
+    return _row(DAY_SUMMARY, "", posted, "", {"service": f"Day total ({money_rows} lines)"},
+                {key: sums.get(key, 0) for key in SUMMED_COLUMNS})
 
 
 def card_rows(idx: LedgerIndex, patient_id: str) -> tuple[CardRow, ...]:
@@ -281,3 +330,52 @@ def card_rows(idx: LedgerIndex, patient_id: str) -> tuple[CardRow, ...]:
         if len(money_rows) >= 2:
             out.append(day_summary(posted, money_rows))
     return tuple(out)
+
+
+# --- a window of the card -------------------------------------------------------------
+
+
+class Entry(NamedTuple):
+    """One card line named the way the store's ledger_entry table names it, in practice terms:
+
+    - ``("procedure", procedure id)``; ``("visit", procedure id, n)`` (n 0 = visit A);
+      ``("capitation", procedure id, plan id)``;
+    - ``("insurance_payment" | "writeoff", payment index, line index)``: one line of
+      ``practice.claim_payments[payment index]``;
+    - ``("patient_payment" | "adjustment" | "note", list index, ref number)``: the item at
+      ``list index`` of the practice's list, shown with the ref number it has in its whole family.
+    """
+    kind: str
+    key: object
+    detail: object = None
+
+
+def entry_row(idx: LedgerIndex, entry: Entry) -> CardRow:
+    """The card row of one entry, exactly as `card_rows` builds it."""
+    kind, key, detail = entry
+    practice = idx.practice
+    if kind == "procedure":
+        return procedure_row(idx, idx.procedures[key])
+    if kind == "visit":
+        return visit_row(idx, idx.procedures[key], detail)
+    if kind == "capitation":
+        line = next(ln for ln in idx.lines_of(key) if ln.plan == detail)
+        return capitation_row(idx, idx.procedures[key], line)
+    if kind in ("insurance_payment", "writeoff"):
+        payment = practice.claim_payments[key]
+        line = payment.lines[detail]
+        paid = PaidLine(key, detail, payment, line, idx.claims[payment.claim])
+        build = insurance_payment_row if kind == "insurance_payment" else insurance_writeoff_row
+        return build(idx, idx.procedures[line.procedure], paid)
+    if kind == "patient_payment":
+        return patient_payment_row(idx, detail, practice.patient_payments[key])
+    if kind == "adjustment":
+        return adjustment_row(idx, detail, practice.adjustments[key])
+    if kind == "note":
+        return note_row(detail, practice.ledger_notes[key])
+    raise ValueError(f"unknown ledger entry kind {kind!r}")
+
+
+def entry_rows(idx: LedgerIndex, entries: Iterable[Entry]) -> tuple[CardRow, ...]:
+    """The rows of ``entries`` in the order given (the store reads them in card order)."""
+    return tuple(entry_row(idx, entry) for entry in entries)

@@ -2,19 +2,34 @@
 
 Claim payments are replayed in date order (ties: file order). Just before a claim's first payment
 the practice is estimated with only the earlier payments entered, and the estimates of that
-claim's lines are frozen. Families share nothing, so each family is replayed on its own, and each
-step estimates only the procedures that share a benefit year with the claim's lines.
+claim's lines are frozen. Families share nothing, so each family is replayed on its own.
+
+Re-estimating the family before every payment would take time quadratic in its size, so each step
+estimates only what can change the claim's lines (`Ledger`):
+- received payments are history every line sees whatever its place in estimation order: they are
+  kept as running totals, updated as each payment is entered, instead of being recounted;
+- a received line adds nothing to the totals and its own estimate is kept, so it is skipped unless
+  an earlier plan's line of its procedure is not received yet (fitting the plans to the charge can
+  then cut that line at the received line's place in estimation order);
+- only lines sharing a plan's benefit year (or lifetime limit) with the claim's lines, closed over
+  the plans of each procedure (COB), can change them.
+What is left at each step is the work on claims not yet received, ahead of the claim's lines in
+estimation order: usually a few claims, so the replay is about linear in the family's size.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import replace
-from typing import Iterator
+from heapq import merge
+from typing import Iterable, Iterator
 
-from .lookup import PaymentState
-from .model import Practice
+from .lines import Line
+from .lookup import NO_ACTUAL, Actual, PaymentState
+from .model import ClaimPayment, Practice
 from .results import LineEstimate
-from .worksheet import Key, Run, Workbook
+from .usage import Usage
+from .worksheet import Key, Run, Workbook, add_benefits_used_elsewhere, is_received
 
 
 def replay_frozen(practice: Practice) -> dict[Key, LineEstimate]:
@@ -54,16 +69,111 @@ def _families(practice: Practice) -> Iterator[Practice]:
 
 def _replay_family(practice: Practice, frozen: dict[Key, LineEstimate]) -> None:
     book = Workbook(practice)
-    lines = set(book.rank)
+    ledger = Ledger(book)
     payments = sorted(enumerate(practice.claim_payments), key=lambda t: (t[1].date, t[0]))
-    state = PaymentState({c.id: c for c in practice.claims})
     for _, payment in payments:
-        claim = state.claims.get(payment.claim)
+        claim = ledger.state.claims.get(payment.claim)
         if claim is None or claim.status == "preauth":
             continue
-        if claim.id not in state.received:  # not a supplemental payment: freeze the claim's lines
-            targets = {(pid, claim.plan) for pid in claim.procedures} & lines
+        if claim.id not in ledger.state.received:  # not a supplemental payment: freeze the claim's lines
+            targets = {(pid, claim.plan) for pid in claim.procedures} & book.rank.keys()
             if targets:
-                estimates = Run(book, state, frozen).run(targets, book.related(targets))
+                run = Run(book, ledger.state, frozen, ledger.history)
+                estimates = run.run(targets, ledger.lines_to_estimate(targets))
                 frozen.update((key, estimates[key]) for key in targets)
-        state.enter(payment)
+        ledger.enter(payment)
+
+
+class Ledger:
+    """The family's payment state during the replay, with what a step needs kept up to date."""
+
+    def __init__(self, book: Workbook):
+        self.book = book
+        self.state = PaymentState({c.id: c for c in book.practice.claims})
+        self.history = Usage()  # received payments and benefits used elsewhere
+        add_benefits_used_elsewhere(book, self.history)
+        self._counted: dict[Key, Actual] = {}  # what each received line adds to the history
+        self._on_claim: dict[str, list[Line]] = defaultdict(list)
+        for line in book.lines:
+            if line.spot is not None:
+                self._on_claim[line.spot.claim.id].append(line)
+        self._group = _scope_groups(book)
+        # Per group, the ranks (estimation order) of the lines a step must still estimate.
+        self._live: dict[int, list[int]] = defaultdict(list)
+        for rank, line in enumerate(book.ordered):
+            self._live[self._group[line.scopes[0]]].append(rank)
+
+    def lines_to_estimate(self, targets: set[Key]) -> Iterable[Line]:
+        """Lines that can change the targets' estimates, in estimation order."""
+        ordered, rank = self.book.ordered, self.book.rank
+        groups = {self._group[s] for key in targets for s in self._line(key).scopes}
+        ranks = merge(sorted(rank[key] for key in targets), *(self._live[g] for g in groups))
+        last = -1
+        for n in ranks:
+            if n != last:
+                last = n
+                yield ordered[n]
+
+    def enter(self, payment: ClaimPayment) -> None:
+        """Enter one claim payment: update the history and drop lines no step needs any more."""
+        claim = self.state.claims.get(payment.claim)
+        if claim is None or claim.status == "preauth":
+            return
+        first = claim.id not in self.state.received
+        touched = {(line.procedure, claim.plan) for line in payment.lines}
+        if first:
+            touched.update(line.id for line in self._on_claim.get(claim.id, ()))
+        self.state.enter(payment)
+        for key in touched:
+            if key in self.book.rank:
+                self._count(self._line(key))
+        if first:
+            for pid in {line.proc.id for line in self._on_claim.get(claim.id, ())}:
+                self._settle(pid)
+
+    def _line(self, key: Key) -> Line:
+        return self.book.ordered[self.book.rank[key]]
+
+    def _count(self, line: Line) -> None:
+        """Keep the history holding the actual amounts of received lines (as `seed_history`)."""
+        new = self.state.actual(*line.id) if is_received(line, self.state) else NO_ACTUAL
+        old = self._counted.get(line.id, NO_ACTUAL)
+        if new != old:
+            self.history.add(line.use, new.deductible - old.deductible, new.paid - old.paid)
+            self._counted[line.id] = new
+
+    def _settle(self, pid: str) -> None:
+        """Drop the procedure's lines that no longer change anything when estimated: received, with
+        every earlier plan received too, and not planned work counted against a frequency limit."""
+        waiting_before = False
+        for line in self.book.by_proc.get(pid, ()):
+            received = is_received(line, self.state)
+            if received and not waiting_before and not (line.planned and line.plan.frequency):
+                live = self._live[self._group[line.scopes[0]]]
+                n = self.book.rank[line.id]
+                at = bisect_left(live, n)
+                if at < len(live) and live[at] == n:
+                    del live[at]
+            waiting_before = waiting_before or not received
+
+
+def _scope_groups(book: Workbook) -> dict[tuple, int]:
+    """Scopes (a plan's benefit year or lifetime) joined when one procedure has lines in both:
+    a line can only change lines of its own group (union-find)."""
+    parent: dict[tuple, tuple] = {}
+
+    def root(scope: tuple) -> tuple:
+        parent.setdefault(scope, scope)
+        while parent[scope] != scope:
+            parent[scope] = parent[parent[scope]]
+            scope = parent[scope]
+        return scope
+
+    for lines in book.by_proc.values():
+        scopes = [s for line in lines for s in line.scopes]
+        for scope in scopes[1:]:
+            parent[root(scope)] = root(scopes[0])
+        if scopes:
+            root(scopes[0])
+    ids: dict[tuple, int] = {}
+    return {scope: ids.setdefault(root(scope), len(ids)) for scope in parent}

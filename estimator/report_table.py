@@ -22,13 +22,14 @@ class ReportKind:
     uses_day: bool     # --date: "as of" (aging, claims) or the day (day sheet)
     uses_carrier: bool
     day_label: str = "As of"
+    range_is_filter: bool = False  # the range only narrows the report (no default range)
 
 
 REPORT_KINDS: tuple[ReportKind, ...] = (
     ReportKind("carriers", "Insurance company ledger details", True, False, True),
     ReportKind("writeoffs", "Write-offs", True, False, True),
     ReportKind("aging", "A/R aging", False, True, False),
-    ReportKind("claims", "Outstanding claims", True, True, True),
+    ReportKind("claims", "Outstanding claims", True, True, True, range_is_filter=True),
     ReportKind("daysheet", "Day sheet", False, True, False, "Day"),
 )
 KINDS_BY_NAME = {k.name: k for k in REPORT_KINDS}
@@ -59,7 +60,7 @@ def resolve(request: ReportRequest, today: date,
         raise ReportError(f"no report {request.name!r} (reports: "
                           f"{', '.join(k.name for k in REPORT_KINDS)})")
     start, end, day = request.start, request.end, request.day
-    if kind.uses_range and kind.name != "claims":
+    if kind.uses_range and not kind.range_is_filter:
         end = end or today
         start = start or date(end.year, 1, 1)
     if start and end and start > end:

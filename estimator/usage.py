@@ -54,8 +54,16 @@ class Use:
 
 
 class Usage:
-    def __init__(self) -> None:
+    """Running totals; ``history`` (optional, not changed) holds amounts every line sees, so a
+    replay step starts from it without copying it."""
+
+    def __init__(self, history: "Usage | None" = None) -> None:
         self.totals: dict[tuple, int] = defaultdict(int)
+        self._history = history
+
+    def _get(self, key: tuple) -> int:
+        own = self.totals.get(key, 0)
+        return own if self._history is None else own + self._history._get(key)
 
     def add(self, use: Use, deductible: int, paid: int) -> None:
         t = self.totals
@@ -82,21 +90,21 @@ class Usage:
     # -- reading --------------------------------------------------------------
 
     def deductible_used(self, use: Use) -> int:
-        return self.totals.get(("ded", use.plan, use.patient, use.year), 0)
+        return self._get(("ded", use.plan, use.patient, use.year))
 
     def family_deductible_used(self, use: Use) -> int:
-        return self.totals.get(("ded_fam", use.plan, use.family, use.year), 0)
+        return self._get(("ded_fam", use.plan, use.family, use.year))
 
     def code_deductible_used(self, use: Use) -> int:
-        return self.totals.get(("ded_code", use.plan, use.patient, use.year, use.code), 0)
+        return self._get(("ded_code", use.plan, use.patient, use.year, use.code))
 
     def category_deductible_used(self, use: Use, category: str) -> int:
-        return self.totals.get(("ded_cat", use.plan, use.patient, use.year, category), 0)
+        return self._get(("ded_cat", use.plan, use.patient, use.year, category))
 
     def max_used(self, use: Use) -> int:
         period = LIFETIME if use.limit.lifetime else use.year
-        return self.totals.get(("max", use.plan, use.patient, period, use.limit.key), 0)
+        return self._get(("max", use.plan, use.patient, period, use.limit.key))
 
     def family_max_used(self, use: Use) -> int:
         period = LIFETIME if use.limit.lifetime else use.year
-        return self.totals.get(("max_fam", use.plan, use.family, period, use.limit.key), 0)
+        return self._get(("max_fam", use.plan, use.family, period, use.limit.key))

@@ -38,39 +38,15 @@ class Workbook:
         self.rank = {line.id: n for n, line in enumerate(self.ordered)}
         completed = ((p, self.lk.code(p.code)) for p in practice.procedures if p.status == "complete")
         self.frequency = FrequencyBook(completed, self.lk.plans.values())
-        self._by_scope: dict[tuple, list[str]] | None = None  # built on first use (replay only)
-
-    def related(self, targets: Iterable[Key]) -> set[str]:
-        """Procedures whose lines can change the targets' estimates: those sharing a plan's benefit
-        year (or lifetime limit) with them, closed over the plans of each procedure (COB)."""
-        by_scope = self._by_scope if self._by_scope is not None else self._index_scopes()
-        todo = [scope for pid, _ in targets for line in self.by_proc.get(pid, ()) for scope in line.scopes]
-        seen_scopes: set[tuple] = set()
-        procs: set[str] = set()
-        while todo:
-            scope = todo.pop()
-            if scope in seen_scopes:
-                continue
-            seen_scopes.add(scope)
-            for pid in by_scope.get(scope, ()):
-                if pid not in procs:
-                    procs.add(pid)
-                    todo.extend(s for line in self.by_proc[pid] for s in line.scopes)
-        return procs
-
-    def _index_scopes(self) -> dict[tuple, list[str]]:
-        by_scope: dict[tuple, list[str]] = {}
-        for pid, lines in self.by_proc.items():
-            for scope in {s for line in lines for s in line.scopes}:
-                by_scope.setdefault(scope, []).append(pid)
-        self._by_scope = by_scope
-        return by_scope
 
 
 class Run:
     """Estimates the workbook's lines for one payment state."""
 
-    def __init__(self, book: Workbook, state: PaymentState, frozen: Mapping[Key, LineEstimate]):
+    def __init__(self, book: Workbook, state: PaymentState, frozen: Mapping[Key, LineEstimate],
+                 history: Usage | None = None):
+        """``history``: what received payments and benefits used elsewhere already used (the replay
+        keeps it up to date as payments are entered); built from ``state`` when not given."""
         self.book = book
         self.lk = book.lk
         self.state = state
@@ -78,34 +54,16 @@ class Run:
         self.frozen = frozen
         self.planned_counts: dict[tuple, int] = {}
         self.results: dict[Key, LineEstimate] = {}
-        self.usage = self._seed_usage()
+        self.usage = Usage(history if history is not None else seed_history(book, state))
 
     def _received(self, line: Line) -> bool:
         return line.spot is not None and line.spot.claim.id in self.state.received
 
-    def _seed_usage(self) -> Usage:
-        """Received payments and benefits used elsewhere are history every line sees."""
-        usage = Usage()
-        for line in self.book.lines:
-            if self._received(line) and line.plan.type != "capitation":
-                actual = self.state.actual(*line.id)
-                usage.add(line.use, actual.deductible, actual.paid)
-        as_of = self.book.practice.as_of
-        for patient in self.lk.patients.values():
-            for used in patient.benefits_used:
-                plan = self.lk.plans.get(used.plan)
-                year = benefit_year_start(as_of, plan.renew_month if plan else None)
-                usage.add_elsewhere(used.plan, patient.id, patient.guarantor or patient.id, year,
-                                    used.paid, used.deductible_met)
-        return usage
-
-    def run(self, targets: set[Key] | None = None, only: set[str] | None = None) -> dict[Key, LineEstimate]:
-        """Estimate every line, or (replay) only until ``targets`` are done, skipping procedures
-        not in ``only``."""
+    def run(self, targets: set[Key] | None = None, lines: Iterable[Line] | None = None) -> dict[Key, LineEstimate]:
+        """Estimate every line, or (replay) only ``lines`` (in estimation order) until ``targets``
+        are done and no later line can change them."""
         waiting = set(targets) if targets is not None else None
-        for line in self.book.ordered:
-            if only is not None and line.proc.id not in only:
-                continue
+        for line in self.book.ordered if lines is None else lines:
             self._ensure(line)
             if waiting is not None:
                 for key in [key for key in waiting if key in self.results]:
@@ -116,15 +74,23 @@ class Run:
         return self.results
 
     def _may_still_shrink(self, key: Key) -> set[Key]:
-        """Later plans still to estimate that could shrink this primary's write-off estimate: only
-        those whose estimate is not held within charge - P - W (basic or carve-out COB, overrides)."""
+        """Later plans still to estimate whose fit to the charge (`fit_to_charge`) could still change
+        this line: a primary's write-off estimate shrinks for a later plan not held within
+        charge - P - W (basic or carve-out COB, overrides, actual amounts once received); a later
+        plan's estimate is cut only for a received plan after it (its actual amounts cannot be cut)."""
         siblings = self.book.by_proc[key[0]]
-        if siblings[0].id != key or self.results[key].writeoff_est <= 0:
+        n = next(k for k, s in enumerate(siblings) if s.id == key)
+        result = self.results[key]
+        later = [(rank, s) for rank, s in enumerate(siblings[n + 1:], n + 2) if s.id not in self.results]
+        if not later or result.status == RECEIVED:
             return set()
-        later = [(rank, s) for rank, s in enumerate(siblings[1:], 2) if s.id not in self.results]
-        if any(_may_exceed(s, rank) for rank, s in later):
-            return {s.id for _, s in later}
-        return set()
+        if n == 0:
+            shrinks = result.writeoff_est > 0 and any(
+                is_received(s, self.state) or _may_exceed(s, rank) for rank, s in later)
+        else:
+            shrinks = result.ins_est + result.writeoff_est > 0 and any(
+                is_received(s, self.state) for _, s in later)
+        return {s.id for _, s in later} if shrinks else set()
 
     def _ensure(self, line: Line) -> None:
         """Estimate ``line`` (and, first, the earlier plans' lines of its procedure)."""
@@ -206,3 +172,31 @@ def _may_exceed(line: Line, rank: int) -> bool:
     if ov.ins_est is not None or ov.paid_other_ins is not None:
         return True
     return line.plan.type != "capitation" and effective_rule(line.plan, rank) != "standard"
+
+
+def is_received(line: Line, state: PaymentState) -> bool:
+    """Whether the line's status is received: actual amounts, never cut, not counted as an estimate."""
+    return (line.spot is not None and line.spot.claim.id in state.received
+            and line.plan.type != "capitation")
+
+
+def seed_history(book: Workbook, state: PaymentState) -> Usage:
+    """Received payments and benefits used elsewhere: history every line sees."""
+    usage = Usage()
+    for line in book.lines:
+        if is_received(line, state):
+            actual = state.actual(*line.id)
+            usage.add(line.use, actual.deductible, actual.paid)
+    add_benefits_used_elsewhere(book, usage)
+    return usage
+
+
+def add_benefits_used_elsewhere(book: Workbook, usage: Usage) -> None:
+    """They belong to the benefit year containing as_of."""
+    as_of = book.practice.as_of
+    for patient in book.lk.patients.values():
+        for used in patient.benefits_used:
+            plan = book.lk.plans.get(used.plan)
+            year = benefit_year_start(as_of, plan.renew_month if plan else None)
+            usage.add_elsewhere(used.plan, patient.id, patient.guarantor or patient.id, year,
+                                used.paid, used.deductible_met)

@@ -17,6 +17,7 @@ from typing import Mapping
 from estimator.engine import estimate_practice
 from estimator.results import RECEIVED, LineEstimate
 
+from . import ledger_entries
 from .db import Database
 from .exporter import family_id_map, load_frozen, load_line_estimates, read_practice
 from .queries import IdMap, family_patient_ids
@@ -26,11 +27,15 @@ _COLUMNS = ("coverage_order", "status", "allowed_cents", "copay_cents", "percent
             "note", "explanation", "frozen")
 
 
-def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = None) -> int:
+def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = None,
+                      ledger: bool = True) -> int:
     """Re-estimate every claim procedure of one family; returns lines changed.
 
     ``as_of`` is "today" for planned work's benefit year: postings pass the
-    clock's date; an import keeps the practice file's own ``as_of``.
+    clock's date; an import keeps the practice file's own ``as_of``. Then the
+    family's ledger card lines are rebuilt (`store.ledger_entries`), so every
+    posting leaves them current in its own transaction (``ledger=False``: the
+    caller rebuilds them itself, as `reestimate_all` does in one statement).
     """
     members = family_patient_ids(db, guarantor_id)
     if not members:
@@ -44,7 +49,10 @@ def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = N
     frozen = load_frozen(db, guarantor_id, ids=ids) or None
     results = estimate_practice(practice, frozen)
     stored = load_line_estimates(db, guarantor_id, ids=ids)
-    return _write(db, ids, results, stored)
+    changed = _write(db, ids, results, stored)
+    if ledger:
+        ledger_entries.rebuild_family(db, guarantor_id, ids=ids)
+    return changed
 
 
 def reestimate_patient(db: Database, patient_id: int) -> int:
@@ -58,7 +66,9 @@ def reestimate_all(db: Database) -> int:
     """Every family of the practice (after an import, or a plan/fee change)."""
     guarantors = [g for (g,) in db.execute_sql(
         "SELECT DISTINCT coalesce(guarantor_id, id) FROM patient ORDER BY 1")]
-    return sum(reestimate_family(db, g) for g in guarantors)
+    changed = sum(reestimate_family(db, g, ledger=False) for g in guarantors)
+    ledger_entries.rebuild_all(db)
+    return changed
 
 
 def load_estimates(db: Database) -> dict[tuple[str, str], LineEstimate]:

@@ -1,35 +1,50 @@
 """The front desk's read side over the database (the TUI's `FrontDesk` port).
 
-Lists (search) come from SQL sums (`store.balances`); an opened account loads
-its family once and builds the card with the pure ledger arithmetic, cached
-until anything is posted (the database's revision moves). The card is served
-in windows so the screen only ever draws what is visible.
+Lists (search) come from SQL sums (`store.balances`). An opened account never loads its
+ledger: the card's lines are `ledger_entry` rows (`store.ledger_entries`, kept current by
+every posting), so its size, day index, totals and header are SQL sums over them
+(`store.ledger_summary`, cached until anything is posted: the database's revision moves),
+and `rows` reads only the window asked for (`store.ledger_window`), building it with the
+same pure code as `estimator.ledger.build_card`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from bisect import bisect_right
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Mapping, Sequence
+from itertools import accumulate
+from typing import Callable, Sequence
 
-from estimator import engine, ledger
 from estimator.ledger import LedgerCard
+from estimator.ledger_balance import portion_of
+from estimator.ledger_index import LedgerIndex
+from estimator.ledger_rows import day_summary_row
+from estimator.ledger_types import AccountSummary, CardRow, card_columns
 from estimator.money import fmt
-from estimator.results import LineEstimate
-from estimator.views import AccountView, DetailSection, LineDetail, PatientHit, PlanBenefit
+from estimator.views import AccountView, DetailSection, LineDetail, PatientHit
 
-from . import balances
-from .db import Database, StoreError
-from .exporter import family_id_map, load_line_estimates, read_practice
-from .queries import IdMap, family_patient_ids, guarantor_of, load_id_map, search_patients
+from . import balances, ledger_summary
+from .db import Database
+from .ledger_entries import ADJUSTMENT, INSURANCE, NOTE, PATIENT_PAYMENT
+from .ledger_summary import Day
+from .ledger_window import ENTRY_COLUMNS, ORDER, Window
+from .queries import ID_KINDS, display_name, guarantor_of, load_id_map, search_patients
+
+CACHED_CARDS = 4     # open cards kept (per revision): memory stays flat
+PRINT_CHUNK = 2_000  # entries per window when the whole card is printed
 
 
 @dataclass
-class _Family:
+class _Card:
+    """One patient's card as of one revision: its shape and header, never its lines."""
     revision: int
-    practice: object
-    estimates: Mapping[tuple[str, str], LineEstimate]
-    ids: IdMap
-    cards: dict[str, LedgerCard]
+    db_id: int
+    members: list[int]       # the family's patients (database ids)
+    days: list[Day]
+    starts: list[int]        # first row of each day
+    view: AccountView
 
 
 class DbFrontDesk:
@@ -38,7 +53,7 @@ class DbFrontDesk:
     def __init__(self, db: Database, *, today: Callable[[], date] = date.today):
         self.db = db
         self.today = today
-        self._family: dict[int, _Family] = {}
+        self._cards: OrderedDict[int, _Card] = OrderedDict()
 
     # -- search ------------------------------------------------------------------
     def search(self, text: str, limit: int = 50) -> list[PatientHit]:
@@ -82,89 +97,163 @@ class DbFrontDesk:
             raise KeyError(patient_id)
         return row[0]
 
-    def _load(self, patient_id: str) -> tuple[_Family, str]:
-        """The patient's family (cached per revision) and the patient's practice id."""
+    def _card(self, patient_id: str | int) -> _Card:
         db_id = self.patient_db_id(patient_id)
-        gid = guarantor_of(self.db, db_id)
-        rev = self.revision()
-        fam = self._family.get(gid)
-        if fam is None or fam.revision != rev:
-            members = family_patient_ids(self.db, gid)
-            ids = family_id_map(self.db, members)
-            # "Insurance remaining" is as of today, not the import's as_of.
-            practice = replace(read_practice(self.db, ids, members), as_of=self.today())
-            estimates = load_line_estimates(self.db, gid, ids=ids)
-            fam = _Family(rev, practice, estimates, ids, {})
-            self._family = {gid: fam}  # keep one family: memory stays flat
-        return fam, fam.ids.practice_id("patient", db_id)
+        revision = self.revision()
+        card = self._cards.get(db_id)
+        if card is None or card.revision != revision:
+            card = self._cards[db_id] = self._open(db_id, revision)
+            while len(self._cards) > CACHED_CARDS:
+                self._cards.popitem(last=False)
+        self._cards.move_to_end(db_id)
+        return card
 
-    def card(self, patient_id: str) -> LedgerCard:
-        fam, pid = self._load(patient_id)
-        if pid not in fam.cards:
-            fam.cards[pid] = ledger.build_card(fam.practice, fam.estimates, pid, today=self.today())
-        return fam.cards[pid]
+    def _open(self, db_id: int, revision: int) -> _Card:
+        """Sums of the family's ledger entries: the card's shape, totals and header."""
+        today = self.today()
+        gid = guarantor_of(self.db, db_id)
+        family = self.db.execute_sql(
+            "SELECT id, last_name, first_name, coalesce(guarantor_id, id) FROM patient "
+            "WHERE id = ? OR guarantor_id = ? ORDER BY id", (gid, gid)).fetchall()
+        members = [row[0] for row in family]
+        ids = load_id_map(self.db, kinds=("patient",),
+                          where={"patient": f"id IN ({','.join(map(str, members))})"})
+        pid = ids.practice_id("patient", db_id)
+        names = {i: display_name(last, first) for i, last, first, _ in family}
+        accounts = ledger_summary.accounts(self.db, members, today)
+        # The family on the header: everyone with the patient's guarantor (`LedgerIndex.family_of`).
+        kin = [i for i, _, _, g in family if g == gid]
+        gpid = ids.to_practice["patient"].get(gid, "")
+        kin.sort(key=lambda i: (ids.practice_id("patient", i) != gpid, names[i],
+                                ids.practice_id("patient", i)))
+        account = accounts[db_id]
+        summary = AccountSummary(
+            patient_id=pid, name=names[db_id], guarantor_id=gpid,
+            guarantor_name=names.get(gid, ""),
+            members=tuple((ids.practice_id("patient", i), names[i]) for i in kin),
+            balance=account.balance, family_total=sum(accounts[i].total for i in kin),
+            aging=ledger_summary.family_aging([accounts[i] for i in kin]))
+        n_plans = ledger_summary.plan_count(self.db, db_id, account)
+        starts = [0, *accumulate(day.rows for day in account.days)]
+        view = AccountView(
+            summary=summary, n_plans=n_plans,
+            benefits=ledger_summary.benefits(self.db, db_id, members, today),
+            totals=ledger_summary.card_totals(self.db, db_id, account.days),
+            row_count=starts[-1], columns=card_columns(n_plans))
+        return _Card(revision, db_id, members, account.days, starts[:-1], view)
 
     def account(self, patient_id: str) -> AccountView:
-        card = self.card(patient_id)
-        fam, pid = self._load(patient_id)
-        return AccountView(
-            summary=card.summary, n_plans=_n_plans(card), benefits=self._benefits(fam, pid),
-            totals=card.totals, row_count=len(card.rows), columns=card.columns)
+        return self._card(patient_id).view
 
-    def rows(self, patient_id: str, start: int, stop: int):
-        rows = self.card(patient_id).rows
-        return rows[max(0, start):max(0, stop)]
+    def rows(self, patient_id: str, start: int, stop: int) -> Sequence[CardRow]:
+        """Rows ``start:stop``: the window's ledger entries (read by key, then offset within
+        its first day) with the day summary lines put after their days."""
+        card = self._card(patient_id)
+        start, stop = max(0, start), min(stop, card.view.row_count)
+        if start >= stop:
+            return []
+        first = bisect_right(card.starts, start) - 1
+        slots: list[tuple[Day, bool]] = []  # (day, True: an entry / False: its summary)
+        d, pos = first, start
+        while pos < stop:
+            day, local = card.days[d], pos - card.starts[d]
+            take = min(stop - pos, day.rows - local)
+            slots += [(day, k < day.entries) for k in range(local, local + take)]
+            pos, d = pos + take, d + 1
+        wanted = sum(is_entry for _, is_entry in slots)
+        skip = min(start - card.starts[first], card.days[first].entries)
+        entries = self.db.execute_sql(
+            f"SELECT {ENTRY_COLUMNS} FROM ledger_entry e WHERE e.patient_id = ? AND e.posted >= ? "
+            f"ORDER BY {ORDER} LIMIT ? OFFSET ?",
+            (card.db_id, card.days[first].posted.isoformat(), wanted, skip)).fetchall()
+        built = iter(Window(self.db, card.db_id, entries).rows() if entries else ())
+        return [next(built) if is_entry else day_summary_row(day.posted, day.money, day.sums)
+                for day, is_entry in slots]
 
     def day_index(self, patient_id: str) -> Sequence[tuple[date, int]]:
-        out: list[tuple[date, int]] = []
-        for i, row in enumerate(self.card(patient_id).rows):
-            if not out or out[-1][0] != row.posted:
-                out.append((row.posted, i))
-        return out
+        card = self._card(patient_id)
+        return [(day.posted, start) for day, start in zip(card.days, card.starts)]
 
-    def _benefits(self, fam: _Family, pid: str) -> tuple[PlanBenefit, ...]:
-        practice = fam.practice
-        patient = next(p for p in practice.patients if p.id == pid)
-        plans = {p.id: p for p in practice.plans}
-        carriers = {c.id: c.name for c in practice.carriers}
-        out = []
-        for cov in sorted(patient.coverage, key=lambda c: c.order):
-            s = engine.benefits_summary(practice, fam.estimates, pid, cov.plan)
-            plan = plans.get(cov.plan)
-            label = f"{cov.order} {carriers.get(plan.carrier, cov.plan) if plan else cov.plan}"
-            out.append(PlanBenefit(label + (" (pending)" if cov.pending else ""),
-                                   s.annual_max_used, s.annual_max_remaining, s.deductible_remaining))
-        return tuple(out)
+    def card(self, patient_id: str | int) -> LedgerCard:
+        """The whole card (printing: `dentledger ledger`), read window by window."""
+        view = self.account(patient_id)
+        rows: list[CardRow] = []
+        for start in range(0, view.row_count, PRINT_CHUNK):
+            rows += self.rows(patient_id, start, start + PRINT_CHUNK)
+        return LedgerCard(view.summary, view.columns, tuple(rows), view.totals)
 
     # -- line detail ---------------------------------------------------------------
     def line_detail(self, patient_id: str, ref: str) -> LineDetail:
-        fam, pid = self._load(patient_id)
+        card = self._card(patient_id)
         kind, _, key = ref.partition(":")
         if kind == "procedure":
-            return _procedure_detail(fam, key)
-        row = next((r for r in self.card(patient_id).rows if r.ref == ref), None)
-        if row is None:
+            proc = self._db_id("procedure", key)
+            if proc is None or not self._in_family(card, proc):
+                raise KeyError(ref)
+            return _procedure_detail(Window(self.db, card.db_id, procedures=[proc]), key)
+        entry = self._entry(card, kind, key)
+        if entry is None:
             raise KeyError(ref)
-        titles = {c.key: c.title for c in self.card(patient_id).columns}
+        row = Window(self.db, card.db_id, [entry]).rows()[0]
+        titles = {c.key: c.title for c in card.view.columns}
         fields = tuple((titles.get(k, k), v) for k, v in row.cells.items() if v)
         return LineDetail(title=f"{row.kind.replace('_', ' ').title()} {row.posted}",
                           sections=(DetailSection("Line", fields),))
 
+    def _entry(self, card: _Card, kind: str, key: str):
+        """The first ledger entry behind a row ref (see `CardRow.ref`)."""
+        numbered = {"patient_payment": PATIENT_PAYMENT, "adjustment": ADJUSTMENT, "note": NOTE}
+        sql = f"SELECT {ENTRY_COLUMNS} FROM ledger_entry e WHERE e.patient_id = ? "
+        if kind in numbered and key.isdigit():
+            return self.db.execute_sql(sql + "AND e.priority = ? AND e.ref_no = ?",
+                                       (card.db_id, numbered[kind], int(key))).fetchone()
+        claim_id, _, proc_id = key.partition(":")
+        claim, proc = self._db_id("claim", claim_id), self._db_id("procedure", proc_id)
+        if kind != "claim_payment" or claim is None or proc is None:
+            return None
+        return self.db.execute_sql(
+            sql.replace("FROM ledger_entry e", "FROM ledger_entry e JOIN claim_payment_line l "
+                        "ON l.id = e.src_id JOIN claim_proc cp ON cp.id = l.claim_proc_id "
+                        "JOIN claim_payment pay ON pay.id = l.payment_id")
+            + f"AND e.priority = {INSURANCE} AND e.procedure_id = ? "
+            f"AND coalesce(cp.claim_id, pay.claim_id) = ? ORDER BY {ORDER} LIMIT 1",
+            (card.db_id, proc, claim)).fetchone()
 
-def _procedure_detail(fam: _Family, proc_id: str) -> LineDetail:
-    practice = fam.practice
-    proc = next((p for p in practice.procedures if p.id == proc_id), None)
+    def _db_id(self, kind: str, practice_id: str) -> int | None:
+        """Database id of a row named by its practice id (file id, or generated ``PR12``)."""
+        table, prefix = ID_KINDS[kind]
+        row = self.db.execute_sql(f'SELECT id FROM "{table}" WHERE file_id = ?',
+                                  (practice_id,)).fetchone()
+        if row is not None:
+            return row[0]
+        generated = re.fullmatch(re.escape(prefix) + r"(\d+)~*", practice_id)
+        if generated is None:
+            return None
+        db_id = int(generated.group(1))
+        ids = load_id_map(self.db, kinds=(kind,), where={kind: f"id = {db_id}"})
+        return db_id if ids.to_practice[kind].get(db_id) == practice_id else None
+
+    def _in_family(self, card: _Card, procedure_id: int) -> bool:
+        row = self.db.execute_sql("SELECT patient_id FROM procedure WHERE id = ? "
+                                  "AND status != 'deleted'", (procedure_id,)).fetchone()
+        return row is not None and row[0] in card.members
+
+
+def _procedure_detail(window: Window, proc_id: str) -> LineDetail:
+    idx: LedgerIndex = window.index
+    proc = idx.procedures.get(proc_id)
     if proc is None:
         raise KeyError(proc_id)
-    codes = {c.code: c.description for c in practice.procedure_codes}
+    codes = {c.code: c.description for c in idx.practice.procedure_codes}
     head = DetailSection("Procedure", (
         ("Code", proc.code), ("Service", codes.get(proc.code, "")), ("Date", str(proc.date)),
         ("Status", proc.status), ("Tooth", proc.tooth or ""), ("Surface", proc.surface or ""),
         ("Units", str(proc.units)), ("Charge", fmt(proc.charge)),
-        ("Patient portion", fmt(ledger.patient_portion(practice, fam.estimates, proc.id))),
+        ("Patient portion", fmt(portion_of(idx, proc))),
     ))
     sections, steps = [head], []
-    lines = sorted((ln for (p, _), ln in fam.estimates.items() if p == proc.id), key=lambda l: l.order)
+    lines = sorted((ln for (p, _), ln in window.estimates.items() if p == proc.id),
+                   key=lambda l: l.order)
     for ln in lines:
         sections.append(DetailSection(f"Insurance {ln.order}: plan {ln.plan}", (
             ("Status", ln.status.replace("_", " ")), ("Claim", ln.claim or ""),
@@ -177,10 +266,6 @@ def _procedure_detail(fam: _Family, proc_id: str) -> LineDetail:
         steps += [f"Ins {ln.order}: {s}" for s in ln.explanation]
     return LineDetail(title=f"{proc.code} {codes.get(proc.code, '')}".strip(),
                       sections=tuple(sections), explanation=tuple(steps))
-
-
-def _n_plans(card: LedgerCard) -> int:
-    return sum(1 for c in card.columns if c.key.startswith("ins") and c.key.endswith("_est"))
 
 
 def _day(text) -> date | None:

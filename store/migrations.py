@@ -20,7 +20,45 @@ def create_schema(db: Database) -> None:
         db.create_tables(MODELS)
 
 
-MIGRATIONS = [create_schema]
+# Version 2 indexes, as created by `store.models.REPORT_INDEXES` on a new database.
+REPORT_INDEX_SQL = (
+    'CREATE INDEX IF NOT EXISTS "report_claim_payment_date" ON "claim_payment" '
+    '("date", "carrier_id")',
+    'CREATE INDEX IF NOT EXISTS "report_claim_payment_line_money" ON "claim_payment_line" '
+    '("payment_id", "claim_proc_id", "paid_cents", "writeoff_cents")',
+    'CREATE INDEX IF NOT EXISTS "report_claim_date" ON "claim" ("date", "plan_id", "status")',
+    'CREATE INDEX IF NOT EXISTS "report_claim_proc_claim" ON "claim_proc" '
+    '("claim_id", "procedure_id", "status", "ins_est_cents")',
+    'CREATE INDEX IF NOT EXISTS "report_claim_proc_money" ON "claim_proc" '
+    '("procedure_id", "status", "no_bill", "paid_cents", "writeoff_cents", '
+    '"writeoff_est_cents", "ins_est_cents")',
+    'CREATE INDEX IF NOT EXISTS "report_claim_proc_capitation" ON "claim_proc" '
+    '("plan_id", "procedure_id", "writeoff_cents", "writeoff_est_cents") '
+    "WHERE (\"status\" = 'cap_complete')",
+    'CREATE INDEX IF NOT EXISTS "report_procedure_date" ON "procedure" ("date")',
+    'CREATE INDEX IF NOT EXISTS "report_patient_payment_date" ON "patient_payment" '
+    '("date", "patient_id", "amount_cents")',
+    'CREATE INDEX IF NOT EXISTS "report_adjustment_date" ON "adjustment" ("date")',
+)
+
+
+def add_report_indexes(db: Database) -> None:
+    """Version 2: the indexes the office reports read by (store/reports.py)."""
+    for sql in REPORT_INDEX_SQL:
+        db.execute_sql(sql)
+
+
+def add_ledger_entries(db: Database) -> None:
+    """Version 3: the ledger card's lines (`models.LedgerEntry`), filled from the postings."""
+    from . import ledger_entries
+    from .models import LedgerEntry
+
+    with db.bind_ctx([LedgerEntry]):
+        db.create_tables([LedgerEntry])
+    ledger_entries.rebuild_all(db)
+
+
+MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries]
 LATEST = len(MIGRATIONS)
 
 

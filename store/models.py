@@ -12,7 +12,7 @@ Conventions:
 """
 from __future__ import annotations
 
-from peewee import SQL, ForeignKeyField, IntegerField, Model, TextField
+from peewee import SQL, CompositeKey, ForeignKeyField, IntegerField, Model, TextField
 from playhouse.apsw_ext import BooleanField, DateField, DateTimeField
 
 
@@ -390,12 +390,78 @@ class AuditLog(Base):
         indexes = ((("entity", "entity_id"), False),)
 
 
+# --- indexes of the office reports (store/reports.py) --------------------------
+# Named, so the reports' query-plan test and migration 2 (store/migrations.py, which adds
+# them to version-1 databases) can refer to them. Covering indexes let a report read
+# only the index: a year of checks -> their lines, a year of claims -> their lines.
+REPORT_INDEXES = (
+    (ClaimPayment, "report_claim_payment_date", (ClaimPayment.date, ClaimPayment.carrier), None),
+    (ClaimPaymentLine, "report_claim_payment_line_money",
+     (ClaimPaymentLine.payment, ClaimPaymentLine.claim_proc, ClaimPaymentLine.paid_cents,
+      ClaimPaymentLine.writeoff_cents), None),
+    (Claim, "report_claim_date", (Claim.date, Claim.plan, Claim.status), None),
+    (ClaimProc, "report_claim_proc_claim",
+     (ClaimProc.claim, ClaimProc.procedure, ClaimProc.status, ClaimProc.ins_est_cents), None),
+    (ClaimProc, "report_claim_proc_money",
+     (ClaimProc.procedure, ClaimProc.status, ClaimProc.no_bill, ClaimProc.paid_cents,
+      ClaimProc.writeoff_cents, ClaimProc.writeoff_est_cents, ClaimProc.ins_est_cents), None),
+    # only the posted capitation write-offs (a partial index)
+    (ClaimProc, "report_claim_proc_capitation",
+     (ClaimProc.plan, ClaimProc.procedure, ClaimProc.writeoff_cents,
+      ClaimProc.writeoff_est_cents), ClaimProc.status == "cap_complete"),
+    (Procedure, "report_procedure_date", (Procedure.date,), None),
+    (PatientPayment, "report_patient_payment_date",
+     (PatientPayment.date, PatientPayment.patient, PatientPayment.amount_cents), None),
+    (Adjustment, "report_adjustment_date", (Adjustment.date,), None),
+)
+for _model, _name, _fields, _where in REPORT_INDEXES:
+    _model.add_index(_model.index(*_fields, name=_name, where=_where))
+
+
+# --- the ledger card's lines (schema version 3) ---------------------------------------------
+
+class LedgerEntry(Base):
+    """One line of a patient's ledger card, in card order: derived data, rebuilt from the
+    posted rows by `store.ledger_entries` whenever a family is re-estimated (every posting).
+
+    The table is its own index (WITHOUT ROWID, clustered on the card order), so one patient's
+    lines are one contiguous range: a window of the card is a range read and the day totals
+    are one GROUP BY over the range. ``priority`` is the row kind
+    (`estimator.ledger_rows.PRIORITY`; a procedure with ``k2 > 0`` is a later visit) and
+    ``k1..k3`` order the lines of one kind on one date (see `store.ledger_entries`).
+    No foreign keys: rows are deleted and re-inserted with their family.
+    """
+    patient_id = IntegerField()
+    posted = DateField()
+    priority = IntegerField()
+    k1 = IntegerField()
+    k2 = IntegerField(default=0)
+    k3 = IntegerField(default=0)
+    src_id = IntegerField()  # the posted row: procedure, claim payment line, claim proc, ...
+    procedure_id = IntegerField(null=True)
+    ref_no = IntegerField(null=True)  # payments, adjustments, notes: place in the family's list
+    billed_cents = Cents(default=0)
+    paid_cents = Cents(default=0)
+    adjust_cents = Cents(default=0)
+    balance_cents = Cents(default=0)
+    ins_owed_cents = Cents(default=0)  # insurance still expected on the procedure
+    aging_cents = Cents(default=0)     # the line's dated amount for aging (account_items)
+    provider_id = IntegerField(null=True)  # procedure rows: UCR = office fee x units
+    code_id = IntegerField(null=True)
+    units = IntegerField(null=True)
+    plan_order = IntegerField(default=0)   # highest coverage order of the procedure's lines
+
+    class Meta:
+        primary_key = CompositeKey("patient_id", "posted", "priority", "k1", "k2", "k3")
+        without_rowid = True
+
+
 MODELS = (
     Setting, Location, User, FeeSchedule, Fee, Provider, ProcedureCode, AdjustmentCode,
     Carrier, Patient, Plan, PlanCoverage, PlanLimit, PlanFrequency, PlanExclusion,
     PlanDeductibleWaiver, PatientCoverage, BenefitUsed, Procedure, ProcedureVisit,
     Claim, ClaimProc, ClaimPayment, ClaimPaymentLine, PatientPayment, PaymentAllocation,
-    Adjustment, Appointment, LedgerNote, AuditLog,
+    Adjustment, Appointment, LedgerNote, AuditLog, LedgerEntry,
 )
 
 
@@ -414,5 +480,6 @@ def _sql_defaults(models) -> None:
 _sql_defaults(MODELS)
 
 # Tables holding practice data (wiped by an import with replace=True). Users,
-# locations and the audit log belong to the office, not to the practice file.
-PRACTICE_MODELS = tuple(m for m in MODELS if m not in (Location, User, AuditLog))
+# locations and the audit log belong to the office, not to the practice file; the ledger
+# entries are derived from the practice (rebuilt whole by the re-estimation after an import).
+PRACTICE_MODELS = tuple(m for m in MODELS if m not in (Location, User, AuditLog, LedgerEntry))

@@ -1,9 +1,8 @@
 """Balances read back after a posting, with the pure ledger arithmetic over one family.
 
 ``estimator.ledger`` defines every balance; this module only loads the family and its
-stored claim procedures and maps ids. Patient payments split over several procedures
-are counted here from their allocation rows (the practice model carries one procedure
-per payment).
+stored claim procedures and maps ids. What earlier payments already put on a procedure
+is summed straight from the allocation rows (`open_procedures`).
 """
 from __future__ import annotations
 

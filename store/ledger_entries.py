@@ -1,0 +1,191 @@
+"""The ledger card's lines as rows (`models.LedgerEntry`), kept current with the postings.
+
+Opening a card must not grow with the ledger, so the card's lines are materialized: one row
+per money or text line of the card (completed procedure and its later visits, insurance
+payment line, insurance write-off, posted capitation write-off, patient payment, adjustment,
+ledger note), clustered on ``(patient_id, posted, priority, k1, k2, k3)``, the order
+`estimator.ledger_rows.card_rows` puts them in:
+
+| kind                 | priority | k1                     | k2                            | k3            |
+|----------------------|----------|------------------------|-------------------------------|---------------|
+| procedure            | 0        | rank of procedure id   | 0                             | 0             |
+| later visit A, B ... | 0        | rank of procedure id   | 1, 2, ...                     | 0             |
+| insurance payment    | 1        | check (claim_payment)  | first line of that claim on it | line          |
+| insurance write-off  | 2        | check                  | first line of that claim on it | line          |
+| capitation write-off | 3        | rank of procedure id   | coverage order                | claim_proc    |
+| patient payment      | 4        | payment id             | 0                             | 0             |
+| adjustment           | 5        | adjustment id          | 0                             | 0             |
+| ledger note          | 6        | note id                | 0                             | 0             |
+
+The pure code sorts procedures by their practice id's `natural_key`; when no procedure of
+the family has a file id (ids ``PR<db id>``) that is the database id, otherwise the rank is
+computed here. A check's lines come grouped by claim as the exporter splits a check.
+
+Each row also carries what the card needs summed without reading the lines: Billed, Paid,
+Adjust and Balance (the card's row money convention), what insurance still owes on a
+procedure (the header's insurance estimate), the line's dated amount for aging
+(`estimator.ledger_balance.account_items`) and the procedure's provider, code and units
+(UCR is priced when read, from the current office fee schedule).
+
+Kept current by `rebuild_family`, which `store.estimates.reestimate_family` runs at the end of
+every posting, import and set-up change, inside the same transaction; `rebuild_all` fills the
+table for a whole practice in one statement (bulk load, migration, re-estimating everything).
+"""
+from __future__ import annotations
+
+import json
+
+from estimator.ledger_index import natural_key
+from estimator.ledger_rows import PRIORITY
+
+from .db import Database
+from .queries import IdMap, family_patient_ids, load_id_map
+
+PROCEDURE, INSURANCE, WRITEOFF, CAPITATION = (PRIORITY[k] for k in (
+    "procedure", "insurance_payment", "writeoff", "capitation"))
+PATIENT_PAYMENT, ADJUSTMENT, NOTE = (PRIORITY[k] for k in ("patient_payment", "adjustment", "note"))
+
+COLUMNS = ("patient_id", "posted", "priority", "k1", "k2", "k3", "src_id", "procedure_id",
+           "ref_no", "billed_cents", "paid_cents", "adjust_cents", "balance_cents",
+           "ins_owed_cents", "aging_cents", "provider_id", "code_id", "units", "plan_order")
+
+# The posted capitation write-off of a cap_complete claim proc (`posted_capitation_writeoff`).
+_CAP = "CASE WHEN cp.writeoff_cents != 0 THEN cp.writeoff_cents ELSE cp.writeoff_est_cents END"
+_NO_MONEY = "0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0"  # billed .. aging, provider .. plan_order
+
+# {p}: which procedures (alias p); {pp} {j} {n}: which payments, adjustments, notes;
+# {family_pp} {family_j} {family_n}: the window partition numbering them per family;
+# {rank}: the procedure's rank. ?1: JSON {procedure id: rank} (empty: rank by id).
+_INSERT = f"""
+WITH rank(id, n) AS MATERIALIZED (SELECT CAST(key AS INTEGER), value FROM json_each(?1)),
+cp_money(procedure_id, owed, insurance, capitation, top_order) AS MATERIALIZED (
+  SELECT cp.procedure_id,
+    sum(CASE WHEN cp.status IN ('estimate', 'not_received') AND NOT cp.no_bill
+             THEN cp.ins_est_cents + cp.writeoff_est_cents ELSE 0 END),
+    sum((SELECT coalesce(sum(l.paid_cents + l.writeoff_cents), 0) FROM claim_payment_line l
+         JOIN claim_payment pay ON pay.id = l.payment_id
+         WHERE l.claim_proc_id = cp.id AND coalesce(cp.claim_id, pay.claim_id) IS NOT NULL)),
+    sum(CASE WHEN cp.status = 'cap_complete' THEN {_CAP} ELSE 0 END),
+    max(cp.coverage_order)
+  FROM claim_proc cp
+  WHERE cp.procedure_id IN (SELECT p.id FROM procedure p WHERE {{p}} AND p.status = 'complete')
+  GROUP BY cp.procedure_id),
+paid(line, payment, part, procedure_id, paid, writeoff, day) AS MATERIALIZED (
+  SELECT l.id, l.payment_id,
+    min(l.id) OVER (PARTITION BY l.payment_id, coalesce(cp.claim_id, pay.claim_id)),
+    cp.procedure_id, l.paid_cents, l.writeoff_cents, pay.date
+  FROM procedure p JOIN claim_proc cp ON cp.procedure_id = p.id
+  JOIN claim_payment_line l ON l.claim_proc_id = cp.id
+  JOIN claim_payment pay ON pay.id = l.payment_id
+  WHERE {{p}} AND coalesce(cp.claim_id, pay.claim_id) IS NOT NULL)
+INSERT INTO ledger_entry ({", ".join(COLUMNS)})
+SELECT p.patient_id, p.date, {PROCEDURE}, {{rank}}, 0, 0, p.id, p.id, NULL,
+  p.fee_cents * p.units, 0, 0, p.fee_cents * p.units, coalesce(m.owed, 0),
+  p.fee_cents * p.units - coalesce(m.insurance, 0) - coalesce(m.capitation, 0)
+    - (SELECT coalesce(sum(a.amount_cents), 0) FROM payment_allocation a
+       JOIN patient_payment x ON x.id = a.payment_id
+       WHERE a.procedure_id = p.id AND x.patient_id = p.patient_id)
+    + (SELECT coalesce(sum(j.amount_cents), 0) FROM adjustment j
+       WHERE j.procedure_id = p.id AND j.patient_id = p.patient_id),
+  p.provider_id, p.code_id, p.units, coalesce(m.top_order, 0)
+FROM procedure p LEFT JOIN cp_money m ON m.procedure_id = p.id
+WHERE {{p}} AND p.status = 'complete'
+UNION ALL
+SELECT p.patient_id, v.date, {PROCEDURE}, {{rank}},
+  row_number() OVER (PARTITION BY v.procedure_id ORDER BY v.seq, v.id), 0, p.id, p.id, NULL,
+  {_NO_MONEY}
+FROM procedure p JOIN procedure_visit v ON v.procedure_id = p.id
+WHERE {{p}} AND p.status = 'complete'
+UNION ALL
+SELECT p.patient_id, p.date, {CAPITATION}, {{rank}}, cp.coverage_order, cp.id, cp.id, p.id, NULL,
+  0, 0, -({_CAP}), -({_CAP}), 0, 0, NULL, NULL, NULL, 0
+FROM procedure p JOIN claim_proc cp ON cp.procedure_id = p.id
+WHERE {{p}} AND p.status = 'complete' AND cp.status = 'cap_complete' AND ({_CAP}) != 0
+UNION ALL
+SELECT p.patient_id, x.day, {INSURANCE}, x.payment, x.part, x.line, x.line, p.id, NULL,
+  0, x.paid, 0, -x.paid, 0,
+  CASE WHEN p.status = 'complete' THEN 0 ELSE -(x.paid + x.writeoff) END, NULL, NULL, NULL, 0
+FROM paid x JOIN procedure p ON p.id = x.procedure_id WHERE p.status != 'deleted'
+UNION ALL
+SELECT p.patient_id, x.day, {WRITEOFF}, x.payment, x.part, x.line, x.line, p.id, NULL,
+  0, 0, -x.writeoff, -x.writeoff, 0, 0, NULL, NULL, NULL, 0
+FROM paid x JOIN procedure p ON p.id = x.procedure_id
+WHERE p.status != 'deleted' AND x.writeoff != 0
+UNION ALL
+SELECT pp.patient_id, pp.date, {PATIENT_PAYMENT}, pp.id, 0, 0, pp.id, NULL,
+  row_number() OVER ({{family_pp}} ORDER BY pp.id) - 1,
+  0, pp.amount_cents, 0, -pp.amount_cents, 0,
+  (SELECT coalesce(sum(a.amount_cents), 0) FROM payment_allocation a
+   JOIN procedure p ON p.id = a.procedure_id
+   WHERE a.payment_id = pp.id AND p.patient_id = pp.patient_id AND p.status = 'complete')
+  - pp.amount_cents, NULL, NULL, NULL, 0
+FROM patient_payment pp WHERE {{pp}}
+UNION ALL
+SELECT j.patient_id, j.date, {ADJUSTMENT}, j.id, 0, 0, j.id, j.procedure_id,
+  row_number() OVER ({{family_j}} ORDER BY j.id) - 1,
+  0, 0, j.amount_cents, j.amount_cents, 0,
+  CASE WHEN EXISTS (SELECT 1 FROM procedure p WHERE p.id = j.procedure_id
+                    AND p.patient_id = j.patient_id AND p.status = 'complete')
+       THEN 0 ELSE j.amount_cents END, NULL, NULL, NULL, 0
+FROM adjustment j WHERE {{j}}
+UNION ALL
+SELECT n.patient_id, n.date, {NOTE}, n.id, 0, 0, n.id, NULL,
+  row_number() OVER ({{family_n}} ORDER BY n.id) - 1, {_NO_MONEY}
+FROM ledger_note n WHERE {{n}}
+"""
+
+_RANK = "coalesce((SELECT r.n FROM rank r WHERE r.id = p.id), p.id)"
+
+
+def _family_of(alias: str) -> str:
+    """Partition numbering a whole practice's rows per family (the guarantor's)."""
+    return (f"PARTITION BY (SELECT coalesce(t.guarantor_id, t.id) FROM patient t "
+            f"WHERE t.id = {alias}.patient_id)")
+
+
+def rebuild_family(db: Database, guarantor_id: int, *, ids: IdMap | None = None) -> int:
+    """Replace the entries of one family's patients (inside the caller's transaction);
+    ``ids``: the family's id map when the caller has it. Returns the entries written."""
+    members = family_patient_ids(db, guarantor_id)
+    if not members:
+        return 0
+    inn = ",".join(str(int(m)) for m in members)
+    db.execute_sql(f"DELETE FROM ledger_entry WHERE patient_id IN ({inn})")
+    ranks = _family_ranks(db, members, ids)
+    sql = _INSERT.format(
+        p=f"p.patient_id IN ({inn})", pp=f"pp.patient_id IN ({inn})",
+        j=f"j.patient_id IN ({inn})", n=f"n.patient_id IN ({inn})",
+        family_pp="", family_j="", family_n="", rank=_RANK if ranks else "p.id")
+    db.execute_sql(sql, (json.dumps(ranks),))
+    return db.connection().changes()
+
+
+def rebuild_all(db: Database) -> int:
+    """Replace every entry of the practice in one statement (bulk loads, migration)."""
+    db.execute_sql("DELETE FROM ledger_entry")
+    has_file_ids = db.execute_sql(
+        "SELECT 1 FROM procedure WHERE file_id IS NOT NULL LIMIT 1").fetchone()
+    ranks = _ranks(load_id_map(db, kinds=("procedure",))) if has_file_ids else {}
+    sql = _INSERT.format(
+        p="1", pp="1", j="1", n="1", family_pp=_family_of("pp"), family_j=_family_of("j"),
+        family_n=_family_of("n"), rank=_RANK if ranks else "p.id")
+    db.execute_sql(sql, (json.dumps(ranks),))
+    return db.connection().changes()
+
+
+def _family_ranks(db: Database, members: list[int], ids: IdMap | None) -> dict[str, int]:
+    """{procedure db id: rank} in natural order of practice ids; {} when every procedure of the
+    family has a generated id ``PR<db id>`` (their natural order is the id's)."""
+    inn = ",".join(str(int(m)) for m in members)
+    if not db.execute_sql(f"SELECT 1 FROM procedure WHERE patient_id IN ({inn}) "
+                          "AND file_id IS NOT NULL LIMIT 1").fetchone():
+        return {}
+    if ids is None:
+        from .exporter import family_id_map
+        ids = family_id_map(db, members)
+    return _ranks(ids)
+
+
+def _ranks(ids: IdMap) -> dict[str, int]:
+    ordered = sorted(ids.to_practice["procedure"].items(), key=lambda kv: natural_key(kv[1]))
+    return {str(db_id): n for n, (db_id, _) in enumerate(ordered)}

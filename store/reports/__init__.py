@@ -1,0 +1,84 @@
+"""The office reports, from SQL sums: read-only, index-backed, money in integer cents.
+
+Each report sums in SQL (grouped by carrier, claim, family or provider) and never loads
+ledger lines into Python; the tables it returns are `estimator.report_table.ReportTable`.
+The indexes they read by are `store.models.REPORT_INDEXES` (migration 2); joins are written
+as CROSS JOIN so SQLite keeps the order (date index -> lines -> ...) without statistics.
+
+Rules (the notes under each report say the same to the office):
+- Insurance money (paid, supplemental included, and write-offs) is dated by the check and
+  belongs to the carrier that issued the check (`claim_payment.carrier_id`; when missing, the
+  carrier of the line's plan). Posted capitation write-offs are dated by the procedure and
+  belong to the plan's carrier. Both are written off under the carrier's write-off code (`WO`
+  when it has none), like the ledger card.
+- Hand-posted write-offs are adjustments of a write-off code; under a carrier's write-off code
+  they count as that carrier's (the patient's primary carrier when several carriers share the
+  code, else the first by name).
+- Patient paid per carrier: a payment's part allocated to a procedure that is on a claim
+  counts under the carrier of that procedure's primary claim; the rest (unallocated, or on
+  work never billed) under the paying patient's primary carrier, "(no insurance)" without one.
+- Aging is estimator.ledger's rule over the current account, per family (guarantor).
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from estimator.report_table import ReportRequest, ReportTable, resolve
+
+from ..db import Database
+from .aging import AGING_SQL, FamilyAging, aging_report, family_aging
+from .carriers import (
+    BILLED_SQL, CHECKS_SQL, PAID_BY_PRIMARY_ONE_SQL, PAID_BY_PRIMARY_SQL, PAID_TO_CLAIMS_SQL,
+    CarrierLedger, carrier_ledger, carriers_report, patient_paid,
+)
+from .claims import OUTSTANDING_SQL, OutstandingClaim, claims_report, outstanding_claims
+from .common import q, resolve_carrier
+from .daysheet import DAY_SQL, DaySheet, ProviderDay, day_sheet, daysheet_report
+from .writeoffs import (
+    CAPITATION_SQL, CLAIM_WRITEOFFS_SQL, HAND_WRITEOFFS_SQL, WriteoffLine, hand_writeoffs,
+    writeoff_lines, writeoffs_report,
+)
+
+__all__ = [
+    "DbReports", "run_report", "resolve_carrier",
+    "CarrierLedger", "carrier_ledger", "patient_paid", "carriers_report",
+    "WriteoffLine", "hand_writeoffs", "writeoff_lines", "writeoffs_report",
+    "FamilyAging", "family_aging", "aging_report",
+    "OutstandingClaim", "outstanding_claims", "claims_report",
+    "ProviderDay", "DaySheet", "day_sheet", "daysheet_report",
+    "BILLED_SQL", "CHECKS_SQL", "CAPITATION_SQL", "HAND_WRITEOFFS_SQL", "PAID_BY_PRIMARY_SQL",
+    "PAID_BY_PRIMARY_ONE_SQL", "PAID_TO_CLAIMS_SQL", "CLAIM_WRITEOFFS_SQL", "AGING_SQL",
+    "OUTSTANDING_SQL", "DAY_SQL",
+]
+
+
+class DbReports:
+    """Runs the reports over one open database (the TUI's ``ReportsPort``)."""
+
+    def __init__(self, db: Database, *, today: Callable[[], date] = date.today):
+        self.db = db
+        self.today = today
+
+    def carriers(self) -> list[tuple[str, str]]:
+        """(id to filter by, name) of every carrier, by name."""
+        return [(fid or str(cid), name) for cid, fid, name in q(
+            self.db, "SELECT id, file_id, name FROM carrier ORDER BY name, id")]
+
+    def run(self, request: ReportRequest) -> ReportTable:
+        return run_report(self.db, request, self.today())
+
+
+def run_report(db: Database, request: ReportRequest, today: date | None = None) -> ReportTable:
+    """The report ``request`` names (defaults filled and checked by `resolve`)."""
+    req = resolve(request, today or date.today())
+    carrier = resolve_carrier(db, req.carrier) if req.carrier else None
+    if req.name == "carriers":
+        return carriers_report(db, req.start, req.end, carrier)
+    if req.name == "writeoffs":
+        return writeoffs_report(db, req.start, req.end, carrier)
+    if req.name == "aging":
+        return aging_report(db, req.day)
+    if req.name == "claims":
+        return claims_report(db, req.day, req.start, req.end, carrier)
+    return daysheet_report(db, req.day)

@@ -1,0 +1,172 @@
+"""Insurance company ledger details: per carrier, billed, insurance paid, patient paid,
+written off and outstanding for a date range (rules: `store.reports`)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from estimator.report_table import KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable
+
+from ..db import Database
+from .common import NO_INSURANCE, by_name, carrier_name, carriers_by_id, only, q, total_row
+from .writeoffs import CAPITATION_SQL, hand_writeoffs
+
+@dataclass
+class CarrierLedger:
+    carrier_id: int | None   # None: payments of patients without insurance
+    name: str
+    writeoff_code: str
+    billed: int = 0
+    insurance_paid: int = 0
+    patient_paid: int = 0
+    written_off: int = 0
+    outstanding: int = 0
+
+
+# Claims dated in the range -> their lines -> the procedures' charges.
+BILLED_SQL = """
+SELECT pl.carrier_id, sum(p.fee_cents * p.units),
+       sum(CASE WHEN cp.status = 'not_received' THEN cp.ins_est_cents ELSE 0 END)
+FROM claim c INDEXED BY report_claim_date
+CROSS JOIN plan pl ON pl.id = c.plan_id
+CROSS JOIN claim_proc cp INDEXED BY report_claim_proc_claim ON cp.claim_id = c.id
+CROSS JOIN procedure p ON p.id = cp.procedure_id
+WHERE c.date BETWEEN ?1 AND ?2 AND c.status != 'preauth' AND p.status != 'deleted'
+  AND (?3 IS NULL OR c.plan_id IN (SELECT id FROM plan WHERE carrier_id = ?3))
+GROUP BY pl.carrier_id"""
+
+# Checks dated in the range -> their lines (both index only).
+CHECKS_SQL = """
+SELECT coalesce(pay.carrier_id, (SELECT pl.carrier_id FROM claim_proc cp
+                                 CROSS JOIN plan pl ON pl.id = cp.plan_id
+                                 WHERE cp.id = l.claim_proc_id)),
+       sum(l.paid_cents), sum(l.writeoff_cents)
+FROM claim_payment pay INDEXED BY report_claim_payment_date
+CROSS JOIN claim_payment_line l INDEXED BY report_claim_payment_line_money
+     ON l.payment_id = pay.id
+WHERE pay.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR pay.carrier_id = ?3 OR pay.carrier_id IS NULL)
+GROUP BY 1"""
+
+_PRIMARY_CARRIER = """(SELECT pl.carrier_id FROM patient_coverage pc
+   CROSS JOIN plan pl ON pl.id = pc.plan_id
+   WHERE pc.patient_id = {patient} AND pc.coverage_order = 1)"""
+
+PAID_BY_PRIMARY_SQL = f"""
+SELECT {_PRIMARY_CARRIER.format(patient="pp.patient_id")}, sum(pp.amount_cents)
+FROM patient_payment pp INDEXED BY report_patient_payment_date
+WHERE pp.date BETWEEN ?1 AND ?2
+GROUP BY 1"""
+
+# The same for one carrier (?3): its plans -> their primary patients -> their payments.
+PAID_BY_PRIMARY_ONE_SQL = """
+SELECT pl.carrier_id, sum(pp.amount_cents)
+FROM plan pl
+CROSS JOIN patient_coverage pc ON pc.plan_id = pl.id
+CROSS JOIN patient_payment pp INDEXED BY patient_payment_patient_id_date
+     ON pp.patient_id = pc.patient_id
+WHERE pl.carrier_id = ?3 AND pc.coverage_order = 1 AND pp.date BETWEEN ?1 AND ?2
+GROUP BY 1"""
+
+# Allocated parts: (payer's primary carrier, carrier of the procedure's primary claim, cents).
+PAID_TO_CLAIMS_SQL = f"""
+SELECT {_PRIMARY_CARRIER.format(patient="pp.patient_id")},
+       (SELECT pl.carrier_id FROM claim_proc cp CROSS JOIN plan pl ON pl.id = cp.plan_id
+        WHERE cp.procedure_id = a.procedure_id AND cp.claim_id IS NOT NULL
+        ORDER BY cp.coverage_order = 0, cp.coverage_order, cp.id LIMIT 1) AS claimed,
+       sum(a.amount_cents)
+FROM patient_payment pp INDEXED BY report_patient_payment_date
+CROSS JOIN payment_allocation a ON a.payment_id = pp.id
+WHERE pp.date BETWEEN ?1 AND ?2
+GROUP BY 1, 2"""
+
+
+def carrier_ledger(db: Database, start: date, end: date,
+                   carrier_id: int | None = None) -> list[CarrierLedger]:
+    """Every carrier for ``start``..``end`` (see the module rules), then the payments of patients
+    without insurance when there are any; with ``carrier_id`` only that carrier."""
+    carriers = carriers_by_id(db)
+    params = (start.isoformat(), end.isoformat(), carrier_id)
+    lines: dict[int | None, CarrierLedger] = {}
+
+    def line(cid: int | None) -> CarrierLedger:
+        if cid not in lines:
+            c = carriers.get(cid) if cid is not None else None
+            lines[cid] = CarrierLedger(cid, c.name if c else NO_INSURANCE,
+                                       c.code if c else "")
+        return lines[cid]
+
+    for cid, billed, outstanding in q(db, BILLED_SQL, params):
+        line(cid).billed += billed or 0
+        line(cid).outstanding += outstanding or 0
+    for cid, paid, writeoff in q(db, CHECKS_SQL, params):
+        line(cid).insurance_paid += paid or 0
+        line(cid).written_off += writeoff or 0
+    for cid, _, _, amount in q(db, CAPITATION_SQL, params):
+        line(cid).written_off += amount or 0
+    for wo in hand_writeoffs(db, start, end, carriers):
+        if wo.carrier_id is not None:
+            line(wo.carrier_id).written_off += wo.amount
+    for cid, cents in patient_paid(db, start, end, carrier_id).items():
+        line(cid).patient_paid += cents
+    if carrier_id is not None:
+        line(carrier_id)
+        return [lines[carrier_id]]
+    for cid in carriers:  # every carrier, even with nothing in the range
+        line(cid)
+    keep = [c for c, ln in lines.items() if c is not None or ln.patient_paid]
+    return [lines[c] for c in by_name(carriers, keep)]
+
+
+def patient_paid(db: Database, start: date, end: date,
+                 carrier_id: int | None = None) -> dict[int | None, int]:
+    """Patient payments dated in the range, per carrier (None: payers without insurance);
+    with ``carrier_id`` right for that carrier only."""
+    params = (start.isoformat(), end.isoformat())
+    out: dict[int | None, int] = defaultdict(int)
+    if carrier_id is None:
+        primary = q(db, PAID_BY_PRIMARY_SQL, params)
+    else:
+        primary = q(db, PAID_BY_PRIMARY_ONE_SQL, (*params, carrier_id))
+    for cid, cents in primary:
+        out[cid] += cents or 0
+    for payer, claimed, cents in q(db, PAID_TO_CLAIMS_SQL, params):
+        if claimed is not None:  # moves from the payer's primary carrier to the claim's
+            out[claimed] += cents or 0
+            out[payer] -= cents or 0
+    return {cid: cents for cid, cents in out.items() if cents or cid is not None}
+
+
+CARRIER_COLUMNS = (
+    ReportColumn("carrier", "Carrier"), ReportColumn("writeoff_code", "W/O code"),
+    ReportColumn("billed", "Billed", True), ReportColumn("insurance_paid", "Ins paid", True),
+    ReportColumn("patient_paid", "Pt paid", True), ReportColumn("written_off", "Written off", True),
+    ReportColumn("outstanding", "Outstanding", True),
+)
+_CARRIER_MONEY = ("billed", "insurance_paid", "patient_paid", "written_off", "outstanding")
+
+
+def carriers_report(db: Database, start: date, end: date,
+                    carrier_id: int | None = None) -> ReportTable:
+    ledger = carrier_ledger(db, start, end, carrier_id)
+    rows = tuple({"carrier": ln.name, "writeoff_code": ln.writeoff_code,
+                  **{k: getattr(ln, k) for k in _CARRIER_MONEY}} for ln in ledger)
+    span = f"{start.isoformat()} to {end.isoformat()}"
+    return ReportTable(
+        "carriers", f"{KINDS_BY_NAME['carriers'].title}{only(db, carrier_id)}, {span}",
+        CARRIER_COLUMNS,
+        (ReportSection("", rows, total_row(rows, _CARRIER_MONEY, "carrier", "Total")),),
+        notes=(
+            f"Billed and outstanding: claims dated {span} (charges of their procedures; "
+            "outstanding = insurance estimate of lines not received). Work billed to two "
+            "carriers counts under each.",
+            f"Insurance paid and written off: checks dated {span} (supplemental payments "
+            "included), under the carrier that issued the check.",
+            f"Also written off: capitation write-offs of work posted {span} and adjustments "
+            "dated in the range under the carrier's write-off code.",
+            f"Patient paid: payments dated {span}; the part allocated to work on a claim under "
+            "that claim's carrier, the rest under the payer's primary carrier.",
+        ),
+        meta={"from": start.isoformat(), "to": end.isoformat(),
+              "carrier": carrier_name(db, carrier_id)},
+    )

@@ -1,0 +1,264 @@
+"""Reports: pick a report, its dates and carrier, read the results (rows are few; totals last).
+
+The screen runs no SQL: it asks a `ReportsPort` (``store.reports.DbReports`` over the
+database), injected as ``config["reports"]`` of the app (`register_reports` sets it). A report
+runs in a worker thread, so a large office's aging never freezes the keyboard.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+
+from estimator.money import fmt_grouped
+from estimator.report_table import (
+    KINDS_BY_NAME, REPORT_KINDS, ReportColumn, ReportError, ReportRequest, ReportTable,
+    parse_day, resolve,
+)
+from estimator.text import clean
+from tui.screens.base import DeskScreen
+
+if TYPE_CHECKING:
+    from tui.app import DentLedgerApp
+
+MAX_ROWS = 2000   # rows shown on screen; the totals always cover every row
+ALL_CARRIERS = "__all__"
+
+
+@runtime_checkable
+class ReportsPort(Protocol):
+    """What the Reports screen needs (``store.reports.DbReports`` implements it)."""
+
+    def carriers(self) -> list[tuple[str, str]]:
+        """(id to filter by, name) of every carrier."""
+        ...
+
+    def run(self, request: ReportRequest) -> ReportTable:
+        """The report (ReportError for arguments that make no sense)."""
+        ...
+
+
+def register_reports(app: DentLedgerApp, db=None, *, port: ReportsPort | None = None) -> ReportsPort:
+    """Give ``app`` its reports: over ``db`` (a store database) or a given ``port``."""
+    if port is None:
+        from store.reports import DbReports  # the one place this screen meets the store
+        port = DbReports(db, today=lambda: app.clock().date())
+    app.config["reports"] = port
+    return port
+
+
+def open_report(app: DentLedgerApp, name: str = "carriers") -> None:
+    """Show the Reports screen on report ``name`` (in place when it is already open)."""
+    if isinstance(app.screen, ReportsScreen):
+        app.screen.choose(name)
+    else:
+        app.push_screen(ReportsScreen(name))
+
+
+def cell(column: ReportColumn, value: object) -> Text:
+    """One results cell as plain Text (names may hold brackets or control characters)."""
+    if value is None:
+        return Text("")
+    if column.money:
+        return Text(fmt_grouped(int(value)), justify="right")  # type: ignore[arg-type]
+    if isinstance(value, date):
+        return Text(value.isoformat())
+    return Text(clean(str(value)), no_wrap=True, overflow="ellipsis")
+
+
+class ReportsScreen(DeskScreen):
+    """Report picker, dates and carrier on top; the results table; the rules underneath."""
+
+    CSS_PATH = "reports.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="reports.back"),
+        Binding("ctrl+r,f9", "run", "Run report", key_display="^r", id="reports.run"),
+    ]
+
+    def __init__(self, name: str = "carriers") -> None:
+        super().__init__()
+        self.report_name = name if name in KINDS_BY_NAME else "carriers"
+        self.table_data: ReportTable | None = None
+
+    # --- layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        today = self.desk.clock().date()
+        yield Static(Text("Reports"), classes="screen-title")
+        with Horizontal(id="reports-form"):
+            yield Select([(k.title, k.name) for k in REPORT_KINDS], value=self.report_name,
+                         allow_blank=False, id="reports-kind")
+            yield Button("Run", id="reports-run", variant="primary")
+        with Horizontal(id="reports-filters"):
+            yield Label(Text("From"), id="reports-from-label", classes="reports-label")
+            yield Input(date(today.year, 1, 1).isoformat(), placeholder="YYYY-MM-DD",
+                        id="reports-from", classes="reports-date")
+            yield Label(Text("To"), id="reports-to-label", classes="reports-label")
+            yield Input(today.isoformat(), placeholder="YYYY-MM-DD", id="reports-to",
+                        classes="reports-date")
+            yield Label(Text("As of"), id="reports-day-label", classes="reports-label")
+            yield Input(today.isoformat(), placeholder="YYYY-MM-DD", id="reports-day",
+                        classes="reports-date")
+            yield Select([("All carriers", ALL_CARRIERS)], value=ALL_CARRIERS,
+                         allow_blank=False, id="reports-carrier")
+        yield Static(Text(""), id="reports-error")
+        yield Static(Text(""), id="reports-title")
+        yield DataTable(id="reports-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(""), id="reports-notes")
+        yield Footer()
+
+    @property
+    def port(self) -> ReportsPort | None:
+        return self.desk.config.get("reports")
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#reports-table", DataTable)
+
+    def on_mount(self) -> None:
+        for box in self.query(Input):
+            box.cursor_blink = self.desk.config["cursor_blink"]
+        if self.port is None:
+            self._error("Reports are not available: no practice database is open.")
+            return
+        carriers = [("All carriers", ALL_CARRIERS), *((clean(n), cid) for cid, n in
+                                                       self.port.carriers())]
+        self.query_one("#reports-carrier", Select).set_options(carriers)
+        self.query_one("#reports-carrier", Select).value = ALL_CARRIERS
+        self._show_fields()
+        self.action_run()
+
+    def choose(self, name: str) -> None:
+        """Switch to report ``name`` and run it."""
+        self.query_one("#reports-kind", Select).value = name
+
+    # --- the form -------------------------------------------------------------
+
+    def _show_fields(self) -> None:
+        kind = KINDS_BY_NAME[self.report_name]
+        for part in ("from", "to"):
+            self.query_one(f"#reports-{part}").display = self._uses_range
+            self.query_one(f"#reports-{part}-label").display = self._uses_range
+        self.query_one("#reports-day").display = kind.uses_day
+        label = self.query_one("#reports-day-label", Label)
+        label.display = kind.uses_day
+        label.update(Text(kind.day_label))
+        self.query_one("#reports-carrier").display = kind.uses_carrier
+
+    @on(Select.Changed, "#reports-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        if event.value == self.report_name or event.value not in KINDS_BY_NAME:
+            return
+        self.report_name = str(event.value)
+        self._show_fields()
+        self.action_run()
+
+    @property
+    def _uses_range(self) -> bool:
+        """From / To on screen: not for a report whose range is only a filter (outstanding
+        claims are all shown here; `dentledger report claims --from --to` narrows them)."""
+        kind = KINDS_BY_NAME[self.report_name]
+        return kind.uses_range and not kind.range_is_filter
+
+    def _day(self, part: str, what: str):
+        return parse_day(self.query_one(f"#reports-{part}", Input).value, what)
+
+    def request(self) -> ReportRequest:
+        """The report asked for (ReportError for a bad date or range)."""
+        carrier = self.query_one("#reports-carrier", Select).value
+        ranged = self._uses_range
+        request = ReportRequest(
+            self.report_name,
+            start=self._day("from", "From") if ranged else None,
+            end=self._day("to", "To") if ranged else None,
+            day=self._day("day", KINDS_BY_NAME[self.report_name].day_label),
+            carrier=None if carrier in (ALL_CARRIERS, Select.NULL) else str(carrier),
+        )
+        return resolve(request, self.desk.clock().date(), names=("From", "To"))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#reports-run")
+    def action_run(self) -> None:
+        if self.port is None:
+            return
+        try:
+            request = self.request()
+        except ReportError as exc:
+            self._error(str(exc))
+            return
+        self._error("")
+        self.query_one("#reports-title", Static).update(Text("Running…"))
+        self._run(request)
+
+    @work(exclusive=True, thread=True, group="reports")
+    def _run(self, request: ReportRequest) -> None:
+        try:
+            result: ReportTable | str = self.port.run(request)  # type: ignore[union-attr]
+        except Exception as exc:  # one line for the front desk, never a traceback
+            result = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        self.app.call_from_thread(self._show, result)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#reports-error", Static).update(Text(message))
+
+    # --- the results ----------------------------------------------------------
+
+    def _show(self, result: ReportTable | str) -> None:
+        if isinstance(result, str):
+            self.query_one("#reports-title", Static).update(Text(""))
+            self._error(result)
+            return
+        self.table_data = result
+        table = self.table
+        table.clear(columns=True)
+        for column in result.columns:
+            table.add_column(Text(column.title, justify="right" if column.money else "left"),
+                             key=column.key)
+        shown = self._fill(result)
+        self.query_one("#reports-title", Static).update(Text(clean(result.title), style="bold"))
+        notes = list(result.notes)
+        rows = len(result.rows())
+        if shown < rows:
+            notes.insert(0, f"Showing the first {shown} of {rows} rows (the totals count them "
+                            f"all); `dentledger report {result.name} --format csv` prints "
+                            "every row.")
+        self.query_one("#reports-notes", Static).update(Text("\n".join(clean(n) for n in notes)))
+
+    def _fill(self, result: ReportTable) -> int:
+        """Rows (sections titled when there are several), each total in bold; rows shown."""
+        table, columns = self.table, result.columns
+        several = len(result.sections) > 1 or result.grand_total is not None
+        shown = 0
+        for section in result.sections:
+            if several and section.title:
+                table.add_row(Text(clean(section.title), style="bold underline"),
+                              *(Text("") for _ in columns[1:]))
+            for row in section.rows[:max(0, MAX_ROWS - shown)]:
+                table.add_row(*(cell(c, row.get(c.key)) for c in columns))
+                shown += 1
+            self._total_row(columns, section.total)
+        if result.grand_total is not None:
+            self._total_row(columns, result.grand_total)
+        return shown
+
+    def _total_row(self, columns, total) -> None:
+        cells = [cell(c, total.get(c.key)) for c in columns]
+        for text in cells:
+            text.stylize("bold")
+        self.table.add_row(*cells)
+
+    def rows_text(self) -> list[list[str]]:
+        """What the results table shows, as plain text (tests, copying)."""
+        table = self.table
+        return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+    # --- keys -----------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
