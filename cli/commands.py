@@ -54,11 +54,12 @@ def cmd_tui(args) -> int:
         print(notice, file=sys.stderr)
         config["notice"] = notice  # also said on screen: the app hides the terminal
     app = build_app(DbFrontDesk(db), config=config, posting=DbPostingDesk(db))
+    from store.reports import DbReports
     from store.setup_desk import DbSetupDesk
+    from tui.screens.reports import register_reports
     from tui.setup import register_setup
     register_setup(app, desk=DbSetupDesk(db))  # carriers, plans, fee schedules, coverage
-    from tui.screens.reports import register_reports
-    register_reports(app, db)  # the office's reports, from the command palette
+    register_reports(app, port=DbReports(db, today=lambda: app.clock().date()))  # F6, palette
     app.run()
     return 0
 

@@ -50,6 +50,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         Binding("f1,question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("ctrl+f", "find_patient", "Find patient", show=False, id="app.find_patient"),
         Binding("f5", "refresh_data", "Refresh", show=False, id="app.refresh"),
+        Binding("f6", "reports", "Reports", show=False, id="app.reports"),
     ]
 
     def __init__(self, frontdesk: FrontDesk, *, config: Mapping[str, Any] | None = None,
@@ -96,6 +97,13 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             if isinstance(screen, (AccountScreen, FindPatientScreen)):
                 return screen.current_patient()
         return None
+
+    def action_reports(self) -> None:
+        if self.config.get("reports") is None:
+            self.notify("Reports are not available here.", severity="warning")
+            return
+        from tui.screens.reports import open_report
+        open_report(self)
 
     def action_find_patient(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, FindPatientScreen):
