@@ -16,14 +16,14 @@ from estimator.text import clean
 from tui.ports import PatientHit
 from tui.screens.base import DeskScreen
 
-MONEY_WIDTH = 10
+MONEY_WIDTH = 9  # "99,999.99"
 BIRTH_WIDTH = 10
 
 
 def result_columns(width: int) -> list[tuple[str, int, str]]:
     """(title, width, justify) of the results table for a screen ``width`` wide."""
-    # Two cells of padding per column, 2 for the scrollbar and border.
-    free = max(24, width - 3 * MONEY_WIDTH - BIRTH_WIDTH - 6 * 2 - 4)
+    # Two cells of padding per column, 2 for the scrollbar.
+    free = max(24, width - 3 * MONEY_WIDTH - BIRTH_WIDTH - 6 * 2 - 2)
     name = free * 3 // 5
     return [
         ("Name", name, "left"),
