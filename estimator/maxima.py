@@ -19,8 +19,8 @@ def cut_to_max(estimate: int, use: Use, usage: Usage) -> MaxCut:
     limit = use.limit
     if estimate <= 0:
         return MaxCut(estimate)
-    own = None if limit.amount is None else max(0, limit.amount - usage.max_used(use))
-    family = None if limit.family is None else max(0, limit.family - usage.family_max_used(use))
+    own = None if limit.amount is None else usage.max_left(use, limit.amount)
+    family = None if limit.family is None else usage.family_max_left(use, limit.family)
     if own is None and family is None:
         return MaxCut(estimate)
     by_family = own is None or (family is not None and family < own)

@@ -28,7 +28,8 @@ from .lines import Line
 from .lookup import NO_ACTUAL, Actual, PaymentState
 from .model import ClaimPayment, Practice
 from .results import LineEstimate
-from .usage import Usage
+from .usage import Usage, counted
+from .replay_tape import Tape
 from .worksheet import Key, Run, Workbook, add_benefits_used_elsewhere, is_received
 
 
@@ -69,7 +70,7 @@ def _families(practice: Practice) -> Iterator[Practice]:
 
 def _replay_family(practice: Practice, frozen: dict[Key, LineEstimate]) -> None:
     book = Workbook(practice)
-    ledger = Ledger(book)
+    ledger = Ledger(book, frozen)
     payments = sorted(enumerate(practice.claim_payments), key=lambda t: (t[1].date, t[0]))
     for _, payment in payments:
         claim = ledger.state.claims.get(payment.claim)
@@ -78,17 +79,16 @@ def _replay_family(practice: Practice, frozen: dict[Key, LineEstimate]) -> None:
         if claim.id not in ledger.state.received:  # not a supplemental payment: freeze the claim's lines
             targets = {(pid, claim.plan) for pid in claim.procedures} & book.rank.keys()
             if targets:
-                run = Run(book, ledger.state, frozen, ledger.history)
-                estimates = run.run(targets, ledger.lines_to_estimate(targets))
-                frozen.update((key, estimates[key]) for key in targets)
+                frozen.update(ledger.estimate(targets))
         ledger.enter(payment)
 
 
 class Ledger:
     """The family's payment state during the replay, with what a step needs kept up to date."""
 
-    def __init__(self, book: Workbook):
+    def __init__(self, book: Workbook, frozen: dict[Key, LineEstimate]):
         self.book = book
+        self.frozen = frozen
         self.state = PaymentState({c.id: c for c in book.practice.claims})
         self.history = Usage()  # received payments and benefits used elsewhere
         add_benefits_used_elsewhere(book, self.history)
@@ -101,12 +101,32 @@ class Ledger:
         # Per group, the ranks (estimation order) of the lines a step must still estimate.
         self._live: dict[int, list[int]] = defaultdict(list)
         for rank, line in enumerate(book.ordered):
-            self._live[self._group[line.scopes[0]]].append(rank)
+            self._live[self._group_of(line)].append(rank)
+        self._tapes: dict[int, Tape] = {}
+
+    def estimate(self, targets: set[Key]) -> dict[Key, LineEstimate]:
+        """The targets' estimates with the payments entered so far."""
+        by_group: dict[int, set[Key]] = defaultdict(set)
+        for key in targets:
+            by_group[self._group_of(self._line(key))].add(key)
+        if not all(self._is_live(key) for key in targets):
+            # A line billed on two claims, already received: estimate the step from scratch.
+            run = Run(self.book, self.state, self.frozen, self.history)
+            estimates = run.run(targets, self.lines_to_estimate(targets))
+        else:
+            estimates = {}
+            for group, keys in by_group.items():
+                results = self._tape(group).estimate(keys)
+                estimates.update((key, results[key]) for key in keys)
+        for group in by_group:  # their kept estimates change
+            if group in self._tapes:
+                self._tapes[group].note_procedures(pid for pid, _ in targets)
+        return {key: estimates[key] for key in targets}
 
     def lines_to_estimate(self, targets: set[Key]) -> Iterable[Line]:
         """Lines that can change the targets' estimates, in estimation order."""
         ordered, rank = self.book.ordered, self.book.rank
-        groups = {self._group[s] for key in targets for s in self._line(key).scopes}
+        groups = {self._group_of(self._line(key)) for key in targets}
         ranks = merge(sorted(rank[key] for key in targets), *(self._live[g] for g in groups))
         last = -1
         for n in ranks:
@@ -124,32 +144,55 @@ class Ledger:
         if first:
             touched.update(line.id for line in self._on_claim.get(claim.id, ()))
         self.state.enter(payment)
-        for key in touched:
-            if key in self.book.rank:
-                self._count(self._line(key))
+        lines = [self._line(key) for key in touched if key in self.book.rank]
+        for line in lines:
+            self._count(line)
+        for line in lines:
+            tape = self._tapes.get(self._group_of(line))
+            if tape is not None:
+                tape.note_procedures((line.proc.id,))
         if first:
             for pid in {line.proc.id for line in self._on_claim.get(claim.id, ())}:
                 self._settle(pid)
 
+    def _tape(self, group: int) -> Tape:
+        tape = self._tapes.get(group)
+        if tape is None:
+            tape = self._tapes[group] = Tape(self.book, self.state, self.frozen, self.history, self._live[group])
+        return tape
+
     def _line(self, key: Key) -> Line:
         return self.book.ordered[self.book.rank[key]]
+
+    def _group_of(self, line: Line) -> int:
+        return self._group[line.scopes[0]]
+
+    def _is_live(self, key: Key) -> bool:
+        live, rank = self._live[self._group_of(self._line(key))], self.book.rank[key]
+        at = bisect_left(live, rank)
+        return at < len(live) and live[at] == rank
 
     def _count(self, line: Line) -> None:
         """Keep the history holding the actual amounts of received lines (as `seed_history`)."""
         new = self.state.actual(*line.id) if is_received(line, self.state) else NO_ACTUAL
         old = self._counted.get(line.id, NO_ACTUAL)
-        if new != old:
-            self.history.add(line.use, new.deductible - old.deductible, new.paid - old.paid)
-            self._counted[line.id] = new
+        if new == old:
+            return
+        self._counted[line.id] = new
+        tape = self._tapes.get(self._group_of(line))
+        for key, amount in counted(line.use, new.deductible - old.deductible, new.paid - old.paid):
+            self.history._bump(key, amount)
+            if tape is not None:
+                tape.note_history(key, amount)
 
     def _settle(self, pid: str) -> None:
         """Drop the procedure's lines that no longer change anything when estimated: received, with
-        every earlier plan received too, and not planned work counted against a frequency limit."""
+        every earlier plan received too (planned work stays: it counts against frequency limits)."""
         waiting_before = False
         for line in self.book.by_proc.get(pid, ()):
             received = is_received(line, self.state)
-            if received and not waiting_before and not (line.planned and line.plan.frequency):
-                live = self._live[self._group[line.scopes[0]]]
+            if received and not waiting_before and not line.planned:
+                live = self._live[self._group_of(line)]
                 n = self.book.rank[line.id]
                 at = bisect_left(live, n)
                 if at < len(live) and live[at] == n:

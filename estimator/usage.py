@@ -53,9 +53,28 @@ class Use:
     limit: Limit
 
 
+def counted(use: Use, deductible: int, paid: int) -> list[tuple[tuple, int]]:
+    """The running totals a line's deductible and payment go to, with the amounts."""
+    keys: list[tuple[tuple, int]] = []
+    if deductible:
+        keys += [(("ded", use.plan, use.patient, use.year), deductible),
+                 (("ded_fam", use.plan, use.family, use.year), deductible),
+                 (("ded_code", use.plan, use.patient, use.year, use.code), deductible)]
+        keys += [(("ded_cat", use.plan, use.patient, use.year, category), deductible)
+                 for category in use.categories]
+    if paid:
+        period = LIFETIME if use.limit.lifetime else use.year
+        keys += [(("max", use.plan, use.patient, period, use.limit.key), paid),
+                 (("max_fam", use.plan, use.family, period, use.limit.key), paid)]
+    return keys
+
+
 class Usage:
     """Running totals; ``history`` (optional, not changed) holds amounts every line sees, so a
-    replay step starts from it without copying it."""
+    replay step starts from it without copying it.
+
+    Rules read only what is left of an amount (`left`: never below 0), so once a deductible or
+    maximum is used up, using more of it changes no estimate (the replay relies on it)."""
 
     def __init__(self, history: "Usage | None" = None) -> None:
         self.totals: dict[tuple, int] = defaultdict(int)
@@ -65,46 +84,42 @@ class Usage:
         own = self.totals.get(key, 0)
         return own if self._history is None else own + self._history._get(key)
 
+    def _bump(self, key: tuple, amount: int) -> None:
+        self.totals[key] += amount
+
     def add(self, use: Use, deductible: int, paid: int) -> None:
-        t = self.totals
-        if deductible:
-            t[("ded", use.plan, use.patient, use.year)] += deductible
-            t[("ded_fam", use.plan, use.family, use.year)] += deductible
-            t[("ded_code", use.plan, use.patient, use.year, use.code)] += deductible
-            for category in use.categories:
-                t[("ded_cat", use.plan, use.patient, use.year, category)] += deductible
-        if paid:
-            period = LIFETIME if use.limit.lifetime else use.year
-            t[("max", use.plan, use.patient, period, use.limit.key)] += paid
-            t[("max_fam", use.plan, use.family, period, use.limit.key)] += paid
+        for key, amount in counted(use, deductible, paid):
+            self._bump(key, amount)
 
     def add_elsewhere(self, plan: str, patient: str, family: str, year: date,
                       paid: int, deductible: int) -> None:
         """Benefits used elsewhere: the general deductible and the annual (and family annual) max."""
-        t = self.totals
-        t[("ded", plan, patient, year)] += deductible
-        t[("ded_fam", plan, family, year)] += deductible
-        t[("max", plan, patient, year, ("annual", ""))] += paid
-        t[("max_fam", plan, family, year, ("annual", ""))] += paid
+        self._bump(("ded", plan, patient, year), deductible)
+        self._bump(("ded_fam", plan, family, year), deductible)
+        self._bump(("max", plan, patient, year, ("annual", "")), paid)
+        self._bump(("max_fam", plan, family, year, ("annual", "")), paid)
 
-    # -- reading --------------------------------------------------------------
+    # -- reading: what is left of an amount -------------------------------------
 
-    def deductible_used(self, use: Use) -> int:
-        return self._get(("ded", use.plan, use.patient, use.year))
+    def left(self, key: tuple, amount: int) -> int:
+        return max(0, amount - self._get(key))
 
-    def family_deductible_used(self, use: Use) -> int:
-        return self._get(("ded_fam", use.plan, use.family, use.year))
+    def deductible_left(self, use: Use, amount: int) -> int:
+        return self.left(("ded", use.plan, use.patient, use.year), amount)
 
-    def code_deductible_used(self, use: Use) -> int:
-        return self._get(("ded_code", use.plan, use.patient, use.year, use.code))
+    def family_deductible_left(self, use: Use, amount: int) -> int:
+        return self.left(("ded_fam", use.plan, use.family, use.year), amount)
 
-    def category_deductible_used(self, use: Use, category: str) -> int:
-        return self._get(("ded_cat", use.plan, use.patient, use.year, category))
+    def code_deductible_left(self, use: Use, amount: int) -> int:
+        return self.left(("ded_code", use.plan, use.patient, use.year, use.code), amount)
 
-    def max_used(self, use: Use) -> int:
+    def category_deductible_left(self, use: Use, category: str, amount: int) -> int:
+        return self.left(("ded_cat", use.plan, use.patient, use.year, category), amount)
+
+    def max_left(self, use: Use, amount: int) -> int:
         period = LIFETIME if use.limit.lifetime else use.year
-        return self._get(("max", use.plan, use.patient, period, use.limit.key))
+        return self.left(("max", use.plan, use.patient, period, use.limit.key), amount)
 
-    def family_max_used(self, use: Use) -> int:
+    def family_max_left(self, use: Use, amount: int) -> int:
         period = LIFETIME if use.limit.lifetime else use.year
-        return self._get(("max_fam", use.plan, use.family, period, use.limit.key))
+        return self.left(("max_fam", use.plan, use.family, period, use.limit.key), amount)

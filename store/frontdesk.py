@@ -94,7 +94,10 @@ class DbFrontDesk:
         if row is None and patient_id.isdigit():
             row = self.db.execute_sql("SELECT id FROM patient WHERE id = ?", (int(patient_id),)).fetchone()
         if row is None:
-            raise KeyError(patient_id)
+            generated = self._db_id("patient", patient_id)
+            if generated is None:
+                raise KeyError(patient_id)
+            return generated
         return row[0]
 
     def _card(self, patient_id: str | int) -> _Card:
@@ -142,13 +145,22 @@ class DbFrontDesk:
             row_count=starts[-1], columns=card_columns(n_plans))
         return _Card(revision, db_id, members, account.days, starts[:-1], view)
 
+    def _snapshot(self):
+        """One read transaction: a card's several statements see one state of the database
+        even when another workstation commits meanwhile (WAL readers never block writers)."""
+        return self.db.atomic("DEFERRED")
+
     def account(self, patient_id: str) -> AccountView:
-        return self._card(patient_id).view
+        with self._snapshot():
+            return self._card(patient_id).view
 
     def rows(self, patient_id: str, start: int, stop: int) -> Sequence[CardRow]:
+        with self._snapshot():
+            return self._rows(self._card(patient_id), start, stop)
+
+    def _rows(self, card: _Card, start: int, stop: int) -> list[CardRow]:
         """Rows ``start:stop``: the window's ledger entries (read by key, then offset within
         its first day) with the day summary lines put after their days."""
-        card = self._card(patient_id)
         start, stop = max(0, start), min(stop, card.view.row_count)
         if start >= stop:
             return []
@@ -171,20 +183,26 @@ class DbFrontDesk:
                 for day, is_entry in slots]
 
     def day_index(self, patient_id: str) -> Sequence[tuple[date, int]]:
-        card = self._card(patient_id)
+        with self._snapshot():
+            card = self._card(patient_id)
         return [(day.posted, start) for day, start in zip(card.days, card.starts)]
 
     def card(self, patient_id: str | int) -> LedgerCard:
         """The whole card (printing: `dentledger ledger`), read window by window."""
-        view = self.account(patient_id)
-        rows: list[CardRow] = []
-        for start in range(0, view.row_count, PRINT_CHUNK):
-            rows += self.rows(patient_id, start, start + PRINT_CHUNK)
+        with self._snapshot():
+            card = self._card(patient_id)
+            view = card.view
+            rows: list[CardRow] = []
+            for start in range(0, view.row_count, PRINT_CHUNK):
+                rows += self._rows(card, start, start + PRINT_CHUNK)
         return LedgerCard(view.summary, view.columns, tuple(rows), view.totals)
 
     # -- line detail ---------------------------------------------------------------
     def line_detail(self, patient_id: str, ref: str) -> LineDetail:
-        card = self._card(patient_id)
+        with self._snapshot():
+            return self._line_detail(self._card(patient_id), ref)
+
+    def _line_detail(self, card: _Card, ref: str) -> LineDetail:
         kind, _, key = ref.partition(":")
         if kind == "procedure":
             proc = self._db_id("procedure", key)
@@ -207,9 +225,11 @@ class DbFrontDesk:
         if kind in numbered and key.isdigit():
             return self.db.execute_sql(sql + "AND e.priority = ? AND e.ref_no = ?",
                                        (card.db_id, numbered[kind], int(key))).fetchone()
+        if kind != "claim_payment":
+            return None
         claim_id, _, proc_id = key.partition(":")
         claim, proc = self._db_id("claim", claim_id), self._db_id("procedure", proc_id)
-        if kind != "claim_payment" or claim is None or proc is None:
+        if claim is None or proc is None:
             return None
         return self.db.execute_sql(
             sql.replace("FROM ledger_entry e", "FROM ledger_entry e JOIN claim_payment_line l "

@@ -6,16 +6,16 @@ payment line, insurance write-off, posted capitation write-off, patient payment,
 ledger note), clustered on ``(patient_id, posted, priority, k1, k2, k3)``, the order
 `estimator.ledger_rows.card_rows` puts them in:
 
-| kind                 | priority | k1                     | k2                            | k3            |
-|----------------------|----------|------------------------|-------------------------------|---------------|
-| procedure            | 0        | rank of procedure id   | 0                             | 0             |
-| later visit A, B ... | 0        | rank of procedure id   | 1, 2, ...                     | 0             |
-| insurance payment    | 1        | check (claim_payment)  | first line of that claim on it | line          |
-| insurance write-off  | 2        | check                  | first line of that claim on it | line          |
-| capitation write-off | 3        | rank of procedure id   | coverage order                | claim_proc    |
-| patient payment      | 4        | payment id             | 0                             | 0             |
-| adjustment           | 5        | adjustment id          | 0                             | 0             |
-| ledger note          | 6        | note id                | 0                             | 0             |
+| kind                 | priority | k1                    | k2                     | k3         |
+|----------------------|----------|-----------------------|------------------------|------------|
+| procedure            | 0        | rank of procedure id  | 0                      | 0          |
+| later visit A, B ... | 0        | rank of procedure id  | 1, 2, ...              | 0          |
+| insurance payment    | 1        | check                 | its claim's first line | line       |
+| insurance write-off  | 2        | check                 | its claim's first line | line       |
+| capitation write-off | 3        | rank of procedure id  | coverage order         | claim proc |
+| patient payment      | 4        | payment id            | 0                      | 0          |
+| adjustment           | 5        | adjustment id         | 0                      | 0          |
+| ledger note          | 6        | note id               | 0                      | 0          |
 
 The pure code sorts procedures by their practice id's `natural_key`; when no procedure of
 the family has a file id (ids ``PR<db id>``) that is the database id, otherwise the rank is
@@ -83,10 +83,10 @@ SELECT p.patient_id, p.date, {PROCEDURE}, {{rank}}, 0, 0, p.id, p.id, NULL,
   p.fee_cents * p.units, 0, 0, p.fee_cents * p.units, coalesce(m.owed, 0),
   p.fee_cents * p.units - coalesce(m.insurance, 0) - coalesce(m.capitation, 0)
     - (SELECT coalesce(sum(a.amount_cents), 0) FROM payment_allocation a
-       JOIN patient_payment x ON x.id = a.payment_id
-       WHERE a.procedure_id = p.id AND x.patient_id = p.patient_id)
-    + (SELECT coalesce(sum(j.amount_cents), 0) FROM adjustment j
-       WHERE j.procedure_id = p.id AND j.patient_id = p.patient_id),
+       JOIN patient_payment y ON y.id = a.payment_id
+       WHERE a.procedure_id = p.id AND +y.patient_id = p.patient_id)
+    + (SELECT coalesce(sum(j.amount_cents), 0) FROM adjustment j  -- (+: by procedure index)
+       WHERE j.procedure_id = p.id AND +j.patient_id = p.patient_id),
   p.provider_id, p.code_id, p.units, coalesce(m.top_order, 0)
 FROM procedure p LEFT JOIN cp_money m ON m.procedure_id = p.id
 WHERE {{p}} AND p.status = 'complete'

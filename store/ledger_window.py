@@ -78,9 +78,6 @@ class Window:
         """The entries' rows, in the order given."""
         return entry_rows(self.index, [self.reader.entry(e) for e in self.entries])
 
-    def procedure_id(self, db_id: int) -> str:
-        return self.reader.pid("procedure", db_id)
-
 
 class _WindowReader(_Reader):
     """`_Reader` over explicit ids: the window's rows and what they name."""
@@ -106,18 +103,20 @@ class _WindowReader(_Reader):
                           f"x.procedure_id, x.note, {_stamp_cols('x')} FROM adjustment x "
                           f"WHERE x.id IN ({_inn(self.adjustment_ids)}) ORDER BY x.id")
         self.note_ids = notes
-        named = (window.full | {row[3] for row in self.line_rows}
+        # Procedures the rows show; lines on the claims' other procedures only name theirs.
+        shown = (window.full | {row[3] for row in self.line_rows if row[0] in lines}
                  | {row[1] for row in self.alloc} | {row[5] for row in self.adj_rows if row[5]})
+        named = shown | {row[3] for row in self.line_rows}
         self.procedure_rows = q(
             "SELECT p.id, p.patient_id, p.code_id, p.date, p.fee_cents, p.provider_id, p.status, "
             "p.tooth, p.surface, p.units, p.tp_order, p.completed, p.note, "
-            f"{_stamp_cols('p')} FROM procedure p WHERE p.id IN ({_inn(named)}) "
+            f"{_stamp_cols('p')} FROM procedure p WHERE p.id IN ({_inn(shown)}) "
             "AND p.status != 'deleted' ORDER BY p.id")
-        self.members = q(
+        self.claim_members = q(
             f"SELECT claim_id, procedure_id, claim_seq, id FROM claim_proc WHERE claim_id IN "
             f"({_inn(claims)}) UNION ALL SELECT preauth_id, procedure_id, preauth_seq, id "
             f"FROM claim_proc WHERE preauth_id IN ({_inn(claims)}) ORDER BY 1, 3, 4")
-        ids = self._id_map(named | {row[1] for row in self.members})
+        ids = self._id_map(named | {row[1] for row in self.claim_members})
         super().__init__(window.db, ids, [window.patient])
         self.line_pos: dict[int, tuple[int, int]] = {}
         self.positions: dict[tuple[str, int], int] = {}
@@ -178,7 +177,7 @@ class _WindowReader(_Reader):
 
     def claims(self):
         members = defaultdict(list)
-        for claim, proc, _, _ in self.members:
+        for claim, proc, _, _ in self.claim_members:
             members[claim].append(self.pid("procedure", proc))
         rows = self.q("SELECT id, plan_id, status, date, kind, claim_no, preauth_no, sent_date "
                       f"FROM claim WHERE id IN ({_inn(self.claim_ids)}) ORDER BY id")

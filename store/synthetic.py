@@ -14,7 +14,8 @@ benchmark); their ids are in the Setting table (``bench.patient_<size>``).
 Speed (100,000 patients in about 30 s on two cores): rows are built as tuples (database ids
 assigned here) and bulk-inserted with ``executemany`` in batches, in ONE write transaction,
 with the bulk tables' indexes built once at the end and foreign keys checked by the tests
-(``PRAGMA foreign_key_check``) rather than row by row; see `_bulk_pragmas`.
+(``PRAGMA foreign_key_check``) rather than row by row; see `_bulk_pragmas`. The ledger cards'
+lines (`store.ledger_entries`) are then filled by one INSERT ... SELECT.
 
 Estimates: the claim procedures' estimate columns are computed here directly, with the
 estimation rules (estimation.md) restricted to what the generated plans use: allowed fee
@@ -48,6 +49,7 @@ import peewee
 from estimator import model as m
 from estimator.money import fmt, percent_of
 
+from . import ledger_entries
 from .audit import record, workstation_name
 from .db import Database, StoreError, write_transaction
 from .importer import wipe_practice
@@ -336,6 +338,7 @@ class Stats:
     plans: int = 0
     seconds: float = 0.0
     big_ledgers: dict[int, int] = field(default_factory=dict)  # size -> patient id
+    ledger_entries: int = 0  # ledger card lines materialized (store.ledger_entries)
     rows: dict[str, int] = field(default_factory=dict)         # table -> rows inserted
 
     def __str__(self) -> str:
@@ -366,6 +369,8 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
             builder = _Builder(db, Random(seed), patients, big_ledgers, bar)
             with _indexes_dropped(db, _Rows.COLUMNS):
                 stats = builder.run()
+            # The ledger cards' lines, in one statement once the indexes are back.
+            stats.ledger_entries = ledger_entries.rebuild_all(db)
             if bar:
                 bar.update(patients, final=True)
             record(db, "generate", user="demo", workstation=workstation_name(),

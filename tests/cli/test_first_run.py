@@ -8,6 +8,11 @@ from cli.main import main
 class _App:
     def __init__(self, seen):
         self.seen = seen
+        self.config = {}
+
+    def clock(self):
+        from datetime import datetime
+        return datetime(2026, 11, 22, 9, 0)
 
     def run(self):
         self.seen["ran"] = True
