@@ -41,27 +41,35 @@ def cmd_tui(args) -> int:
 
     from store import demo_office
     from store.db import default_db_path, open_database
-    from store.desk_services import DbPostingDesk
     from store.frontdesk import DbFrontDesk
     from tui.app import build_app
 
     path = args.db or default_db_path()
     db = open_database(path)
-    config = {"exit_after_first_paint": bool(os.environ.get("DENTLEDGER_EXIT_AFTER_FIRST_PAINT"))}
+    config = {"exit_after_first_paint": bool(os.environ.get("DENTLEDGER_EXIT_AFTER_FIRST_PAINT")),
+              "after_first_paint": lambda app: _wire_desks(app, db)}
     if demo_office.is_empty(db):
         demo_office.load_demo_office(db)
         notice = f"Created {path} with the demo practice."
         print(notice, file=sys.stderr)
         config["notice"] = notice  # also said on screen: the app hides the terminal
-    app = build_app(DbFrontDesk(db), config=config, posting=DbPostingDesk(db))
+    build_app(DbFrontDesk(db), config=config).run()
+    return 0
+
+
+def _wire_desks(app, db) -> None:
+    """Posting forms, insurance setup and reports: wired once Find patient is on screen
+    (their imports would otherwise delay the first paint)."""
+    from store.desk_services import DbPostingDesk
     from store.reports import DbReports
     from store.setup_desk import DbSetupDesk
+    from tui.forms import register_all
     from tui.screens.reports import register_reports
     from tui.setup import register_setup
+
+    register_all(app, DbPostingDesk(db))
     register_setup(app, desk=DbSetupDesk(db))  # carriers, plans, fee schedules, coverage
     register_reports(app, port=DbReports(db, today=lambda: app.clock().date()))  # F6, palette
-    app.run()
-    return 0
 
 
 # --- look-ups -----------------------------------------------------------------

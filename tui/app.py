@@ -27,6 +27,7 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     "patient": None,          # open this patient's account at start
     "exit_after_first_paint": False,  # benchmarks: quit once the first screen is drawn
     "notice": None,           # a message to show once at start (e.g. "Created ... demo")
+    "after_first_paint": None,  # callable(app): wiring that need not delay the first screen
     "cursor_blink": True,     # False for screenshots (a blinking cursor makes them flaky)
 }
 
@@ -81,6 +82,8 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             self.notify(self.config["notice"], timeout=8)
         if self.config["exit_after_first_paint"]:
             self.call_after_refresh(self.exit)
+        if self.config["after_first_paint"]:
+            self.call_after_refresh(self.config["after_first_paint"], self)
 
     # --- navigation ---------------------------------------------------------
 
