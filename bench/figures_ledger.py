@@ -14,6 +14,8 @@ from .timing import Timing, measure, measure_each
 WINDOW = 50
 # Time to first paint, by ledger size (the card must not get slower as the ledger grows).
 OPEN_TARGET_MS = {200: 200, 5_000: 300, 50_000: 500}
+P99_SAMPLES = 20  # fewer opens than this: the target applies to the median
+FAST_OPEN_MS = 1_000  # a warm-up open faster than this: take P99_SAMPLES opens
 SCROLL_WINDOW = 128  # rows the card fetches per call (tui.widgets.ledger_card.WINDOW)
 SCROLL_TARGET_MS = 50
 # Beyond this many rows the DataTable time is extrapolated (it grows linearly): 5,000 rows
@@ -51,17 +53,22 @@ def _one_card(ctx: Context, db, desk_class, size: int, pid: int) -> Figure:
         last[:] = [desk]
         return view
 
-    small = size <= 5_000
-    reps = ctx.reps(7 if small else 3, 3 if small else 1)
-    timing = measure(open_card, repeat=reps, warmup=1 if small else 0)
+    # Enough opens for a p99 when they are quick; a slow card gets a few, judged on the median.
+    first = measure(open_card, repeat=1, warmup=0)
+    reps = P99_SAMPLES if first.median < FAST_OPEN_MS else ctx.reps(5, 2)
+    stat = "p99" if reps >= P99_SAMPLES else "median"  # a p99 of a handful is just the max
+    timing = measure(open_card, repeat=reps, warmup=0)
     card = last[0].card(str(pid))  # every row, window by window, for the DataTable reference
     columns = [c.title for c in card.columns]
     rows = [[row.cells.get(c.key, "") for c in card.columns] for row in card.rows]
     ref, how = datatable_reference(columns, rows, ctx)
+    target = OPEN_TARGET_MS.get(size)
     return Figure(op, f"{size:,} lines", timing, reference=f"DataTable {how}", ref_timing=ref,
-                  target_ms=OPEN_TARGET_MS.get(size), beat_reference=True,
+                  target_ms=target, target_stat=stat, beat_reference=target is None,
                   note=f"DbFrontDesk(db).account(pid) + .rows(pid, 0, {WINDOW}), nothing cached; "
-                       f"patient {pid}: {len(rows):,} card rows with the day summaries")
+                       f"patient {pid}: {len(rows):,} card rows with the day summaries; "
+                       f"target on the {stat} of {reps} opens after one warm-up"
+                       f"{'' if stat == 'p99' else ' (too few for a p99)'}")
 
 
 def _scroll(ctx: Context, db, desk_class, size: int, pid: int) -> Figure:
@@ -72,7 +79,8 @@ def _scroll(ctx: Context, db, desk_class, size: int, pid: int) -> Figure:
     n = ctx.reps(40, 10)
     starts = [count // 2 + (count // 2 - SCROLL_WINDOW) * k // n for k in range(n)]
     timing = measure_each([lambda s=s: desk.rows(str(pid), s, s + SCROLL_WINDOW) for s in starts])
-    return Figure("ledger card scroll", f"{size:,} lines", timing, target_ms=SCROLL_TARGET_MS,
+    return Figure("ledger card scroll one page", f"{size:,} lines", timing,
+                  target_ms=SCROLL_TARGET_MS, target_stat="p99",
                   note=f"DbFrontDesk.rows(pid, k, k + {SCROLL_WINDOW}) at {n} offsets k from "
                        f"{starts[0]:,} to {starts[-1]:,} of {count:,} rows, card open")
 

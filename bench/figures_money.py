@@ -1,6 +1,6 @@
 """Money figures: posting an insurance payment (committed, with re-estimation) on a copy of
 the practice, re-estimating one family, the per-carrier report and the practice's A/R aging
-(their SQL lives in `bench.reports_sql` until the app has reports)."""
+(the app's own reports, `store.reports`)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from . import cache
 from .context import Context
 from .report import Figure, unavailable
-from .reports_sql import PROPOSED_INDEXES, ar_aging, carrier_report
 from .timing import measure, measure_each
 
 
@@ -86,44 +85,42 @@ def _reestimate(db, ctx: Context, payments) -> Figure:
 
 
 def carrier_reports(ctx: Context) -> list[Figure]:
+    """The one-year per-carrier report for every carrier (what an office runs), as the
+    report screen and `dentledger report` run it; reference: the same from the postings."""
+    from store.reports import carrier_ledger, carriers_report
+
     db = ctx.open()
     year = _last_full_year(db)
-    reps = ctx.reps(15, 5)
-    op, size = f"carrier report {year}", f"{ctx.patients:,} patients"
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    op, size = f"carrier report {year}, all carriers", f"{ctx.patients:,} patients"
     try:
-        current = measure(lambda: carrier_report(db, year), repeat=reps)
-        db.execute_sql("BEGIN")  # the proposed indexes exist only inside this transaction
-        try:
-            for sql in PROPOSED_INDEXES:
-                db.execute_sql(sql)
-            proposed = measure(lambda: carrier_report(db, year), repeat=reps)
-        finally:
-            db.execute_sql("ROLLBACK")
+        timing = measure(lambda: carriers_report(db, start, end), repeat=ctx.reps(50, 10))
+        exact = measure(lambda: carrier_ledger(db, start, end, exact=True),
+                        repeat=ctx.reps(5, 2))
     finally:
         db.close()
-    return [
-        Figure(op, size, current, target_ms=25,
-               reference="+ proposed indexes", ref_timing=proposed,
-               note="SQL in bench/reports_sql.py: insurance paid and written off from the "
-                    "claim payment lines of the year's checks, patient paid by primary carrier"),
-        Figure(op + ", proposed indexes", size, proposed, target_ms=25,
-               note="indexes: " + "; ".join(s.split(" ON ", 1)[1] for s in PROPOSED_INDEXES)),
-    ]
+    return [Figure(op, size, timing, target_ms=25, reference="from the postings (exact SQL)",
+                   ref_timing=exact,
+                   note="store.reports.carriers_report: whole months from the monthly sums "
+                        "(store.report_summary), partial months at the edges by the exact SQL")]
 
 
 def aging(ctx: Context) -> Figure:
+    from store.reports import aging_report
+
     db = ctx.open()
     try:
         today = _as_of(db)
-        timing = measure(lambda: ar_aging(db, today), repeat=ctx.reps(5, 2))
-        totals = ar_aging(db, today)
+        timing = measure(lambda: aging_report(db, today), repeat=ctx.reps(5, 2))
+        table = aging_report(db, today)
     finally:
         db.close()
-    owed = sum(v for k, v in totals.items() if k != "families_owing")
+    owing = table.sections[0]
     return Figure("A/R aging, whole practice", f"{ctx.patients:,} patients",
                   timing, target_ms=2000, target_stat="median",
-                  note=f"SQL aggregate in bench/reports_sql.py; {totals['families_owing']:,} "
-                       f"families owe {owed / 100:,.2f} (definition of estimator.ledger aging)")
+                  note=f"store.reports.aging_report (one scan of the ledger lines); "
+                       f"{len(owing.rows):,} families owe "
+                       f"{owing.total['balance'] / 100:,.2f}")
 
 
 def _as_of(db) -> date:

@@ -85,8 +85,15 @@ def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
         conn.close()
 
 
-def find_patient_list(ctx: Context) -> Figure:
-    """What the Find patient screen shows per keystroke: matches with their balances."""
+def find_patient_list(ctx: Context) -> list[Figure]:
+    """What the Find patient screen shows per keystroke: the list it fetches (matches with
+    their balances), then the whole keystroke-to-painted-results in the real app."""
+    from .figures_tui import keystroke_to_results
+
+    return [_find_list(ctx), keystroke_to_results(ctx)]
+
+
+def _find_list(ctx: Context) -> Figure:
     op, size = "Find patient list + balances", f"{ctx.patients:,} patients"
     try:
         from store.frontdesk import DbFrontDesk

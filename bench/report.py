@@ -24,11 +24,22 @@ class Figure:
     ref_timing: Timing | None = None
     note: str = ""
     beat_reference: bool = False  # pass = faster than the reference (no fixed target)
+    target_ratio: float | None = None  # pass = stat / reference's same stat <= this
+
+    @property
+    def ratio(self) -> float | None:
+        """This figure's target statistic over the reference's (same run)."""
+        if self.timing is None or self.ref_timing is None:
+            return None
+        ref = getattr(self.ref_timing, self.target_stat)
+        return getattr(self.timing, self.target_stat) / ref if ref else None
 
     @property
     def target(self) -> str:
         if self.target_ms is not None:
             return f"{self.target_stat} < {_ms(self.target_ms)}"
+        if self.target_ratio is not None:
+            return f"{self.target_stat} <= {self.target_ratio:g}x reference"
         return "< reference" if self.beat_reference else ""
 
     @property
@@ -38,6 +49,9 @@ class Figure:
         value = getattr(self.timing, self.target_stat)
         if self.target_ms is not None:
             return value < self.target_ms
+        if self.target_ratio is not None:
+            ratio = self.ratio
+            return None if ratio is None else ratio <= self.target_ratio
         if self.beat_reference and self.ref_timing is not None:
             return value < getattr(self.ref_timing, self.target_stat)
         return None
@@ -50,6 +64,8 @@ class Figure:
             "median_ms": _num(t.median) if t else None, "p95_ms": _num(t.p95) if t else None,
             "p99_ms": _num(t.p99) if t else None,
             "target": self.target, "target_ms": self.target_ms, "target_stat": self.target_stat,
+            "target_ratio": self.target_ratio,
+            "ratio": _num(self.ratio) if self.ratio is not None else None,
             "reference": self.reference,
             "reference_median_ms": _num(r.median) if r else None,
             "reference_p99_ms": _num(r.p99) if r else None,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from .lookup import payment_state
 from .model import Practice
 from .replay import replay_frozen as _replay
 from .results import LineEstimate
@@ -32,7 +31,7 @@ def estimate_practice(practice: Practice,
     elif frozen is None:
         frozen = replay_frozen(practice)
     book = Workbook(practice)
-    return Run(book, payment_state(practice), frozen).run()
+    return Run(book, book.lk.state, frozen).run()  # the lookup's state: every payment entered
 
 
 def replay_frozen(practice: Practice) -> dict[Key, LineEstimate]:

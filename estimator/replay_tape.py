@@ -82,6 +82,7 @@ class Tape(Run):
                  history: Usage, live: list[int]):
         super().__init__(book, state, frozen, history)
         self.history = history
+        self._idle = self.usage
         self.live = live              # ranks of the group's lines still to estimate (kept by the ledger)
         self.frontier = 0             # every live line ranked below it has an entry
         self.entries: dict[int, Entry] = {}
@@ -129,9 +130,9 @@ class Tape(Run):
             self._add(key, rank, amount)
 
     def _evaluate(self, line: Line, earlier: Callable[[tuple], int]) -> Entry:
-        usage = EntryUsage(self.history, earlier)
-        self.usage = usage
+        usage = self.usage = EntryUsage(self.history, earlier)
         self._ensure(line)
+        self.usage = self._idle  # the entry's reader refers back to the tape: leave no cycle behind
         after = tuple(self.results.get(s.id) for s in self.book.by_proc[line.proc.id])
         return Entry(line, usage.reads, {k: v for k, v in usage.totals.items() if v}, after, None)
 

@@ -14,7 +14,7 @@ from .cob import effective_rule, fit_to_charge, paid_and_written_off
 from .dates import benefit_year_start
 from .frequency import FrequencyBook
 from .lines import Key, Line, build_lines
-from .lookup import Lookup, PaymentState
+from .lookup import Actual, Lookup, PaymentState
 from .model import Practice
 from .money import fmt
 from .one_line import estimate_line
@@ -97,7 +97,7 @@ class Run:
         if line.id in self.results:
             return
         siblings = self.book.by_proc[line.proc.id]
-        n = siblings.index(line)
+        n = next(k for k, sibling in enumerate(siblings) if sibling is line)
         for earlier in siblings[:n]:
             self._ensure(earlier)
         earlier_results = [self.results[s.id] for s in siblings[:n]]
@@ -131,7 +131,6 @@ class Run:
         status, claim = self._status(line)
         kept = self.frozen.get(line.id) if status == RECEIVED else None
         if kept is not None:
-            kept = replace(kept, procedure=line.proc.id, plan=line.plan.id, order=line.order)
             return self._as_received(kept, line, claim, "estimate kept from before payment")
         actual = self.state.actual(*line.id)
         if status == RECEIVED:  # re-estimated: it must not see its own payment as history
@@ -151,10 +150,13 @@ class Run:
 
     def _as_received(self, estimate: LineEstimate, line: Line, claim: str | None, how: str) -> LineEstimate:
         actual = self.state.actual(*line.id)
-        steps = tuple(s for s in estimate.explanation if not s.startswith(RECEIVED_STEP))
-        steps += (f"{RECEIVED_STEP}paid {fmt(actual.paid)}, write-off {fmt(actual.writeoff)}, deductible "
-                  f"{fmt(actual.deductible)}; {how}",)
-        return replace(estimate, status=RECEIVED, claim=claim, paid=actual.paid, writeoff=actual.writeoff,
+        step = (f"{RECEIVED_STEP}paid {fmt(actual.paid)}, write-off {fmt(actual.writeoff)}, deductible "
+                f"{fmt(actual.deductible)}; {how}")
+        if _already(estimate, line, claim, actual, step):  # a stored received line, as it was
+            return estimate
+        steps = tuple(s for s in estimate.explanation if not s.startswith(RECEIVED_STEP)) + (step,)
+        return replace(estimate, procedure=line.proc.id, plan=line.plan.id, order=line.order, status=RECEIVED,
+                       claim=claim, paid=actual.paid, writeoff=actual.writeoff,
                        deductible_applied=actual.deductible, explanation=steps)
 
     def _frequency(self, line: Line) -> str:
@@ -165,6 +167,16 @@ class Run:
         return self.book.frequency.check(line.plan, line.proc, line.code, line.when,
                                          self.planned_counts if line.planned else None,
                                          lambda pid: ranks.get((pid, plan_id), own) < own)
+
+
+def _already(estimate: LineEstimate, line: Line, claim: str | None, actual: Actual, step: str) -> bool:
+    """Whether `Run._as_received` would give an equal estimate (saves copying a kept line)."""
+    return (estimate.status == RECEIVED and estimate.explanation[-1:] == (step,)
+            and (estimate.procedure, estimate.plan, estimate.order, estimate.claim)
+            == (line.proc.id, line.plan.id, line.order, claim)
+            and (estimate.paid, estimate.writeoff, estimate.deductible_applied)
+            == (actual.paid, actual.writeoff, actual.deductible)
+            and not any(s.startswith(RECEIVED_STEP) for s in estimate.explanation[:-1]))
 
 
 def _may_exceed(line: Line, rank: int) -> bool:

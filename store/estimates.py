@@ -17,7 +17,7 @@ from typing import Mapping
 from estimator.engine import estimate_practice
 from estimator.results import RECEIVED, LineEstimate
 
-from . import ledger_entries
+from . import ledger_entries, report_summary
 from .db import Database
 from .exporter import family_id_map, load_frozen, load_line_estimates, read_practice
 from .queries import IdMap, family_patient_ids
@@ -52,6 +52,7 @@ def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = N
     changed = _write(db, ids, results, stored)
     if ledger:
         ledger_entries.rebuild_family(db, guarantor_id, ids=ids)
+        report_summary.rebuild_family(db, guarantor_id)
     return changed
 
 
@@ -68,6 +69,7 @@ def reestimate_all(db: Database) -> int:
         "SELECT DISTINCT coalesce(guarantor_id, id) FROM patient ORDER BY 1")]
     changed = sum(reestimate_family(db, g, ledger=False) for g in guarantors)
     ledger_entries.rebuild_all(db)
+    report_summary.rebuild_all(db)
     return changed
 
 

@@ -81,7 +81,8 @@ def wipe_practice(db: Database) -> None:
         if model is not t.Setting:
             db.execute_sql(f'DELETE FROM "{model._meta.table_name}"')
     db.execute_sql(f"DELETE FROM setting WHERE {PRACTICE_SETTINGS}")
-    db.execute_sql("DELETE FROM ledger_entry")  # derived from the rows above; rebuilt on estimate
+    for model in t.DERIVED_MODELS:  # derived from the rows above; rebuilt on re-estimation
+        db.execute_sql(f'DELETE FROM "{model._meta.table_name}"')
 
 
 def _location_id(db: Database, name: str | None) -> int | None:

@@ -58,7 +58,18 @@ def add_ledger_entries(db: Database) -> None:
     ledger_entries.rebuild_all(db)
 
 
-MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries]
+def add_carrier_months(db: Database) -> None:
+    """Version 4: the per-carrier report's monthly sums (`store.report_summary`), filled from
+    the postings."""
+    from . import report_summary
+    from .models import CarrierMonth, PatientCarrierMonth
+
+    with db.bind_ctx([PatientCarrierMonth, CarrierMonth]):
+        db.create_tables([PatientCarrierMonth, CarrierMonth])
+    report_summary.rebuild_all(db)
+
+
+MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months]
 LATEST = len(MIGRATIONS)
 
 

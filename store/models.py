@@ -456,12 +456,48 @@ class LedgerEntry(Base):
         without_rowid = True
 
 
+class PatientCarrierMonth(Base):
+    """One patient's part of the per-carrier report for one carrier and calendar month
+    (``month`` 'YYYY-MM'; ``carrier_id`` 0: payers without insurance): derived data, rebuilt
+    with the family's ledger lines by `store.report_summary` (every posting). Per patient,
+    like the ledger lines, so a patient moving to another family leaves nothing behind."""
+    patient_id = IntegerField()
+    carrier_id = IntegerField()
+    month = TextField()
+    billed_cents = Cents(default=0)
+    ins_paid_cents = Cents(default=0)
+    pt_paid_cents = Cents(default=0)
+    written_off_cents = Cents(default=0)
+    outstanding_cents = Cents(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("patient_id", "carrier_id", "month")
+        without_rowid = True
+
+
+class CarrierMonth(Base):
+    """The sum of `PatientCarrierMonth` over families: what the per-carrier report reads for
+    the whole months of its range (kept equal by `store.report_summary`)."""
+    carrier_id = IntegerField()
+    month = TextField()
+    billed_cents = Cents(default=0)
+    ins_paid_cents = Cents(default=0)
+    pt_paid_cents = Cents(default=0)
+    written_off_cents = Cents(default=0)
+    outstanding_cents = Cents(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("month", "carrier_id")
+        without_rowid = True
+
+
 MODELS = (
     Setting, Location, User, FeeSchedule, Fee, Provider, ProcedureCode, AdjustmentCode,
     Carrier, Patient, Plan, PlanCoverage, PlanLimit, PlanFrequency, PlanExclusion,
     PlanDeductibleWaiver, PatientCoverage, BenefitUsed, Procedure, ProcedureVisit,
     Claim, ClaimProc, ClaimPayment, ClaimPaymentLine, PatientPayment, PaymentAllocation,
-    Adjustment, Appointment, LedgerNote, AuditLog, LedgerEntry,
+    Adjustment, Appointment, LedgerNote, AuditLog, LedgerEntry, PatientCarrierMonth,
+    CarrierMonth,
 )
 
 
@@ -482,4 +518,6 @@ _sql_defaults(MODELS)
 # Tables holding practice data (wiped by an import with replace=True). Users,
 # locations and the audit log belong to the office, not to the practice file; the ledger
 # entries are derived from the practice (rebuilt whole by the re-estimation after an import).
-PRACTICE_MODELS = tuple(m for m in MODELS if m not in (Location, User, AuditLog, LedgerEntry))
+DERIVED_MODELS = (LedgerEntry, PatientCarrierMonth, CarrierMonth)
+PRACTICE_MODELS = tuple(m for m in MODELS
+                        if m not in (Location, User, AuditLog, *DERIVED_MODELS))

@@ -49,7 +49,7 @@ import peewee
 from estimator import model as m
 from estimator.money import fmt, percent_of
 
-from . import ledger_entries
+from . import ledger_entries, report_summary
 from .audit import record, workstation_name
 from .db import Database, StoreError, write_transaction
 from .importer import wipe_practice
@@ -371,6 +371,7 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
                 stats = builder.run()
             # The ledger cards' lines, in one statement once the indexes are back.
             stats.ledger_entries = ledger_entries.rebuild_all(db)
+            report_summary.rebuild_all(db)  # the per-carrier report's monthly sums
             if bar:
                 bar.update(patients, final=True)
             record(db, "generate", user="demo", workstation=workstation_name(),

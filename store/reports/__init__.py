@@ -18,6 +18,11 @@ Rules (the notes under each report say the same to the office):
   counts under the carrier of that procedure's primary claim; the rest (unallocated, or on
   work never billed) under the paying patient's primary carrier, "(no insurance)" without one.
 - Aging is estimator.ledger's rule over the current account, per family (guarantor).
+
+Speed at a large office: the per-carrier report reads the whole months of its range from the
+monthly sums kept with every posting (`store.report_summary`) and only the days at the edges
+from the postings; the aging scans the materialized ledger lines (`store.ledger_entries`) once.
+Both exact paths stay (``exact=True``) as the reference the tests compare with.
 """
 from __future__ import annotations
 

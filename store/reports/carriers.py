@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from estimator.report_table import KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable
 
+from .. import report_summary
 from ..db import Database
 from .common import NO_INSURANCE, by_name, carrier_name, carriers_by_id, only, q, total_row
 from .writeoffs import CAPITATION_SQL, hand_writeoffs
@@ -81,12 +82,14 @@ WHERE pp.date BETWEEN ?1 AND ?2
 GROUP BY 1, 2"""
 
 
-def carrier_ledger(db: Database, start: date, end: date,
-                   carrier_id: int | None = None) -> list[CarrierLedger]:
+def carrier_ledger(db: Database, start: date, end: date, carrier_id: int | None = None, *,
+                   exact: bool = False) -> list[CarrierLedger]:
     """Every carrier for ``start``..``end`` (see the module rules), then the payments of patients
-    without insurance when there are any; with ``carrier_id`` only that carrier."""
+    without insurance when there are any; with ``carrier_id`` only that carrier. The whole
+    months of the range come from the monthly sums (`store.report_summary`), the days before
+    and after them from the postings (``exact``: the whole range from the postings)."""
     carriers = carriers_by_id(db)
-    params = (start.isoformat(), end.isoformat(), carrier_id)
+    sums = exact_sums(db, start, end, carrier_id) if exact else _sums(db, start, end, carrier_id)
     lines: dict[int | None, CarrierLedger] = {}
 
     def line(cid: int | None) -> CarrierLedger:
@@ -96,19 +99,10 @@ def carrier_ledger(db: Database, start: date, end: date,
                                        c.code if c else "")
         return lines[cid]
 
-    for cid, billed, outstanding in q(db, BILLED_SQL, params):
-        line(cid).billed += billed or 0
-        line(cid).outstanding += outstanding or 0
-    for cid, paid, writeoff in q(db, CHECKS_SQL, params):
-        line(cid).insurance_paid += paid or 0
-        line(cid).written_off += writeoff or 0
-    for cid, _, _, amount in q(db, CAPITATION_SQL, params):
-        line(cid).written_off += amount or 0
-    for wo in hand_writeoffs(db, start, end, carriers):
-        if wo.carrier_id is not None:
-            line(wo.carrier_id).written_off += wo.amount
-    for cid, cents in patient_paid(db, start, end, carrier_id).items():
-        line(cid).patient_paid += cents
+    for cid, money in sums.items():
+        ln = line(cid)
+        for key, cents in zip(_CARRIER_MONEY_ORDER, money):
+            setattr(ln, key, getattr(ln, key) + cents)
     if carrier_id is not None:
         line(carrier_id)
         return [lines[carrier_id]]
@@ -116,6 +110,70 @@ def carrier_ledger(db: Database, start: date, end: date,
         line(cid)
     keep = [c for c, ln in lines.items() if c is not None or ln.patient_paid]
     return [lines[c] for c in by_name(carriers, keep)]
+
+
+# The order of `store.report_summary.MONEY`.
+_CARRIER_MONEY_ORDER = ("billed", "insurance_paid", "patient_paid", "written_off", "outstanding")
+_WRITTEN_OFF = _CARRIER_MONEY_ORDER.index("written_off")
+Sums = dict  # carrier id (None: no insurance) -> cents in _CARRIER_MONEY_ORDER
+
+
+def _sums(db: Database, start: date, end: date, carrier_id: int | None) -> Sums:
+    """The whole months inside the range from the monthly sums, the edges exactly; the
+    hand-posted write-offs of the whole range always from the adjustments (not summed)."""
+    first = start if start.day == 1 else _next_month(start)
+    after = _next_month(end) if _next_month(end) - timedelta(days=1) == end else end.replace(day=1)
+    if first >= after:  # no whole month
+        return exact_sums(db, start, end, carrier_id)
+    out: Sums = defaultdict(lambda: [0, 0, 0, 0, 0])
+    parts = [report_summary.month_sums(db, first.isoformat()[:7],
+                                       (after - timedelta(days=1)).isoformat()[:7])]
+    if start < first:
+        parts.append(exact_sums(db, start, first - timedelta(days=1), carrier_id, hand=False))
+    if after <= end:
+        parts.append(exact_sums(db, after, end, carrier_id, hand=False))
+    parts.append(_hand_sums(db, start, end))
+    for part in parts:
+        for cid, money in part.items():
+            if carrier_id is None or cid == carrier_id:
+                out[cid] = [a + b for a, b in zip(out[cid], money)]
+    return dict(out)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def exact_sums(db: Database, start: date, end: date, carrier_id: int | None = None, *,
+               hand: bool = True) -> Sums:
+    """The report's sums from the postings of ``start``..``end`` (the reference); ``hand``:
+    with the hand-posted write-offs."""
+    params = (start.isoformat(), end.isoformat(), carrier_id)
+    out: Sums = defaultdict(lambda: [0, 0, 0, 0, 0])
+    billed, ins_paid, pt_paid, written_off, outstanding = range(5)
+    for cid, cents, owed in q(db, BILLED_SQL, params):
+        out[cid][billed] += cents or 0
+        out[cid][outstanding] += owed or 0
+    for cid, paid, writeoff in q(db, CHECKS_SQL, params):
+        out[cid][ins_paid] += paid or 0
+        out[cid][written_off] += writeoff or 0
+    for cid, _, _, amount in q(db, CAPITATION_SQL, params):
+        out[cid][written_off] += amount or 0
+    for cid, cents in patient_paid(db, start, end, carrier_id).items():
+        out[cid][pt_paid] += cents
+    if hand:
+        for cid, money in _hand_sums(db, start, end).items():
+            out[cid][written_off] += money[written_off]
+    return dict(out)
+
+
+def _hand_sums(db: Database, start: date, end: date) -> Sums:
+    """Hand-posted write-offs dated in the range under the carriers that own them."""
+    out: Sums = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for wo in hand_writeoffs(db, start, end):
+        if wo.carrier_id is not None:
+            out[wo.carrier_id][_WRITTEN_OFF] += wo.amount
+    return dict(out)
 
 
 def patient_paid(db: Database, start: date, end: date,

@@ -1,7 +1,7 @@
 """Checks that a report agrees with the ledger cards and the SQL balances (shared by tests)."""
 from __future__ import annotations
 
-from conftest import in_range, is_writeoff_row
+from report_fixtures import in_range, is_writeoff_row
 from estimator import ledger
 from store import estimates
 from store.balances import family_totals, patient_balances

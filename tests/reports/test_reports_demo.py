@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from conftest import TODAY
+from report_fixtures import TODAY
 from estimator.report_table import ReportRequest
 from store.reports import DbReports, resolve_carrier, run_report
 from estimator.report_table import ReportError

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from conftest import EVER, TODAY, money_rows
+from report_fixtures import EVER, TODAY, money_rows
 from report_checks import check_aging, check_carriers, check_day
 from store import services
 from store.reports import carrier_ledger, writeoff_lines

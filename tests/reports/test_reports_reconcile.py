@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from conftest import EVER, SCENARIOS, TODAY, money_rows, scenario_database
+from report_fixtures import EVER, SCENARIOS, TODAY, money_rows, scenario_database
 from report_checks import check_aging, check_carriers, check_claims, check_day
 from store.exporter import export_practice
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from textual.widgets import Input, Select
 
-from conftest import TODAY
+from report_fixtures import TODAY
 from store.frontdesk import DbFrontDesk
 from tui.app import build_app
 from tui.commands import REPORTS, DeskCommands

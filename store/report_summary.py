@@ -1,0 +1,162 @@
+"""The per-carrier report's sums by calendar month, kept current with the postings.
+
+A year's report for every carrier must not read a year of claims, checks and payments, so
+each patient's part of it is materialized per (carrier, month) in `models.PatientCarrierMonth`
+and the practice's sums in `models.CarrierMonth`: billed and outstanding (claims by their
+date), insurance paid and written off (check lines by the check's date), capitation
+write-offs (by the work's date) and patient paid (by the payment's date), under the same
+rules as `store.reports.carriers` (whose exact SQL stays the reference and serves the partial
+months at a range's edges). Hand-posted write-offs are not summed here: which carrier owns
+one depends on the carriers' write-off codes and names, which a set-up change edits without
+re-estimating anyone, and they are few, so the report reads them by date every time.
+
+Kept current by `rebuild_family`, which `store.estimates.reestimate_family` runs next to the
+ledger lines' rebuild in the posting's transaction: the family's patients' rows are replaced
+and the difference added to `CarrierMonth`. `rebuild_all` refills both (bulk load, migration,
+re-estimating everything). Carrier 0 stands for "no insurance" (keys cannot be NULL).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .db import Database
+from .queries import family_patient_ids
+from .reports import common
+
+MONEY = ("billed_cents", "ins_paid_cents", "pt_paid_cents", "written_off_cents",
+         "outstanding_cents")
+BILLED, INS_PAID, PT_PAID, WRITTEN_OFF, OUTSTANDING = range(5)
+NONE = 0  # carrier_id of payers without insurance
+
+_PRIMARY = """(SELECT pl.carrier_id FROM patient_coverage pc
+   CROSS JOIN plan pl ON pl.id = pc.plan_id
+   WHERE pc.patient_id = {patient} AND pc.coverage_order = 1)"""
+
+# {f}: which patients (alias t). Each: patient, carrier, month, amounts.
+_BILLED = """
+SELECT t.id, pl.carrier_id, substr(c.date, 1, 7), sum(p.fee_cents * p.units),
+       sum(CASE WHEN cp.status = 'not_received' THEN cp.ins_est_cents ELSE 0 END)
+FROM patient t CROSS JOIN procedure p ON p.patient_id = t.id
+CROSS JOIN claim_proc cp ON cp.procedure_id = p.id
+CROSS JOIN claim c ON c.id = cp.claim_id
+CROSS JOIN plan pl ON pl.id = c.plan_id
+WHERE {f} AND c.status != 'preauth' AND p.status != 'deleted'
+GROUP BY 1, 2, 3"""
+
+_CHECKS = """
+SELECT t.id, coalesce(pay.carrier_id, pl.carrier_id), substr(pay.date, 1, 7),
+       sum(l.paid_cents), sum(l.writeoff_cents)
+FROM patient t CROSS JOIN procedure p ON p.patient_id = t.id
+CROSS JOIN claim_proc cp ON cp.procedure_id = p.id
+CROSS JOIN claim_payment_line l ON l.claim_proc_id = cp.id
+CROSS JOIN claim_payment pay ON pay.id = l.payment_id
+CROSS JOIN plan pl ON pl.id = cp.plan_id
+WHERE {f}
+GROUP BY 1, 2, 3"""
+
+_CAPITATION = """
+SELECT t.id, pl.carrier_id, substr(p.date, 1, 7),
+       sum(CASE WHEN cp.writeoff_cents != 0 THEN cp.writeoff_cents ELSE cp.writeoff_est_cents END)
+FROM patient t CROSS JOIN procedure p ON p.patient_id = t.id
+CROSS JOIN claim_proc cp ON cp.procedure_id = p.id
+CROSS JOIN plan pl ON pl.id = cp.plan_id
+WHERE {f} AND cp.status = 'cap_complete' AND p.status = 'complete'
+GROUP BY 1, 2, 3"""
+
+_PAID = f"""
+SELECT t.id, {_PRIMARY.format(patient="t.id")}, substr(pp.date, 1, 7), sum(pp.amount_cents)
+FROM patient t CROSS JOIN patient_payment pp ON pp.patient_id = t.id
+WHERE {{f}}
+GROUP BY 1, 2, 3"""
+
+_PAID_TO_CLAIMS = f"""
+SELECT t.id, {_PRIMARY.format(patient="t.id")},
+       (SELECT pl.carrier_id FROM claim_proc cp CROSS JOIN plan pl ON pl.id = cp.plan_id
+        WHERE cp.procedure_id = a.procedure_id AND cp.claim_id IS NOT NULL
+        ORDER BY cp.coverage_order = 0, cp.coverage_order, cp.id LIMIT 1),
+       substr(pp.date, 1, 7), sum(a.amount_cents)
+FROM patient t CROSS JOIN patient_payment pp ON pp.patient_id = t.id
+CROSS JOIN payment_allocation a ON a.payment_id = pp.id
+WHERE {{f}}
+GROUP BY 1, 2, 3, 4"""
+
+Key = tuple  # (patient id, carrier id, month)
+
+
+def contributions(db: Database, where: str) -> dict[Key, list[int]]:
+    """Each patient's (``where``, on alias t) sums per carrier and month, zero rows dropped."""
+    out: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+
+    def add(pid, cid, month, column, cents):
+        out[(pid, cid if cid is not None else NONE, month)][column] += cents or 0
+
+    for pid, cid, month, billed, outstanding in common.q(db, _BILLED.format(f=where)):
+        add(pid, cid, month, BILLED, billed)
+        add(pid, cid, month, OUTSTANDING, outstanding)
+    for pid, cid, month, paid, writeoff in common.q(db, _CHECKS.format(f=where)):
+        add(pid, cid, month, INS_PAID, paid)
+        add(pid, cid, month, WRITTEN_OFF, writeoff)
+    for pid, cid, month, cents in common.q(db, _CAPITATION.format(f=where)):
+        add(pid, cid, month, WRITTEN_OFF, cents)
+    for pid, cid, month, cents in common.q(db, _PAID.format(f=where)):
+        add(pid, cid, month, PT_PAID, cents)
+    for pid, payer, claimed, month, cents in common.q(db, _PAID_TO_CLAIMS.format(f=where)):
+        if claimed is not None:  # moves from the payer's primary carrier to the claim's
+            add(pid, claimed, month, PT_PAID, cents)
+            add(pid, payer, month, PT_PAID, -(cents or 0))
+    return {k: v for k, v in out.items() if any(v)}
+
+
+def rebuild_family(db: Database, guarantor_id: int) -> int:
+    """Replace the rows of one family's patients and carry the difference into the
+    practice's sums (inside the caller's transaction). Returns the rows written."""
+    members = family_patient_ids(db, guarantor_id)
+    if not members:
+        return 0
+    inn = ",".join(str(int(m)) for m in members)
+    diff: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for cid, month, *money in common.q(
+            db, f"SELECT carrier_id, month, {', '.join(MONEY)} FROM patient_carrier_month "
+                f"WHERE patient_id IN ({inn})"):
+        diff[(cid, month)] = [d - m for d, m in zip(diff[(cid, month)], money)]
+    db.execute_sql(f"DELETE FROM patient_carrier_month WHERE patient_id IN ({inn})")
+    new = contributions(db, f"t.id IN ({inn})")
+    for (_, cid, month), money in new.items():
+        diff[(cid, month)] = [d + m for d, m in zip(diff[(cid, month)], money)]
+    _insert(db, new)
+    changes = [(cid, month, *money) for (cid, month), money in diff.items() if any(money)]
+    if changes:
+        sets = ", ".join(f"{c} = {c} + excluded.{c}" for c in MONEY)
+        db.connection().cursor().executemany(
+            f"INSERT INTO carrier_month (carrier_id, month, {', '.join(MONEY)}) "
+            f"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (month, carrier_id) DO UPDATE SET {sets}",
+            changes)
+    return len(new)
+
+
+def rebuild_all(db: Database) -> int:
+    """Refill both tables for the whole practice (bulk loads, migration)."""
+    db.execute_sql("DELETE FROM patient_carrier_month")
+    db.execute_sql("DELETE FROM carrier_month")
+    rows = contributions(db, "1")
+    _insert(db, rows)
+    db.execute_sql(f"""INSERT INTO carrier_month (carrier_id, month, {', '.join(MONEY)})
+        SELECT carrier_id, month, {', '.join(f'sum({c})' for c in MONEY)}
+        FROM patient_carrier_month GROUP BY carrier_id, month""")
+    return len(rows)
+
+
+def _insert(db: Database, rows: dict[Key, list[int]]) -> None:
+    if rows:
+        db.connection().cursor().executemany(
+            f"INSERT INTO patient_carrier_month (patient_id, carrier_id, month, "
+            f"{', '.join(MONEY)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*key, *money) for key, money in rows.items()])
+
+
+def month_sums(db: Database, first: str, last: str) -> dict[int | None, list[int]]:
+    """Per carrier (None: no insurance), the sums of the months ``first``..``last``
+    ('YYYY-MM'), in `MONEY` order."""
+    return {(cid or None): list(money) for cid, *money in common.q(
+        db, f"SELECT carrier_id, {', '.join(f'sum({c})' for c in MONEY)} FROM carrier_month "
+            "WHERE month BETWEEN ? AND ? GROUP BY carrier_id", (first, last))}
