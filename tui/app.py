@@ -20,7 +20,7 @@ from tui.screens.help import HelpScreen
 
 DEFAULT_CONFIG: Mapping[str, Any] = {
     "refresh_seconds": 2.0,   # how often to look for postings made at another terminal (0 = never)
-    "search_debounce": 0.08,  # seconds of quiet typing before searching
+    "search_debounce": 0.03,  # seconds of quiet typing before searching
     "search_limit": 50,
     "keymap": {},             # binding id -> key(s), e.g. {"ledger.next_day": "j"}
     "theme": None,            # a Textual theme name

@@ -24,7 +24,7 @@ __all__ = ["AccountView", "DetailSection", "FrontDesk", "LineDetail", "PatientHi
 class FrontDesk(Protocol):
     """The data the screens read. Calls are short and synchronous.
 
-    ``search`` is called from a worker thread (so typing never waits on it);
+    ``search`` runs on the event loop after a short typing pause (it must stay fast);
     every other method is called on the UI thread.
     """
 
