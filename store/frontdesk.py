@@ -26,7 +26,7 @@ from estimator.money import fmt
 from estimator.views import AccountView, DetailSection, LineDetail, PatientHit
 
 from . import balances, ledger_summary
-from .db import Database
+from .db import Database, checkpoint
 from .ledger_entries import ADJUSTMENT, INSURANCE, NOTE, PATIENT_PAYMENT
 from .ledger_summary import Day
 from .ledger_window import ENTRY_COLUMNS, ORDER, Window
@@ -81,6 +81,10 @@ class DbFrontDesk:
         return {pid: f"{last}, {first}" if first else last for pid, last, first in rows}
 
     # -- one account ---------------------------------------------------------------
+    def idle(self) -> None:
+        """A quiet moment at the desk: checkpoint the log off the posting path."""
+        checkpoint(self.db)
+
     def revision(self) -> int:
         """Moves when this or another connection commits (SQLite data_version + changes)."""
         version = self.db.execute_sql("PRAGMA data_version").fetchone()[0]

@@ -139,6 +139,10 @@ class DentLedgerApp(App[None], inherit_bindings=False):
                 reload = getattr(screen, "reload", None)
                 if callable(reload):
                     reload()
+            return
+        idle = getattr(self.frontdesk, "idle", None)  # optional part of the port
+        if callable(idle):
+            idle()
 
     def action_refresh_data(self) -> None:
         self.refresh_data(force=True)
