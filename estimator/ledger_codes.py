@@ -8,36 +8,16 @@ here because a LineEstimate does not record which code it was priced on.
 """
 from __future__ import annotations
 
+from .benefits import tooth_fits
 from .ledger_index import LedgerIndex
 from .model import Procedure
-
-# Universal numbering; primary teeth by letter.
-_MOLARS = {"1", "2", "3", "14", "15", "16", "17", "18", "19", "30", "31", "32",
-           "A", "B", "I", "J", "K", "L", "S", "T"}
-_SECOND_MOLARS = {"2", "15", "18", "31", "A", "J", "K", "T"}
-_PREMOLARS = {"4", "5", "12", "13", "20", "21", "28", "29"}
-
-
-def condition_met(condition: str | None, tooth: str | None) -> bool:
-    """Whether a substitution condition holds for the tooth (no tooth: only "always")."""
-    if condition in (None, "", "always"):
-        return True
-    t = (tooth or "").strip().upper()
-    if condition == "molar":
-        return t in _MOLARS
-    if condition == "second_molar":
-        return t in _SECOND_MOLARS
-    if condition == "posterior":
-        return t in _MOLARS or t in _PREMOLARS
-    return False
-
 
 def insurance_code(idx: LedgerIndex, proc: Procedure) -> str:
     """The code sent to insurance: the substitution code when the first covering plan downgrades."""
     code = idx.codes.get(proc.code)
     if code is None or not code.substitution_code:
         return proc.code
-    if not condition_met(code.substitution_condition, proc.tooth):
+    if not tooth_fits(code.substitution_condition, proc.tooth):  # the estimator's rule
         return proc.code
     for line in idx.lines_of(proc.id):
         plan = idx.plans.get(line.plan)

@@ -403,14 +403,17 @@ class _Reader:
     # -- stored estimates -------------------------------------------------------
     def lines(self, frozen_only: bool) -> dict[tuple[str, str], LineEstimate]:
         cond = "cp.frozen AND cp.status = 'received'" if frozen_only else "1"
+        return self.lines_where(f"{self.of_family('p.patient_id')} AND {cond}")
+
+    def lines_where(self, condition: str) -> dict[tuple[str, str], LineEstimate]:
+        """Stored claim procedures (of procedures not deleted) matching ``condition``."""
         rows = self.q(
             "SELECT cp.procedure_id, cp.plan_id, cp.coverage_order, cp.status, cp.allowed_cents, "
             "cp.copay_cents, cp.percent, cp.deductible_est_cents, cp.base_est_cents, "
             "cp.ins_est_cents, cp.writeoff_est_cents, cp.note, cp.explanation, cp.no_bill, "
             "cp.claim_id, cp.paid_cents, cp.writeoff_cents, cp.deductible_applied_cents "
             "FROM claim_proc cp JOIN procedure p ON p.id = cp.procedure_id "
-            f"WHERE p.status != 'deleted' AND {self.of_family('p.patient_id')} AND {cond} "
-            "ORDER BY cp.id")
+            f"WHERE p.status != 'deleted' AND {condition} ORDER BY cp.id")
         out = {}
         for (proc, plan, order, status, allowed, copay, pct, ded, base, est, wo, note, expl,
              nb, claim, paid, wo_paid, ded_paid) in rows:

@@ -244,23 +244,7 @@ class _WindowReader(_Reader):
 
     def lines(self, frozen_only: bool = False) -> dict[tuple[str, str], LineEstimate]:
         """The claim procedures of the window's procedures, as the exporter reads them."""
-        rows = self.q(
-            "SELECT cp.procedure_id, cp.plan_id, cp.coverage_order, cp.status, cp.allowed_cents, "
-            "cp.copay_cents, cp.percent, cp.deductible_est_cents, cp.base_est_cents, "
-            "cp.ins_est_cents, cp.writeoff_est_cents, cp.note, cp.explanation, cp.no_bill, "
-            "cp.claim_id, cp.paid_cents, cp.writeoff_cents, cp.deductible_applied_cents "
-            "FROM claim_proc cp JOIN procedure p ON p.id = cp.procedure_id "
-            f"WHERE p.status != 'deleted' AND cp.procedure_id IN ({_inn(self.w.full)}) "
-            "ORDER BY cp.id")
-        out = {}
-        for (proc, plan, order, status, allowed, copay, pct, ded, base, est, wo, note, expl,
-             nb, claim, paid, wo_paid, ded_paid) in rows:
-            line = LineEstimate(
-                self.pid("procedure", proc), self.pid("plan", plan), order, status, allowed,
-                copay, pct, ded, base, est, wo, note, tuple(expl.split("\n")) if expl else (),
-                bool(nb), self.pid("claim", claim), paid, wo_paid, ded_paid)
-            out[(line.procedure, line.plan)] = line
-        return out
+        return self.lines_where(f"cp.procedure_id IN ({_inn(self.w.full)})")
 
     # -- entries in practice terms ----------------------------------------------------
     def entry(self, e: EntryRow) -> Entry:
