@@ -163,7 +163,7 @@ def resolve_patient(db: Database, text: str) -> int:
         return matches[0]["id"]
     if not matches:
         raise StoreError(f"no patient matches {text!r}")
-    shown = "; ".join(f"{p['id']} {p['name']} {p['birthdate']}" for p in matches[:10])
+    shown = "; ".join(f"{p['file_id'] or p['id']} {p['name']} {p['birthdate']}" for p in matches[:10])
     more = " ..." if len(matches) > 10 else ""
     raise StoreError(f"{text!r} matches several patients: {shown}{more}")
 
