@@ -54,7 +54,7 @@ def balances(hits, fmt_name: str) -> str:
     rows = [{
         "id": h.patient_id, "name": h.name, "birthdate": h.birthdate.isoformat() if h.birthdate else "",
         "guarantor": h.guarantor_name, "total": fmt(h.balance_total),
-        "insurance": fmt(h.balance_total - h.patient_est), "patient": fmt(h.patient_est),
+        "insurance": fmt(h.insurance_est), "patient": fmt(h.patient_est),
         "family_total": fmt(h.family_total),
     } for h in hits]
     if fmt_name == "json":
