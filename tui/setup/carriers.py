@@ -8,14 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from estimator.text import clean
 from tui.screens.base import DeskModal
-from tui.setup.common import SetupScreen, cell
+from tui.setup.common import SetupListScreen, cell
 
 
-class CarriersScreen(SetupScreen):
+class CarriersScreen(SetupListScreen):
     """Every insurance carrier; Enter edits, n adds one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -23,30 +23,17 @@ class CarriersScreen(SetupScreen):
         Binding("n", "new", "New carrier", id="carriers.new"),
     ]
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text("Insurance carriers"), classes="screen-title")
-        yield DataTable(id="carriers-table", cursor_type="row", zebra_stripes=True)
-        yield Static(Text(""), classes="setup-status")
-        yield Footer()
+    LIST_TITLE = "Insurance carriers"
+    TABLE_ID = "carriers-table"
+    COLUMNS = ("Carrier", "Write-off code", "Electronic id", "Plans")
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for title in ("Carrier", "Write-off code", "Electronic id", "Plans"):
-            table.add_column(Text(title), key=title)
-        self.refresh_view()
-        table.focus()
+    def list_rows(self) -> list:
+        return list(self.setup.carriers())
 
-    def refresh_view(self) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        self.rows = list(self.setup.carriers())
-        for r in self.rows:
-            c = r.carrier
-            table.add_row(cell(c.name), cell(c.writeoff_code), cell(c.electronic_id),
-                          cell(r.plans, "right"), key=c.id)
-        if self.rows:
-            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+    def row_cells(self, r):
+        c = r.carrier
+        return [cell(c.name), cell(c.writeoff_code), cell(c.electronic_id),
+                cell(r.plans, "right")], c.id
 
     def action_edit(self) -> None:
         row = self.query_one(DataTable).cursor_row

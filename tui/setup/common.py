@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Label, OptionList, ProgressBar, Static
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -72,6 +72,47 @@ class SetupScreen(DeskScreen):
             editors[0].close()
         else:
             self.dismiss(None)
+
+
+class SetupListScreen(SetupScreen):
+    """A set-up list: a title, one table of ``COLUMNS``, a status line; rows from `list_rows`."""
+
+    LIST_TITLE: ClassVar[str] = ""
+    TABLE_ID: ClassVar[str] = ""
+    COLUMNS: ClassVar[tuple[str, ...]] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.LIST_TITLE), classes="screen-title")
+        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Static(Text(""), classes="setup-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for title in self.COLUMNS:
+            table.add_column(Text(title), key=title)
+        self.refresh_view()
+        table.focus()
+
+    def list_rows(self) -> list:
+        """The desk's rows for this list (override)."""
+        return []
+
+    def row_cells(self, row) -> tuple[list[Text], str]:
+        """One row's cells and its key (override)."""
+        raise NotImplementedError
+
+    def refresh_view(self) -> None:
+        """Refill the table, keeping the cursor where it was."""
+        table = self.query_one(DataTable)
+        at = table.cursor_row
+        table.clear()
+        self.rows = list(self.list_rows())
+        for r in self.rows:
+            cells, key = self.row_cells(r)
+            table.add_row(*cells, key=key)
+        if self.rows:
+            table.move_cursor(row=min(max(at, 0), len(self.rows) - 1))
 
 
 class InlineEditor(Horizontal):

@@ -21,13 +21,13 @@ from estimator.money import fmt
 from estimator.text import clean
 from tui.screens.base import DeskModal
 from tui.setup import fields as fx
-from tui.setup.common import InlineEditor, ProgressDialog, SetupScreen, cell
+from tui.setup.common import InlineEditor, ProgressDialog, SetupListScreen, SetupScreen, cell
 
 KIND_NAMES = {"office": "Office (UCR)", "allowed": "Allowed (PPO / carrier)", "copay": "Copay",
               "fixed_benefit": "Fixed benefit"}
 
 
-class FeeSchedulesScreen(SetupScreen):
+class FeeSchedulesScreen(SetupListScreen):
     """Enter opens a schedule, n adds one, i imports a CSV into it, u updates every estimate."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,31 +37,17 @@ class FeeSchedulesScreen(SetupScreen):
         Binding("u", "update_estimates", "Update estimates", id="schedules.update"),
     ]
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text("Fee schedules"), classes="screen-title")
-        yield DataTable(id="schedules-table", cursor_type="row", zebra_stripes=True)
-        yield Static(Text(""), classes="setup-status")
-        yield Footer()
+    LIST_TITLE = "Fee schedules"
+    TABLE_ID = "schedules-table"
+    COLUMNS = ("Name", "Kind", "Fees", "Plans", "Providers")
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for title in ("Name", "Kind", "Fees", "Plans", "Providers"):
-            table.add_column(Text(title), key=title)
-        self.refresh_view()
-        table.focus()
+    def list_rows(self) -> list:
+        return list(self.setup.fee_schedules())
 
-    def refresh_view(self) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        self.rows = list(self.setup.fee_schedules())
-        for r in self.rows:
-            s = r.schedule
-            table.add_row(cell(s.name or s.id), cell(KIND_NAMES.get(s.kind, s.kind)),
-                          cell(len(s.fees), "right"), cell(r.plans, "right"),
-                          cell(r.providers, "right"), key=s.id)
-        if self.rows:
-            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+    def row_cells(self, r):
+        s = r.schedule
+        return [cell(s.name or s.id), cell(KIND_NAMES.get(s.kind, s.kind)),
+                cell(len(s.fees), "right"), cell(r.plans, "right"), cell(r.providers, "right")], s.id
 
     def current(self) -> str | None:
         row = self.query_one(DataTable).cursor_row

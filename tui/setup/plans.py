@@ -3,18 +3,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable
 
-from tui.setup.common import SetupScreen, cell
+from tui.setup.common import SetupListScreen, cell
 
 TYPE_NAMES = {"percentage": "Percentage", "ppo": "PPO", "flat_copay": "Flat copay",
               "capitation": "Capitation"}
 
 
-class PlansScreen(SetupScreen):
+class PlansScreen(SetupListScreen):
     """Enter edits a plan, n creates one, g opens its code-specific estimating grid."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -23,31 +21,18 @@ class PlansScreen(SetupScreen):
         Binding("g", "grid", "Code-specific estimating", id="plans.grid"),
     ]
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text("Insurance plans"), classes="screen-title")
-        yield DataTable(id="plans-table", cursor_type="row", zebra_stripes=True)
-        yield Static(Text(""), classes="setup-status")
-        yield Footer()
+    LIST_TITLE = "Insurance plans"
+    TABLE_ID = "plans-table"
+    COLUMNS = ("Carrier", "Type", "Employer", "Group", "Subscriber", "Patients", "Identical")
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for title in ("Carrier", "Type", "Employer", "Group", "Subscriber", "Patients", "Identical"):
-            table.add_column(Text(title), key=title)
-        self.refresh_view()
-        table.focus()
+    def list_rows(self) -> list:
+        return list(self.setup.plans())
 
-    def refresh_view(self) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        self.rows = list(self.setup.plans())
-        for r in self.rows:
-            p = r.plan
-            table.add_row(cell(r.carrier_name), cell(TYPE_NAMES.get(p.type, p.type)), cell(p.employer),
-                          cell(p.group_number), cell(r.subscriber_name), cell(r.patients, "right"),
-                          cell(r.identical or "", "right"), key=p.id)
-        if self.rows:
-            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+    def row_cells(self, r):
+        p = r.plan
+        return [cell(r.carrier_name), cell(TYPE_NAMES.get(p.type, p.type)), cell(p.employer),
+                cell(p.group_number), cell(r.subscriber_name), cell(r.patients, "right"),
+                cell(r.identical or "", "right")], p.id
 
     def current(self) -> str | None:
         row = self.query_one(DataTable).cursor_row
