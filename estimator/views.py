@@ -8,8 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from typing import Iterable
+
 from .ledger_types import AccountSummary, CardTotals, Column
-from .money import Cents
+from .model import Procedure
+from .money import Cents, fmt
+from .results import LineEstimate
 
 
 @dataclass(frozen=True)
@@ -60,3 +64,28 @@ class LineDetail:
     title: str
     sections: tuple[DetailSection, ...] = ()
     explanation: tuple[str, ...] = ()
+
+
+def procedure_detail(proc: Procedure, description: str, patient_portion: Cents,
+                     lines: Iterable[LineEstimate]) -> LineDetail:
+    """What Enter on a procedure shows: the procedure, then each plan's claim procedure
+    with the estimator's steps."""
+    head = DetailSection("Procedure", (
+        ("Code", proc.code), ("Service", description), ("Date", str(proc.date)),
+        ("Status", proc.status), ("Tooth", proc.tooth or ""), ("Surface", proc.surface or ""),
+        ("Units", str(proc.units)), ("Charge", fmt(proc.charge)),
+        ("Patient portion", fmt(patient_portion)),
+    ))
+    sections, steps = [head], []
+    for ln in sorted(lines, key=lambda line: line.order):
+        sections.append(DetailSection(f"Insurance {ln.order}: plan {ln.plan}", (
+            ("Status", ln.status.replace("_", " ")), ("Claim", ln.claim or ""),
+            ("Allowed", fmt(ln.allowed)), ("Copay", fmt(ln.copay)),
+            ("Deductible", fmt(ln.deductible)), ("Percent", f"{ln.percent}%"),
+            ("Estimate", fmt(ln.ins_est)), ("Write-off est", fmt(ln.writeoff_est)),
+            ("Paid", fmt(ln.paid)), ("Write-off", fmt(ln.writeoff)),
+            ("Deductible applied", fmt(ln.deductible_applied)), ("Note", ln.note),
+        ), ln.explanation))
+        steps += [f"Ins {ln.order}: {s}" for s in ln.explanation]
+    return LineDetail(title=f"{proc.code} {description}".strip(),
+                      sections=tuple(sections), explanation=tuple(steps))

@@ -22,8 +22,9 @@ from estimator.ledger_balance import portion_of
 from estimator.ledger_index import LedgerIndex
 from estimator.ledger_rows import day_summary_row
 from estimator.ledger_types import AccountSummary, CardRow, card_columns
-from estimator.money import fmt
-from estimator.views import AccountView, DetailSection, LineDetail, PatientHit
+from estimator.views import (
+    AccountView, DetailSection, LineDetail, PatientHit, procedure_detail,
+)
 
 from . import balances, ledger_summary
 from .db import Database, checkpoint
@@ -268,28 +269,10 @@ def _procedure_detail(window: Window, proc_id: str) -> LineDetail:
     proc = idx.procedures.get(proc_id)
     if proc is None:
         raise KeyError(proc_id)
-    codes = {c.code: c.description for c in idx.practice.procedure_codes}
-    head = DetailSection("Procedure", (
-        ("Code", proc.code), ("Service", codes.get(proc.code, "")), ("Date", str(proc.date)),
-        ("Status", proc.status), ("Tooth", proc.tooth or ""), ("Surface", proc.surface or ""),
-        ("Units", str(proc.units)), ("Charge", fmt(proc.charge)),
-        ("Patient portion", fmt(portion_of(idx, proc))),
-    ))
-    sections, steps = [head], []
-    lines = sorted((ln for (p, _), ln in window.estimates.items() if p == proc.id),
-                   key=lambda l: l.order)
-    for ln in lines:
-        sections.append(DetailSection(f"Insurance {ln.order}: plan {ln.plan}", (
-            ("Status", ln.status.replace("_", " ")), ("Claim", ln.claim or ""),
-            ("Allowed", fmt(ln.allowed)), ("Copay", fmt(ln.copay)),
-            ("Deductible", fmt(ln.deductible)), ("Percent", f"{ln.percent}%"),
-            ("Estimate", fmt(ln.ins_est)), ("Write-off est", fmt(ln.writeoff_est)),
-            ("Paid", fmt(ln.paid)), ("Write-off", fmt(ln.writeoff)),
-            ("Deductible applied", fmt(ln.deductible_applied)), ("Note", ln.note),
-        ), ln.explanation))
-        steps += [f"Ins {ln.order}: {s}" for s in ln.explanation]
-    return LineDetail(title=f"{proc.code} {codes.get(proc.code, '')}".strip(),
-                      sections=tuple(sections), explanation=tuple(steps))
+    description = next((c.description for c in idx.practice.procedure_codes
+                        if c.code == proc.code), "")
+    lines = [ln for (p, _), ln in window.estimates.items() if p == proc.id]
+    return procedure_detail(proc, description, portion_of(idx, proc), lines)
 
 
 def _day(text) -> date | None:

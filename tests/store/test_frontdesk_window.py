@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from estimator import engine, ledger
-from estimator.money import fmt
-from estimator.views import DetailSection, LineDetail, PlanBenefit
+from estimator.views import DetailSection, LineDetail, PlanBenefit, procedure_detail
 from store import estimates, services, synthetic
 from store.db import open_database, write_transaction
 from store.demo_office import load_demo_office
@@ -80,30 +79,13 @@ class Reference:
                           sections=(DetailSection("Line", fields),))
 
     def _procedure_detail(self, proc_id: str) -> LineDetail:
+        """From the whole practice (the window's reader sees only the window)."""
         practice = self.practice
         proc = next(p for p in practice.procedures if p.id == proc_id)
-        codes = {c.code: c.description for c in practice.procedure_codes}
-        head = DetailSection("Procedure", (
-            ("Code", proc.code), ("Service", codes.get(proc.code, "")), ("Date", str(proc.date)),
-            ("Status", proc.status), ("Tooth", proc.tooth or ""), ("Surface", proc.surface or ""),
-            ("Units", str(proc.units)), ("Charge", fmt(proc.charge)),
-            ("Patient portion", fmt(ledger.patient_portion(practice, self.estimates, proc.id))),
-        ))
-        sections, steps = [head], []
-        lines = sorted((ln for (p, _), ln in self.estimates.items() if p == proc.id),
-                       key=lambda l: l.order)
-        for ln in lines:
-            sections.append(DetailSection(f"Insurance {ln.order}: plan {ln.plan}", (
-                ("Status", ln.status.replace("_", " ")), ("Claim", ln.claim or ""),
-                ("Allowed", fmt(ln.allowed)), ("Copay", fmt(ln.copay)),
-                ("Deductible", fmt(ln.deductible)), ("Percent", f"{ln.percent}%"),
-                ("Estimate", fmt(ln.ins_est)), ("Write-off est", fmt(ln.writeoff_est)),
-                ("Paid", fmt(ln.paid)), ("Write-off", fmt(ln.writeoff)),
-                ("Deductible applied", fmt(ln.deductible_applied)), ("Note", ln.note),
-            ), ln.explanation))
-            steps += [f"Ins {ln.order}: {s}" for s in ln.explanation]
-        return LineDetail(title=f"{proc.code} {codes.get(proc.code, '')}".strip(),
-                          sections=tuple(sections), explanation=tuple(steps))
+        description = {c.code: c.description for c in practice.procedure_codes}.get(proc.code, "")
+        lines = [ln for (p, _), ln in self.estimates.items() if p == proc.id]
+        return procedure_detail(proc, description,
+                                ledger.patient_portion(practice, self.estimates, proc.id), lines)
 
 
 def assert_same_cards(db, today: date, patients=None, window: int = 7) -> int:
