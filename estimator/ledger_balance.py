@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
+from .aging import apply_credits, bucket_of
 from .ledger_index import LedgerIndex, outstanding_insurance, posted_capitation_writeoff
 from .ledger_types import Aging, Balance
 from .model import Procedure
@@ -123,17 +124,6 @@ def claim_total(idx: LedgerIndex, claim_id: str) -> dict:
 
 # --- aging --------------------------------------------------------------------
 
-def _bucket(days: int) -> int:
-    """0: 0-30 days, 1: 31-60, 2: 61-90, 3: over 90 (future dates count as current)."""
-    if days <= 30:
-        return 0
-    if days <= 60:
-        return 1
-    if days <= 90:
-        return 2
-    return 3
-
-
 def account_items(idx: LedgerIndex, patient_id: str) -> list[tuple[date, int]]:
     """The account as dated amounts summing to the balance total: each completed procedure's
     current balance at its date, plus everything not allocated to one (payments and adjustments
@@ -164,17 +154,12 @@ def aging_of(idx: LedgerIndex, patient_ids: Iterable[str], today: date) -> Aging
     payments, negative balances) are applied to the oldest bucket first; a credit left over
     shows as a negative current bucket. The buckets add up to the balance total (the insurance
     part included: the card header shows the split separately)."""
-    buckets = [0, 0, 0, 0]
+    debits = [0, 0, 0, 0]
     credit = 0
     for pid in patient_ids:
         for when, amount in account_items(idx, pid):
             if amount > 0:
-                buckets[_bucket((today - when).days)] += amount
+                debits[bucket_of(when, today)] += amount
             else:
                 credit -= amount
-    for i in (3, 2, 1, 0):
-        applied = min(credit, buckets[i])
-        buckets[i] -= applied
-        credit -= applied
-    buckets[0] -= credit
-    return Aging(current=buckets[0], d31_60=buckets[1], d61_90=buckets[2], over_90=buckets[3])
+    return apply_credits(debits, credit)
