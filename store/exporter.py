@@ -62,14 +62,19 @@ def family_id_map(db: Database, members: list[int]) -> IdMap:
         "carrier": f"id IN (SELECT carrier_id FROM plan WHERE {plans})",
         "fee_schedule": f"id IN (SELECT fee_schedule_id FROM provider UNION {schedules})",
     })
-    # plans outside the family are named by subscriber and same_plan_as
+    name_plan_references(db, ids, plans)  # plans outside the family are named too
+    return ids
+
+
+def name_plan_references(db: Database, ids: IdMap, plans: str) -> None:
+    """Add to ``ids`` the names of what the ``plans`` (an SQL condition on plan) refer to
+    outside the rows read: their subscribers and the plans they are the same as."""
     named = load_id_map(db, kinds=("patient", "plan"), where={
         "patient": f"id IN (SELECT subscriber_id FROM plan WHERE {plans})",
         "plan": f"id IN (SELECT same_plan_as_id FROM plan WHERE {plans})"})
     for kind in ("patient", "plan"):
         for db_id, pid in named.to_practice[kind].items():
             ids.to_practice[kind].setdefault(db_id, pid)
-    return ids
 
 
 def load_line_estimates(db: Database, family: int | m.Practice | None = None, *,
@@ -358,18 +363,23 @@ class _Reader:
         alloc = _grouped(self.q("SELECT payment_id, procedure_id, amount_cents "
                                 "FROM payment_allocation WHERE payment_id IN (SELECT id FROM "
                                 f"patient_payment WHERE {self.of_family()}) ORDER BY id"))
-        rows = self.q("SELECT x.id, x.patient_id, x.date, x.amount_cents, x.method, x.check_no, "
-                      f"x.bank_no, x.note, {_stamp_cols('x')} FROM patient_payment x "
+        rows = self.q(f"SELECT {self.PAYMENT_COLUMNS}{_stamp_cols('x')} FROM patient_payment x "
                       f"WHERE {self.of_family('x.patient_id')} ORDER BY x.id")
-        out = []
-        for i, pat, day, amount, method, cno, bno, note, *stamp in rows:
-            parts = self.allocations(alloc.get(i, ()))
-            whole = len(parts) == 1 and parts[0].amount == amount
-            out.append(m.PatientPayment(
-                self.pid("patient", pat), _day(day), amount, method, cno, bno,
-                parts[0].procedure if whole else None, note,
-                allocations=() if whole else parts, stamp=self.stamp(*stamp)))
-        return tuple(out)
+        return tuple(self.patient_payment(row, alloc) for row in rows)
+
+    PAYMENT_COLUMNS = ("x.id, x.patient_id, x.date, x.amount_cents, x.method, x.check_no, "
+                       "x.bank_no, x.note, ")
+
+    def patient_payment(self, row, alloc) -> m.PatientPayment:
+        """One ``PAYMENT_COLUMNS`` + stamp row; ``alloc``: allocation rows by payment id.
+        A single allocation of the whole amount reads back as the v1 ``procedure`` form."""
+        i, pat, day, amount, method, cno, bno, note, *stamp = row
+        parts = self.allocations(alloc.get(i, ()))
+        whole = len(parts) == 1 and parts[0].amount == amount
+        return m.PatientPayment(
+            self.pid("patient", pat), _day(day), amount, method, cno, bno,
+            parts[0].procedure if whole else None, note,
+            allocations=() if whole else parts, stamp=self.stamp(*stamp))
 
     def allocations(self, rows) -> tuple[m.Allocation, ...]:
         """A payment's allocation rows, one part per procedure (rows on the same procedure

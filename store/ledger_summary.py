@@ -26,7 +26,7 @@ from estimator.results import NOT_RECEIVED, RECEIVED, LineEstimate
 from estimator.views import PlanBenefit
 
 from .db import Database
-from .exporter import _Reader
+from .exporter import _Reader, name_plan_references
 from .ledger_entries import NOTE, PROCEDURE
 from .queries import load_id_map
 
@@ -165,13 +165,7 @@ def _benefits_reader(db: Database, members: list[int]) -> _Reader:
                                     ("fee_schedule_id", "allowed_fee_schedule_id",
                                      "copay_schedule_id")),
     })
-    # plans name their subscriber and the plan they are the same as (names only)
-    named = load_id_map(db, kinds=("patient", "plan"), where={
-        "patient": f"id IN (SELECT subscriber_id FROM plan WHERE {plans})",
-        "plan": f"id IN (SELECT same_plan_as_id FROM plan WHERE {plans})"})
-    for kind in ("patient", "plan"):
-        for db_id, pid in named.to_practice[kind].items():
-            ids.to_practice[kind].setdefault(db_id, pid)
+    name_plan_references(db, ids, plans)  # subscribers, same-plan-as (names only)
     return _Reader(db, ids, members)
 
 

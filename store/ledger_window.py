@@ -207,18 +207,12 @@ class _WindowReader(_Reader):
         alloc = defaultdict(list)
         for row in self.alloc:
             alloc[row[0]].append(row)
-        rows = self.q("SELECT x.id, x.patient_id, x.date, x.amount_cents, x.method, x.check_no, "
-                      f"x.bank_no, x.note, {_stamp_cols('x')} FROM patient_payment x "
+        rows = self.q(f"SELECT {self.PAYMENT_COLUMNS}{_stamp_cols('x')} FROM patient_payment x "
                       f"WHERE x.id IN ({_inn(self.payment_ids)}) ORDER BY x.id")
         out = []
-        for i, pat, day, amount, method, cno, bno, note, *stamp in rows:
-            self.positions[("pay", i)] = len(out)
-            parts = self.allocations(alloc.get(i, ()))
-            whole = len(parts) == 1 and parts[0].amount == amount
-            out.append(m.PatientPayment(
-                self.pid("patient", pat), _day(day), amount, method, cno, bno,
-                parts[0].procedure if whole else None, note,
-                allocations=() if whole else parts, stamp=self.stamp(*stamp)))
+        for row in rows:
+            self.positions[("pay", row[0])] = len(out)
+            out.append(self.patient_payment(row, alloc))
         return tuple(out)
 
     def adjustments(self):
