@@ -31,7 +31,9 @@ from .db import Database, checkpoint
 from .ledger_entries import ADJUSTMENT, INSURANCE, NOTE, PATIENT_PAYMENT
 from .ledger_summary import Day
 from .ledger_window import ENTRY_COLUMNS, ORDER, Window
-from .queries import ID_KINDS, display_name, guarantor_of, load_id_map, search_patients
+from .queries import (
+    ID_KINDS, display_name, first_patients, guarantor_of, load_id_map, search_patients,
+)
 
 CACHED_CARDS = 4     # open cards kept (per revision): memory stays flat
 PRINT_CHUNK = 2_000  # entries per window when the whole card is printed
@@ -58,7 +60,7 @@ class DbFrontDesk:
 
     # -- search ------------------------------------------------------------------
     def search(self, text: str, limit: int = 50) -> list[PatientHit]:
-        found = search_patients(self.db, text, limit) if text.strip() else self._first(limit)
+        found = search_patients(self.db, text, limit) if text.strip() else first_patients(self.db, limit)
         if not found:
             return []
         bal = balances.patient_balances(self.db, [p["id"] for p in found])
@@ -71,9 +73,6 @@ class DbFrontDesk:
             balance_total=bal[p["id"]].total, patient_est=bal[p["id"]].patient,
             family_total=fam.get(gids[p["id"]], 0), insurance_est=bal[p["id"]].insurance,
         ) for p in found]
-
-    def _first(self, limit: int) -> list[dict]:
-        return search_patients(self.db, "", limit) or _all_by_name(self.db, limit)
 
     def _names(self, patient_ids) -> dict[int, str]:
         inn = ",".join(str(int(i)) for i in set(patient_ids)) or "NULL"
@@ -279,13 +278,3 @@ def _day(text) -> date | None:
     if text is None or isinstance(text, date):
         return text
     return date.fromisoformat(text)
-
-
-def _all_by_name(db: Database, limit: int) -> list[dict]:
-    """The first patients by name (an empty search box)."""
-    ids = [pid for (pid,) in db.execute_sql(
-        "SELECT id FROM patient ORDER BY name_lower, id LIMIT ?", (limit,))]
-    out = []
-    for pid in ids:
-        out += search_patients(db, str(pid), 1)
-    return out

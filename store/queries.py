@@ -101,6 +101,11 @@ def _patients(db: Database, where: str, params=(), limit: int = 50) -> list[dict
     return out
 
 
+def first_patients(db: Database, limit: int = 50) -> list[dict]:
+    """The first patients by name (an empty search box): one index walk, no sort."""
+    return _patients(db, "", (), limit)
+
+
 def display_name(last: str, first: str) -> str:
     """``"Last, First"`` (just ``Last`` when there is no first name)."""
     return f"{last}, {first}" if first else last
