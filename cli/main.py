@@ -25,14 +25,18 @@ def _add_format(p: argparse.ArgumentParser, default: str = "table") -> None:
                    help=f"output format (default {default})")
 
 
+def _add_globals(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH",
+                        help="database file (default: $DENTLEDGER_DB, else the user data dir)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dentledger",
         description="DentLedger: patient accounts, ledger cards and insurance estimates "
                     "for the dental front desk. With no command, opens the app.",
     )
-    parser.add_argument("--db", metavar="PATH",
-                        help="database file (default: $DENTLEDGER_DB, else the user data dir)")
+    _add_globals(parser)
     parser.add_argument("--version", action="version", version="dentledger 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -78,9 +82,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """``dentledger [--db PATH]``: the app, parsed without building every subcommand's
+    parser (whose modules would delay the first screen); None for anything else."""
+    if any(arg.startswith("-") and not arg.startswith("--db") for arg in argv):
+        return None  # --help, --version, a typo: the full parser answers
+    app_only = argparse.ArgumentParser(prog="dentledger", add_help=False, exit_on_error=False)
+    _add_globals(app_only)
+    try:
+        args, rest = app_only.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None  # e.g. --db without a path: the full parser says so
+    return None if rest else argparse.Namespace(**vars(args), command=None)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _app_arguments(argv) or build_parser().parse_args(argv)
     if args.command is None:
         args.func = commands.cmd_tui
     try:

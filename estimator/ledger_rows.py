@@ -24,7 +24,8 @@ from .ledger_types import (
     ADJUSTMENT, CONVERTED, DAY_SUMMARY, DENIED, INSURANCE_OWES, INSURANCE_PAYMENT, NOTE,
     PAID_IN_FULL, PATIENT_OWES, PATIENT_PAYMENT, PROCEDURE, SPLIT, SUMMED_COLUMNS, CardRow,
 )
-from .model import Adjustment, LedgerNote, PatientPayment, Procedure, Stamp, frozen_map
+from .frozen import frozen_map
+from .model import Adjustment, LedgerNote, PatientPayment, Procedure, Stamp
 from .money import fmt
 from .results import CAP_COMPLETE, LineEstimate
 from .text import clean

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
 
-from .model import EMPTY
+from .frozen import EMPTY
 
 GROUPS = ("Main", "Current", "Original", "Claim Status", "Detail")
 

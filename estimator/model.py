@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from types import MappingProxyType
 from typing import Mapping
 
+from .frozen import EMPTY, frozen_map  # noqa: F401  (re-exported)
 from .money import Cents
 
 # --- vocabularies ----------------------------------------------------------
@@ -35,12 +35,6 @@ ADJUSTMENT_KINDS = ("courtesy", "discount", "writeoff", "converted", "finance_ch
 FREQUENCY_PERIODS = ("benefit_year", "years", "months")
 SUBSTITUTION_CONDITIONS = ("always", "molar", "second_molar", "posterior")
 
-EMPTY: Mapping = MappingProxyType({})
-
-
-def frozen_map(d: Mapping | None) -> Mapping:
-    """A read-only copy of ``d`` (``EMPTY`` for None)."""
-    return MappingProxyType(dict(d)) if d else EMPTY
 
 
 # --- reference data --------------------------------------------------------

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .ledger_types import AccountSummary, CardTotals, Column
-from .model import Procedure
 from .money import Cents, fmt
-from .results import LineEstimate
+
+if TYPE_CHECKING:  # the search screen loads this module: it must not load the whole model
+    from .model import Procedure
+    from .results import LineEstimate
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from estimator.ledger import Balance
+from estimator.ledger_types import Balance
 
 from .db import Database
 

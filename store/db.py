@@ -13,7 +13,6 @@ from contextlib import AbstractContextManager
 
 import apsw
 import peewee
-import platformdirs
 from playhouse.apsw_ext import APSWDatabase
 
 from .models import MODELS
@@ -29,11 +28,20 @@ class StoreError(Exception):
     """A database problem explained in one line for the front desk."""
 
 
+# Prepared statements kept per connection (apsw's default is 100). A posting runs some 80
+# statements, many with a family's ids in their text (each one new): with room for a few
+# postings' worth, the statements that do repeat (the big ledger-entry rebuild above all)
+# stay prepared instead of being evicted by the one-offs and parsed again.
+STATEMENT_CACHE = 1000
+
+
 def default_db_path() -> str:
     """``$DENTLEDGER_DB``, else ``<user data dir>/dentledger/dentledger.db``."""
     env = os.environ.get("DENTLEDGER_DB")
     if env:
         return env
+    import platformdirs  # only here: a start-up given --db need not load it
+
     return os.path.join(platformdirs.user_data_dir("dentledger"), "dentledger.db")
 
 
@@ -51,7 +59,8 @@ def open_database(path: str | None = None, *, create: bool = True) -> Database:
     if not memory:
         path = _prepare_file(path, create)
     db = APSWDatabase(path, pragmas=_pragmas(memory), timeout=BUSY_TIMEOUT_MS / 1000,
-                      lock_type="IMMEDIATE", thread_safe=not memory)
+                      lock_type="IMMEDIATE", thread_safe=not memory,
+                      statementcachesize=STATEMENT_CACHE)
     try:
         db.connect()
         check_sqlite_version(db)

@@ -19,7 +19,7 @@ from estimator.results import RECEIVED, LineEstimate
 
 from . import ledger_entries, report_summary
 from .db import Database
-from .exporter import family_id_map, load_frozen, load_line_estimates, read_practice
+from .exporter import family_id_map, load_line_estimates, load_stored_estimates, read_practice
 from .queries import IdMap, family_patient_ids
 
 _COLUMNS = ("coverage_order", "status", "allowed_cents", "copay_cents", "percent",
@@ -46,9 +46,8 @@ def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = N
         practice = replace(practice, as_of=as_of)
     # No frozen line yet (a family just imported): the estimator replays the
     # claim payments in date order to recover the estimates made before each.
-    frozen = load_frozen(db, guarantor_id, ids=ids) or None
-    results = estimate_practice(practice, frozen)
-    stored = load_line_estimates(db, guarantor_id, ids=ids)
+    stored, frozen = load_stored_estimates(db, members, ids)
+    results = estimate_practice(practice, frozen or None)
     changed = _write(db, ids, results, stored)
     if ledger:
         ledger_entries.rebuild_family(db, guarantor_id, ids=ids)

@@ -12,6 +12,8 @@ columns and the practice's audit history). A patient payment's allocation rows c
 """
 from __future__ import annotations
 
+import json
+
 from collections import defaultdict
 from datetime import date, datetime
 
@@ -48,30 +50,40 @@ def read_practice(db: Database, ids: IdMap, members: list[int] | None = None) ->
 
 def family_id_map(db: Database, members: list[int]) -> IdMap:
     """Ids of a family's rows (plus the names of rows outside it that they refer to)."""
-    inn = ",".join(str(int(pid)) for pid in members)
-    plans = (f"id IN (SELECT plan_id FROM patient_coverage WHERE patient_id IN ({inn}) "
-             f"UNION SELECT plan_id FROM claim WHERE patient_id IN ({inn}) "
-             f"UNION SELECT plan_id FROM benefit_used WHERE patient_id IN ({inn}) "
-             f"UNION SELECT plan_id FROM claim_proc WHERE procedure_id IN "
-             f"(SELECT id FROM procedure WHERE patient_id IN ({inn})))")
-    schedules = " UNION ".join(f"SELECT {col} FROM plan WHERE {plans}" for col in
-                               ("fee_schedule_id", "allowed_fee_schedule_id", "copay_schedule_id"))
+    # Ids are bound as JSON lists, not written into the SQL: the statements stay prepared.
+    family = json.dumps([int(pid) for pid in members])
+    of_family = "IN (SELECT value FROM json_each(:family))"
+    plan_ids = [pid for (pid,) in db.execute_sql(
+        f"SELECT plan_id FROM patient_coverage WHERE patient_id {of_family} "
+        f"UNION SELECT plan_id FROM claim WHERE patient_id {of_family} "
+        f"UNION SELECT plan_id FROM benefit_used WHERE patient_id {of_family} "
+        f"UNION SELECT plan_id FROM claim_proc WHERE procedure_id IN "
+        f"(SELECT id FROM procedure WHERE patient_id {of_family})", {"family": family})
+        if pid is not None]
+    params = {"family": family, "plans": json.dumps(plan_ids)}
+    plans = "id IN (SELECT value FROM json_each(:plans))"
+    schedules = {s for row in db.execute_sql(
+        f"SELECT fee_schedule_id, allowed_fee_schedule_id, copay_schedule_id FROM plan "
+        f"WHERE {plans} UNION ALL SELECT fee_schedule_id, NULL, NULL FROM provider", params)
+        for s in row if s is not None}
+    params["schedules"] = json.dumps(sorted(schedules))
     ids = load_id_map(db, where={
-        "patient": f"id IN ({inn})", "plan": plans, "procedure": f"patient_id IN ({inn})",
-        "claim": f"patient_id IN ({inn})",
+        "patient": f"id {of_family}", "plan": plans, "procedure": f"patient_id {of_family}",
+        "claim": f"patient_id {of_family}",
         "carrier": f"id IN (SELECT carrier_id FROM plan WHERE {plans})",
-        "fee_schedule": f"id IN (SELECT fee_schedule_id FROM provider UNION {schedules})",
-    })
-    name_plan_references(db, ids, plans)  # plans outside the family are named too
+        "fee_schedule": "id IN (SELECT value FROM json_each(:schedules))",
+    }, params=params)
+    name_plan_references(db, ids, plans, params)  # plans outside the family are named too
     return ids
 
 
-def name_plan_references(db: Database, ids: IdMap, plans: str) -> None:
-    """Add to ``ids`` the names of what the ``plans`` (an SQL condition on plan) refer to
-    outside the rows read: their subscribers and the plans they are the same as."""
+def name_plan_references(db: Database, ids: IdMap, plans: str, params: dict | tuple = ()) -> None:
+    """Add to ``ids`` the names of what the ``plans`` (an SQL condition on plan, with its
+    ``params``) refer to outside the rows read: their subscribers and the plans they are
+    the same as."""
     named = load_id_map(db, kinds=("patient", "plan"), where={
         "patient": f"id IN (SELECT subscriber_id FROM plan WHERE {plans})",
-        "plan": f"id IN (SELECT same_plan_as_id FROM plan WHERE {plans})"})
+        "plan": f"id IN (SELECT same_plan_as_id FROM plan WHERE {plans})"}, params=params)
     for kind in ("patient", "plan"):
         for db_id, pid in named.to_practice[kind].items():
             ids.to_practice[kind].setdefault(db_id, pid)
@@ -87,6 +99,17 @@ def load_line_estimates(db: Database, family: int | m.Practice | None = None, *,
         ids = load_id_map(db) if members is None else family_id_map(db, members)
     reader = _Reader(db, ids, members)
     return reader.lines(frozen_only)
+
+
+def load_stored_estimates(db: Database, members: list[int], ids: IdMap
+                          ) -> tuple[dict[tuple[str, str], LineEstimate],
+                                     dict[tuple[str, str], LineEstimate]]:
+    """A family's stored estimates, and those of them that are frozen (`load_frozen`), in
+    one read: what re-estimating a family starts from."""
+    frozen: set[tuple[str, str]] = set()
+    reader = _Reader(db, ids, members)
+    stored = reader.lines_where(reader.of_family("p.patient_id"), frozen)
+    return stored, {key: stored[key] for key in frozen}
 
 
 def load_frozen(db: Database, family: int | m.Practice | None = None, *,
@@ -128,26 +151,30 @@ class _Reader:
     def __init__(self, db: Database, ids: IdMap, members: list[int] | None):
         self.db, self.ids = db, ids
         self.family = members is not None
-        self.inn = ",".join(map(str, members)) if self.family else ""
+        # A family's ids are bound as JSON lists (`json_each`), never written into the SQL:
+        # each statement's text is then the same for every family, so SQLite prepares it
+        # once per connection instead of once per posting.
+        self.params: dict[str, str] = {"family": json.dumps(members or [])}
         self.stamps: dict[tuple, m.Stamp] = {}  # rows posted together share one Stamp
 
     # -- helpers ------------------------------------------------------------
-    def q(self, sql: str, params=()) -> list[tuple]:
-        return self.db.execute_sql(sql, params).fetchall()
+    def q(self, sql: str) -> list[tuple]:
+        return self.db.execute_sql(sql, self.params).fetchall()
 
     def only(self, kind: str, column: str = "id") -> str:
         """SQL condition selecting the rows of ``kind`` in this export."""
         if not self.family:
             return "1"
-        return f"{column} IN ({','.join(map(str, self.ids.to_db[kind].values())) or 'NULL'})"
+        self.params[kind] = json.dumps(sorted(self.ids.to_db[kind].values()))
+        return f"{column} IN (SELECT value FROM json_each(:{kind}))"
 
     def of_family_procedures(self, column: str) -> str:
         if not self.family:
             return "1"
-        return f"{column} IN (SELECT id FROM procedure WHERE patient_id IN ({self.inn}))"
+        return f"{column} IN (SELECT id FROM procedure WHERE {self.of_family()})"
 
     def of_family(self, column: str = "patient_id") -> str:
-        return f"{column} IN ({self.inn})" if self.family else "1"
+        return f"{column} IN (SELECT value FROM json_each(:family))" if self.family else "1"
 
     def pid(self, kind: str, db_id: int | None) -> str | None:
         return None if db_id is None else self.ids.to_practice[kind][db_id]
@@ -415,21 +442,26 @@ class _Reader:
         cond = "cp.frozen AND cp.status = 'received'" if frozen_only else "1"
         return self.lines_where(f"{self.of_family('p.patient_id')} AND {cond}")
 
-    def lines_where(self, condition: str) -> dict[tuple[str, str], LineEstimate]:
-        """Stored claim procedures (of procedures not deleted) matching ``condition``."""
+    def lines_where(self, condition: str, frozen: set | None = None
+                    ) -> dict[tuple[str, str], LineEstimate]:
+        """Stored claim procedures (of procedures not deleted) matching ``condition``; the keys
+        of those received with a frozen estimate are added to ``frozen`` when given."""
         rows = self.q(
             "SELECT cp.procedure_id, cp.plan_id, cp.coverage_order, cp.status, cp.allowed_cents, "
             "cp.copay_cents, cp.percent, cp.deductible_est_cents, cp.base_est_cents, "
             "cp.ins_est_cents, cp.writeoff_est_cents, cp.note, cp.explanation, cp.no_bill, "
-            "cp.claim_id, cp.paid_cents, cp.writeoff_cents, cp.deductible_applied_cents "
-            "FROM claim_proc cp JOIN procedure p ON p.id = cp.procedure_id "
+            "cp.claim_id, cp.paid_cents, cp.writeoff_cents, cp.deductible_applied_cents, "
+            "cp.frozen FROM claim_proc cp JOIN procedure p ON p.id = cp.procedure_id "
             f"WHERE p.status != 'deleted' AND {condition} ORDER BY cp.id")
         out = {}
         for (proc, plan, order, status, allowed, copay, pct, ded, base, est, wo, note, expl,
-             nb, claim, paid, wo_paid, ded_paid) in rows:
+             nb, claim, paid, wo_paid, ded_paid, is_frozen) in rows:
             line = LineEstimate(
                 self.pid("procedure", proc), self.pid("plan", plan), order, status, allowed,
                 copay, pct, ded, base, est, wo, note, tuple(expl.split("\n")) if expl else (),
                 bool(nb), self.pid("claim", claim), paid, wo_paid, ded_paid)
-            out[(line.procedure, line.plan)] = line
+            key = (line.procedure, line.plan)
+            out[key] = line
+            if frozen is not None and is_frozen and status == "received":
+                frozen.add(key)
         return out

@@ -55,7 +55,8 @@ _NO_MONEY = "0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0"  # billed .. aging, provider
 
 # {p}: which procedures (alias p); {pp} {j} {n}: which payments, adjustments, notes;
 # {family_pp} {family_j} {family_n}: the window partition numbering them per family;
-# {rank}: the procedure's rank. ?1: JSON {procedure id: rank} (empty: rank by id).
+# {rank}: the procedure's rank. ?1: JSON {procedure id: rank} (empty: rank by id);
+# ?2: JSON [patient id, ...] of the family (`rebuild_family`).
 _INSERT = f"""
 WITH rank(id, n) AS MATERIALIZED (SELECT CAST(key AS INTEGER), value FROM json_each(?1)),
 cp_money(procedure_id, owed, insurance, capitation, top_order) AS MATERIALIZED (
@@ -136,6 +137,16 @@ FROM ledger_note n WHERE {{n}}
 
 _RANK = "coalesce((SELECT r.n FROM rank r WHERE r.id = p.id), p.id)"
 
+# One family's rows. The family comes as a parameter, not inlined, so the statement's
+# text never changes and SQLite prepares it once per connection, not once per posting
+# (preparing it took longer than running it).
+_FAMILY = "(SELECT value FROM json_each(?2))"
+_FAMILY_INSERT = {ranked: _INSERT.format(
+    p=f"p.patient_id IN {_FAMILY}", pp=f"pp.patient_id IN {_FAMILY}",
+    j=f"j.patient_id IN {_FAMILY}", n=f"n.patient_id IN {_FAMILY}",
+    family_pp="", family_j="", family_n="", rank=_RANK if ranked else "p.id")
+    for ranked in (False, True)}
+
 
 def _family_of(alias: str) -> str:
     """Partition numbering a whole practice's rows per family (the guarantor's)."""
@@ -149,14 +160,11 @@ def rebuild_family(db: Database, guarantor_id: int, *, ids: IdMap | None = None)
     members = family_patient_ids(db, guarantor_id)
     if not members:
         return 0
-    inn = ",".join(str(int(m)) for m in members)
-    db.execute_sql(f"DELETE FROM ledger_entry WHERE patient_id IN ({inn})")
+    family = json.dumps([int(m) for m in members])
+    db.execute_sql("DELETE FROM ledger_entry WHERE patient_id IN "
+                   "(SELECT value FROM json_each(?))", (family,))
     ranks = _family_ranks(db, members, ids)
-    sql = _INSERT.format(
-        p=f"p.patient_id IN ({inn})", pp=f"pp.patient_id IN ({inn})",
-        j=f"j.patient_id IN ({inn})", n=f"n.patient_id IN ({inn})",
-        family_pp="", family_j="", family_n="", rank=_RANK if ranks else "p.id")
-    db.execute_sql(sql, (json.dumps(ranks),))
+    db.execute_sql(_FAMILY_INSERT[bool(ranks)], (json.dumps(ranks), family))
     return db.connection().changes()
 
 

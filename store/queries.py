@@ -50,30 +50,51 @@ class IdMap:
         return f"{ID_KINDS[kind][1]}{db_id}"
 
 
-def load_id_map(db: Database, kinds=tuple(ID_KINDS), where: dict[str, str] | None = None) -> IdMap:
-    """Ids of every row of the given kinds (``where``: optional SQL filter per kind)."""
+def load_id_map(db: Database, kinds=tuple(ID_KINDS), where: dict[str, str] | None = None,
+                params: dict | tuple = ()) -> IdMap:
+    """Ids of every row of the given kinds (``where``: optional SQL filter per kind, with
+    its named ``params``)."""
     ids = IdMap()
     for kind in kinds:
         table = ID_KINDS[kind][0]
         clause = (where or {}).get(kind)
         sql = f'SELECT id, file_id FROM "{table}"' + (f" WHERE {clause}" if clause else "")
-        pairs = db.execute_sql(sql).fetchall()
-        taken: set[str] | None = None
+        pairs = db.execute_sql(sql, params if clause else ()).fetchall()
+        unnamed = [db_id for db_id, file_id in pairs if file_id is None]
+        generated = _generated_ids(db, kind, unnamed) if unnamed else {}
         for db_id, file_id in pairs:
-            if file_id is None:
-                if taken is None:  # generated ids must not collide with any file id
-                    taken = {f for (f,) in db.execute_sql(
-                        f'SELECT file_id FROM "{table}" WHERE file_id IS NOT NULL')}
-                file_id = _free_id(kind, db_id, taken)
-            ids.add(kind, file_id, db_id)
+            ids.add(kind, file_id if file_id is not None else generated[db_id], db_id)
     return ids
 
 
-def _free_id(kind: str, db_id: int, taken: set[str]) -> str:
-    candidate = IdMap.generated(kind, db_id)
-    while candidate in taken:  # a file happened to use the same id
-        candidate += "~"
-    return candidate
+LOOKUP_LIMIT = 500  # more ids to name than this: read the table's file ids once instead
+
+
+def _generated_ids(db: Database, kind: str, db_ids: list[int]) -> dict[int, str]:
+    """``PT12`` for patient 12 entered in the app, with a ``~`` added while a file id is
+    the same (generated ids must not collide with any file id). A few ids (a family's)
+    look up just their candidates by the file-id index; many (a whole practice) read the
+    table's file ids once."""
+    table = ID_KINDS[kind][0]
+    names = {db_id: IdMap.generated(kind, db_id) for db_id in db_ids}
+    if len(names) > LOOKUP_LIMIT:
+        taken = {f for (f,) in db.execute_sql(
+            f'SELECT file_id FROM "{table}" WHERE file_id IS NOT NULL')}
+        return {db_id: _free(name, taken) for db_id, name in names.items()}
+    pending = dict(names)
+    while pending:
+        marks = ",".join("?" * len(pending))
+        taken = {f for (f,) in db.execute_sql(
+            f'SELECT file_id FROM "{table}" WHERE file_id IN ({marks})', tuple(pending.values()))}
+        pending = {i: name + "~" for i, name in pending.items() if name in taken}
+        names.update(pending)
+    return names
+
+
+def _free(name: str, taken: set[str]) -> str:
+    while name in taken:  # a file happened to use the same id
+        name += "~"
+    return name
 
 
 # --- patients ----------------------------------------------------------------

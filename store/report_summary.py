@@ -17,6 +17,8 @@ re-estimating everything). Carrier 0 stands for "no insurance" (keys cannot be N
 """
 from __future__ import annotations
 
+import json
+
 from collections import defaultdict
 
 from .db import Database
@@ -81,26 +83,28 @@ WHERE {{f}}
 GROUP BY 1, 2, 3, 4"""
 
 Key = tuple  # (patient id, carrier id, month)
+_FAMILY = "(SELECT value FROM json_each(?1))"
 
 
-def contributions(db: Database, where: str) -> dict[Key, list[int]]:
-    """Each patient's (``where``, on alias t) sums per carrier and month, zero rows dropped."""
+def contributions(db: Database, where: str, params=()) -> dict[Key, list[int]]:
+    """Each patient's (``where``, on alias t, with ``params``) sums per carrier and month,
+    zero rows dropped."""
     out: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
 
     def add(pid, cid, month, column, cents):
         out[(pid, cid if cid is not None else NONE, month)][column] += cents or 0
 
-    for pid, cid, month, billed, outstanding in common.q(db, _BILLED.format(f=where)):
+    for pid, cid, month, billed, outstanding in common.q(db, _BILLED.format(f=where), params):
         add(pid, cid, month, BILLED, billed)
         add(pid, cid, month, OUTSTANDING, outstanding)
-    for pid, cid, month, paid, writeoff in common.q(db, _CHECKS.format(f=where)):
+    for pid, cid, month, paid, writeoff in common.q(db, _CHECKS.format(f=where), params):
         add(pid, cid, month, INS_PAID, paid)
         add(pid, cid, month, WRITTEN_OFF, writeoff)
-    for pid, cid, month, cents in common.q(db, _CAPITATION.format(f=where)):
+    for pid, cid, month, cents in common.q(db, _CAPITATION.format(f=where), params):
         add(pid, cid, month, WRITTEN_OFF, cents)
-    for pid, cid, month, cents in common.q(db, _PAID.format(f=where)):
+    for pid, cid, month, cents in common.q(db, _PAID.format(f=where), params):
         add(pid, cid, month, PT_PAID, cents)
-    for pid, payer, claimed, month, cents in common.q(db, _PAID_TO_CLAIMS.format(f=where)):
+    for pid, payer, claimed, month, cents in common.q(db, _PAID_TO_CLAIMS.format(f=where), params):
         if claimed is not None:  # moves from the payer's primary carrier to the claim's
             add(pid, claimed, month, PT_PAID, cents)
             add(pid, payer, month, PT_PAID, -(cents or 0))
@@ -113,14 +117,15 @@ def rebuild_family(db: Database, guarantor_id: int) -> int:
     members = family_patient_ids(db, guarantor_id)
     if not members:
         return 0
-    inn = ",".join(str(int(m)) for m in members)
+    # The family is bound (JSON), not written into the SQL: the statements stay prepared.
+    family = (json.dumps([int(m) for m in members]),)
     diff: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for cid, month, *money in common.q(
             db, f"SELECT carrier_id, month, {', '.join(MONEY)} FROM patient_carrier_month "
-                f"WHERE patient_id IN ({inn})"):
+                f"WHERE patient_id IN {_FAMILY}", family):
         diff[(cid, month)] = [d - m for d, m in zip(diff[(cid, month)], money)]
-    db.execute_sql(f"DELETE FROM patient_carrier_month WHERE patient_id IN ({inn})")
-    new = contributions(db, f"t.id IN ({inn})")
+    db.execute_sql(f"DELETE FROM patient_carrier_month WHERE patient_id IN {_FAMILY}", family)
+    new = contributions(db, f"t.id IN {_FAMILY}", family)
     for (_, cid, month), money in new.items():
         diff[(cid, month)] = [d + m for d, m in zip(diff[(cid, month)], money)]
     _insert(db, new)

@@ -14,13 +14,14 @@ from textual.screen import Screen
 
 from tui.commands import POSTING_FORMS, DeskCommands
 from tui.ports import FrontDesk
-from tui.screens.account import AccountScreen
 from tui.screens.find_patient import FindPatientScreen
-from tui.screens.help import HelpScreen
+
+# The account, help and every other screen are imported when first opened: the first
+# screen (Find patient) paints sooner without them.
 
 DEFAULT_CONFIG: Mapping[str, Any] = {
     "refresh_seconds": 2.0,   # how often to look for postings made at another terminal (0 = never)
-    "search_debounce": 0.03,  # seconds of quiet typing before searching
+    "search_debounce": 0.03,  # at most one search per this many seconds of typing
     "search_limit": 50,
     "keymap": {},             # binding id -> key(s), e.g. {"ledger.next_day": "j"}
     "theme": None,            # a Textual theme name
@@ -89,6 +90,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
 
     def open_account(self, patient_id: str) -> None:
         """Show a patient's account (in place when an account is already open)."""
+        from tui.screens.account import AccountScreen
         if isinstance(self.screen, AccountScreen):
             self.screen.show_patient(patient_id)
         else:
@@ -97,8 +99,9 @@ class DentLedgerApp(App[None], inherit_bindings=False):
     def current_patient(self) -> str | None:
         """The open account's patient, or the highlighted search result."""
         for screen in reversed(self.screen_stack):
-            if isinstance(screen, (AccountScreen, FindPatientScreen)):
-                return screen.current_patient()
+            current = getattr(screen, "current_patient", None)  # Account, Find patient
+            if callable(current):
+                return current()
         return None
 
     def action_reports(self) -> None:
@@ -122,6 +125,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             self.open_account(patient)
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

@@ -15,8 +15,6 @@ from typing import Callable, Iterator
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
-from estimator.report_table import REPORT_KINDS
-
 # Hook list: (kind, palette title). The kind is the key for register_posting_form.
 POSTING_FORMS: tuple[tuple[str, str], ...] = (
     ("procedure", "Post procedure"),
@@ -29,8 +27,11 @@ POSTING_FORMS: tuple[tuple[str, str], ...] = (
 )
 
 
-# Reports (tui/screens/reports.py): one palette entry per report, opening the Reports screen on it.
-REPORTS: tuple[tuple[str, str], ...] = tuple((k.name, f"Report: {k.title}") for k in REPORT_KINDS)
+def report_commands() -> tuple[tuple[str, str], ...]:
+    """(report name, palette title): one entry per report, opening the Reports screen on it
+    (tui/screens/reports.py). Read when the palette opens, not at start."""
+    from estimator.report_table import REPORT_KINDS
+    return tuple((k.name, f"Report: {k.title}") for k in REPORT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class DeskCommands(Provider):
             target = self._target(command)
             if target is not None:
                 yield command, partial(self.app.run_action, command.action, target)
-        for name, title in REPORTS:
+        for name, title in report_commands():
             yield DeskCommand(title, "Office report", ""), partial(_open_report, self.app, name)
 
     async def discover(self) -> Hits:

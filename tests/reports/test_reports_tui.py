@@ -9,7 +9,7 @@ from textual.widgets import Input, Select
 from report_fixtures import TODAY
 from store.frontdesk import DbFrontDesk
 from tui.app import build_app
-from tui.commands import REPORTS, DeskCommands
+from tui.commands import DeskCommands, report_commands
 from tui.screens.reports import ReportsPort, ReportsScreen, register_reports
 
 CONFIG = {"refresh_seconds": 0, "search_debounce": 0, "cursor_blink": False}
@@ -97,8 +97,8 @@ def test_every_report_has_a_palette_entry(demo_db):
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(app, pilot)
             titles = {hit.text async for hit in DeskCommands(app.screen).discover()}
-            assert {title for _, title in REPORTS} <= titles
-            assert len(REPORTS) == 5
+            assert {title for _, title in report_commands()} <= titles
+            assert len(report_commands()) == 5
     asyncio.run(scenario())
 
 

@@ -1,15 +1,17 @@
 """Find patient: type-ahead, Up/Down while typing, Enter opens the account, markup safety."""
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from tui.screens.account import AccountScreen
 from tui.screens.find_patient import FindPatientScreen
 
 
 def results(app) -> list[str]:
-    table = app.screen.query_one("#find-results", DataTable)
-    return [str(key.value) for key in table.rows]
+    """Patient ids of the listed results, in order (every one drawn as a row)."""
+    screen = app.screen
+    assert screen.results.row_count == len(screen._hits)
+    return [hit.patient_id for hit in screen._hits]
 
 
 class TestTypeAhead:
@@ -49,6 +51,26 @@ class TestTypeAhead:
             await helpers.settle(app, pilot)
             assert app.screen.query_one(Input).value == ""
             assert len(results(app)) == 4
+
+
+class TestSearchPace:
+    """At most one search per `search_debounce`: a burst of keys searches once, for the
+    last text; a key after a pause searches at once."""
+
+    async def test_a_burst_searches_once_and_a_key_after_a_pause_at_once(self, desk, make_app,
+                                                                         helpers):
+        app = make_app(desk, search_debounce=0.5)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await helpers.settle(app, pilot)
+            assert desk.searches == [""]                   # the opening list
+            await pilot.press(*"smi")                      # within 0.5 s of it
+            await helpers.settle(app, pilot)
+            assert desk.searches == ["", "smi"]            # "s" and "sm" were overtaken
+            await pilot.pause(0.6)
+            await pilot.press("t")
+            await pilot.pause()                            # no wait: the last search was long ago
+            assert desk.searches[-1] == "smit"
+            assert results(app) == ["P2", "P1"]
 
 
 class TestOpenAccount:

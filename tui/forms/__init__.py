@@ -8,30 +8,32 @@ open them. ``desk`` is the `PostingDesk` the forms post through
 """
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Callable
 
 from textual.screen import ModalScreen, Screen
 
-from tui.forms.adjustment import AdjustmentForm
-from tui.forms.claim import CreateClaimForm
-from tui.forms.claims import ClaimsScreen
-from tui.forms.insurance import InsurancePaymentForm
-from tui.forms.payment import PaymentForm
-from tui.forms.port import PostingDesk, PostingRefused
-from tui.forms.procedure import ProcedureForm
-
 if TYPE_CHECKING:
     from tui.app import DentLedgerApp
+    from tui.forms.port import PostingDesk
 
-# kind (tui.commands.POSTING_FORMS, plus "claims") -> the screen it opens
-FORMS: dict[str, Callable[[PostingDesk, "str | None"], Screen]] = {
-    "procedure": ProcedureForm,
-    "patient_payment": PaymentForm,
-    "insurance_payment": InsurancePaymentForm,
-    "adjustment": AdjustmentForm,
-    "claim": CreateClaimForm,
-    "claims": ClaimsScreen,
+# kind (tui.commands.POSTING_FORMS, plus "claims") -> "module:class" of the screen it opens.
+# Named, not imported: a form's module loads when it is first opened, so the app's first
+# screen does not wait for every form.
+FORMS: dict[str, str] = {
+    "procedure": "tui.forms.procedure:ProcedureForm",
+    "patient_payment": "tui.forms.payment:PaymentForm",
+    "insurance_payment": "tui.forms.insurance:InsurancePaymentForm",
+    "adjustment": "tui.forms.adjustment:AdjustmentForm",
+    "claim": "tui.forms.claim:CreateClaimForm",
+    "claims": "tui.forms.claims:ClaimsScreen",
 }
+
+
+def form_class(kind: str) -> Callable[[PostingDesk, "str | None"], Screen]:
+    """The screen class of form ``kind`` (imported on first use)."""
+    module, _, name = FORMS[kind].partition(":")
+    return getattr(import_module(module), name)
 
 
 class Unavailable(ModalScreen[None], inherit_bindings=False):
@@ -49,14 +51,15 @@ class Unavailable(ModalScreen[None], inherit_bindings=False):
 
 def register_all(app: DentLedgerApp, desk: PostingDesk) -> None:
     """Register every form factory ``(app, patient_id) -> Screen`` on ``app``."""
-    for kind, form in FORMS.items():
-        app.register_posting_form(kind, _factory(desk, form))
+    for kind in FORMS:
+        app.register_posting_form(kind, _factory(desk, kind))
 
 
-def _factory(desk: PostingDesk, form) -> Callable[[DentLedgerApp, "str | None"], Screen]:
+def _factory(desk: PostingDesk, kind: str) -> Callable[[DentLedgerApp, "str | None"], Screen]:
     def open_form(_app: DentLedgerApp, patient_id: str | None) -> Screen:
+        from tui.forms.port import PostingRefused
         try:
-            return form(desk, patient_id)
+            return form_class(kind)(desk, patient_id)
         except PostingRefused as exc:
             return Unavailable(str(exc))
     return open_form

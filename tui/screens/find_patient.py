@@ -8,21 +8,21 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from estimator.money import fmt_grouped
-from estimator.text import clean
 from tui.ports import PatientHit
 from tui.screens.base import DeskScreen
+from tui.widgets.result_list import GAP, ResultList
 
 MONEY_WIDTH = 9  # "99,999.99"
 BIRTH_WIDTH = 10
 
 
 def result_columns(width: int) -> list[tuple[str, int, str]]:
-    """(title, width, justify) of the results table for a screen ``width`` wide."""
-    # Two cells of padding per column, 2 for the scrollbar.
-    free = max(24, width - 3 * MONEY_WIDTH - BIRTH_WIDTH - 6 * 2 - 2)
+    """(title, width, justify) of the results list for a screen ``width`` wide."""
+    # A leading space, a gap between columns, 2 for the scrollbar.
+    free = max(24, width - 3 * MONEY_WIDTH - BIRTH_WIDTH - 1 - 5 * len(GAP) - 2)
     name = free * 3 // 5
     return [
         ("Name", name, "left"),
@@ -34,16 +34,12 @@ def result_columns(width: int) -> list[tuple[str, int, str]]:
     ]
 
 
-def hit_cells(hit: PatientHit) -> list[Text]:
-    """One results row, as plain Text (names may hold brackets or control characters)."""
+def hit_cells(hit: PatientHit) -> list[str]:
+    """One results row as plain cell texts (`ResultList` cleans and cuts them; names may
+    hold brackets or control characters and are never read as markup)."""
     born = hit.birthdate.isoformat() if hit.birthdate else ""
     money = (hit.balance_total, hit.patient_est, hit.family_total)
-    return [
-        Text(clean(hit.name), no_wrap=True, overflow="ellipsis"),
-        Text(born),
-        Text(clean(hit.guarantor_name), no_wrap=True, overflow="ellipsis"),
-        *(Text(fmt_grouped(cents), justify="right") for cents in money),
-    ]
+    return [hit.name, born, hit.guarantor_name, *(fmt_grouped(cents) for cents in money)]
 
 
 class FindPatientScreen(DeskScreen):
@@ -62,20 +58,21 @@ class FindPatientScreen(DeskScreen):
         super().__init__()
         self._hits: list[PatientHit] = []
         self._query = ""
+        self._searched_at = float("-inf")  # event-loop time of the last search
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Find patient"), id="find-title", classes="screen-title")
         yield Input(placeholder="Name, chart number or birthdate", id="find-input")
-        yield DataTable(id="find-results", cursor_type="row", zebra_stripes=True)
+        yield ResultList(id="find-results")
         yield Static(Text(""), id="find-status")
         yield Footer()
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#find-results", DataTable)
+    def results(self) -> ResultList:
+        return self.query_one("#find-results", ResultList)
 
     def on_mount(self) -> None:
-        self.table.can_focus = False  # Up/Down reach it through the screen; typing stays in the box
+        # The list never takes the focus: Up/Down reach it through the screen, typing stays in the box.
         self.query_one("#find-input", Input).cursor_blink = self.desk.config["cursor_blink"]
         self._set_columns()
         self.focus_search()
@@ -85,7 +82,7 @@ class FindPatientScreen(DeskScreen):
         self.query_one("#find-input", Input).focus()
 
     def current_patient(self) -> str | None:
-        row = self.table.cursor_row
+        row = self.results.cursor
         return self._hits[row].patient_id if 0 <= row < len(self._hits) else None
 
     # --- searching ------------------------------------------------------------
@@ -96,14 +93,19 @@ class FindPatientScreen(DeskScreen):
 
     @work(exclusive=True, group="find-patient")
     async def search(self, text: str) -> None:
-        """Debounced: a newer keystroke cancels this worker while it waits.
+        """At most one search per ``search_debounce`` seconds: a key typed after a pause
+        searches at once; keys typed faster than that (a paste, a fast typist) wait out
+        the rest of the interval, and a newer key cancels this worker while it waits.
 
         The query itself runs on the event loop: it takes a few milliseconds
         (index-backed, 50 rows), and a thread would pay for a new database
         connection with a cold page cache on every keystroke.
         """
-        if text and self.desk.config["search_debounce"]:
-            await asyncio.sleep(self.desk.config["search_debounce"])
+        loop = asyncio.get_running_loop()
+        wait = self._searched_at + self.desk.config["search_debounce"] - loop.time()
+        if text and wait > 0:
+            await asyncio.sleep(wait)
+        self._searched_at = loop.time()
         self._show(text, self.frontdesk.search(text, self.desk.config["search_limit"]))
 
     def _show(self, text: str, hits: list[PatientHit]) -> None:
@@ -118,32 +120,21 @@ class FindPatientScreen(DeskScreen):
     def reload(self) -> None:
         self.search(self._query)
 
-    # --- the results table ----------------------------------------------------
+    # --- the results list -----------------------------------------------------
 
     def _set_columns(self) -> None:
-        table = self.table
-        table.clear(columns=True)
-        for title, width, justify in result_columns(self.size.width or 80):
-            table.add_column(Text(title, justify=justify), width=width, key=title)
+        self.results.set_columns(result_columns(self.size.width or 80))
 
     def _fill(self) -> None:
-        table = self.table
-        table.clear()
-        for hit in self._hits:
-            table.add_row(*hit_cells(hit), key=hit.patient_id)
-        if self._hits:
-            table.move_cursor(row=0)
+        self.results.set_rows([hit_cells(hit) for hit in self._hits])
 
     def on_resize(self) -> None:
         self._set_columns()
-        self._fill()
 
     # --- keys -----------------------------------------------------------------
 
     def action_move(self, step: int) -> None:
-        if self._hits:
-            row = max(0, min(len(self._hits) - 1, self.table.cursor_row + step))
-            self.table.move_cursor(row=row)
+        self.results.move_cursor(self.results.cursor + step)
 
     def action_open(self) -> None:
         patient = self.current_patient()
@@ -153,6 +144,6 @@ class FindPatientScreen(DeskScreen):
     def action_clear(self) -> None:
         self.query_one("#find-input", Input).value = ""
 
-    @on(DataTable.RowSelected)
-    def _clicked(self, event: DataTable.RowSelected) -> None:
+    @on(ResultList.Clicked)
+    def _clicked(self, event: ResultList.Clicked) -> None:
         self.action_open()
