@@ -70,3 +70,16 @@ async def test_a_click_names_the_row_under_it_not_the_header():
         await pilot.pause()
         assert app.clicked == [1]
         assert app.query_one(ResultList).cursor == 1
+
+
+async def test_new_columns_take_the_rows_again_and_a_redraw_keeps_the_cursor():
+    app = ListApp([[f"Patient {i}", "0.00"] for i in range(30)])
+    async with app.run_test(size=(40, 6)) as pilot:
+        results = app.query_one(ResultList)
+        results.move_cursor(12)
+        rows = results._cells
+        results.set_columns([("Name", 20, "left"), ("Balance", 8, "right")])
+        assert results.row_count == 0  # until the rows come again, for the new columns
+        results.set_rows(rows, keep_cursor=True)
+        await pilot.pause()
+        assert results.cursor == 12 and results.row_text(12).startswith(" Patient 12          ")

@@ -73,6 +73,21 @@ class TestSearchPace:
             assert results(app) == ["P2", "P1"]
 
 
+class TestWideScreens:
+    async def test_wide_screens_show_the_chart_number(self, desk, make_app, helpers):
+        from tui.screens.find_patient import CHART_FROM
+        app = make_app(desk)
+        async with app.run_test(size=(CHART_FROM, 24)) as pilot:
+            await pilot.press(*"smith", "down")
+            await helpers.settle(app, pilot)
+            results = app.screen.results
+            assert "Chart" in helpers.screen_text(app)
+            assert results.row_text(1).split()[:3] == ["Smith,", "John", "P1"]
+            app.screen._set_columns()
+            app.screen._fill(keep_cursor=True)  # as a resize does
+            assert app.current_patient() == "P1"
+
+
 class TestOpenAccount:
     async def test_enter_opens_first_match(self, desk, make_app, helpers):
         app = make_app(desk)

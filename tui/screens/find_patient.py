@@ -17,15 +17,22 @@ from tui.widgets.result_list import GAP, ResultList
 
 MONEY_WIDTH = 9  # "99,999.99"
 BIRTH_WIDTH = 10
+CHART_WIDTH = 10
+CHART_FROM = 100  # screens at least this wide also show the chart number
 
 
 def result_columns(width: int) -> list[tuple[str, int, str]]:
-    """(title, width, justify) of the results list for a screen ``width`` wide."""
+    """(title, width, justify) of the results list for a screen ``width`` wide. Wide
+    screens add the chart number: patients of the same name and age are common in a
+    large practice."""
+    chart = width >= CHART_FROM
+    fixed = 3 * MONEY_WIDTH + BIRTH_WIDTH + (CHART_WIDTH + len(GAP) if chart else 0)
     # A leading space, a gap between columns, 2 for the scrollbar.
-    free = max(24, width - 3 * MONEY_WIDTH - BIRTH_WIDTH - 1 - 5 * len(GAP) - 2)
+    free = max(24, width - fixed - 1 - 5 * len(GAP) - 2)
     name = free * 3 // 5
     return [
         ("Name", name, "left"),
+        *([("Chart", CHART_WIDTH, "left")] if chart else []),
         ("Born", BIRTH_WIDTH, "left"),
         ("Guarantor", free - name, "left"),
         ("Balance", MONEY_WIDTH, "right"),
@@ -34,12 +41,17 @@ def result_columns(width: int) -> list[tuple[str, int, str]]:
     ]
 
 
-def hit_cells(hit: PatientHit) -> list[str]:
-    """One results row as plain cell texts (`ResultList` cleans and cuts them; names may
-    hold brackets or control characters and are never read as markup)."""
-    born = hit.birthdate.isoformat() if hit.birthdate else ""
-    money = (hit.balance_total, hit.patient_est, hit.family_total)
-    return [hit.name, born, hit.guarantor_name, *(fmt_grouped(cents) for cents in money)]
+def hit_cells(hit: PatientHit, columns: list[tuple[str, int, str]]) -> list[str]:
+    """One results row as plain cell texts, in the order of ``columns`` (`ResultList`
+    cleans and cuts them; names may hold brackets or control characters and are never
+    read as markup)."""
+    cells = {
+        "Name": hit.name, "Chart": hit.patient_id,
+        "Born": hit.birthdate.isoformat() if hit.birthdate else "",
+        "Guarantor": hit.guarantor_name, "Balance": fmt_grouped(hit.balance_total),
+        "Pt est": fmt_grouped(hit.patient_est), "Family": fmt_grouped(hit.family_total),
+    }
+    return [cells[title] for title, _, _ in columns]
 
 
 class FindPatientScreen(DeskScreen):
@@ -59,6 +71,7 @@ class FindPatientScreen(DeskScreen):
         self._hits: list[PatientHit] = []
         self._query = ""
         self._searched_at = float("-inf")  # event-loop time of the last search
+        self._columns = result_columns(80)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Find patient"), id="find-title", classes="screen-title")
@@ -123,13 +136,16 @@ class FindPatientScreen(DeskScreen):
     # --- the results list -----------------------------------------------------
 
     def _set_columns(self) -> None:
-        self.results.set_columns(result_columns(self.size.width or 80))
+        self._columns = result_columns(self.size.width or 80)
+        self.results.set_columns(self._columns)
 
-    def _fill(self) -> None:
-        self.results.set_rows([hit_cells(hit) for hit in self._hits])
+    def _fill(self, *, keep_cursor: bool = False) -> None:
+        self.results.set_rows([hit_cells(hit, self._columns) for hit in self._hits],
+                              keep_cursor=keep_cursor)
 
     def on_resize(self) -> None:
         self._set_columns()
+        self._fill(keep_cursor=True)
 
     # --- keys -----------------------------------------------------------------
 

@@ -71,17 +71,22 @@ class ResultList(ScrollView, can_focus=False):
     # --- content ------------------------------------------------------------
 
     def set_columns(self, columns: Sequence[ColumnSpec]) -> None:
+        """New columns; the rows are given again (`set_rows`) to match them."""
         self._columns = tuple(columns)
         self._title = self._line([title for title, _, _ in columns])
-        self._lines = [self._line(cells) for cells in self._cells]
+        self._cells, self._lines = [], []
         self._resize()
 
-    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
-        """Show ``rows`` (cell texts, one per column) with the cursor on the first."""
+    def set_rows(self, rows: Sequence[Sequence[str]], *, keep_cursor: bool = False) -> None:
+        """Show ``rows`` (cell texts in column order) with the cursor on the first, or
+        where it was (``keep_cursor``: the same rows, redrawn for new columns)."""
         self._cells = list(rows)
         self._lines = [self._line(cells) for cells in self._cells]
-        self.cursor = 0
-        self.scroll_to(y=0, animate=False)
+        if keep_cursor:
+            self.move_cursor(self.cursor)
+        else:
+            self.cursor = 0
+            self.scroll_to(y=0, animate=False)
         self._resize()
 
     @property
