@@ -7,6 +7,7 @@ from textual.app import App, ComposeResult
 from tui.widgets.result_list import ResultList
 
 COLUMNS = [("Name", 12, "left"), ("Balance", 8, "right")]
+THIRTY = [[f"Patient {i}", "0.00"] for i in range(30)]
 
 
 class ListApp(App[None]):
@@ -44,7 +45,7 @@ async def test_rows_are_cut_to_their_columns_and_never_markup():
 
 
 async def test_cursor_stays_on_screen_and_clamps():
-    app = ListApp([[f"Patient {i}", "0.00"] for i in range(30)])
+    app = ListApp(THIRTY)
     async with app.run_test(size=(40, 6)) as pilot:
         results = app.query_one(ResultList)
         results.move_cursor(20)
@@ -73,7 +74,7 @@ async def test_a_click_names_the_row_under_it_not_the_header():
 
 
 async def test_new_columns_take_the_rows_again_and_a_redraw_keeps_the_cursor():
-    app = ListApp([[f"Patient {i}", "0.00"] for i in range(30)])
+    app = ListApp(THIRTY)
     async with app.run_test(size=(40, 6)) as pilot:
         results = app.query_one(ResultList)
         results.move_cursor(12)

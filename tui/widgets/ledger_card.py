@@ -27,6 +27,7 @@ from estimator.ledger_types import DAY_SUMMARY, NOTE, CardRow, Column
 from estimator.text import clean
 from tui.ports import FrontDesk
 from tui.widgets.card_layout import MARKER_STYLES, MARKERS, CardLayout, col_width, fit
+from tui.widgets.rows_in_view import scroll_to_row
 
 __all__ = ["HEADER_ROWS", "MARKERS", "WINDOW", "LedgerCard"]
 
@@ -293,11 +294,7 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
     def move_cursor(self, rel: int) -> None:
         """Put the cursor on shown row ``rel`` and scroll it into view."""
         self.cursor = max(0, min(rel, self.shown_rows - 1))
-        top = self.scroll_offset.y
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + self.page_height:
-            self.scroll_to(y=self.cursor - self.page_height + 1, animate=False)
+        scroll_to_row(self, self.cursor, self.page_height)
         self._update_titles()
         self.refresh()
 

@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.widgets.card_layout import fit
+from tui.widgets.rows_in_view import scroll_to_row
 
 HEADER_ROWS = 1
 GAP = "  "  # between columns
@@ -137,11 +138,7 @@ class ResultList(ScrollView, can_focus=False):
         if not self.row_count:
             return
         self.cursor = max(0, min(row, self.row_count - 1))
-        top = self.scroll_offset.y
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + self.page_height:
-            self.scroll_to(y=self.cursor - self.page_height + 1, animate=False)
+        scroll_to_row(self, self.cursor, self.page_height)
         self.refresh()
 
     def on_click(self, event: events.Click) -> None:
