@@ -123,12 +123,8 @@ def test_file_ids_keep_their_natural_order_within_a_day():
 
 # --- a posting's rebuild reads only the family --------------------------------------------
 
-def test_rebuilding_one_family_stays_on_indexes():
-    db = open_database(":memory:")
-    synthetic.generate(db, patients=300, seed=5, big_ledgers=(60,))
-    family = db.execute_sql("SELECT coalesce(guarantor_id, id) FROM patient "
-                            "WHERE id IN (SELECT patient_id FROM patient_payment) "
-                            "ORDER BY id LIMIT 1 OFFSET 40").fetchone()[0]
+def _statements_of(db, action) -> list[tuple[str, object]]:
+    """The SQL ``action()`` runs (in a write transaction), with its parameters."""
     statements = []
     original = db.execute_sql
 
@@ -139,11 +135,40 @@ def test_rebuilding_one_family_stays_on_indexes():
     db.execute_sql = recording
     try:
         with write_transaction(db):
-            assert ledger_entries.rebuild_family(db, family) > 0
+            action()
     finally:
         del db.execute_sql
+    return statements
+
+
+def _assert_on_indexes(db, statements) -> None:
     for sql, params in statements:
         plan = [r[-1] for r in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params or ())]
         scans = [s for s in plan if re.match(r"SCAN (\w+)", s)
                  and _table(s, sql) in LEDGER_TABLES + ("patient",)]
         assert not scans, (sql[:120], scans)
+
+
+@pytest.fixture(scope="module")
+def generated():
+    db = open_database(":memory:")
+    synthetic.generate(db, patients=300, seed=5, big_ledgers=(60,))
+    family = db.execute_sql("SELECT coalesce(guarantor_id, id) FROM patient "
+                            "WHERE id IN (SELECT patient_id FROM patient_payment) "
+                            "ORDER BY id LIMIT 1 OFFSET 40").fetchone()[0]
+    return db, family
+
+
+def test_rebuilding_one_family_stays_on_indexes(generated):
+    db, family = generated
+    statements = _statements_of(db, lambda: ledger_entries.rebuild_family(db, family))
+    _assert_on_indexes(db, statements)
+
+
+def test_re_estimating_one_family_stays_on_indexes(generated):
+    """Everything a posting runs after its own writes: the family read (its ids bound as
+    JSON lists), estimated, written back, its card lines and report sums rebuilt."""
+    db, family = generated
+    statements = _statements_of(db, lambda: estimates.reestimate_family(db, family))
+    assert any("json_each" in sql for sql, _ in statements)
+    _assert_on_indexes(db, statements)
