@@ -25,8 +25,9 @@ benefit-year frequency limits, exclusions, PPO write-offs, standard COB for seco
 capitation write-offs; family by family in estimation order (claims by date), received lines
 counting their actual payment and deductible. Running `store.estimates.reestimate_family`
 over 100,000 patients would take far longer than the time budget. The estimator reproduces
-every stored line of a generated practice (tests/store/test_synthetic.py checks one line by
-line), so the next re-estimation of a family changes nothing until something is posted.
+every stored amount of a generated practice (tests/store/test_synthetic.py checks one line by
+line), so the next re-estimation of a family changes no amount. It does write the lines'
+explanations, which are not generated: a family's first posting writes all its lines once.
 
 Deterministic: one ``random.Random(seed)`` and a fixed "today" (`AS_OF`), no clock in the data
 (only the audit row and `Stats.seconds` see the real time).
