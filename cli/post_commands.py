@@ -39,7 +39,8 @@ def _cmd(sub, name: str, func, help_text: str) -> argparse.ArgumentParser:
 
 
 def _register_post(subparsers) -> None:
-    group = subparsers.add_parser("post", help="post procedures, payments and adjustments")
+    group = subparsers.add_parser("post", help="post procedures, payments, adjustments, "
+                                               "ledger notes and appointments")
     sub = group.add_subparsers(dest="post_command", metavar="WHAT", required=True)
 
     p = _cmd(sub, "procedure", cmd_procedure, "plan or post a procedure")
@@ -87,6 +88,17 @@ def _register_post(subparsers) -> None:
     p.add_argument("--date")
     p.add_argument("--create-code", metavar="KIND",
                    help="create the code if missing, of this kind (courtesy, discount, ...)")
+
+    p = _cmd(sub, "note", cmd_note, "add a note to the patient's ledger card")
+    p.add_argument("--patient", required=True)
+    p.add_argument("--text", required=True, help='e.g. "called about the balance"')
+    p.add_argument("--date", help="the card date (default today)")
+
+    p = _cmd(sub, "appointment", cmd_appointment,
+             "record an appointment: kept, cancelled, failed (or scheduled)")
+    p.add_argument("--patient", required=True)
+    p.add_argument("--status", required=True, choices=("kept", "cancelled", "failed", "scheduled"))
+    p.add_argument("--date", help="the appointment's date (default today)")
 
     p = _cmd(sub, "reverse-payment", cmd_reverse_payment, "reverse a patient payment")
     p.add_argument("payment", type=int, help="patient payment id")
@@ -260,6 +272,27 @@ def cmd_adjustment(args) -> int:
     on = f" on {target}" if target else ""
     return _report(args, db, patient, "adjustment", posted,
                    f"posted adjustment {adj}: {fmt(amount)} {args.code.strip()}{on}")
+
+
+def cmd_note(args) -> int:
+    from store import services
+    db = _db(args)
+    patient = _patient(db, args.patient)
+    note = services.add_ledger_note(db, patient, args.text, date=args.date)
+    day = db.execute_sql("SELECT date FROM ledger_note WHERE id = ?", (note,)).fetchone()[0]
+    return _report(args, db, patient, "note", {"id": note, "date": day},
+                   f"added ledger note {note} dated {day}")
+
+
+def cmd_appointment(args) -> int:
+    from store import services
+    db = _db(args)
+    patient = _patient(db, args.patient)
+    appt = services.record_appointment(db, patient, args.status, date=args.date)
+    day = db.execute_sql("SELECT date FROM appointment WHERE id = ?", (appt,)).fetchone()[0]
+    return _report(args, db, patient, "appointment",
+                   {"id": appt, "date": day, "status": args.status},
+                   f"recorded appointment {appt}: {args.status} on {day}")
 
 
 def cmd_reverse_payment(args) -> int:

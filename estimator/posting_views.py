@@ -143,6 +143,19 @@ class AdjustmentEntry:
 
 
 @dataclass(frozen=True)
+class NoteEntry:
+    """A ledger note: a line of text on the card."""
+    text: str
+    date: date
+
+
+@dataclass(frozen=True)
+class AppointmentEntry:
+    status: str                      # kept, cancelled, failed, scheduled
+    date: date
+
+
+@dataclass(frozen=True)
 class EobEntry:
     """One claim line of an insurance payment as typed from the EOB."""
     procedure: str                   # ClaimLineInfo.procedure_key

@@ -14,9 +14,9 @@ from datetime import date, datetime
 from typing import Callable, Iterator, Sequence
 
 from estimator.posting_views import (
-    AdjustmentCodeInfo, AdjustmentEntry, ClaimInfo, ClaimLineInfo, CodeInfo, CoverageInfo,
-    InsurancePaymentEntry, PaymentEntry, PostingRefused, ProcedureEntry, ProcedureInfo,
-    ProviderInfo,
+    AdjustmentCodeInfo, AdjustmentEntry, AppointmentEntry, ClaimInfo, ClaimLineInfo, CodeInfo,
+    CoverageInfo, InsurancePaymentEntry, NoteEntry, PaymentEntry, PostingRefused, ProcedureEntry,
+    ProcedureInfo, ProviderInfo,
 )
 
 from . import services
@@ -187,6 +187,18 @@ class DbPostingDesk:
             new = services.post_adjustment(
                 self.db, self._patient(patient_id), entry.amount, entry.code, procedure=proc,
                 date=entry.date, note=entry.note, **self._who())
+        return str(new)
+
+    def add_ledger_note(self, patient_id: str, entry: NoteEntry) -> str:
+        with _refusals():
+            new = services.add_ledger_note(self.db, self._patient(patient_id), entry.text,
+                                           date=entry.date, **self._who())
+        return str(new)
+
+    def record_appointment(self, patient_id: str, entry: AppointmentEntry) -> str:
+        with _refusals():
+            new = services.record_appointment(self.db, self._patient(patient_id), entry.status,
+                                              date=entry.date, **self._who())
         return str(new)
 
     def create_claims(self, patient_id: str, procedures: Sequence[str], day: date) -> list[str]:

@@ -6,6 +6,7 @@ re-estimates the touched family; a refusal raises `ServiceError` and writes noth
 Money is integer cents; callers parse dollars with `estimator.money.to_cents`.
 """
 from .adjustments import post_adjustment
+from .chart_records import add_ledger_note, record_appointment
 from .claims import (
     create_claims, create_preauth, queue_claim, release_holds, send_claim, set_claim_status,
 )
@@ -22,7 +23,7 @@ from .readback import patient_balance
 __all__ = [
     "Actor", "ServiceError", "clock", "desk_actor", "lock_date",
     "add_procedure", "complete_procedure", "edit_fee", "delete_procedure",
-    "post_payment", "post_adjustment",
+    "post_payment", "post_adjustment", "add_ledger_note", "record_appointment",
     "create_claims", "create_preauth", "send_claim", "queue_claim", "set_claim_status",
     "release_holds",
     "EobLine", "enter_insurance_payment", "deny_lines",

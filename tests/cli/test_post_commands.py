@@ -129,6 +129,15 @@ def test_payment_adjustment_and_reversals(post):
     assert refund["balance"]["total"] == "95.00"
 
 
+def test_ledger_note_and_appointment(post):
+    note = post("post", "note", "--patient", "PAGE_T", "--text", "Called: will pay Friday",
+                "--date", "2026-03-01")
+    assert note["note"]["date"] == "2026-03-01" and note["balance"]["total"] == "0.00"
+    appt = post("post", "appointment", "--patient", "PAGE_T", "--status", "failed",
+                "--date", "2026-03-01")
+    assert appt["appointment"]["status"] == "failed"
+
+
 def test_fee_delete_deny_queue_and_lock_date(post):
     proc = post("post", "procedure", "--patient", "WILSON_C", "--code", "D2392", "--date",
                 "2026-03-02", "--provider", "DOC1")["procedure"]["id"]

@@ -11,20 +11,24 @@ from test_forms_fake_desk import FakePostingDesk
 from tui.app import build_app
 from tui.forms import FORMS as FORMS_BY_KIND
 from tui.forms.adjustment import AdjustmentForm
+from tui.forms.chart_records import AppointmentForm, NoteForm
 from tui.forms.claim import CreateClaimForm
 from tui.forms.claims import ClaimsScreen
 from tui.forms.confirm import ChoiceScreen, ConfirmScreen
 from tui.forms.insurance import InsurancePaymentForm
 from tui.forms.payment import PaymentForm
 from tui.forms.procedure import ProcedureForm
-from tui.forms.port import AdjustmentEntry, PaymentEntry, PostingRefused, ProcedureEntry
+from tui.forms.port import (
+    AdjustmentEntry, AppointmentEntry, NoteEntry, PaymentEntry, PostingRefused, ProcedureEntry,
+)
 from tui.screens.account import AccountScreen
 
 NOW = datetime(2024, 6, 3, 9, 30)
 TODAY = NOW.date()
 CONFIG = {"refresh_seconds": 0, "search_debounce": 0, "cursor_blink": False, "patient": "P1"}
-SCREENS = (ProcedureForm, PaymentForm, AdjustmentForm, CreateClaimForm, InsurancePaymentForm,
-         ClaimsScreen, ConfirmScreen, ChoiceScreen, AccountScreen)
+SCREENS = (ProcedureForm, PaymentForm, AdjustmentForm, NoteForm, AppointmentForm,
+           CreateClaimForm, InsurancePaymentForm, ClaimsScreen, ConfirmScreen, ChoiceScreen,
+           AccountScreen)
 
 
 @pytest.fixture
@@ -230,6 +234,38 @@ class TestAdjustment:
             await pilot.pause()
             assert posting.calls == [("adjustment", "P1", AdjustmentEntry(
                 -2500, "COURTESY", TODAY, procedure="11"))]
+
+
+class TestChartRecords:
+    async def test_a_note_needs_text_and_posts_without_asking(self, open_app, posting):
+        app, size = open_app()
+        async with app.run_test(size=size) as pilot:
+            await start(app, pilot, "N", "enter")
+            assert error_of(app, "text") == "write the note"
+            await pilot.press(*"[b]Called[/b]  about   balance", "enter")
+            await pilot.pause()
+            assert posting.calls == [("ledger_note", "P1", NoteEntry(
+                "[b]Called[/b] about balance", TODAY))]
+            assert isinstance(app.screen, AccountScreen)
+
+    async def test_an_appointment_defaults_to_kept_today(self, open_app, posting):
+        app, size = open_app()
+        async with app.run_test(size=size) as pilot:
+            await start(app, pilot, "A")
+            assert isinstance(app.screen, AppointmentForm)
+            app.screen.query_one("#status", Select).value = "failed"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert posting.calls == [("appointment", "P1", AppointmentEntry("failed", TODAY))]
+            assert notes(app)[-1] == "Recorded a failed appointment on 2024-06-03."
+
+    async def test_a_refusal_keeps_the_form_open(self, open_app, posting):
+        app, size = open_app()
+        posting.refuse = "an appointment in the future cannot be kept yet"
+        async with app.run_test(size=size) as pilot:
+            await start(app, pilot, "A", "ctrl+s")
+            assert isinstance(app.screen, AppointmentForm) and posting.calls == []
+            assert "cannot be kept yet" in app.screen.query_one("#form-error", Static).render().plain
 
 
 class TestCreateClaim:

@@ -77,6 +77,20 @@ async def _ready(app, pilot) -> None:
     await pilot.pause()
 
 
+async def test_a_note_typed_in_the_form_is_a_card_line_at_once(db, desk, helpers):
+    app = _app(db, desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
+        before = app.frontdesk.account("WILSON_J")
+        await pilot.press("N", *"Mom will call back", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)
+        after = app.frontdesk.account("WILSON_J")
+        assert after.row_count == before.row_count + 1  # a note-only day has no day total
+        assert after.summary.balance == before.summary.balance
+        assert "Note: Mom will call back" in helpers.screen_text(app)  # across the card
+
+
 async def test_payment_typed_in_the_form_shows_on_the_card(db, desk):
     app = _app(db, desk)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -110,6 +110,14 @@ class FakePostingDesk:
         self._write("adjustment", patient_id, entry)
         return "97"
 
+    def add_ledger_note(self, patient_id, entry):
+        self._write("ledger_note", patient_id, entry)
+        return "13"
+
+    def record_appointment(self, patient_id, entry):
+        self._write("appointment", patient_id, entry)
+        return "375"
+
     def create_claims(self, patient_id, procedures, day):
         self._write("create_claims", patient_id, tuple(procedures), day)
         return ["C000031", "C000032"]

@@ -1,5 +1,5 @@
-"""The posting forms: post procedure, patient payment, adjustment, create claim,
-enter insurance payment, and the claims list with its actions.
+"""The posting forms: post procedure, patient payment, adjustment, ledger note,
+appointment, create claim, enter insurance payment, and the claims list with its actions.
 
 `register_all(app, desk)` wires every form to the app's posting hooks
 (`DentLedgerApp.register_posting_form`), so the palette and the account keys
@@ -25,6 +25,8 @@ FORMS: dict[str, str] = {
     "patient_payment": "tui.forms.payment:PaymentForm",
     "insurance_payment": "tui.forms.insurance:InsurancePaymentForm",
     "adjustment": "tui.forms.adjustment:AdjustmentForm",
+    "ledger_note": "tui.forms.chart_records:NoteForm",
+    "appointment": "tui.forms.chart_records:AppointmentForm",
     "claim": "tui.forms.claim:CreateClaimForm",
     "claims": "tui.forms.claims:ClaimsScreen",
 }

@@ -13,15 +13,15 @@ from datetime import date
 from typing import Protocol, Sequence, runtime_checkable
 
 from estimator.posting_views import (
-    AdjustmentCodeInfo, AdjustmentEntry, ClaimInfo, ClaimLineInfo, CodeInfo, CoverageInfo,
-    EobEntry, InsurancePaymentEntry, PaymentEntry, PostingRefused, ProcedureEntry, ProcedureInfo,
-    ProviderInfo,
+    AdjustmentCodeInfo, AdjustmentEntry, AppointmentEntry, ClaimInfo, ClaimLineInfo, CodeInfo,
+    CoverageInfo, EobEntry, InsurancePaymentEntry, NoteEntry, PaymentEntry, PostingRefused,
+    ProcedureEntry, ProcedureInfo, ProviderInfo,
 )
 
 __all__ = [
-    "AdjustmentCodeInfo", "AdjustmentEntry", "ClaimInfo", "ClaimLineInfo", "CodeInfo",
-    "CoverageInfo", "EobEntry", "InsurancePaymentEntry", "PaymentEntry", "PostingDesk",
-    "PostingRefused", "ProcedureEntry", "ProcedureInfo", "ProviderInfo",
+    "AdjustmentCodeInfo", "AdjustmentEntry", "AppointmentEntry", "ClaimInfo", "ClaimLineInfo",
+    "CodeInfo", "CoverageInfo", "EobEntry", "InsurancePaymentEntry", "NoteEntry", "PaymentEntry",
+    "PostingDesk", "PostingRefused", "ProcedureEntry", "ProcedureInfo", "ProviderInfo",
 ]
 
 
@@ -77,6 +77,12 @@ class PostingDesk(Protocol):
         ...
 
     def post_adjustment(self, patient_id: str, entry: AdjustmentEntry) -> str:
+        ...
+
+    def add_ledger_note(self, patient_id: str, entry: NoteEntry) -> str:
+        ...
+
+    def record_appointment(self, patient_id: str, entry: AppointmentEntry) -> str:
         ...
 
     def create_claims(self, patient_id: str, procedures: Sequence[str], day: date) -> Sequence[str]:

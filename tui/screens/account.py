@@ -39,6 +39,10 @@ class AccountScreen(DeskScreen):
         Binding("c", "post('claim')", "Claim", id="account.create_claim"),
         Binding("i", "post('insurance_payment')", "Ins pay", id="account.insurance_payment"),
         Binding("l", "post('claims')", "Claims", id="account.claims"),
+        # Off the footer (it is full at 80 columns); help and the palette list them.
+        Binding("N", "post('ledger_note')", "Ledger note", show=False, id="account.ledger_note"),
+        Binding("A", "post('appointment')", "Appointment", show=False,
+                id="account.appointment"),
     ]
 
     def __init__(self, patient_id: str) -> None:

@@ -215,12 +215,14 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         return base + self.get_component_rich_style(f"ledger-card--{name}")
 
     def _join(self, fixed: list[Segment], scroll: list[Segment], scroll_x: int,
-              width: int, base: Style) -> Strip:
-        """Fixed cells + separator + the visible slice of the scrolling cells."""
+              width: int, base: Style, length: int | None = None) -> Strip:
+        """Fixed cells + separator + the visible slice of the scrolling cells (``length``
+        cells long; default: every scrolling column)."""
         view = max(0, width - self._layout.fixed_width)
         if self._layout.fixed:
             fixed = [*fixed, Segment(SEPARATOR, self._style("separator", base))]
-        moving = Strip(scroll, self._layout.scroll_width).crop(scroll_x, scroll_x + view)
+        length = self._layout.scroll_width if length is None else length
+        moving = Strip(scroll, length).crop(scroll_x, scroll_x + view)
         return Strip.join([Strip(fixed), moving])
 
     def _group_line(self, scroll_x: int, width: int, base: Style) -> Strip:
@@ -255,6 +257,10 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         if is_cursor:
             style = style + self.get_component_rich_style("ledger-card--cursor")
         fixed = [self._cell(row, c, style) for c in self._layout.fixed]
+        if row.kind == NOTE:  # a note reads across the card, whichever group is in view
+            view = max(0, width - self._layout.fixed_width)
+            text = fit(row.cells.get("service", ""), view)
+            return self._join(fixed, [Segment(text, style)], 0, width, base, view)
         scroll = [self._cell(row, c, style) for c in self._layout.scroll]
         return self._join(fixed, scroll, scroll_x, width, base)
 
