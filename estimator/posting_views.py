@@ -143,6 +143,16 @@ class AdjustmentEntry:
 
 
 @dataclass(frozen=True)
+class ReversalInfo:
+    """A ledger-card line that may be reversed, as the confirmation names it."""
+    ref: str                         # CardRow.ref: "patient_payment:<n>" or "adjustment:<n>"
+    what: str                        # "payment" or "adjustment"
+    label: str                       # e.g. "check 1234" or "COURTESY"
+    amount: Cents
+    date: date
+
+
+@dataclass(frozen=True)
 class NoteEntry:
     """A ledger note: a line of text on the card."""
     text: str

@@ -16,7 +16,7 @@ from typing import Callable, Iterator, Sequence
 from estimator.posting_views import (
     AdjustmentCodeInfo, AdjustmentEntry, AppointmentEntry, ClaimInfo, ClaimLineInfo, CodeInfo,
     CoverageInfo, InsurancePaymentEntry, NoteEntry, PaymentEntry, PostingRefused, ProcedureEntry,
-    ProcedureInfo, ProviderInfo,
+    ProcedureInfo, ProviderInfo, ReversalInfo,
 )
 
 from . import services
@@ -200,6 +200,47 @@ class DbPostingDesk:
             new = services.record_appointment(self.db, self._patient(patient_id), entry.status,
                                               date=entry.date, **self._who())
         return str(new)
+
+    # --- reversing a line of the ledger card ---------------------------------------
+    def reversal(self, patient_id: str, ref: str) -> ReversalInfo:
+        """What reversing card line ``ref`` would take back; refused for a line that is not
+        a patient payment or adjustment, is a reversal, or was reversed already."""
+        kind, db_id = self._line(patient_id, ref)
+        with _refusals():
+            if kind == "patient_payment":
+                pay = services.reversible_payment(self.db, db_id)
+                label = f"{pay.method} {pay.check_no}" if pay.check_no else pay.method
+                return ReversalInfo(ref, "payment", label, pay.amount_cents,
+                                    _day(str(pay.date)))
+            adj = services.reversible_adjustment(self.db, db_id)
+            code = self._rows("SELECT code FROM adjustment_code WHERE id = ?", (adj.code_id,))
+            return ReversalInfo(ref, "adjustment", code[0][0] if code else "", adj.amount_cents,
+                                _day(str(adj.date)))
+
+    def reverse_line(self, patient_id: str, ref: str, day: date) -> str:
+        """Post the reversing entry of card line ``ref``, dated ``day``; returns its id."""
+        kind, db_id = self._line(patient_id, ref)
+        reverse = services.reverse_payment if kind == "patient_payment" else \
+            services.reverse_adjustment
+        with _refusals():
+            return str(reverse(self.db, db_id, date=day, **self._who()))
+
+    def _line(self, patient_id: str, ref: str) -> tuple[str, int]:
+        """(kind, database id) of a patient payment or adjustment line of the card (refs
+        number a family's payments and adjustments, `store.ledger_entries`)."""
+        from .ledger_entries import ADJUSTMENT, PATIENT_PAYMENT
+
+        kind, _, number = ref.partition(":")
+        priority = {"patient_payment": PATIENT_PAYMENT, "adjustment": ADJUSTMENT}.get(kind)
+        if priority is None or not number.isdigit():
+            raise PostingRefused("only a patient payment or an adjustment can be reversed "
+                                 "here; take back an insurance check from its claim")
+        rows = self._rows("SELECT src_id FROM ledger_entry WHERE patient_id = ? "
+                          "AND priority = ? AND ref_no = ? LIMIT 1",
+                          (self._patient(patient_id), priority, int(number)))
+        if not rows:
+            raise PostingRefused("that line is no longer on the card")
+        return kind, rows[0][0]
 
     def create_claims(self, patient_id: str, procedures: Sequence[str], day: date) -> list[str]:
         """Claims for the chosen procedures; returns their labels, primary first."""

@@ -62,6 +62,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         self.config = {**DEFAULT_CONFIG, **(config or {})}
         self.clock = clock
         self.posting_forms: dict[str, PostingForm] = {}
+        self.posting_desk: Any = None  # a tui.forms.port.PostingDesk once forms are wired
         self._revision: int | None = None
 
     # --- start --------------------------------------------------------------

@@ -69,6 +69,9 @@ COMMANDS: tuple[DeskCommand, ...] = (
     DeskCommand("Account: previous family member", "", "previous_member", "screen",
                 "AccountScreen"),
     DeskCommand("Account: back to Find patient", "", "back", "screen", "AccountScreen"),
+    DeskCommand("Account: reverse the line under the cursor",
+                "Post the negative of a patient payment or an adjustment, dated today",
+                "reverse_line", "screen", "AccountScreen"),
     *(DeskCommand(title, "Posting form", f"posting_form('{kind}')") for kind, title in POSTING_FORMS),
     DeskCommand("Quit", "Leave DentLedger", "quit"),
 )

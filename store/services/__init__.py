@@ -12,7 +12,8 @@ from .claims import (
 )
 from .common import Actor, ServiceError, clock, desk_actor, lock_date
 from .corrections import (
-    reverse_adjustment, reverse_insurance_payment, reverse_payment, set_lock_date,
+    reverse_adjustment, reverse_insurance_payment, reverse_payment, reversible_adjustment,
+    reversible_payment, set_lock_date,
 )
 from .insurance_payments import EobLine, deny_lines, enter_insurance_payment
 from .lookup import resolve_claim, resolve_procedure
@@ -28,5 +29,6 @@ __all__ = [
     "release_holds",
     "EobLine", "enter_insurance_payment", "deny_lines",
     "reverse_payment", "reverse_adjustment", "reverse_insurance_payment", "set_lock_date",
+    "reversible_payment", "reversible_adjustment",
     "resolve_procedure", "resolve_claim", "patient_balance",
 ]

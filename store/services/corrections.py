@@ -20,20 +20,40 @@ from .common import (
 REVERSAL_NOTE = "reverses payment {}"
 
 
+def reversible_payment(db: Database, payment_id: int) -> t.PatientPayment:
+    """The payment, when it may be reversed: it exists, is not itself a reversal and has
+    not been reversed yet (asked before a reversal is offered, and again inside it)."""
+    orig = t.PatientPayment.get_or_none(t.PatientPayment.id == payment_id)
+    if orig is None:
+        raise ServiceError(f"there is no patient payment with id {payment_id}")
+    mark = REVERSAL_NOTE.format(orig.id)
+    if (orig.note or "").startswith("reverses payment "):
+        raise ServiceError(f"payment {orig.id} is itself a reversal")
+    if one(db, "SELECT 1 FROM patient_payment WHERE note = ? OR note LIKE ?",
+           (mark, mark + ":%")):
+        raise ServiceError(f"payment {orig.id} has already been reversed")
+    return orig
+
+
+def reversible_adjustment(db: Database, adjustment_id: int) -> t.Adjustment:
+    """The adjustment, when it may be reversed (as `reversible_payment`)."""
+    orig = t.Adjustment.get_or_none(t.Adjustment.id == adjustment_id)
+    if orig is None:
+        raise ServiceError(f"there is no adjustment with id {adjustment_id}")
+    if orig.reverses_id is not None:
+        raise ServiceError(f"adjustment {orig.id} is itself a reversal")
+    if one(db, "SELECT 1 FROM adjustment WHERE reverses_id = ?", (orig.id,)):
+        raise ServiceError(f"adjustment {orig.id} has already been reversed")
+    return orig
+
+
 def reverse_payment(db: Database, payment_id: int, *, date: date | str | None = None,
                     note: str | None = None, actor: Actor | None = None,
                     now: datetime | None = None) -> int:
     """Post the negative of a patient payment (and of its allocations); returns its id."""
     with posting(db, "reverse_payment", actor=actor, now=now) as post:
-        orig = t.PatientPayment.get_or_none(t.PatientPayment.id == payment_id)
-        if orig is None:
-            raise ServiceError(f"there is no patient payment with id {payment_id}")
+        orig = reversible_payment(db, payment_id)
         mark = REVERSAL_NOTE.format(orig.id)
-        if (orig.note or "").startswith("reverses payment "):
-            raise ServiceError(f"payment {orig.id} is itself a reversal")
-        if one(db, "SELECT 1 FROM patient_payment WHERE note = ? OR note LIKE ?",
-               (mark, mark + ":%")):
-            raise ServiceError(f"payment {orig.id} has already been reversed")
         day = as_date(date, post.today)
         check_open(db, day, "the reversal")
         extra = text_or_none(note)
@@ -55,13 +75,7 @@ def reverse_adjustment(db: Database, adjustment_id: int, *, date: date | str | N
                        now: datetime | None = None) -> int:
     """Post the negative of an adjustment, pointing at it; returns its id."""
     with posting(db, "reverse_adjustment", actor=actor, now=now) as post:
-        orig = t.Adjustment.get_or_none(t.Adjustment.id == adjustment_id)
-        if orig is None:
-            raise ServiceError(f"there is no adjustment with id {adjustment_id}")
-        if orig.reverses_id is not None:
-            raise ServiceError(f"adjustment {orig.id} is itself a reversal")
-        if one(db, "SELECT 1 FROM adjustment WHERE reverses_id = ?", (orig.id,)):
-            raise ServiceError(f"adjustment {orig.id} has already been reversed")
+        orig = reversible_adjustment(db, adjustment_id)
         day = as_date(date, post.today)
         check_open(db, day, "the reversal")
         row = t.Adjustment.create(

@@ -268,6 +268,43 @@ class TestChartRecords:
             assert "cannot be kept yet" in app.screen.query_one("#form-error", Static).render().plain
 
 
+class TestReverseLine:
+    async def _on_row(self, app, pilot, kind: str) -> None:
+        card = app.screen.card
+        card.move_cursor(next(i for i in range(card.shown_rows)
+                              if card.row_at(i).kind == kind))
+        await pilot.pause()
+
+    async def test_r_on_a_payment_confirms_then_posts_today(self, open_app, posting):
+        app, size = open_app()
+        async with app.run_test(size=size) as pilot:
+            await start(app, pilot)
+            await self._on_row(app, pilot, "patient_payment")
+            await pilot.press("R")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "reversing entry of -20.00 is posted today, 2024-06-03" in \
+                app.screen.message.plain
+            await pilot.press("enter")
+            await pilot.pause()
+            assert posting.calls == [("reverse_line", "P1", "patient_payment:1", TODAY)]
+            assert notes(app)[-1] == "Posted -20.00, reversing the payment of 2024-02-10."
+
+    async def test_other_lines_say_why_not_and_go_back_posts_nothing(self, open_app, posting):
+        app, size = open_app()
+        async with app.run_test(size=size) as pilot:
+            await start(app, pilot)
+            await self._on_row(app, pilot, "procedure")
+            await pilot.press("R")
+            await pilot.pause()
+            assert isinstance(app.screen, AccountScreen)
+            assert "can be reversed" in notes(app)[-1]
+            await self._on_row(app, pilot, "adjustment")
+            await pilot.press("R", "escape")
+            await pilot.pause()
+            assert isinstance(app.screen, AccountScreen) and posting.calls == []
+
+
 class TestCreateClaim:
     async def test_all_ticked_secondary_on_hold_confirmed(self, open_app, posting, helpers):
         app, size = open_app()

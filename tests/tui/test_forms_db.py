@@ -181,3 +181,32 @@ def test_desk_read_backs_and_refusals(db, desk):
     assert desk.claim(primary.key).status == "received"
     with pytest.raises(PostingRefused, match="no patient"):
         desk.procedures("NOBODY")
+
+
+async def test_reversing_a_payment_from_the_card(db, desk):
+    services.post_payment(db, _id(db, "WILSON_J"), 4000, "check", check_no="1234",
+                          date="2026-03-01", actor=ACTOR, now=NOW)
+    app = _app(db, desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(app, pilot)
+        before = app.frontdesk.account("WILSON_J").summary.balance.total
+        card = app.screen.card
+        paid = next(i for i in range(card.shown_rows) if card.row_at(i).kind == "patient_payment")
+        card.move_cursor(paid)
+        await pilot.press("R")
+        await pilot.pause()
+        assert "Payment check 1234 40.00 of 2026-03-01" in app.screen.message.plain
+        await pilot.press("enter")
+        await pilot.pause()
+        after = app.frontdesk.account("WILSON_J")
+        assert after.summary.balance.total == before + 4000
+        rows = app.frontdesk.rows("WILSON_J", 0, after.row_count)
+        assert [r.cells.get("paid") for r in rows if r.kind == "patient_payment"] == [
+            "40.00", "-40.00"]
+        card.move_cursor(paid)  # the original again: already reversed
+        await pilot.press("R")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)
+        assert "already been reversed" in [n.message for n in app._notifications][-1]
+        with pytest.raises(PostingRefused, match="insurance check"):
+            desk.reversal("WILSON_J", "claim_payment:1:2")

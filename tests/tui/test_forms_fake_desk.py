@@ -12,7 +12,7 @@ from datetime import date
 
 from estimator.posting_views import (
     AdjustmentCodeInfo, ClaimInfo, ClaimLineInfo, CodeInfo, CoverageInfo, PostingRefused,
-    ProcedureInfo, ProviderInfo,
+    ProcedureInfo, ProviderInfo, ReversalInfo,
 )
 from tui.forms.port import PostingDesk
 
@@ -117,6 +117,16 @@ class FakePostingDesk:
     def record_appointment(self, patient_id, entry):
         self._write("appointment", patient_id, entry)
         return "375"
+
+    def reversal(self, patient_id, ref):
+        if not ref.startswith(("patient_payment:", "adjustment:")):
+            raise PostingRefused("only a patient payment or an adjustment can be reversed here")
+        what = "payment" if ref.startswith("patient_payment") else "adjustment"
+        return ReversalInfo(ref, what, "card", 2000, date(2024, 2, 10))
+
+    def reverse_line(self, patient_id, ref, day):
+        self._write("reverse_line", patient_id, ref, day)
+        return "98"
 
     def create_claims(self, patient_id, procedures, day):
         self._write("create_claims", patient_id, tuple(procedures), day)

@@ -52,7 +52,9 @@ class Unavailable(ModalScreen[None], inherit_bindings=False):
 
 
 def register_all(app: DentLedgerApp, desk: PostingDesk) -> None:
-    """Register every form factory ``(app, patient_id) -> Screen`` on ``app``."""
+    """Register every form factory ``(app, patient_id) -> Screen`` on ``app``; ``desk`` also
+    serves what is posted from the ledger card itself (reversing a line)."""
+    app.posting_desk = desk
     for kind in FORMS:
         app.register_posting_form(kind, _factory(desk, kind))
 

@@ -15,13 +15,14 @@ from typing import Protocol, Sequence, runtime_checkable
 from estimator.posting_views import (
     AdjustmentCodeInfo, AdjustmentEntry, AppointmentEntry, ClaimInfo, ClaimLineInfo, CodeInfo,
     CoverageInfo, EobEntry, InsurancePaymentEntry, NoteEntry, PaymentEntry, PostingRefused,
-    ProcedureEntry, ProcedureInfo, ProviderInfo,
+    ProcedureEntry, ProcedureInfo, ProviderInfo, ReversalInfo,
 )
 
 __all__ = [
     "AdjustmentCodeInfo", "AdjustmentEntry", "AppointmentEntry", "ClaimInfo", "ClaimLineInfo",
     "CodeInfo", "CoverageInfo", "EobEntry", "InsurancePaymentEntry", "NoteEntry", "PaymentEntry",
     "PostingDesk", "PostingRefused", "ProcedureEntry", "ProcedureInfo", "ProviderInfo",
+    "ReversalInfo",
 ]
 
 
@@ -83,6 +84,14 @@ class PostingDesk(Protocol):
         ...
 
     def record_appointment(self, patient_id: str, entry: AppointmentEntry) -> str:
+        ...
+
+    def reversal(self, patient_id: str, ref: str) -> ReversalInfo:
+        """What reversing the ledger-card line ``ref`` (`CardRow.ref`) would take back."""
+        ...
+
+    def reverse_line(self, patient_id: str, ref: str, day: date) -> str:
+        """Post the reversing entry of that line, dated ``day``."""
         ...
 
     def create_claims(self, patient_id: str, procedures: Sequence[str], day: date) -> Sequence[str]:

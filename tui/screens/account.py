@@ -43,6 +43,7 @@ class AccountScreen(DeskScreen):
         Binding("N", "post('ledger_note')", "Ledger note", show=False, id="account.ledger_note"),
         Binding("A", "post('appointment')", "Appointment", show=False,
                 id="account.appointment"),
+        Binding("R", "reverse_line", "Reverse line", show=False, id="account.reverse_line"),
     ]
 
     def __init__(self, patient_id: str) -> None:
@@ -105,10 +106,20 @@ class AccountScreen(DeskScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "post":  # hide the keys of forms the app does not have
             return parameters[0] in self.desk.posting_forms
+        if action == "reverse_line":
+            return self.desk.posting_desk is not None
         return True
 
     def action_post(self, kind: str) -> None:
         self.desk.action_posting_form(kind)
+
+    def action_reverse_line(self) -> None:
+        row = self.card.cursor_row
+        if row is None or not row.ref:
+            self.notify("Put the cursor on a payment or an adjustment first.", severity="warning")
+            return
+        from tui.forms.reverse import offer_reversal  # the forms load when first used
+        offer_reversal(self.desk, self.patient_id, row)
 
     def action_next_member(self) -> None:
         self._member(1)
