@@ -100,6 +100,7 @@ class ClaimInfo:
     sent_date: date | None
     ins_est_total: Cents
     lines: tuple[ClaimLineInfo, ...] = ()
+    patient: str = ""    # the patient's name (lists of several patients' claims)
 
     @property
     def payable(self) -> bool:
@@ -174,11 +175,12 @@ class EobEntry:
     deductible: Cents = 0
     denied: bool = False
     remarks: str | None = None
+    claim: str | None = None         # ClaimInfo.key when a check pays several claims
 
 
 @dataclass(frozen=True)
 class InsurancePaymentEntry:
-    claim: str                       # ClaimInfo.key
+    claim: str                       # ClaimInfo.key (each line's own claim, if it names one)
     amount: Cents                    # the check amount
     date: date
     lines: tuple[EobEntry, ...]

@@ -10,6 +10,7 @@ practice ids the office knows (file id, or a generated one such as ``PR12``).
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Callable, Iterator, Sequence
 
@@ -36,6 +37,8 @@ _CLAIMS = (
     "WHERE claim_id = c.id OR preauth_id = c.id) FROM claim c JOIN plan pl ON pl.id = c.plan_id "
     "JOIN carrier ca ON ca.id = pl.carrier_id LEFT JOIN patient_coverage pc "
     "ON pc.patient_id = c.patient_id AND pc.plan_id = c.plan_id")
+# Claims a carrier's check may pay (a received claim takes a supplemental payment, one at a time).
+_WAITING = "'unsent', 'queued', 'sent'"
 _LINES = (
     "SELECT p.id, p.file_id, pc.code, pc.description, coalesce(p.tooth, ''), "
     "coalesce(p.surface, ''), p.date, p.fee_cents * p.units, cp.status, cp.ins_est_cents, "
@@ -152,6 +155,25 @@ class DbPostingDesk:
             raise PostingRefused(f"there is no claim {claim_key!r}")
         return self._claim(rows[0])
 
+    # --- one check, several claims -----------------------------------------------------
+    def carriers_owing(self) -> list[tuple[str, str]]:
+        """(carrier key, name) of every carrier with claims waiting for a check."""
+        return [(str(i), name) for i, name in self._rows(
+            "SELECT DISTINCT ca.id, ca.name FROM claim c JOIN plan pl ON pl.id = c.plan_id "
+            "JOIN carrier ca ON ca.id = pl.carrier_id "
+            f"WHERE c.status IN ({_WAITING}) ORDER BY ca.name, ca.id")]
+
+    def waiting_claims(self, carrier_key: str, limit: int = 200) -> list[ClaimInfo]:
+        """The carrier's claims waiting for a check (any patient), oldest sent first."""
+        rows = self._rows(
+            _CLAIMS.replace("SELECT c.id,", "SELECT c.patient_id, c.id,", 1)
+            + f" WHERE pl.carrier_id = ? AND c.status IN ({_WAITING}) "
+              "ORDER BY coalesce(c.sent_date, c.date), c.id LIMIT ?", (int(carrier_key), limit))
+        names = dict(self._rows(
+            "SELECT id, last_name || coalesce(', ' || first_name, '') FROM patient "
+            f"WHERE id IN ({','.join(str(r[0]) for r in rows) or 'NULL'})"))
+        return [replace(self._claim(row[1:]), patient=names.get(row[0], "")) for row in rows]
+
     def _claim(self, row: tuple) -> ClaimInfo:
         cid, file_id, claim_no, carrier, order, status, day, sent, total = row
         lines = tuple(
@@ -264,9 +286,9 @@ class DbPostingDesk:
                                 remarks=remarks, **self._who())
 
     def enter_insurance_payment(self, entry: InsurancePaymentEntry) -> str:
-        claim = int(entry.claim)
-        lines = [services.EobLine(claim, int(ln.procedure), paid=ln.paid, writeoff=ln.writeoff,
-                                  deductible=ln.deductible, denied=ln.denied, remarks=ln.remarks)
+        lines = [services.EobLine(int(ln.claim or entry.claim), int(ln.procedure), paid=ln.paid,
+                                  writeoff=ln.writeoff, deductible=ln.deductible,
+                                  denied=ln.denied, remarks=ln.remarks)
                  for ln in entry.lines]
         with _refusals():
             new = services.enter_insurance_payment(

@@ -21,6 +21,7 @@ POSTING_FORMS: tuple[tuple[str, str], ...] = (
     ("patient_payment", "Post patient payment"),
     ("insurance_payment", "Post insurance payment"),
     ("adjustment", "Post adjustment"),
+    ("insurance_check", "Post insurance check paying several claims"),
     ("ledger_note", "Add ledger note"),
     ("claim", "Create claim"),
     ("appointment", "Record appointment (kept / cancelled / failed)"),

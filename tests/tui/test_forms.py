@@ -16,10 +16,12 @@ from tui.forms.claim import CreateClaimForm
 from tui.forms.claims import ClaimsScreen
 from tui.forms.confirm import ChoiceScreen, ConfirmScreen
 from tui.forms.insurance import InsurancePaymentForm
+from tui.forms.insurance_check import InsuranceCheckForm
 from tui.forms.payment import PaymentForm
 from tui.forms.procedure import ProcedureForm
 from tui.forms.port import (
-    AdjustmentEntry, AppointmentEntry, NoteEntry, PaymentEntry, PostingRefused, ProcedureEntry,
+    AdjustmentEntry, AppointmentEntry, EobEntry, InsurancePaymentEntry, NoteEntry, PaymentEntry,
+    PostingRefused, ProcedureEntry,
 )
 from tui.screens.account import AccountScreen
 
@@ -27,8 +29,8 @@ NOW = datetime(2024, 6, 3, 9, 30)
 TODAY = NOW.date()
 CONFIG = {"refresh_seconds": 0, "search_debounce": 0, "cursor_blink": False, "patient": "P1"}
 SCREENS = (ProcedureForm, PaymentForm, AdjustmentForm, NoteForm, AppointmentForm,
-           CreateClaimForm, InsurancePaymentForm, ClaimsScreen, ConfirmScreen, ChoiceScreen,
-           AccountScreen)
+           CreateClaimForm, InsurancePaymentForm, InsuranceCheckForm, ClaimsScreen,
+           ConfirmScreen, ChoiceScreen, AccountScreen)
 
 
 @pytest.fixture
@@ -266,6 +268,59 @@ class TestChartRecords:
             await start(app, pilot, "A", "ctrl+s")
             assert isinstance(app.screen, AppointmentForm) and posting.calls == []
             assert "cannot be kept yet" in app.screen.query_one("#form-error", Static).render().plain
+
+
+class TestInsuranceCheck:
+    async def test_one_check_pays_two_patients_claims(self, open_app, posting, helpers):
+        app, size = open_app(size=(100, 40))
+        async with app.run_test(size=size) as pilot:
+            await start(app, pilot, "I")
+            form = app.screen
+            assert isinstance(form, InsuranceCheckForm)
+            form.query_one("#carrier", Select).value = "1"
+            await pilot.pause()
+            assert "[b]Page[/b], Tom" in helpers.screen_text(app)  # names are never markup
+            form.query_one("#amount", Input).value = "216.00"
+            for key in ("21", "31"):
+                form.query_one(f"#pick-{key}", Checkbox).value = True
+                await pilot.pause()
+            assert "2 claim(s) · Applied 216.00 of 216.00 · left 0.00 · ready to post" in \
+                helpers.screen_text(app)
+            form.query_one("#wo-31-0", Input).value = "5.00"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert "C000031  [b]Page[/b], Tom  50.00" in app.screen.message.plain
+            await pilot.press("enter")
+            await pilot.pause()
+            lines = (EobEntry("11", 9600, 6000, 2400, claim="21"),
+                     EobEntry("13", 7000, 2500, 0, claim="21"),
+                     EobEntry("12", 5000, 500, 0, claim="31"))
+            assert posting.calls == [("insurance_payment", InsurancePaymentEntry(
+                "21", 21600, TODAY, lines))]
+            assert notes(app)[-1] == "Posted insurance check 216.00 to 2 claims."
+
+    async def test_unticked_claims_are_left_out_and_the_check_must_balance(self, open_app,
+                                                                          posting):
+        app, size = open_app(size=(100, 40))
+        async with app.run_test(size=size) as pilot:
+            await start(app, pilot, "I")
+            form = app.screen
+            await pilot.press("ctrl+s")
+            assert error_of(app, "carrier") == "choose the carrier"
+            form.query_one("#carrier", Select).value = "1"
+            await pilot.pause()
+            form.query_one("#amount", Input).value = "50.00"
+            for value in (True, False):  # ticked, then thought better of
+                form.query_one("#pick-21", Checkbox).value = value
+                await pilot.pause()
+            await pilot.press("ctrl+s")
+            assert error_of(app, "amount") == "tick the claims this check pays"
+            form.query_one("#pick-31", Checkbox).value = True
+            await pilot.pause()
+            form.query_one("#paid-31-0", Input).value = "40.00"
+            await pilot.press("ctrl+s")
+            assert error_of(app, "amount") == "the lines apply 40.00; left 10.00"
+            assert posting.calls == []
 
 
 class TestReverseLine:

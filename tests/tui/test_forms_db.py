@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from textual.widgets import Checkbox, Input, Select
 
 from estimator.money import fmt
 from estimator.posting_views import AdjustmentEntry, PostingRefused
@@ -210,3 +211,37 @@ async def test_reversing_a_payment_from_the_card(db, desk):
         assert "already been reversed" in [n.message for n in app._notifications][-1]
         with pytest.raises(PostingRefused, match="insurance check"):
             desk.reversal("WILSON_J", "claim_payment:1:2")
+
+
+async def test_one_check_for_several_claims_receives_them_all(db, desk):
+    james = _id(db, "WILSON_J")
+    proc = services.add_procedure(db, james, "D1110", provider="DOC1", date="2026-02-20",
+                                  actor=ACTOR, now=NOW)
+    second, _ = services.create_claims(db, james, procedures=[proc], date="2026-02-20",
+                                       actor=ACTOR, now=NOW)
+    services.send_claim(db, second, date="2026-02-21", actor=ACTOR, now=NOW)
+    delta = next(key for key, name in desk.carriers_owing() if name.startswith("Delta"))
+    waiting = desk.waiting_claims(delta)
+    assert [c.patient for c in waiting] == ["Wilson, James"] * 2
+    app = _app(db, desk)
+    async with app.run_test(size=(110, 45)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("I")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#carrier", Select).value = delta
+        await pilot.pause()
+        for claim in waiting:
+            form.query_one(f"#pick-{claim.key}", Checkbox).value = True
+            await pilot.pause()
+        total = sum(line.ins_est for claim in waiting for line in claim.lines)
+        form.query_one("#amount", Input).value = fmt(total)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)
+    statuses = db.execute_sql("SELECT status, count(*) FROM claim WHERE patient_id = ? "
+                              "GROUP BY status ORDER BY status", (james,)).fetchall()
+    assert statuses == [("received", 2), ("unsent", 2)]  # both paid; their secondaries released
+    assert desk.waiting_claims(delta) == []

@@ -91,6 +91,17 @@ class FakePostingDesk:
     def claim(self, claim_key):
         return next(c for c in self.claim_list if c.key == claim_key)
 
+    def carriers_owing(self):
+        return [("1", "Delta Dental"), ("2", "Aetna")]
+
+    def waiting_claims(self, carrier_key):
+        """Delta's check: P1's claim 21 and another patient's claim 31 (one line)."""
+        if carrier_key != "1":
+            return []
+        other = ClaimInfo("31", "C000031", "Delta Dental", 1, "sent", D2, D2, 5000,
+                          (_line(self.procs[1], 5000, 0, 0),), patient="[b]Page[/b], Tom")
+        return [replace(self.claim_list[0], patient="Smith, John"), other]
+
     # --- writes -------------------------------------------------------------------
     def _write(self, *call):
         if self.refuse:

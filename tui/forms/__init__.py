@@ -24,6 +24,7 @@ FORMS: dict[str, str] = {
     "procedure": "tui.forms.procedure:ProcedureForm",
     "patient_payment": "tui.forms.payment:PaymentForm",
     "insurance_payment": "tui.forms.insurance:InsurancePaymentForm",
+    "insurance_check": "tui.forms.insurance_check:InsuranceCheckForm",
     "adjustment": "tui.forms.adjustment:AdjustmentForm",
     "ledger_note": "tui.forms.chart_records:NoteForm",
     "appointment": "tui.forms.chart_records:AppointmentForm",

@@ -57,6 +57,7 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
 
     CSS_PATH = "forms.tcss"
     FORM_TITLE: ClassVar[str] = "Form"
+    NEEDS_PATIENT: ClassVar[bool] = True  # False: a form of the office (a check for many)
     HINT: ClassVar[str] = "Tab next field · Enter or Ctrl+S post · Esc cancel"
     BINDINGS: ClassVar[list[BindingType]] = [
         *FOCUS_BINDINGS,
@@ -89,14 +90,14 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form-dialog", classes="form-dialog"):
             yield Static(self.title_text(), classes="form-title")
-            if self.patient_id is not None:
+            if self.patient_id is not None or not self.NEEDS_PATIENT:
                 yield from self.fields()
             yield Static(Text(""), id="form-error")
             yield Static(Text(self.HINT), classes="form-hint")
         yield Footer()  # covers the account's footer: only this form's keys work now
 
     def title_text(self) -> Text:
-        if self.patient_id is None:
+        if self.patient_id is None or not self.NEEDS_PATIENT:
             return Text(self.FORM_TITLE)
         return Text(f"{self.FORM_TITLE} · {clean(self.patient_name())}")
 
@@ -109,7 +110,7 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
         return field_row(label, widget, note=note)
 
     def on_mount(self) -> None:
-        if self.patient_id is None:
+        if self.patient_id is None and self.NEEDS_PATIENT:
             self.notify("Open a patient's account first.", severity="warning")
             self.dismiss(None)
             return

@@ -41,6 +41,19 @@ def claim_label(claim: ClaimInfo) -> str:
                  f"{fmt_grouped(claim.ins_est_total)}")
 
 
+def running_text(check: int | None, paid: list[int | None], lead: str = "") -> Text:
+    """``Applied 96.00 of 120.00 · left 24.00 · must be 0.00 to post`` (None: not money);
+    ``lead`` goes before it."""
+    if check is None or None in paid:
+        return Text(f"{lead}Applied ?: fix the amounts that are not money", style="italic")
+    left = eob.remaining(check, paid)
+    line = Text(f"{lead}Applied {fmt_grouped(eob.applied(paid))} of {fmt_grouped(check)} · "
+                f"left {fmt_grouped(left)}")
+    line.append(" · ready to post" if left == 0 and paid else " · must be 0.00 to post",
+                "green" if left == 0 else "yellow")
+    return line
+
+
 def prefill(claim: ClaimInfo, line: ClaimLineInfo) -> tuple[str, str, str]:
     """(paid, write-off, deductible) text a line starts with."""
     if claim.status == "received":  # a supplemental payment: only what is new
@@ -162,15 +175,7 @@ class InsurancePaymentForm(FormScreen):
         """``Applied 96.00 of 120.00 · left 24.00``."""
         check = lenient_cents(self.text("amount"))
         paid = [lenient_cents(self.text(f"paid-{i}")) for i in range(len(self.lines()))]
-        if check is None or None in paid:
-            line = Text("Applied ?: fix the amounts that are not money", style="italic")
-        else:
-            left = eob.remaining(check, paid)
-            line = Text(f"Applied {fmt_grouped(eob.applied(paid))} of {fmt_grouped(check)} · "
-                        f"left {fmt_grouped(left)}")
-            line.append(" · ready to post" if left == 0 and self.lines() else
-                        " · must be 0.00 to post", "green" if left == 0 else "yellow")
-        self.query_one("#eob-running", Static).update(line)
+        self.query_one("#eob-running", Static).update(running_text(check, paid))
 
     @on(Checkbox.Changed)
     def _denied(self, event: Checkbox.Changed) -> None:

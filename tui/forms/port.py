@@ -70,6 +70,15 @@ class PostingDesk(Protocol):
     def claim(self, claim_key: str) -> ClaimInfo:
         ...
 
+    def carriers_owing(self) -> Sequence[tuple[str, str]]:
+        """(carrier key, name) of the carriers with claims waiting for a check."""
+        ...
+
+    def waiting_claims(self, carrier_key: str) -> Sequence[ClaimInfo]:
+        """That carrier's claims waiting for a check, any patient (`ClaimInfo.patient`),
+        oldest sent first."""
+        ...
+
     # --- postings (each raises PostingRefused and writes nothing on refusal) ------
     def post_procedure(self, patient_id: str, entry: ProcedureEntry) -> str:
         ...

@@ -43,6 +43,8 @@ class AccountScreen(DeskScreen):
         Binding("N", "post('ledger_note')", "Ledger note", show=False, id="account.ledger_note"),
         Binding("A", "post('appointment')", "Appointment", show=False,
                 id="account.appointment"),
+        Binding("I", "post('insurance_check')", "Insurance check", show=False,
+                id="account.insurance_check"),
         Binding("R", "reverse_line", "Reverse line", show=False, id="account.reverse_line"),
     ]
 
