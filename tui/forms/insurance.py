@@ -54,6 +54,27 @@ def running_text(check: int | None, paid: list[int | None], lead: str = "") -> T
     return line
 
 
+class RunningCheck:
+    """For a check's forms: the running line under the grid, redrawn as the check amount
+    or a line's paid amount changes (``#amount``, the ``paid_ids`` boxes, ``#eob-running``)."""
+
+    def paid_ids(self) -> list[str]:
+        raise NotImplementedError
+
+    def running_lead(self) -> str:
+        return ""
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "amount" or (event.input.id or "").startswith("paid-"):
+            self.update_running()
+
+    def update_running(self) -> None:
+        check = lenient_cents(self.text("amount"))
+        paid = [lenient_cents(self.text(box)) for box in self.paid_ids()]
+        self.query_one("#eob-running", Static).update(running_text(check, paid,
+                                                                   self.running_lead()))
+
+
 def prefill(claim: ClaimInfo, line: ClaimLineInfo) -> tuple[str, str, str]:
     """(paid, write-off, deductible) text a line starts with."""
     if claim.status == "received":  # a supplemental payment: only what is new
@@ -61,7 +82,7 @@ def prefill(claim: ClaimInfo, line: ClaimLineInfo) -> tuple[str, str, str]:
     return fmt(line.ins_est), fmt(line.writeoff_est), fmt(line.deductible_est)
 
 
-class InsurancePaymentForm(FormScreen):
+class InsurancePaymentForm(RunningCheck, FormScreen):
     FORM_TITLE: ClassVar[str] = "Insurance payment"
     HINT: ClassVar[str] = ("Tab: paid, write-off, deductible, remarks, denied · "
                            "Ctrl+S post · Esc cancel")
@@ -166,16 +187,8 @@ class InsurancePaymentForm(FormScreen):
     def lines(self) -> list[ClaimLineInfo]:
         return list(self.claim.lines) if self.claim else []
 
-    @on(Input.Changed)
-    def _typed(self, event: Input.Changed) -> None:
-        if event.input.id == "amount" or (event.input.id or "").startswith("paid-"):
-            self.update_running()
-
-    def update_running(self) -> None:
-        """``Applied 96.00 of 120.00 · left 24.00``."""
-        check = lenient_cents(self.text("amount"))
-        paid = [lenient_cents(self.text(f"paid-{i}")) for i in range(len(self.lines()))]
-        self.query_one("#eob-running", Static).update(running_text(check, paid))
+    def paid_ids(self) -> list[str]:
+        return [f"paid-{i}" for i in range(len(self.lines()))]
 
     @on(Checkbox.Changed)
     def _denied(self, event: Checkbox.Changed) -> None:

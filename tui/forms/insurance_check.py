@@ -22,8 +22,7 @@ from estimator import eob
 from estimator.money import fmt, fmt_grouped
 from estimator.text import clean
 from tui.forms.base import FormScreen, or_none, text_box
-from tui.forms.insurance import BOXES, line_label, prefill, running_text
-from tui.forms.payment import lenient_cents
+from tui.forms.insurance import BOXES, RunningCheck, line_label, prefill
 from tui.forms.port import ClaimInfo, EobEntry, InsurancePaymentEntry, PostingDesk
 
 CHECK_GRID = (("Procedure", "grid-proc"), ("Charge", "grid-money"), ("Paid", "grid-head-money"),
@@ -36,7 +35,7 @@ def claim_choice(claim: ClaimInfo) -> Text:
                       f"est {fmt_grouped(claim.ins_est_total)}"))
 
 
-class InsuranceCheckForm(FormScreen):
+class InsuranceCheckForm(RunningCheck, FormScreen):
     FORM_TITLE: ClassVar[str] = "Insurance check, several claims"
     NEEDS_PATIENT: ClassVar[bool] = False
     HINT: ClassVar[str] = "Tab: fields, claims, then each line · Ctrl+S post · Esc cancel"
@@ -119,20 +118,11 @@ class InsuranceCheckForm(FormScreen):
 
     # --- the running line -------------------------------------------------------------
 
-    def _paid_ids(self) -> list[str]:
+    def paid_ids(self) -> list[str]:
         return [f"paid-{c.key}-{i}" for c in self.ticked for i in range(len(c.lines))]
 
-    @on(Input.Changed)
-    def _typed(self, event: Input.Changed) -> None:
-        if event.input.id == "amount" or (event.input.id or "").startswith("paid-"):
-            self.update_running()
-
-    def update_running(self) -> None:
-        """``Applied 96.00 of 120.00 · left 24.00`` over the ticked claims."""
-        check = lenient_cents(self.text("amount"))
-        paid = [lenient_cents(self.text(box)) for box in self._paid_ids()]
-        lead = f"{len(self.ticked)} claim(s) · "
-        self.query_one("#eob-running", Static).update(running_text(check, paid, lead))
+    def running_lead(self) -> str:
+        return f"{len(self.ticked)} claim(s) · "
 
     # --- posting ----------------------------------------------------------------
 
