@@ -24,6 +24,13 @@ from .results import (
 from .usage import Usage
 
 RECEIVED_STEP = "received: "
+KEPT = "estimate kept from before payment"
+
+
+def received_step(paid: int, writeoff: int, deductible: int, how: str = KEPT) -> str:
+    """The last step of a received line's explanation: what the carrier paid."""
+    return (f"{RECEIVED_STEP}paid {fmt(paid)}, write-off {fmt(writeoff)}, deductible "
+            f"{fmt(deductible)}; {how}")
 
 
 class Workbook:
@@ -131,7 +138,7 @@ class Run:
         status, claim = self._status(line)
         kept = self.frozen.get(line.id) if status == RECEIVED else None
         if kept is not None:
-            return self._as_received(kept, line, claim, "estimate kept from before payment")
+            return self._as_received(kept, line, claim, KEPT)
         actual = self.state.actual(*line.id)
         if status == RECEIVED:  # re-estimated: it must not see its own payment as history
             self.usage.add(line.use, -actual.deductible, -actual.paid)
@@ -150,8 +157,7 @@ class Run:
 
     def _as_received(self, estimate: LineEstimate, line: Line, claim: str | None, how: str) -> LineEstimate:
         actual = self.state.actual(*line.id)
-        step = (f"{RECEIVED_STEP}paid {fmt(actual.paid)}, write-off {fmt(actual.writeoff)}, deductible "
-                f"{fmt(actual.deductible)}; {how}")
+        step = received_step(actual.paid, actual.writeoff, actual.deductible, how)
         if _already(estimate, line, claim, actual, step):  # a stored received line, as it was
             return estimate
         steps = tuple(s for s in estimate.explanation if not s.startswith(RECEIVED_STEP)) + (step,)

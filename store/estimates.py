@@ -41,7 +41,7 @@ def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = N
     if not members:
         return 0
     ids = family_id_map(db, members)
-    practice = read_practice(db, ids, members)
+    practice = read_practice(db, ids, members, for_estimates=True)
     if as_of is not None:
         practice = replace(practice, as_of=as_of)
     # No frozen line yet (a family just imported): the estimator replays the

@@ -42,10 +42,13 @@ def load_family(db: Database, guarantor_id: int) -> m.Practice:
     return _Reader(db, family_id_map(db, members), members).practice()
 
 
-def read_practice(db: Database, ids: IdMap, members: list[int] | None = None) -> m.Practice:
+def read_practice(db: Database, ids: IdMap, members: list[int] | None = None, *,
+                  for_estimates: bool = False) -> m.Practice:
     """The Practice of ``members`` (patient db ids; None = everyone) named through ``ids``
-    (from `load_id_map` or `family_id_map`), for callers that keep the map."""
-    return _Reader(db, ids, members).practice()
+    (from `load_id_map` or `family_id_map`), for callers that keep the map.
+    ``for_estimates``: only what the estimator reads (every posting re-estimates its
+    family): no patient payments, adjustments, appointments, notes or posting stamps."""
+    return _Reader(db, ids, members, for_estimates=for_estimates).practice()
 
 
 def family_id_map(db: Database, members: list[int]) -> IdMap:
@@ -148,9 +151,11 @@ def _grouped(rows, key=0) -> dict:
 class _Reader:
     """Reads one practice (or one family when ``members`` is a list of patient ids)."""
 
-    def __init__(self, db: Database, ids: IdMap, members: list[int] | None):
+    def __init__(self, db: Database, ids: IdMap, members: list[int] | None, *,
+                 for_estimates: bool = False):
         self.db, self.ids = db, ids
         self.family = members is not None
+        self.for_estimates = for_estimates
         # A family's ids are bound as JSON lists (`json_each`), never written into the SQL:
         # each statement's text is then the same for every family, so SQLite prepares it
         # once per connection instead of once per posting.
@@ -182,7 +187,7 @@ class _Reader:
     def stamp(self, at: str | None, user: str | None, workstation: str | None,
               location: str | None) -> m.Stamp | None:
         """The Posted columns as a Stamp (time to the second, as the practice file writes it)."""
-        if at is None:
+        if at is None or self.for_estimates:
             return None
         key = (at, user, workstation, location)
         found = self.stamps.get(key)
@@ -203,9 +208,11 @@ class _Reader:
             providers=self.providers(), procedure_codes=self.procedure_codes(),
             fee_schedules=self.fee_schedules(), carriers=self.carriers(), plans=self.plans(),
             patients=self.patients(), procedures=self.procedures(), claims=self.claims(),
-            claim_payments=self.claim_payments(), patient_payments=self.patient_payments(),
-            adjustments=self.adjustments(), appointments=self.appointments(),
-            adjustment_codes=self.adjustment_codes(), ledger_notes=self.ledger_notes(),
+            claim_payments=self.claim_payments(),
+            **({} if self.for_estimates else dict(
+                patient_payments=self.patient_payments(), adjustments=self.adjustments(),
+                appointments=self.appointments(), adjustment_codes=self.adjustment_codes(),
+                ledger_notes=self.ledger_notes())),
             lock_date=_day(settings.get("lock_date")),
         )
 

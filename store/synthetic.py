@@ -26,8 +26,10 @@ capitation write-offs; family by family in estimation order (claims by date), re
 counting their actual payment and deductible. Running `store.estimates.reestimate_family`
 over 100,000 patients would take far longer than the time budget. The estimator reproduces
 every stored amount of a generated practice (tests/store/test_synthetic.py checks one line by
-line), so the next re-estimation of a family changes no amount. It does write the lines'
-explanations, which are not generated: a family's first posting writes all its lines once.
+line), so the next re-estimation of a family changes no amount. Received lines store the
+explanation a posting leaves (one generator step, then the carrier's payment as the estimator
+words it), so re-estimating keeps them as they are; open lines store none, and a family's
+first posting writes theirs.
 
 Deterministic: one ``random.Random(seed)`` and a fixed "today" (`AS_OF`), no clock in the data
 (only the audit row and `Stats.seconds` see the real time).
@@ -49,6 +51,7 @@ import peewee
 
 from estimator import model as m
 from estimator.money import fmt, percent_of
+from estimator.worksheet import received_step
 
 from . import ledger_entries, report_summary
 from .audit import record, workstation_name
@@ -566,7 +569,7 @@ class _Rows:
         "claim_proc": "id procedure_id plan_id coverage_order status claim_id claim_seq preauth_id "
                       "preauth_seq allowed_cents copay_cents percent deductible_est_cents "
                       "base_est_cents ins_est_cents writeoff_est_cents note paid_cents "
-                      "writeoff_cents deductible_applied_cents frozen",
+                      "writeoff_cents deductible_applied_cents frozen explanation",
         "claim_payment": "id claim_id carrier_id check_no date amount_cents "
                          "entered_at entered_by workstation location_id",
         "claim_payment_line": "payment_id claim_proc_id paid_cents writeoff_cents deductible_cents "
@@ -949,6 +952,16 @@ class _Builder:
         return mb.id
 
 
+GENERATED_STEP = "estimated by the practice generator (store.synthetic)"
+
+
+def _received_explanation(paid: int, writeoff: int, deductible: int) -> str:
+    """A received line's stored explanation, as a posting leaves it: how it was estimated
+    (here, by this generator), then what the carrier paid (`estimator.worksheet`). Its last
+    step is the estimator's own, so re-estimating the family keeps the line as it is."""
+    return f"{GENERATED_STEP}\n{received_step(paid, writeoff, deductible)}"
+
+
 def _contract(rng: Random, office: dict[str, int], ratio: float, skip=(), only=None) -> dict:
     """A contracted fee schedule: about ratio x the office fee, whole dollars."""
     fees = {}
@@ -1199,7 +1212,8 @@ class _Family:
             exp += ins + wo
             cp_rows.append((cp, pid, plan.id, order, "received" if received else "not_received",
                             claim, seq, None, None, allowed, copay, pct, ded, base, ins, wo, note,
-                            paid, wo_paid, ded_paid, int(received)))
+                            paid, wo_paid, ded_paid, int(received),
+                            _received_explanation(paid, wo_paid, ded_paid) if received else ""))
         if received:
             b.rows.buf["claim_payment"].append(
                 (payment, claim, plan.carrier, self.check_no(), b.day(pay_day), paid_sum,
@@ -1305,7 +1319,7 @@ class _Family:
             prior = self.prior.get(pid, (0, 0))
             wo = max(0, min(charge - copay, charge - prior[0] - prior[1]))
             rows.append((b.new_id("claim_proc"), pid, plan.id, order, "cap_complete", None, None,
-                         None, None, allowed, copay, 100, 0, 0, 0, wo, "", 0, wo, 0, 0))
+                         None, None, allowed, copay, 100, 0, 0, 0, wo, "", 0, wo, 0, 0, ""))
             self.prior[pid] = (prior[0], prior[1] + wo)
             total += wo
         return total, 0, total, 0, True
@@ -1395,7 +1409,8 @@ class _Family:
             self.prior[pid] = (prior[0] + row[5], prior[1] + row[6])
             status = "preauth" if preauth else "estimate"
         b.rows.buf["claim_proc"].append((b.new_id("claim_proc"), pid, plan.id, order, status, None,
-                                         None, preauth, seq if preauth else None, *row, 0, 0, 0, 0))
+                                         None, preauth, seq if preauth else None, *row, 0, 0, 0, 0,
+                                         ""))
 
 
 POSTERIOR_SET = frozenset(POSTERIOR) | frozenset(PRIMARY_MOLARS)
