@@ -289,7 +289,7 @@ class TestInsuranceCheck:
             form.query_one("#wo-31-0", Input).value = "5.00"
             await pilot.press("ctrl+s")
             await pilot.pause()
-            assert "C000031  [b]Page[/b], Tom  50.00" in app.screen.message.plain
+            assert "C000031  [b]Page[/b], Tom  50.00\nEach claim" in app.screen.message.plain
             await pilot.press("enter")
             await pilot.pause()
             lines = (EobEntry("11", 9600, 6000, 2400, claim="21"),

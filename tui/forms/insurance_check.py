@@ -161,7 +161,7 @@ class InsuranceCheckForm(RunningCheck, FormScreen):
                        f"dated {entry.date.isoformat()}\n", "bold")
         for claim in self.ticked:
             paid = sum(ln.paid for ln in entry.lines if ln.claim == claim.key)
-            message.append(clean(f"{claim.label}  {claim.patient}  {fmt_grouped(paid)}\n"))
+            message.append(clean(f"{claim.label}  {claim.patient}  {fmt_grouped(paid)}") + "\n")
         message.append("Each claim becomes received; their secondaries are released.")
         return "Post this insurance check?", message, False
 
