@@ -28,7 +28,7 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     "patient": None,          # open this patient's account at start
     "exit_after_first_paint": False,  # benchmarks: quit once the first screen is drawn
     "notice": None,           # a message to show once at start (e.g. "Created ... demo")
-    "after_first_paint": None,  # callable(app): wiring that need not delay the first screen
+    "after_first_paint": None,  # callable(app), run once the first screen is drawn
     "cursor_blink": True,     # False for screenshots (a blinking cursor makes them flaky)
 }
 
