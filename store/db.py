@@ -28,11 +28,11 @@ class StoreError(Exception):
     """A database problem explained in one line for the front desk."""
 
 
-# Prepared statements kept per connection (apsw's default is 100). A posting runs some 80
-# statements, many with a family's ids in their text (each one new): with room for a few
-# postings' worth, the statements that do repeat (the big ledger-entry rebuild above all)
-# stay prepared instead of being evicted by the one-offs and parsed again.
-STATEMENT_CACHE = 1000
+# Prepared statements kept per connection (apsw's default is 100, its most 512). A posting
+# runs some 80 statements; with room for several postings' worth, the ones that repeat (the
+# big ledger-entry rebuild above all) stay prepared instead of being evicted by one-offs
+# (statements that still write ids into their text) and parsed again.
+STATEMENT_CACHE = 512
 
 
 def default_db_path() -> str:
