@@ -50,8 +50,8 @@ def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = N
     results = estimate_practice(practice, frozen or None)
     changed = _write(db, ids, results, stored)
     if ledger:
-        ledger_entries.rebuild_family(db, guarantor_id, ids=ids)
-        report_summary.rebuild_family(db, guarantor_id)
+        ledger_entries.rebuild_family(db, guarantor_id, ids=ids, members=members)
+        report_summary.rebuild_family(db, guarantor_id, members)
     return changed
 
 

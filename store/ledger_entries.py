@@ -154,10 +154,12 @@ def _family_of(alias: str) -> str:
             f"WHERE t.id = {alias}.patient_id)")
 
 
-def rebuild_family(db: Database, guarantor_id: int, *, ids: IdMap | None = None) -> int:
+def rebuild_family(db: Database, guarantor_id: int, *, ids: IdMap | None = None,
+                   members: list[int] | None = None) -> int:
     """Replace the entries of one family's patients (inside the caller's transaction);
-    ``ids``: the family's id map when the caller has it. Returns the entries written."""
-    members = family_patient_ids(db, guarantor_id)
+    ``ids``, ``members``: the family's id map and patients when the caller has them.
+    Returns the entries written."""
+    members = family_patient_ids(db, guarantor_id) if members is None else members
     if not members:
         return 0
     family = json.dumps([int(m) for m in members])
@@ -184,9 +186,9 @@ def rebuild_all(db: Database) -> int:
 def _family_ranks(db: Database, members: list[int], ids: IdMap | None) -> dict[str, int]:
     """{procedure db id: rank} in natural order of practice ids; {} when every procedure of the
     family has a generated id ``PR<db id>`` (their natural order is the id's)."""
-    inn = ",".join(str(int(m)) for m in members)
-    if not db.execute_sql(f"SELECT 1 FROM procedure WHERE patient_id IN ({inn}) "
-                          "AND file_id IS NOT NULL LIMIT 1").fetchone():
+    if not db.execute_sql("SELECT 1 FROM procedure WHERE patient_id IN "
+                          "(SELECT value FROM json_each(?)) AND file_id IS NOT NULL LIMIT 1",
+                          (json.dumps([int(m) for m in members]),)).fetchone():
         return {}
     if ids is None:
         from .exporter import family_id_map

@@ -111,10 +111,11 @@ def contributions(db: Database, where: str, params=()) -> dict[Key, list[int]]:
     return {k: v for k, v in out.items() if any(v)}
 
 
-def rebuild_family(db: Database, guarantor_id: int) -> int:
-    """Replace the rows of one family's patients and carry the difference into the
-    practice's sums (inside the caller's transaction). Returns the rows written."""
-    members = family_patient_ids(db, guarantor_id)
+def rebuild_family(db: Database, guarantor_id: int, members: list[int] | None = None) -> int:
+    """Replace the rows of one family's patients (``members`` when the caller has them)
+    and carry the difference into the practice's sums (inside the caller's transaction).
+    Returns the rows written."""
+    members = family_patient_ids(db, guarantor_id) if members is None else members
     if not members:
         return 0
     # The family is bound (JSON), not written into the SQL: the statements stay prepared.
