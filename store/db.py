@@ -9,13 +9,13 @@ instead of waiting their turn.
 from __future__ import annotations
 
 import os
+import sys
 from contextlib import AbstractContextManager
 
 import apsw
 import peewee
 from playhouse.apsw_ext import APSWDatabase
 
-from .models import MODELS
 
 Database = APSWDatabase
 MIN_SQLITE = (3, 51, 3)  # first release with the WAL-reset fix
@@ -72,8 +72,26 @@ def open_database(path: str | None = None, *, create: bool = True) -> Database:
     except (peewee.DatabaseError, peewee.InterfaceError, apsw.Error) as exc:
         db.close()
         raise StoreError(describe_error(path, exc)) from exc
-    db.bind(MODELS)
+    _bind_models(db)
     return db
+
+
+# The models (`store.models`) serve the database opened last. They are bound when they are
+# imported, so a start-up that runs no ORM query (Find patient, `balance`) never loads them.
+_last_opened: Database | None = None
+
+
+def _bind_models(db: Database) -> None:
+    global _last_opened
+    _last_opened = db
+    models = sys.modules.get(f"{__package__}.models")
+    if models is not None and hasattr(models, "MODELS"):
+        db.bind(models.MODELS)
+
+
+def last_opened() -> Database | None:
+    """The database `open_database` opened last (what `store.models` binds to on import)."""
+    return _last_opened
 
 
 def refresh_statistics(db: Database) -> None:

@@ -9,13 +9,14 @@ so the later migrations only ever run on databases that need them.
 from __future__ import annotations
 
 from .db import Database, StoreError
-from .models import MODELS
 
 APPLICATION_ID = 0x44544C47  # "DTLG" in the file header: this is a DentLedger file
 
 
 def create_schema(db: Database) -> None:
     """Version 1: every table and index of `store.models`."""
+    from .models import MODELS  # only a new database needs them
+
     with db.bind_ctx(MODELS):
         db.create_tables(MODELS)
 

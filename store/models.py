@@ -8,7 +8,8 @@ Conventions:
   plans, carriers, fee schedules, providers) so an export gives it back.
 - Every posted row (procedures, claims, payments, adjustments, ledger notes)
   records who entered it, when, at which workstation and location (`Posted`).
-- Models are not bound here; `store.db.open_database` binds them.
+- Models are bound to the database opened last (`store.db.open_database`): here when they are
+  first imported, there on every open after that.
 """
 from __future__ import annotations
 
@@ -521,3 +522,14 @@ _sql_defaults(MODELS)
 DERIVED_MODELS = (LedgerEntry, PatientCarrierMonth, CarrierMonth)
 PRACTICE_MODELS = tuple(m for m in MODELS
                         if m not in (Location, User, AuditLog, *DERIVED_MODELS))
+
+
+def _bind_to_the_open_database() -> None:
+    from .db import last_opened  # store.db does not import this module: no cycle
+
+    db = last_opened()
+    if db is not None:
+        db.bind(MODELS)
+
+
+_bind_to_the_open_database()

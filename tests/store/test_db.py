@@ -153,3 +153,28 @@ def test_nested_write_transaction_is_a_savepoint(db):
                 db.execute_sql("INSERT INTO setting (key, value) VALUES ('b', '2')")
                 raise RuntimeError("undo the inner part")
     assert db.execute_sql("SELECT key FROM setting").fetchall() == [("a",)]
+
+
+BIND_PROBE = """
+import sys
+from store.db import open_database
+first = open_database(sys.argv[1])
+assert "store.models" not in sys.modules  # opening an existing database needs no models
+from store import models
+assert models.Patient._meta.database is first   # bound on import to the open database
+second = open_database(sys.argv[2])
+assert models.Patient._meta.database is second  # and to each database opened after
+assert models.Patient.select().count() == 0
+print("ok")
+"""
+
+
+def test_models_bind_to_the_database_opened_last_even_when_imported_late(tmp_path):
+    import subprocess
+    import sys
+
+    for name in ("a.db", "b.db"):
+        open_database(str(tmp_path / name)).close()  # created (with the models) up front
+    out = subprocess.run([sys.executable, "-c", BIND_PROBE, str(tmp_path / "a.db"),
+                          str(tmp_path / "b.db")], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"
