@@ -19,12 +19,12 @@ from typing import Sequence
 
 from estimator.money import fmt
 
-from .. import models as t
 from ..db import Database
 from . import lookup
 from .claims import release_holds
 from .common import (
-    Actor, Posting, ServiceError, as_date, cents, check_open, one, posting, text_or_none,
+    Actor, Posting, ServiceError, as_date, cents, check_open, insert_rows, one, posting,
+    text_or_none,
 )
 
 PAYABLE = ("unsent", "queued", "sent")
@@ -206,34 +206,33 @@ def _post(db: Database, post: Posting, claims: dict[int, lookup.ClaimRow], lines
     carrier, code = one(db, "SELECT c.id, a.code FROM plan p JOIN carrier c ON c.id = p.carrier_id "
                             "LEFT JOIN adjustment_code a ON a.id = c.writeoff_code_id "
                             "WHERE p.id = ?", (first.plan_id,))
-    pay = t.ClaimPayment.create(claim=first.id if len(claims) == 1 else None, carrier=carrier,
-                                check_no=text_or_none(check_no), bank_no=text_or_none(bank_no),
-                                date=day.isoformat(), amount_cents=amount,
-                                note=text_or_none(note), **post.stamp())
-    # The lines in two statements, whatever their number (per-row ORM saves cost more than
-    # the rest of the posting's writes).
-    stamp = post.stamp()
-    t.ClaimPaymentLine.insert_many([dict(
-        payment=pay.id, claim_proc=ln.cp_id, paid_cents=ln.paid, writeoff_cents=ln.writeoff,
-        deductible_cents=ln.deductible, denied=ln.eob.denied,
-        remarks=text_or_none(ln.eob.remarks), supplemental=ln.supplemental, **stamp)
-        for ln in lines]).execute()
-    db.connection().cursor().executemany(
+    # Written in SQL, not through the ORM: its per-row inserts cost more than the writes.
+    stamp = post.stamp_columns()
+    pay = insert_rows(db, "claim_payment", [dict(
+        claim_id=first.id if len(claims) == 1 else None, carrier_id=carrier,
+        check_no=text_or_none(check_no), bank_no=text_or_none(bank_no), date=day.isoformat(),
+        amount_cents=amount, note=text_or_none(note), **stamp)])
+    insert_rows(db, "claim_payment_line", [dict(
+        payment_id=pay, claim_proc_id=ln.cp_id, paid_cents=ln.paid, writeoff_cents=ln.writeoff,
+        deductible_cents=ln.deductible, denied=int(ln.eob.denied),
+        remarks=text_or_none(ln.eob.remarks), supplemental=int(ln.supplemental), **stamp)
+        for ln in lines])
+    db.cursor().executemany(
         "UPDATE claim_proc SET paid_cents = paid_cents + ?, writeoff_cents = writeoff_cents "
         "+ ?, deductible_applied_cents = deductible_applied_cents + ?, status = 'received', "
         "frozen = 1 WHERE id = ?", [(ln.paid, ln.writeoff, ln.deductible, ln.cp_id) for ln in lines])
     received = [c.id for c in claims.values() if c.status != "received"]
-    if received:
-        t.Claim.update(status="received").where(t.Claim.id.in_(received)).execute()
+    db.cursor().executemany("UPDATE claim SET status = 'received' WHERE id = ?",
+                            [(c,) for c in received])
     patients = sorted({c.patient_id for c in claims.values()})
     for patient in patients:
         post.touch(patient)
         post.after_estimates.append(lambda p=patient: _release(db, post, p))
-    post.record("claim_payment", pay.id, claims=sorted(claims), received=received,
+    post.record("claim_payment", pay, claims=sorted(claims), received=received,
                 amount=amount, date=day, check_no=check_no, writeoff_code=code or "WO",
                 lines=[[ln.proc.id, ln.claim.id, ln.paid, ln.writeoff, ln.deductible,
                         int(ln.eob.denied), int(ln.supplemental)] for ln in lines])
-    return pay.id
+    return pay
 
 
 def _release(db: Database, post: Posting, patient_id: int) -> None:
