@@ -276,23 +276,24 @@ def cmd_adjustment(args) -> int:
 
 def cmd_note(args) -> int:
     from store import services
+    from store.services import readback
     db = _db(args)
     patient = _patient(db, args.patient)
     note = services.add_ledger_note(db, patient, args.text, date=args.date)
-    day = db.execute_sql("SELECT date FROM ledger_note WHERE id = ?", (note,)).fetchone()[0]
+    day = readback.note_info(db, note)["date"]
     return _report(args, db, patient, "note", {"id": note, "date": day},
                    f"added ledger note {note} dated {day}")
 
 
 def cmd_appointment(args) -> int:
     from store import services
+    from store.services import readback
     db = _db(args)
     patient = _patient(db, args.patient)
-    appt = services.record_appointment(db, patient, args.status, date=args.date)
-    day = db.execute_sql("SELECT date FROM appointment WHERE id = ?", (appt,)).fetchone()[0]
-    return _report(args, db, patient, "appointment",
-                   {"id": appt, "date": day, "status": args.status},
-                   f"recorded appointment {appt}: {args.status} on {day}")
+    appt = readback.appointment_info(
+        db, services.record_appointment(db, patient, args.status, date=args.date))
+    return _report(args, db, patient, "appointment", appt,
+                   f"recorded appointment {appt['id']}: {appt['status']} on {appt['date']}")
 
 
 def cmd_reverse_payment(args) -> int:

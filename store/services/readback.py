@@ -126,3 +126,15 @@ def adjustment_info(db: Database, adjustment_id: int) -> dict:
         "JOIN adjustment_code c ON c.id = a.code_id WHERE a.id = ?", (adjustment_id,)).fetchone()
     return {"id": adjustment_id, "patient_id": patient, "amount": amount, "code": code,
             "reverses": reverses}
+
+
+def note_info(db: Database, note_id: int) -> dict:
+    day, text = db.execute_sql("SELECT date, text FROM ledger_note WHERE id = ?",
+                               (note_id,)).fetchone()
+    return {"id": note_id, "date": str(day), "text": text}
+
+
+def appointment_info(db: Database, appointment_id: int) -> dict:
+    day, status = db.execute_sql("SELECT date, status FROM appointment WHERE id = ?",
+                                 (appointment_id,)).fetchone()
+    return {"id": appointment_id, "date": str(day), "status": status}
