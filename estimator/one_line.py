@@ -77,12 +77,14 @@ def estimate_line(lk: Lookup, prefs: Preferences, usage: Usage, line: Line, rank
 
 def _capitation(blank: LineEstimate, line: Line, terms: Terms, steps: list[str],
                 paid: int, written_off: int) -> LineEstimate:
-    """Capitation pays nothing; the office writes off all but the copay (posted once complete)."""
+    """Capitation pays nothing (an ``ins_est`` override does not apply); the office writes off all
+    but the copay. Planned, the write-off is an estimate a ``writeoff_est`` override may replace;
+    completed, it is posted as charge - copay whatever the override (spec rule 11)."""
     charge = line.proc.charge
     writeoff = charge - terms.copay
     step = f"capitation: write-off {fmt(charge)} - copay {fmt(terms.copay)} = {fmt(writeoff)}"
     ov = override_for(line.proc, line.plan.id)
-    if ov.writeoff_est is not None:
+    if ov.writeoff_est is not None and blank.status != CAP_COMPLETE:
         writeoff, step = max(0, ov.writeoff_est), f"write-off {fmt(ov.writeoff_est)} (override)"
     room = max(0, charge - paid - written_off)
     if writeoff > room:
