@@ -65,7 +65,8 @@ def estimate_line(lk: Lookup, prefs: Preferences, usage: Usage, line: Line, rank
         estimate = ov.ins_est
         steps.append(f"estimate {fmt(estimate)} (override)")
     elif cut.step:
-        estimate, note = cut.estimate, cut.note
+        # An Exclusion or Frequency line keeps its own note (it still counts as over the maximum).
+        estimate, note = cut.estimate, note or cut.note
         steps.append(cut.step)
     writeoff, step = writeoff_estimate(plan, rank, terms, proc.charge, estimate, paid, written_off,
                                        prefs, cut.exhausted_annual and ov.ins_est is None, ov)
