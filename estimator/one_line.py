@@ -54,9 +54,10 @@ def estimate_line(lk: Lookup, prefs: Preferences, usage: Usage, line: Line, rank
     elif freq_step:
         estimate, note = 0, "Frequency"
         steps.append(freq_step)
+    if ov.paid_other_ins is not None:  # replaces P on any line: on the primary it caps the write-off
+        paid = ov.paid_other_ins
+        steps.append(f"paid by other insurance {fmt(paid)} (override)")
     if rank >= 2:
-        if ov.paid_other_ins is not None:
-            paid = ov.paid_other_ins
         cap, how = cob_cap(plan, rank, proc.charge, terms.allowed, base, estimate, paid, written_off)
         estimate = min(estimate, max(0, cap))
         steps.append(f"{how} = {fmt(cap)} -> {fmt(estimate)}")
