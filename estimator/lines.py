@@ -43,10 +43,11 @@ class Line:
 
 def line_key(proc: Procedure, spot: ClaimSpot | None) -> tuple:
     """Claims by date then listed order, then completed work by date, then planned work by
-    tp_order (none last), date; ties across a family by patient id, then procedure id."""
+    tp_order (none last), date; ties across a family by patient id, then procedure id.
+    A claim's lines keep the claim's listed order whatever their patients."""
     patient, pid = natural_key(proc.patient), natural_key(proc.id)
     if spot is not None:
-        return (0, spot.claim.date, patient, spot.claim_index, spot.position, pid)
+        return (0, spot.claim.date, spot.claim_index, spot.position, patient, pid)
     if proc.status == "complete":
         return (1, proc.date, patient, pid)
     return (2, proc.tp_order is None, proc.tp_order or 0, proc.date, patient, pid)
