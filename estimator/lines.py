@@ -54,7 +54,8 @@ def line_key(proc: Procedure, spot: ClaimSpot | None) -> tuple:
 
 
 def build_lines(lk: Lookup) -> dict[str, list[Line]]:
-    """Lines of each procedure, in coverage order."""
+    """Lines of each procedure, in coverage order: one per plan whose coverage covers the work's
+    date (planned work: as_of, the day it would be done at the earliest)."""
     as_of = lk.practice.as_of
     by_proc: dict[str, list[Line]] = {}
     for proc in lk.practice.procedures:
@@ -67,7 +68,7 @@ def build_lines(lk: Lookup) -> dict[str, list[Line]]:
         lines: list[Line] = []
         for cov in sorted(patient.coverage, key=lambda c: c.order):
             plan = lk.plans.get(cov.plan)
-            if plan is None or any(line.plan.id == plan.id for line in lines):
+            if plan is None or not cov.covers(when) or any(line.plan.id == plan.id for line in lines):
                 continue
             spot = lk.claim_spot.get((proc.id, plan.id))
             use = Use(plan.id, patient.id, family, benefit_year_start(when, plan.renew_month), code.code,
