@@ -17,11 +17,12 @@ UNSENT = "unsent"
 
 
 def released_holds(practice: Practice) -> frozenset[str]:
-    """Ids of the claims on hold that nothing holds any more."""
+    """Ids of the claims on hold that nothing holds any more (a paid claim is received instead)."""
     held = [c for c in practice.claims if c.status == "hold" and c.kind != "primary"]
     if not held:
         return frozenset()
     received = payment_state(practice).received
+    held = [c for c in held if c.id not in received]
     done = {(pid, c.plan) for c in practice.claims if c.id in received and c.status != "preauth"
             for pid in c.procedures}
     waits = _Waits(practice)

@@ -392,7 +392,7 @@ class _Loader:
         rows = []
         for c in self.p.claims:
             status = RECEIVED if c.id in paid and c.status != "preauth" else c.status
-            status = UNSENT if c.id in released else status
+            status = UNSENT if status == "hold" and c.id in released else status
             i, patient = self.claim_lines(c)
             if status == RECEIVED:
                 self.received.add(i)

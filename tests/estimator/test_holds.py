@@ -62,3 +62,11 @@ def test_a_primary_kind_claim_on_hold_stays_on_hold():
     b.claims[1] = replace(b.claims[1], kind="primary")
     b.pay("C1", "2026-05-28", ("X1", 100))
     assert released_holds(b.practice()) == frozenset()
+
+
+def test_a_paid_secondary_is_received_not_released():
+    b = held()
+    b.pay("C1", "2026-05-28", ("X1", 100)).pay("C2", "2026-06-10", ("X1", 20))
+    practice = b.practice()
+    assert released_holds(practice) == frozenset()
+    assert ledger.claim_totals(practice, b.estimate())["C2"]["status"] == "received"

@@ -25,3 +25,8 @@ def test_import_releases_a_hold_whose_primary_is_received(db):
 def test_import_keeps_a_hold_whose_primary_is_not_received(db):
     import_practice(db, load_practice_file(CLAIMS / "claim-created-hold.json").practice)
     assert _statuses(db)["C2"] == "hold"
+
+
+def test_import_stores_a_paid_held_secondary_as_received(db):
+    import_practice(db, load_practice_file(CLAIMS / "secondary-full-cycle.json").practice)
+    assert _statuses(db) == {"C1": "received", "C2": "received"}
