@@ -5,7 +5,7 @@ SVC to one of its procedures, and prefills the grid line of the one-check form: 
 `store.services.insurance_payments.enter_insurance_payment` takes (`GridLine.eob_fields`
 are `EobLine`'s fields). Weak matches and what matches nothing come back with the reason.
 
-Claims: by the claim id we sent (CLP01 = our `sent_id`); the id matching but the patient
+Claims: by the claim id we sent (CLP01 = our `sent_id`, or one of `other_ids`); the id matching but the patient
 not (neither the name nor the member id) is a weak match. Without the id: one claim of
 the same patient (name or member id), date and billed total is a weak match; none, or
 several, is no match.
@@ -85,6 +85,8 @@ class OurClaim:
     plan_id: int
     lines: tuple[OurLine, ...]
     member_id: str | None = None  # the subscriber's member id on the claim
+    other_ids: tuple[str, ...] = ()  # other ids it may come back under (e.g. an imported
+                                     # claim's file id next to its claim number)
 
     @property
     def billed(self) -> Cents:
@@ -220,7 +222,8 @@ def map_claim(era: EraClaim, our_claims: Sequence[OurClaim]) -> ClaimMatch:
 
 def match_claim(era: EraClaim, our_claims: Sequence[OurClaim]):
     """(our claim or None, "id" | "weak" | "none", reason)."""
-    by_id = [c for c in our_claims if _key(c.sent_id) == _key(era.claim_id)]
+    sent = _key(era.claim_id)
+    by_id = [c for c in our_claims if sent in {_key(i) for i in (c.sent_id, *c.other_ids)}]
     if len(by_id) == 1:
         claim = by_id[0]
         if _same_patient(era, claim):

@@ -207,6 +207,14 @@ def test_the_claim_id_with_another_patient_is_a_weak_match(metlife):
         in match.reason
 
 
+def test_a_claim_comes_back_under_another_of_its_ids(metlife):
+    ours = replace(metlife["C0225"], sent_id="C000225", other_ids=("C0225",))
+    (ortho,) = ours.lines
+    match = map_claim(clp("C0225", [paid_line(ortho, 8750, adj("PR-2", 8750))],
+                          patient=era_patient(ours)), [ours])
+    assert (match.how, match.posted) == ("id", 8750)
+
+
 def test_two_claims_sent_with_one_id_are_not_guessed(metlife):
     twin = replace(metlife["C0227"], claim_id=999)
     era_claim = clp("C0227", [svc("D0120", 6500, 6500)])
