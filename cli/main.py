@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     from . import post_commands, report_commands
     post_commands.register(sub)    # post / claim: the front desk's daily work
     report_commands.register(sub)  # report NAME: carriers, write-offs, aging, claims, day sheet
+    from . import era_commands
+    era_commands.register(sub)     # era show FILE: an electronic remittance (X12 835) as read
     return parser
 
 

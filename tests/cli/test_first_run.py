@@ -52,5 +52,6 @@ def test_start_up_loads_only_what_find_patient_needs(tmp_path, monkeypatch):
     later = {"estimator.model", "estimator.engine", "estimator.ledger", "store.card_reader",
              "store.services", "store.desk_services", "store.reports", "store.setup_desk",
              "tui.screens.account", "tui.screens.help", "tui.forms.insurance",
-             "tui.screens.reports", "estimator.report_table", "store.models"}
+             "tui.screens.reports", "estimator.report_table", "store.models",
+             "pyx12", "era.reader"}
     assert sorted(loaded & later) == []
