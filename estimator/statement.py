@@ -77,7 +77,8 @@ def _kind(idx: LedgerIndex, row: card.CardRow) -> str:
 
 def _description(kind: str, cells) -> str:
     text = cells.get("service", "")
-    if kind == PAYMENT:
+    if kind == PAYMENT:  # the patient reads "Payment (D2391), check #1042"
+        text = text.replace("Patient payment", "Payment", 1)
         how = cells.get("payment_by", "")
         if cells.get("check_no"):
             how += f" #{cells['check_no']}"
