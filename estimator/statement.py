@@ -1,11 +1,13 @@
 """A family's statement: the ledger since the period start and what is owed now.
 
-`build_statement` reads the same ledger card rows as the account screen (`ledger_rows.card_rows`)
-for every member of the guarantor's family, as they stood at the end of the statement date
+`build_statement` reads the same ledger card rows as the account screen (`ledger_rows`) for
+every member of the guarantor's family, as they stood at the end of the statement date
 (`ledger_asof`), so the numbers are the card's:
-- previous balance = the rows dated before the period start (end of the day before);
+- previous balance = the account balance less the listed lines = the rows dated before the
+  period start (the balance at the end of the day before);
 - listed = every charge, payment, insurance payment, write-off and adjustment from the period
-  start to the statement date; new balance = previous + listed = the family's account balance;
+  start to the statement date; new balance = previous + listed = the family's account balance
+  (only the listed rows are built: a monthly statement need not build years of card);
 - insurance pending = what insurance is still expected to cover (`Balance.insurance`), and the
   amount due now = new balance - insurance pending, never below 0 (below 0 it is a credit);
   it equals the sum of the members' patient estimates;
@@ -16,12 +18,13 @@ caller passes them (`Party`). Pure: plain data in, plain data out.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Iterator
 
 from . import ledger_types as card
 from .ledger_asof import as_of
 from .ledger_balance import aging_of, balance_of
 from .ledger_index import Estimates, LedgerIndex
-from .ledger_rows import card_rows
+from .ledger_rows import adjustment_rows, capitation_rows, insurance_rows, patient_payment_rows, procedure_rows
 from .model import Patient, Practice
 from .statement_types import (
     ADJUSTMENT, CHARGE, INSURANCE_PAYMENT, PAYMENT, WRITEOFF, Party, PatientActivity, Statement,
@@ -96,10 +99,27 @@ def _line(idx: LedgerIndex, row: card.CardRow) -> StatementLine:
                          row.values["balance"])
 
 
-def patient_lines(idx: LedgerIndex, patient_id: str) -> list[StatementLine]:
-    """Every money line of the patient's ledger card, in card order (no day totals, notes
-    or later visits: they carry no money)."""
-    return [_line(idx, row) for row in card_rows(idx, patient_id) if row.is_money]
+def _keyed_since(idx: LedgerIndex, patient_id: str, since: date) -> Iterator[tuple]:
+    """The money lines of the card (`ledger_rows.keyed_rows`) dated ``since`` or later, built
+    only for those dates: a monthly statement of a family with years of history must not
+    build the whole card. Tests check that, from the account's start, these are exactly the
+    card's money rows."""
+    for proc in idx.procedures_of.get(patient_id, ()):
+        if proc.status == "complete" and proc.date >= since:
+            yield from (kr for kr in procedure_rows(idx, proc) if kr[1].is_money)  # not later visits
+            yield from capitation_rows(idx, proc)
+        for pl in idx.paid_lines.get(proc.id, ()):
+            if pl.payment.date >= since:
+                yield from insurance_rows(idx, proc, pl)
+    yield from (kr for kr in patient_payment_rows(idx, patient_id) if kr[1].posted >= since)
+    yield from (kr for kr in adjustment_rows(idx, patient_id) if kr[1].posted >= since)
+
+
+def patient_lines(idx: LedgerIndex, patient_id: str, since: date = date.min) -> list[StatementLine]:
+    """The money lines of the patient's ledger card dated ``since`` or later, in card order
+    (no day totals, notes or later visits: they carry no money)."""
+    keyed = sorted(_keyed_since(idx, patient_id, since), key=lambda kr: kr[0])
+    return [_line(idx, row) for _, row in keyed]
 
 
 # --- the statement ----------------------------------------------------------------------
@@ -110,15 +130,25 @@ def family_of(idx: LedgerIndex, patient_id: str) -> list[Patient]:
     return idx.family_of(patient_id)
 
 
-def _activity(idx: LedgerIndex, patient: Patient, lines: list[StatementLine],
-              start: date) -> PatientActivity | None:
-    previous = sum(line.amount for line in lines if line.date < start)
-    listed = tuple(line for line in lines if line.date >= start)
-    pending = balance_of(idx, patient.id).insurance
-    new = previous + sum(line.amount for line in listed)
-    if not (listed or previous or new or pending):
+def _activity(idx: LedgerIndex, patient: Patient, start: date) -> PatientActivity | None:
+    """The member's lines since ``start``; the previous balance is what the account balance
+    (the card's total) was before them."""
+    listed = tuple(patient_lines(idx, patient.id, start))
+    balance = balance_of(idx, patient.id)
+    previous = balance.total - sum(line.amount for line in listed)
+    if not (listed or previous or balance.total or balance.insurance):
         return None
-    return PatientActivity(patient.id, clean(patient.name), listed, previous, new, pending)
+    return PatientActivity(patient.id, clean(patient.name), listed, previous, balance.total, balance.insurance)
+
+
+def account_start(idx: LedgerIndex, members: list[Patient]) -> date | None:
+    """The date of the family's first money line (None: no line yet)."""
+    ids = {m.id for m in members}
+    dates = [p.date for p in idx.practice.procedures if p.patient in ids and p.status == "complete"]
+    dates += [pl.payment.date for p in idx.practice.procedures if p.patient in ids
+              for pl in idx.paid_lines.get(p.id, ())]
+    dates += [x.date for m in ids for _, x in (*idx.patient_payments.get(m, ()), *idx.adjustments.get(m, ()))]
+    return min(dates, default=None)
 
 
 def _totals(activities: tuple[PatientActivity, ...]) -> StatementTotals:
@@ -146,12 +176,11 @@ def build_statement(practice: Practice, estimates: Estimates, patient_id: str, *
     idx = LedgerIndex(then, lines_then)
     members = family_of(idx, patient_id)
     head = idx.patients[members[0].guarantor] if members[0].guarantor in idx.patients else members[0]
-    lines = {m.id: patient_lines(idx, m.id) for m in members}
-    start = period_start or min((ln.date for ls in lines.values() for ln in ls), default=statement_date)
+    start = period_start or account_start(idx, members) or statement_date
     if start > statement_date:
         raise StatementError(f"the period starts {start.isoformat()}, after the statement date "
                              f"{statement_date.isoformat()}")
-    activities = tuple(a for m in members if (a := _activity(idx, m, lines[m.id], start)) is not None)
+    activities = tuple(a for m in members if (a := _activity(idx, m, start)) is not None)
     return Statement(
         office=clean_party(office),
         guarantor=clean_party(guarantor or Party(mailing_name(head.name))),

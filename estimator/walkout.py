@@ -54,7 +54,7 @@ def build_walkout(practice: Practice, estimates: Estimates, patient_id: str, day
     members = family_of(idx, patient_id)
     person = idx.patients[patient_id]
     visit = [p for p in idx.procedures_of.get(patient_id, ()) if p.status == "complete" and p.date == day]
-    paid = tuple(line for line in patient_lines(idx, patient_id)
+    paid = tuple(line for line in patient_lines(idx, patient_id, day)
                  if line.date == day and line.kind in (PAYMENT, ADJUSTMENT))
     if not visit and not paid:
         raise StatementError(f"nothing was posted for {clean(person.name)} on {day.isoformat()}")

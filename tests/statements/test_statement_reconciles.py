@@ -48,6 +48,11 @@ def check_reconciles(practice, estimates, guarantor, day, start=None):
     assert st.patient_portion == patient
     assert (st.amount_due, st.credit) == (max(0, patient), max(0, -patient))
     assert all(st.period_start <= line.date <= day for line in st.lines)
+    if start is None:  # from the account's start: exactly the card's money rows
+        for activity in st.patients:
+            card = ledger.build_card(practice, estimates, activity.patient_id, today=day)
+            assert [(ln.date, ln.amount) for ln in activity.lines] == [
+                (r.posted, r.values["balance"]) for r in card.rows if r.is_money]
     if start is not None:
         then = ledger.balances(*as_of(practice, estimates, start - timedelta(days=1)))
         assert t.previous_balance == sum(then[m].total for m in family if m in then)
