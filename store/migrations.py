@@ -70,7 +70,19 @@ def add_carrier_months(db: Database) -> None:
     report_summary.rebuild_all(db)
 
 
-MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months]
+def add_coverage_dates(db: Database) -> None:
+    """Version 5: a coverage's ``effective`` and ``terminated`` days (NULL: no limit on that
+    side), and a completed capitation line's posted write-off kept as its actual write-off."""
+    columns = {row[1] for row in db.execute_sql("PRAGMA table_info(patient_coverage)")}
+    for name in ("effective", "terminated"):
+        if name not in columns:
+            db.execute_sql(f'ALTER TABLE "patient_coverage" ADD COLUMN "{name}" DATE')
+    db.execute_sql("UPDATE claim_proc SET writeoff_cents = writeoff_est_cents "
+                   "WHERE status = 'cap_complete' AND writeoff_cents = 0")
+
+
+MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months,
+              add_coverage_dates]
 LATEST = len(MIGRATIONS)
 
 
