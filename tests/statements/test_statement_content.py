@@ -2,7 +2,6 @@
 past; the walk-out statement; refusals."""
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 
