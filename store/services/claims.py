@@ -16,7 +16,7 @@ from typing import Sequence
 from estimator.results import NOT_RECEIVED
 
 from .. import models as t
-from ..db import Database
+from ..connection import Database
 from . import lookup
 from .common import Actor, ServiceError, as_date, check_open, posting, require_patient
 
