@@ -5,6 +5,9 @@ appointment, create claim, enter insurance payment, and the claims list with its
 (`DentLedgerApp.register_posting_form`), so the palette and the account keys
 open them. ``desk`` is the `PostingDesk` the forms post through
 (``store.desks.posting.DbPostingDesk`` over the database, a fake in tests).
+
+May import: `tui.screens`, `tui.widgets`, `tui.ports`, `estimator`; never `tui.app` (the forms
+name the app as `tui.screens.base.DeskApp`).
 """
 from __future__ import annotations
 

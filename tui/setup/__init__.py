@@ -1,6 +1,8 @@
 """Insurance set-up screens: carriers, plans (with code-specific estimating), fee schedules and
 a patient's coverage. `register_setup(app, desk)` hands the app its `SetupDesk` (the CLI builds
 it over the database) and adds the "Setup: ..." entries to the command palette.
+
+May import: `tui.commands`, `tui.screens`, `estimator`; never `tui.app`.
 """
 from __future__ import annotations
 
