@@ -11,7 +11,7 @@ from typing import Sequence
 from .benefits import Terms
 from .model import Override, Plan, Preferences
 from .money import fmt
-from .results import RECEIVED, LineEstimate
+from .results import CAP_COMPLETE, RECEIVED, LineEstimate
 
 
 def paid_and_written_off(line: LineEstimate) -> tuple[int, int]:
@@ -71,15 +71,20 @@ def writeoff_estimate(plan: Plan, order: int, terms: Terms, charge: int, estimat
     return amount, step
 
 
-def fit_to_charge(lines: Sequence[LineEstimate], charge: int) -> list[LineEstimate]:
+def fit_to_charge(lines: Sequence[LineEstimate], charge: int,
+                  kept: Sequence[bool] = ()) -> list[LineEstimate]:
     """Keep payments + write-offs of all plans within the charge: first the primary's write-off
-    estimate shrinks, then estimates of later plans not yet received are cut, last plan first."""
+    estimate shrinks, then estimates of later plans not yet received are cut, last plan first.
+    ``kept[n]``: line n's write-off is never shrunk (an overridden write-off estimate, or a posted
+    capitation write-off); the later plans' estimates are cut instead."""
     lines = list(lines)
     excess = sum(sum(paid_and_written_off(line)) for line in lines) - charge
     if excess <= 0:
         return lines
+    kept = list(kept) + [False] * (len(lines) - len(kept))
+    kept = [k or line.status == CAP_COMPLETE for k, line in zip(kept, lines)]
     first = lines[0]
-    if first.status != RECEIVED and first.writeoff_est > 0:
+    if first.status != RECEIVED and first.writeoff_est > 0 and not kept[0]:
         give = min(excess, first.writeoff_est)
         lines[0] = _with_step(first, writeoff_est=first.writeoff_est - give,
                               step=f"write-off shrinks by {fmt(give)} to {fmt(first.writeoff_est - give)}"
@@ -90,7 +95,7 @@ def fit_to_charge(lines: Sequence[LineEstimate], charge: int) -> list[LineEstima
         if excess <= 0 or line.status == RECEIVED:
             continue
         cut_est = min(excess, line.ins_est)
-        cut_wo = min(excess - cut_est, line.writeoff_est)
+        cut_wo = 0 if kept[n] else min(excess - cut_est, line.writeoff_est)
         if cut_est or cut_wo:
             lines[n] = _with_step(line, ins_est=line.ins_est - cut_est, writeoff_est=line.writeoff_est - cut_wo,
                                   step=f"cut by {fmt(cut_est + cut_wo)} so the plans do not exceed the charge")

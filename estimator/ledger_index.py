@@ -15,6 +15,7 @@ from .model import (
     Adjustment, AdjustmentCode, Carrier, Claim, ClaimPayment, ClaimPaymentLine, FeeSchedule,
     Patient, PatientPayment, Plan, Practice, Procedure, ProcedureCode, Provider,
 )
+from .holds import UNSENT, released_holds
 from .results import CAP_COMPLETE, ESTIMATE, NOT_RECEIVED, LineEstimate
 
 Estimates = Mapping[tuple[str, str], LineEstimate]
@@ -69,6 +70,7 @@ class LedgerIndex:
         self.plans: dict[str, Plan] = {p.id: p for p in practice.plans}
         self.claims: dict[str, Claim] = {c.id: c for c in practice.claims}
         self.adjustment_codes: dict[str, AdjustmentCode] = {a.code: a for a in practice.adjustment_codes}
+        self._released_holds: frozenset[str] | None = None
         self._index_lines(estimates)
         self._index_claims()
         self._index_patient_money()
@@ -151,7 +153,15 @@ class LedgerIndex:
         payment marks the claim received), except a pre-authorization, which is never paid."""
         if claim.status != "preauth" and self.paid_lines_by_claim.get(claim.id):
             return "received"
+        if claim.status == "hold" and claim.id in self._released():
+            return UNSENT
         return claim.status
+
+    def _released(self) -> frozenset[str]:
+        """Held claims every earlier plan's line of which is received (`estimator.holds`)."""
+        if self._released_holds is None:
+            self._released_holds = released_holds(self.practice)
+        return self._released_holds
 
     def plan_order(self, patient_id: str, plan_id: str) -> int:
         """Coverage order (1..4) of a plan for a patient; 1 when the patient lacks that coverage."""

@@ -43,17 +43,19 @@ class Line:
 
 def line_key(proc: Procedure, spot: ClaimSpot | None) -> tuple:
     """Claims by date then listed order, then completed work by date, then planned work by
-    tp_order (none last), date; ties across a family by patient id, then procedure id."""
+    tp_order (none last), date; ties across a family by patient id, then procedure id.
+    A claim's lines keep the claim's listed order whatever their patients."""
     patient, pid = natural_key(proc.patient), natural_key(proc.id)
     if spot is not None:
-        return (0, spot.claim.date, patient, spot.claim_index, spot.position, pid)
+        return (0, spot.claim.date, spot.claim_index, spot.position, patient, pid)
     if proc.status == "complete":
         return (1, proc.date, patient, pid)
     return (2, proc.tp_order is None, proc.tp_order or 0, proc.date, patient, pid)
 
 
 def build_lines(lk: Lookup) -> dict[str, list[Line]]:
-    """Lines of each procedure, in coverage order."""
+    """Lines of each procedure, in coverage order: one per plan whose coverage covers the work's
+    date (planned work: as_of, the day it would be done at the earliest)."""
     as_of = lk.practice.as_of
     by_proc: dict[str, list[Line]] = {}
     for proc in lk.practice.procedures:
@@ -66,7 +68,7 @@ def build_lines(lk: Lookup) -> dict[str, list[Line]]:
         lines: list[Line] = []
         for cov in sorted(patient.coverage, key=lambda c: c.order):
             plan = lk.plans.get(cov.plan)
-            if plan is None or any(line.plan.id == plan.id for line in lines):
+            if plan is None or not cov.covers(when) or any(line.plan.id == plan.id for line in lines):
                 continue
             spot = lk.claim_spot.get((proc.id, plan.id))
             use = Use(plan.id, patient.id, family, benefit_year_start(when, plan.renew_month), code.code,

@@ -10,9 +10,11 @@ from .model import Claim, ClaimPayment, Plan, Practice, Procedure, ProcedureCode
 
 @lru_cache(maxsize=1 << 16)
 def natural_key(text: str) -> tuple:
-    """Sort ids so "X2" comes before "X10" (ids made by the store are numbers as text)."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
-                 for part in re.findall(r"\d+|\D+", text))
+    """Sort ids so "X2" comes before "X10" (ids made by the store are numbers as text); ids whose
+    numbers are equal ("X02", "X2") still compare, by their text, so no order is left to chance."""
+    parts = tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                  for part in re.findall(r"\d+|\D+", text))
+    return (parts, text)
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,16 @@ class MaxCut:
 
 
 def cut_to_max(estimate: int, use: Use, usage: Usage) -> MaxCut:
+    """The estimate cut to what is left of its limit. "Nothing left" is a fact about the limit:
+    a line already at 0 for another reason still gets the note when its limit has nothing left."""
     limit = use.limit
-    if estimate <= 0:
-        return MaxCut(estimate)
     own = None if limit.amount is None else usage.max_left(use, limit.amount)
     family = None if limit.family is None else usage.family_max_left(use, limit.family)
     if own is None and family is None:
         return MaxCut(estimate)
     by_family = own is None or (family is not None and family < own)
     left = family if by_family else own
-    if estimate <= left:
+    if estimate <= left and left > 0:
         return MaxCut(estimate)
     if limit.kind != "annual":
         word = "limit"

@@ -142,6 +142,13 @@ class Coverage:
     order: int  # 1..4
     pending: bool = False
     subscriber_id: str | None = None
+    effective: date | None = None   # first day covered (None: no limit on that side)
+    terminated: date | None = None  # last day covered
+
+    def covers(self, day: date) -> bool:
+        """Whether work dated ``day`` falls inside this coverage (estimation.md "Which plans")."""
+        return ((self.effective is None or self.effective <= day)
+                and (self.terminated is None or day <= self.terminated))
 
 
 @dataclass(frozen=True)

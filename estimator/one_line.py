@@ -54,9 +54,10 @@ def estimate_line(lk: Lookup, prefs: Preferences, usage: Usage, line: Line, rank
     elif freq_step:
         estimate, note = 0, "Frequency"
         steps.append(freq_step)
+    if ov.paid_other_ins is not None:  # replaces P on any line: on the primary it caps the write-off
+        paid = ov.paid_other_ins
+        steps.append(f"paid by other insurance {fmt(paid)} (override)")
     if rank >= 2:
-        if ov.paid_other_ins is not None:
-            paid = ov.paid_other_ins
         cap, how = cob_cap(plan, rank, proc.charge, terms.allowed, base, estimate, paid, written_off)
         estimate = min(estimate, max(0, cap))
         steps.append(f"{how} = {fmt(cap)} -> {fmt(estimate)}")
@@ -65,7 +66,8 @@ def estimate_line(lk: Lookup, prefs: Preferences, usage: Usage, line: Line, rank
         estimate = ov.ins_est
         steps.append(f"estimate {fmt(estimate)} (override)")
     elif cut.step:
-        estimate, note = cut.estimate, cut.note
+        # An Exclusion or Frequency line keeps its own note (it still counts as over the maximum).
+        estimate, note = cut.estimate, note or cut.note
         steps.append(cut.step)
     writeoff, step = writeoff_estimate(plan, rank, terms, proc.charge, estimate, paid, written_off,
                                        prefs, cut.exhausted_annual and ov.ins_est is None, ov)
@@ -77,12 +79,14 @@ def estimate_line(lk: Lookup, prefs: Preferences, usage: Usage, line: Line, rank
 
 def _capitation(blank: LineEstimate, line: Line, terms: Terms, steps: list[str],
                 paid: int, written_off: int) -> LineEstimate:
-    """Capitation pays nothing; the office writes off all but the copay (posted once complete)."""
+    """Capitation pays nothing (an ``ins_est`` override does not apply); the office writes off all
+    but the copay. Planned, the write-off is an estimate a ``writeoff_est`` override may replace;
+    completed, it is posted as charge - copay whatever the override (spec rule 11)."""
     charge = line.proc.charge
     writeoff = charge - terms.copay
     step = f"capitation: write-off {fmt(charge)} - copay {fmt(terms.copay)} = {fmt(writeoff)}"
     ov = override_for(line.proc, line.plan.id)
-    if ov.writeoff_est is not None:
+    if ov.writeoff_est is not None and blank.status != CAP_COMPLETE:
         writeoff, step = max(0, ov.writeoff_est), f"write-off {fmt(ov.writeoff_est)} (override)"
     room = max(0, charge - paid - written_off)
     if writeoff > room:

@@ -109,7 +109,9 @@ class Run:
             self._ensure(earlier)
         earlier_results = [self.results[s.id] for s in siblings[:n]]
         estimate = self._estimate(line, n + 1, earlier_results)
-        fitted = fit_to_charge(earlier_results + [estimate], line.proc.charge)
+        kept = [override_for(s.proc, s.plan.id).writeoff_est is not None
+                for s in siblings[:n + 1]] if line.proc.overrides else ()
+        fitted = fit_to_charge(earlier_results + [estimate], line.proc.charge, kept)
         for sibling, old, new in zip(siblings[:n], earlier_results, fitted):
             if new is not old:
                 self._commit(sibling, old, -1)

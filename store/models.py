@@ -192,6 +192,8 @@ class PatientCoverage(Base):
     coverage_order = IntegerField()  # 1 primary .. 4 quaternary
     pending = BooleanField(default=False)
     subscriber_id = TextField(null=True)
+    effective = DateField(null=True)   # first day covered (NULL: no limit on that side)
+    terminated = DateField(null=True)  # last day covered
 
     class Meta:
         indexes = ((("patient", "coverage_order"), True), (("patient", "plan"), True))

@@ -13,7 +13,8 @@ names, chosen by what `store.db.open_database` is asked to open):
   `EngineError` (the driver's errors, explained in one line);
 - transactions: `write_transaction` (one write transaction that waits for other writers:
   SQLite's ``BEGIN IMMEDIATE``);
-- the file's identity: `schema_version`, `set_schema_version`, `application_id`, `table_count`;
+- the file's identity and shape: `schema_version`, `set_schema_version`, `application_id`,
+  `table_count`, `column_names`;
 - queries: `revision` (moves when anyone commits), `changes`, `last_row_id`, `executemany`,
   `defer_foreign_keys`, and a list of ids bound as one parameter: `bind_list` with the SQL
   fragments `list_rows`, `in_list`, `pair_rows`;
@@ -30,9 +31,9 @@ May import: nothing else of the store (peewee, apsw).
 """
 from .base import StoreError, bind_models, last_opened
 from .sqlite import (
-    BUSY_TIMEOUT_MS, MEMORY, MIN_SQLITE, STATEMENT_CACHE, WAL_AUTOCHECKPOINT_PAGES,
-    BooleanField, Database, DateField, DateTimeField, EngineError, application_id, bind_list,
-    bulk_load, changes, check_sqlite_version, checkpoint, defer_foreign_keys, describe_error,
+    BUSY_TIMEOUT_MS, MEMORY, MIN_SQLITE, STATEMENT_CACHE, WAL_AUTOCHECKPOINT_PAGES, BooleanField,
+    Database, DateField, DateTimeField, EngineError, application_id, bind_list, bulk_load, changes,
+    column_names, check_sqlite_version, checkpoint, defer_foreign_keys, describe_error,
     executemany, in_list, indexes_dropped, last_row_id, list_rows, new_database, pair_rows,
     prepare_file, refresh_statistics, revision, root_error, schema_version, set_schema_version,
     sqlite_version, table_count, write_transaction,
@@ -42,7 +43,7 @@ __all__ = [
     "StoreError", "bind_models", "last_opened",
     "BUSY_TIMEOUT_MS", "MEMORY", "MIN_SQLITE", "STATEMENT_CACHE", "WAL_AUTOCHECKPOINT_PAGES",
     "BooleanField", "Database", "DateField", "DateTimeField", "EngineError", "application_id",
-    "bind_list", "bulk_load", "changes", "check_sqlite_version", "checkpoint",
+    "bind_list", "bulk_load", "changes", "column_names", "check_sqlite_version", "checkpoint",
     "defer_foreign_keys", "describe_error", "executemany", "in_list", "indexes_dropped",
     "last_row_id", "list_rows", "new_database", "pair_rows", "prepare_file",
     "refresh_statistics", "revision", "root_error", "schema_version", "set_schema_version",

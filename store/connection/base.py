@@ -23,5 +23,6 @@ def bind_models(db) -> None:
 
 
 def last_opened():
-    """The database `store.db.open_database` opened last (what `store.models` binds to on import)."""
+    """The database `store.db.open_database` opened last (`store.models` binds to it on
+    import)."""
     return _last_opened

@@ -186,6 +186,11 @@ def table_count(db: Database) -> int:
     return db.execute_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
 
 
+def column_names(db: Database, table: str) -> set[str]:
+    """The columns ``table`` has in this file (a migration adds only those missing)."""
+    return {row[1] for row in db.execute_sql(f'PRAGMA table_info("{table}")')}
+
+
 # --- what queries and writers ask of the connection --------------------------------
 
 def revision(db: Database) -> int:

@@ -9,8 +9,8 @@ so the later migrations only ever run on databases that need them.
 from __future__ import annotations
 
 from ..connection import (
-    Database, StoreError, application_id, schema_version, set_schema_version, table_count,
-    write_transaction,
+    Database, StoreError, application_id, column_names, schema_version, set_schema_version,
+    table_count, write_transaction,
 )
 
 APPLICATION_ID = 0x44544C47  # "DTLG" in the file header: this is a DentLedger file
@@ -73,7 +73,19 @@ def add_carrier_months(db: Database) -> None:
     report_summary.rebuild_all(db)
 
 
-MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months]
+def add_coverage_dates(db: Database) -> None:
+    """Version 5: a coverage's ``effective`` and ``terminated`` days (NULL: no limit on that
+    side), and a completed capitation line's posted write-off kept as its actual write-off."""
+    columns = column_names(db, "patient_coverage")
+    for name in ("effective", "terminated"):
+        if name not in columns:
+            db.execute_sql(f'ALTER TABLE "patient_coverage" ADD COLUMN "{name}" DATE')
+    db.execute_sql("UPDATE claim_proc SET writeoff_cents = writeoff_est_cents "
+                   "WHERE status = 'cap_complete' AND writeoff_cents = 0")
+
+
+MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months,
+              add_coverage_dates]
 LATEST = len(MIGRATIONS)
 
 

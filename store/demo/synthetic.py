@@ -561,6 +561,7 @@ class _Builder:
         self.ids = {t: self._next_id(t) for t in ("patient", "procedure", "claim", "claim_proc",
                                                   "claim_payment")}
         self.ledger_lines = 0
+        self.note_fixes: list[tuple[str, int]] = []  # (note, claim proc id), see `_Family.settle_notes`
         self.families = 0
         self.surnames = SURNAMES
         self.surname_cum = list(accumulate(max(1, 400 // (i + 4)) for i in range(len(SURNAMES))))
@@ -606,6 +607,7 @@ class _Builder:
                 self.progress.update(done)
         big_ids = {size: self.big_ledger(size) for size in self.big}
         self.rows.flush()
+        self.rows.cursor.executemany("UPDATE claim_proc SET note = ? WHERE id = ?", self.note_fixes)
         self.insert_plans()
         self.settings(big_ids)
         counts = self.rows.count
@@ -919,6 +921,8 @@ class _Family:
         self.visits: list[tuple] = []   # (day, patient id, seq, member, [(code idx, tooth, surf)])
         self.used: dict[tuple, int] = {}  # ("d"|"m"|"f"|"o"|"q", ...) -> amount or count
         self.prior: dict[int, tuple[int, int]] = {}  # procedure -> (P, W) of the earlier plans
+        self.received_paid: dict[tuple, int] = {}  # the part of used "m"/"o" that was received
+        self.deferred: list[tuple] = []  # see `defer_note`
         self.lines = 0
         self._primary_received, self._primary_paid = False, 0
 
@@ -1055,6 +1059,7 @@ class _Family:
                  self.b.pick(("Prefers text reminders", "Call before 5pm", "Spanish speaking",
                               "Sent to collections; call before treatment",
                               "Payment plan: $100/month")), *b.stamp(day)))
+        self.settle_notes()
         self.b.ledger_lines += self.lines
 
     def fill_to(self, mb: Member, size: int) -> None:
@@ -1070,6 +1075,7 @@ class _Family:
             b.rows.buf["appointment"].append((mb.id, b.day(day), "kept"))
             if b.rows.pending() >= BATCH_ROWS * 4:
                 b.rows.flush()
+        self.settle_notes()
         b.ledger_lines += self.lines
 
     def post_visit(self, day: int, mb: Member, procs: list) -> None:
@@ -1210,17 +1216,18 @@ class _Family:
             est, note = 0, "Frequency"
         if order > 1:
             est = min(est, max(0, min(base, charge - prior[0] - prior[1])))
-        if est > 0:
-            if ortho:
-                limit, key, word = plan.ortho_limit, ("o", mb.id, plan.id), "Limit"  # lifetime
-            else:
-                limit, key, word = plan.annual_max, ("m", mb.id, plan.id, year), "Annual max"
-            if limit is not None:
-                left = max(0, limit - used.get(key, 0))
-                if est > left:
-                    est = left
-                    note = f"{word} left {fmt(left)}" if left else \
-                        ("Over limit" if ortho else "Over annual max")
+        if ortho:
+            limit, key, word = plan.ortho_limit, ("o", mb.id, plan.id), "Limit"  # lifetime
+        else:
+            limit, key, word = plan.annual_max, ("m", mb.id, plan.id, year), "Annual max"
+        if limit is not None:
+            left = max(0, limit - used.get(key, 0))
+            if est == 0 < left and not note and not received:
+                self.defer_note(key, ortho, limit)
+            if est > left or left == 0:  # nothing left: the note even on a line already at 0
+                est = left
+                note = f"{word} left {fmt(left)}" if left else \
+                    note or ("Over limit" if ortho else "Over annual max")
         wo = 0
         if plan.type == "ppo" and billed is not None and (order == 1 or prior == (0, 0)):
             wo = max(0, min(charge - billed, charge - prior[0] - prior[1] - est))
@@ -1241,8 +1248,26 @@ class _Family:
 
     def count_actual(self, day, mb, plan, ci, ded_paid, paid, ded_est, est) -> None:
         """A received line counts its actual deductible and payment (as the estimator does)."""
-        self.count(mb, plan, CODES[ci].category == "orthodontics", _year(day, plan.renew_month),
-                   ded_paid, paid)
+        ortho, year = CODES[ci].category == "orthodontics", _year(day, plan.renew_month)
+        self.count(mb, plan, ortho, year, ded_paid, paid)
+        if paid:
+            k = ("o", mb.id, plan.id) if ortho else ("m", mb.id, plan.id, year)
+            self.received_paid[k] = self.received_paid.get(k, 0) + paid
+
+    def defer_note(self, key: tuple, ortho: bool, limit: int) -> None:
+        """An open line at 0 whose maximum still has room when it is posted. The estimator counts
+        every received payment of the benefit year, later ones too (estimation.md step 9), so the
+        maximum may have nothing left for it in the end: `settle_notes` decides its note then.
+        Its claim procedure id is the next one (the caller takes it right after estimating)."""
+        before = self.used.get(key, 0) - self.received_paid.get(key, 0)  # earlier open estimates
+        self.deferred.append((self.b.ids["claim_proc"], key, ortho, limit, before))
+
+    def settle_notes(self) -> None:
+        """Over annual max / Over limit on the deferred lines whose maximum ended up used up."""
+        for cp, key, ortho, limit, before in self.deferred:
+            if limit - before - self.received_paid.get(key, 0) <= 0:
+                self.b.note_fixes.append(("Over limit" if ortho else "Over annual max", cp))
+        self.deferred.clear()
 
     def capitation(self, mb: Member, plan: Plan, order: int, visit: list) -> tuple:
         b = self.b

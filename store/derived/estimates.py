@@ -79,10 +79,18 @@ def load_estimates(db: Database) -> dict[tuple[str, str], LineEstimate]:
     return load_line_estimates(db)
 
 
+# A capitation line's write-off is posted by the estimate itself (spec rule 11): it is stored in
+# writeoff_cents; any other line's writeoff_cents holds claim payments and is never written here.
+_CAP = "('cap_estimate', 'cap_complete')"
+_POSTED_WRITEOFF = (f"writeoff_cents = CASE WHEN excluded.status IN {_CAP} OR claim_proc.status IN {_CAP} "
+                    "THEN excluded.writeoff_cents ELSE claim_proc.writeoff_cents END")
+
+
 def _row(line: LineEstimate) -> tuple:
     return (line.order, line.status, line.allowed, line.copay, line.percent, line.deductible,
             line.base_est, line.ins_est, line.writeoff_est, line.note,
-            "\n".join(line.explanation), int(line.status == RECEIVED))
+            "\n".join(line.explanation), int(line.status == RECEIVED),
+            line.writeoff if line.is_capitation else 0)
 
 
 def _same(a: LineEstimate, b: LineEstimate | None) -> bool:
@@ -96,10 +104,10 @@ def _write(db: Database, ids: IdMap, results: Mapping[tuple[str, str], LineEstim
                for (p, pl), line in results.items() if not _same(line, stored.get((p, pl)))]
     if changed:
         cols = ", ".join(_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)
+        updates = ", ".join([f"{c} = excluded.{c}" for c in _COLUMNS] + [_POSTED_WRITEOFF])
         db.cursor().executemany(
-            f"INSERT INTO claim_proc (procedure_id, plan_id, {cols}) "
-            f"VALUES ({', '.join('?' * (len(_COLUMNS) + 2))}) "
+            f"INSERT INTO claim_proc (procedure_id, plan_id, {cols}, writeoff_cents) "
+            f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))}) "
             f"ON CONFLICT (procedure_id, plan_id) DO UPDATE SET {updates}", changed)
     stale = [(ids.db_id("procedure", p), ids.db_id("plan", pl)) for (p, pl) in stored
              if (p, pl) not in results]

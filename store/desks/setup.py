@@ -75,6 +75,8 @@ class CoverageRow:
     pending: bool
     paid_elsewhere: int
     deductible_met: int
+    effective: date | None = None    # first day covered (None: no limit)
+    terminated: date | None = None   # last day covered
 
 
 @dataclass(frozen=True)
@@ -246,16 +248,17 @@ class DbSetupDesk:
         pat = self._patient_db_id(patient_id)
         rows = self.db.execute_sql(
             "SELECT c.coverage_order, c.plan_id, c.subscriber_id, c.pending, "
-            "coalesce(sum(u.paid_cents), 0), coalesce(sum(u.deductible_met_cents), 0) "
+            "coalesce(sum(u.paid_cents), 0), coalesce(sum(u.deductible_met_cents), 0), "
+            "c.effective, c.terminated "
             "FROM patient_coverage c LEFT JOIN benefit_used u ON u.patient_id = c.patient_id "
             "AND u.plan_id = c.plan_id WHERE c.patient_id = ? GROUP BY c.id "
             "ORDER BY c.coverage_order", (pat,)).fetchall()
         plans = {row.plan.id: row for row in self.plans()}
         out = []
-        for order, plan_db, sid, pending, paid, ded in rows:
+        for order, plan_db, sid, pending, paid, ded, start, end in rows:
             row = plans[ids.practice_id("plan", plan_db)]
             out.append(CoverageRow(order, row.plan.id, plan_label(row), row.subscriber_name, sid,
-                                   bool(pending), paid, ded))
+                                   bool(pending), paid, ded, _day(start), _day(end)))
         return CoverageView(patient_id, self._names([pat])[pat], tuple(out))
 
     # -- writing ---------------------------------------------------------------------
@@ -344,9 +347,17 @@ class DbSetupDesk:
             return svc.update_estimates(self.db, progress=progress)
 
     @_refused
-    def add_coverage(self, patient_id: str, plan_id: str, order: int | None = None) -> int:
+    def add_coverage(self, patient_id: str, plan_id: str, order: int | None = None, *,
+                     effective: date | str | None = svc.TODAY, terminated: date | None = None) -> int:
         return svc.add_coverage(self.db, self._patient_db_id(patient_id),
-                                self._db_id("plan", plan_id), order=order)
+                                self._db_id("plan", plan_id), order=order, effective=effective,
+                                terminated=terminated)
+
+    @_refused
+    def set_coverage_dates(self, patient_id: str, plan_id: str, effective: date | None,
+                           terminated: date | None) -> None:
+        svc.set_coverage_dates(self.db, self._patient_db_id(patient_id), self._db_id("plan", plan_id),
+                               effective=effective, terminated=terminated)
 
     @_refused
     def drop_coverage(self, patient_id: str, plan_id: str) -> None:
@@ -371,6 +382,10 @@ class DbSetupDesk:
                           deductible_met: int) -> None:
         svc.set_benefits_used(self.db, self._patient_db_id(patient_id), self._db_id("plan", plan_id),
                               paid=paid, deductible_met=deductible_met)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def plan_label(row: PlanRow) -> str:

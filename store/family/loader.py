@@ -297,8 +297,9 @@ class PracticeReader:
         )
 
     def patients(self):
-        cov = _grouped(self.q("SELECT patient_id, plan_id, coverage_order, pending, subscriber_id "
-                              f"FROM patient_coverage WHERE {self.of_family()} ORDER BY id"))
+        cov = _grouped(self.q("SELECT patient_id, plan_id, coverage_order, pending, subscriber_id, "
+                              f"effective, terminated FROM patient_coverage WHERE {self.of_family()} "
+                              "ORDER BY id"))
         used = _grouped(self.q("SELECT patient_id, plan_id, paid_cents, deductible_met_cents "
                                f"FROM benefit_used WHERE {self.of_family()} ORDER BY id"))
         rows = self.q("SELECT id, last_name, first_name, birthdate, guarantor_id FROM patient "
@@ -306,8 +307,8 @@ class PracticeReader:
         return tuple(m.Patient(
             self.pid("patient", i), display_name(last, first), to_date(born),
             self.pid("patient", g if g is not None else i),
-            tuple(m.Coverage(self.pid("plan", pl), o, bool(pend), sid)
-                  for _, pl, o, pend, sid in cov.get(i, ())),
+            tuple(m.Coverage(self.pid("plan", pl), o, bool(pend), sid, to_date(eff), to_date(term))
+                  for _, pl, o, pend, sid, eff, term in cov.get(i, ())),
             tuple(m.BenefitUsed(self.pid("plan", pl), paid, ded)
                   for _, pl, paid, ded in used.get(i, ())),
         ) for i, last, first, born, g in rows)

@@ -13,7 +13,8 @@ Semantics:
   any plan named by the procedure's overrides, no_bill or claims), with zero
   estimates: the estimator fills them afterwards (``store.derived.estimates``).
 - A claim with a claim payment is stored as ``received`` (entering a payment
-  receives the claim); a second payment on a line is supplemental.
+  receives the claim); a second payment on a line is supplemental. A claim on hold whose
+  earlier plans' lines are all received is stored ``unsent`` (`estimator.holds`).
 - A patient payment becomes ``payment_allocation`` rows: one of the whole amount for
   ``procedure``, one per part for ``allocations``, none when it is unallocated.
 - Posted rows keep their ``stamp`` (who entered them, when, where); a row without one is
@@ -32,6 +33,7 @@ from datetime import datetime
 import peewee
 
 from estimator import model as m
+from estimator.holds import UNSENT, released_holds, with_holds_released
 from estimator.results import CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE, NOT_RECEIVED, PREAUTH, RECEIVED
 
 from .. import models as t
@@ -129,6 +131,7 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
     paid = {cp.claim for cp in practice.claim_payments}
     claims = tuple(dataclasses.replace(c, status=RECEIVED)
                    if c.id in paid and c.status != "preauth" else c for c in practice.claims)
+    claims = with_holds_released(claims, released_holds(practice))
     coverage = {pt.id: pt.coverage for pt in practice.patients}
     on_claims = defaultdict(list)
     for c in practice.claims:
@@ -353,11 +356,12 @@ class _Loader:
             for c in pt.coverage:
                 plan = self.ref("plan", c.plan, where)
                 orders[plan] = c.order
-                rows.append((i, plan, c.order, int(c.pending), c.subscriber_id))
+                rows.append((i, plan, c.order, int(c.pending), c.subscriber_id,
+                             *(d.isoformat() if d else None for d in (c.effective, c.terminated))))
             used += [(i, self.ref("plan", b.plan, f"patient {pt.id} benefits_used"), b.paid,
                       b.deductible_met) for b in pt.benefits_used]
         self.insert(t.PatientCoverage, ("patient", "plan", "coverage_order", "pending",
-                                        "subscriber_id"), rows)
+                                        "subscriber_id", "effective", "terminated"), rows)
         self.insert(t.BenefitUsed, ("patient", "plan", "paid_cents", "deductible_met_cents"), used)
 
     # -- posted work -------------------------------------------------------------
@@ -387,9 +391,11 @@ class _Loader:
         self.on_claim, self.on_preauth = {}, {}  # (proc, plan) db ids -> (claim, seq)
         self.claim_plans = defaultdict(list)  # procedure file id -> plan file ids
         self.received: set[int] = set()
+        released = released_holds(self.p)  # a held claim waiting for nothing any more
         rows = []
         for c in self.p.claims:
             status = RECEIVED if c.id in paid and c.status != "preauth" else c.status
+            status = UNSENT if status == "hold" and c.id in released else status
             i, patient = self.claim_lines(c)
             if status == RECEIVED:
                 self.received.add(i)

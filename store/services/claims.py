@@ -16,7 +16,7 @@ from typing import Sequence
 from estimator.results import NOT_RECEIVED
 
 from .. import models as t
-from ..connection import Database
+from ..connection import Database, bind_list, in_list
 from . import lookup
 from .common import Actor, ServiceError, as_date, check_open, posting, require_patient
 
@@ -92,6 +92,9 @@ def set_claim_status(db: Database, claim_id: int, status: str, *, actor: Actor |
             check_open(db, post.today, "the sent date")
             changes["sent_date"] = post.today.isoformat()
         t.Claim.update(**changes).where(t.Claim.id == claim.id).execute()
+        if status == "hold" and release_holds(db, [claim.id]):
+            raise ServiceError(f"claim {claim.label} waits for nothing: every earlier plan's line on "
+                               "its procedures is received, so it cannot go on hold")
         post.touch(claim.patient_id)
         post.record("claim", claim.id, old_status=claim.status, status=status)
 
@@ -219,10 +222,20 @@ def _every_one_billable(db: Database, procs: list, by_plan) -> None:
                                "claim for every plan, or do not bill)")
 
 
+def _earlier_plan_lines(db: Database, order: int, procedures: list[int]) -> bool:
+    """Whether an earlier plan has a line on these procedures: the first plan whose coverage
+    covers the work acts as the primary (a plan not covering its date has no line)."""
+    return db.execute_sql(
+        f"SELECT 1 FROM claim_proc WHERE procedure_id {in_list('?')} "
+        "AND coverage_order BETWEEN 1 AND ? - 1 LIMIT 1",
+        (bind_list(procedures), order)).fetchone() is not None
+
+
 def _new_claim(db: Database, post, patient_id: int, plan_id: int, order: int, day: date,
                lines: list[tuple[int, int]]) -> int:
-    row = t.Claim.create(patient=patient_id, plan=plan_id, kind=None if order == 1 else "secondary",
-                         status="unsent" if order == 1 else "hold", date=day.isoformat(),
+    first = not _earlier_plan_lines(db, order, [proc for _, proc in lines])
+    row = t.Claim.create(patient=patient_id, plan=plan_id, kind=None if first else "secondary",
+                         status="unsent" if first else "hold", date=day.isoformat(),
                          **post.stamp())
     t.Claim.update(claim_no=claim_number(row.id)).where(t.Claim.id == row.id).execute()
     for seq, (line_id, _) in enumerate(lines, 1):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Callable, Iterator, Mapping, Sequence
 
 from estimator import model as m
@@ -24,12 +24,15 @@ from estimator.money import MoneyError, fmt, to_cents
 from ..connection import Database
 from ..derived.estimates import reestimate_family
 from ..models import LIMIT_KINDS
-from .common import Actor, Posting, ServiceError, cents, one, posting, require_patient, text_or_none
+from .common import (
+    Actor, Posting, ServiceError, as_date, cents, one, posting, require_patient, text_or_none,
+)
 
 Progress = Callable[[int, int], None]
 SCOPES = ("this", "identical")
 MAX_MONEY = 1_000_000_000 * 100  # cents; far past any dental amount
 KEEP = object()  # "leave this value as it is" (None would mean "set to unknown")
+TODAY = "today"  # a coverage's effective date: the day of the change
 
 # --- plan fields ---------------------------------------------------------------
 # Every field of `model.Plan` but id and subscriber (which never changes), with
@@ -84,19 +87,23 @@ class Change:
 
 @contextmanager
 def _change(db: Database, action: str, actor: Actor | None, now: datetime | None,
-            progress: Progress | None) -> Iterator[Change]:
+            progress: Progress | None, *, today: bool = False) -> Iterator[Change]:
+    """``today``: re-estimate planned work as of the change's date, as postings do (a coverage
+    change: a plan effective today covers the planned work)."""
     with posting(db, action, actor=actor, now=now) as post:
         change = Change(post)
         yield change
-        post.detail["families_reestimated"] = _reestimate(db, sorted(change.families), progress)
+        post.detail["families_reestimated"] = _reestimate(db, sorted(change.families), progress,
+                                                          post.at.date() if today else None)
 
 
-def _reestimate(db: Database, guarantors: Sequence[int], progress: Progress | None) -> int:
+def _reestimate(db: Database, guarantors: Sequence[int], progress: Progress | None,
+                as_of: date | None = None) -> int:
     total = len(guarantors)
     if progress:
         progress(0, total)
     for n, guarantor in enumerate(guarantors, 1):
-        reestimate_family(db, guarantor)
+        reestimate_family(db, guarantor, as_of=as_of)
         if progress:
             progress(n, total)
     return total
@@ -588,17 +595,55 @@ def _put_fee(db: Database, schedule_id: int, code: str, amount: int | None) -> N
 
 def add_coverage(db: Database, patient_id: int, plan_id: int, *, order: int | None = None,
                  pending: bool = False, subscriber_id: str | None = None,
+                 effective: date | str | None = TODAY, terminated: date | str | None = None,
                  actor: Actor | None = None, now: datetime | None = None) -> int:
     """Cover a patient by a plan at ``order`` (1-4; default the next free one; a taken order
-    moves the plans from there down one). Returns the order."""
-    with _change(db, "add_coverage", actor, now, None) as change:
+    moves the plans from there down one) from ``effective`` (default today, so work already
+    done keeps its estimates; None: no start) to ``terminated`` (None: open). Returns the order."""
+    with _change(db, "add_coverage", actor, now, None, today=True) as change:
         require_patient(db, patient_id)
         if one(db, "SELECT 1 FROM plan WHERE id = ?", (plan_id,)) is None:
             raise ServiceError(f"there is no plan with id {plan_id}")
+        start, end = _coverage_dates(change.post.at.date(), effective, terminated)
         order = _add_coverage(db, patient_id, plan_id, order, pending, subscriber_id)
+        db.execute_sql("UPDATE patient_coverage SET effective = ?, terminated = ? WHERE "
+                       "patient_id = ? AND plan_id = ?", (start, end, patient_id, plan_id))
         change.patient_changed(patient_id)
-        change.record("patient_coverage", patient_id, plan=plan_id, order=order, pending=pending)
+        change.record("patient_coverage", patient_id, plan=plan_id, order=order, pending=pending,
+                      effective=start, terminated=end)
         return order
+
+
+def set_coverage_dates(db: Database, patient_id: int, plan_id: int, *, effective=KEEP,
+                       terminated=KEEP, actor: Actor | None = None,
+                       now: datetime | None = None) -> None:
+    """The first and last day the plan covers the patient's work (None: no limit that side)."""
+    with _change(db, "set_coverage_dates", actor, now, None, today=True) as change:
+        _require_coverage(db, patient_id, plan_id)
+        old = one(db, "SELECT effective, terminated FROM patient_coverage WHERE patient_id = ? "
+                      "AND plan_id = ?", (patient_id, plan_id))
+        start, end = _coverage_dates(change.post.at.date(), old[0] if effective is KEEP else effective,
+                                     old[1] if terminated is KEEP else terminated)
+        db.execute_sql("UPDATE patient_coverage SET effective = ?, terminated = ? WHERE "
+                       "patient_id = ? AND plan_id = ?", (start, end, patient_id, plan_id))
+        change.patient_changed(patient_id)
+        change.record("patient_coverage", patient_id, plan=plan_id, effective=start, terminated=end)
+
+
+def _coverage_dates(today: date, effective, terminated) -> tuple[str | None, str | None]:
+    """(effective, terminated) as ISO text or None; refused when the coverage ends before it starts."""
+    start = today if effective == TODAY else _day_or_none(effective, "effective date")
+    end = _day_or_none(terminated, "terminated date")
+    if start and end and end < start:
+        raise ServiceError(f"the coverage cannot end ({end.isoformat()}) before it starts "
+                           f"({start.isoformat()})")
+    return (start.isoformat() if start else None), (end.isoformat() if end else None)
+
+
+def _day_or_none(value, what: str) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return as_date(value, date.min, what)
 
 
 def _add_coverage(db, patient_id, plan_id, order, pending, subscriber_id) -> int:
@@ -646,7 +691,7 @@ def drop_coverage(db: Database, patient_id: int, plan_id: int, *, actor: Actor |
                   now: datetime | None = None) -> None:
     """The patient is no longer covered by the plan (later plans move up). Lines already on
     claims stay; estimate-only lines of the plan go at re-estimation."""
-    with _change(db, "drop_coverage", actor, now, None) as change:
+    with _change(db, "drop_coverage", actor, now, None, today=True) as change:
         plans = _require_coverage(db, patient_id, plan_id)
         db.execute_sql("DELETE FROM patient_coverage WHERE patient_id = ? AND plan_id = ?",
                        (patient_id, plan_id))
@@ -659,7 +704,7 @@ def drop_coverage(db: Database, patient_id: int, plan_id: int, *, actor: Actor |
 def reorder_coverage(db: Database, patient_id: int, plan_ids: Sequence[int], *,
                      actor: Actor | None = None, now: datetime | None = None) -> None:
     """The patient's plans in their new order (primary first); every plan listed once."""
-    with _change(db, "reorder_coverage", actor, now, None) as change:
+    with _change(db, "reorder_coverage", actor, now, None, today=True) as change:
         require_patient(db, patient_id)
         plans = _coverage_plans(db, patient_id)
         if sorted(plan_ids) != sorted(plans) or len(set(plan_ids)) != len(plan_ids):

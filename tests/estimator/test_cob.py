@@ -101,3 +101,26 @@ def test_secondary_uses_what_the_primary_really_paid(rule):
     assert (primary.status, primary.ins_est, primary.paid) == ("received", 60000, 75000)
     assert secondary.status == "not_received"
     assert secondary.ins_est == {"basic": 45000, "standard": 45000, "carve_out": 21000}[rule]
+
+
+def extraction(overrides=()):
+    """cob/paid-other-ins-primary.json: PPO primary, percentage standard secondary, charge 600.00."""
+    b = Builder(as_of="2026-05-11")
+    b.code("D7240", "oral_surgery")
+    b.plan("P1", "ppo", fees={"D7240": 420}, coverage={"oral_surgery": 80}, annual_max=1500, deductible=0)
+    b.plan("P2", coverage={"oral_surgery": 80}, annual_max=1200, deductible=0, cob_rule="standard")
+    b.patient("PAT", ["P1", "P2"])
+    b.proc("X1", "PAT", "D7240", 600, overrides=overrides)
+    return b
+
+
+def test_rule_7_paid_other_ins_on_the_primary_caps_its_writeoff():
+    b = extraction([{"plan": "P1", "paid_other_ins": 150}])
+    primary, secondary = b.line("X1", "P1"), b.line("X1", "P2")
+    assert (primary.ins_est, primary.writeoff_est) == (33600, 11400)   # 600 - 150 - 0 - 336
+    assert (secondary.ins_est, secondary.writeoff_est) == (15000, 0)   # min(480, 600 - 336 - 114)
+
+
+def test_rule_7_without_the_override_the_primary_writes_off_charge_minus_ppo_fee():
+    b = extraction()
+    assert (b.line("X1", "P1").writeoff_est, b.line("X1", "P2").ins_est) == (18000, 8400)

@@ -74,3 +74,35 @@ def test_input_order_does_not_matter():
     b.procedures.reverse()
     b.patients.reverse()
     assert b.estimate() == first
+
+
+def test_claim_lines_keep_the_claims_listed_order_whatever_their_patients():
+    b = base(family_deductible=50)
+    b.patient("A", ["P1"]).patient("B", ["P1"], guarantor="A")
+    b.done("XA", "A", "D2392", 100, "2026-01-05")
+    b.done("XB", "B", "D2392", 100, "2026-01-05")
+    b.claim("C1", "P1", ["XB", "XA"], "2026-01-05")
+    assert first_deductible(b, "XA", "XB") == ["XB"]     # listed first, though patient A < B
+    b.claims = [b.claims[0].__class__(**{**b.claims[0].__dict__, "procedures": ("XA", "XB")})]
+    assert first_deductible(b, "XA", "XB") == ["XA"]
+
+
+def test_ids_compare_naturally_patients_and_procedures():
+    b = base(family_deductible=50)
+    b.patient("PT10", ["P1"]).patient("PT2", ["P1"], guarantor="PT10")
+    b.proc("X10", "PT2", "D2392", 100, tp_order=1)
+    b.proc("X2", "PT10", "D2392", 100, tp_order=1)
+    assert first_deductible(b, "X10", "X2") == ["X10"]   # patient PT2 before PT10
+    b = base()
+    b.patient("PAT", ["P1"])
+    b.proc("X10", "PAT", "D2392", 100, tp_order=1).proc("X2", "PAT", "D2392", 100, tp_order=1)
+    assert first_deductible(b, "X10", "X2") == ["X2"]
+
+
+def test_ids_with_equal_numbers_still_have_one_order():
+    b = base()
+    b.patient("PAT", ["P1"])
+    b.done("X2", "PAT", "D2392", 100, "2026-01-05").done("X02", "PAT", "D2392", 100, "2026-01-05")
+    first = first_deductible(b, "X2", "X02")
+    b.procedures.reverse()
+    assert first_deductible(b, "X2", "X02") == first == ["X02"]

@@ -141,11 +141,11 @@ def test_patient_portion_with_two_plans_and_adjustment():
 def test_claim_totals_before_received_use_writeoff_estimate():
     p = practice(
         procedures=(proc("A1"), proc("A2")),
-        claims=(Claim("C1", "P1", ("A1", "A2"), "hold", D1),),
+        claims=(Claim("C1", "P1", ("A1", "A2"), "sent", D1),),
     )
     e = est(line("A1", status=NOT_RECEIVED, ins=4000, wo=1000, claim="C1"),
             line("A2", status=NOT_RECEIVED, ins=3000, wo=500, claim="C1"))
-    assert ledger.claim_totals(p, e)["C1"] == {"status": "hold", "writeoff": 1500, "ins_est": 7000, "paid": 0}
+    assert ledger.claim_totals(p, e)["C1"] == {"status": "sent", "writeoff": 1500, "ins_est": 7000, "paid": 0}
 
 
 # --- aging ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Step 9: annual, family, code and category (orthodontic) maxima and their notes."""
 from builders import Builder
+from estimator import model as m
 
 
 def base(as_of="2026-04-15", **plan):
@@ -116,3 +117,61 @@ def test_max_used_is_per_benefit_year():
     b.claim("C1", "P1", ["H1"], "2025-12-01")
     b.proc("X1", "PAT", "D2392", 125)
     assert b.line("H1").ins_est == b.line("X1").ins_est == 10000
+
+
+def exhausted(**prefs):
+    """PPO, annual max 100.00 used up by X1; X2 is not covered (0 %), X3 is restorative again."""
+    b = Builder(as_of="2026-04-01", **prefs)
+    b.code("D2392", "restorative").code("D2740", "crowns")
+    b.plan("P1", "ppo", fees={"D2392": 200, "D2740": 700}, coverage={"restorative": 80, "crowns": 0},
+           annual_max=100, deductible=0)
+    b.patient("PAT", ["P1"])
+    b.proc("X1", "PAT", "D2392", 300, tp_order=1)
+    b.proc("X2", "PAT", "D2740", 1000, tp_order=2)
+    b.proc("X3", "PAT", "D2392", 300, tp_order=3)
+    return b
+
+
+def test_rule_9_nothing_left_is_a_fact_about_the_limit_not_the_estimate():
+    b = exhausted()
+    assert (b.line("X1").ins_est, b.line("X1").note, b.line("X1").writeoff_est) == \
+        (10000, "Annual max left 100.00", 10000)
+    assert (b.line("X2").ins_est, b.line("X2").note, b.line("X2").writeoff_est) == (0, "Over annual max", 30000)
+    assert (b.line("X3").ins_est, b.line("X3").note) == (0, "Over annual max")
+
+
+def test_rule_9_zero_line_over_the_max_keeps_no_writeoff_with_the_preference():
+    b = exhausted(zero_writeoff_when_annual_max_exhausted=True)
+    assert b.line("X1").writeoff_est == 10000          # partly cut: keeps its write-off
+    assert (b.line("X2").writeoff_est, b.line("X3").writeoff_est) == (0, 0)
+
+
+def test_rule_9_zero_line_with_room_left_gets_no_note():
+    b = exhausted()
+    b.plans[0] = b.plans[0].__class__(**{**b.plans[0].__dict__, "annual_max": 100_000})
+    assert (b.line("X2").ins_est, b.line("X2").note) == (0, "")
+
+
+def test_rule_9_zero_line_over_the_family_max_gets_the_family_note():
+    b = base(annual_max=1000, family_annual_max=100)
+    b.patient("MOM", ["P1"]).patient("SON", ["P1"], guarantor="MOM")
+    b.proc("X1", "MOM", "D2392", 200, tp_order=1)
+    b.proc("X2", "SON", "D2392", 200, tp_order=2, overrides=[{"plan": "P1", "percent": 0}])
+    assert (b.line("X2").ins_est, b.line("X2").note) == (0, "Over family max")
+
+
+def test_rule_9_zero_line_after_cob_over_the_max():
+    b = base(annual_max=1000)
+    b.plan("P2", coverage={"restorative": 80}, annual_max=0)
+    b.patient("PAT", ["P1", "P2"])
+    b.proc("X1", "PAT", "D2392", 100, overrides=[{"plan": "P1", "percent": 100}])
+    assert b.line("X1", "P2").explanation[-2].endswith("-> 0.00")   # standard COB: nothing left to pay
+    assert (b.line("X1", "P2").ins_est, b.line("X1", "P2").note) == (0, "Over annual max")
+
+
+def test_rule_9_exclusion_and_frequency_keep_their_own_note():
+    b = exhausted(zero_writeoff_when_annual_max_exhausted=True)
+    b.plans[0] = b.plans[0].__class__(**{**b.plans[0].__dict__, "exclusions": ("D2740",),
+                                         "frequency": (m.FrequencyLimit(1, "benefit_year", code="D2392"),)})
+    assert (b.line("X2").note, b.line("X2").writeoff_est) == ("Exclusion", 0)
+    assert (b.line("X3").note, b.line("X3").writeoff_est) == ("Frequency", 0)

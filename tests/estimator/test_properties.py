@@ -87,7 +87,9 @@ def practices(draw):
             overrides = (m.Override(draw(st.sampled_from(patient.coverage)).plan,
                                     percent=draw(st.one_of(st.none(), percent)),
                                     deductible=draw(st.one_of(st.none(), st.integers(0, 8_000))),
-                                    allowed=draw(st.one_of(st.none(), money))),)
+                                    allowed=draw(st.one_of(st.none(), money)),
+                                    writeoff_est=draw(st.one_of(st.none(), money)),
+                                    paid_other_ins=draw(st.one_of(st.none(), money))),)
         procs.append(m.Procedure(
             f"X{n}", patient.id, draw(st.sampled_from(CODES)).code,
             date(2025, 6, 1) + timedelta(days=draw(st.integers(0, 500))), draw(st.integers(0, 300_000)), "DOC",

@@ -1,5 +1,8 @@
 """Step 10: PPO write-offs."""
 from builders import Builder
+from estimator import model as m
+from estimator.cob import fit_to_charge
+from estimator.results import LineEstimate
 
 
 def test_ppo_writeoff_is_charge_minus_ppo_fee():
@@ -93,3 +96,41 @@ def test_writeoff_override():
     b.patient("PAT", ["P1"])
     b.proc("X1", "PAT", "D2392", 150, overrides=[{"plan": "P1", "writeoff_est": 10}])
     assert b.line("X1").writeoff_est == 1000
+
+
+def test_rule_10_overridden_writeoff_is_never_shrunk_later_plans_are_cut_instead():
+    b = two_ppos(650, 900)   # cob/writeoff-override-kept.json: without the override 425.00 / 450.00
+    b.procedures[0] = b.procedures[0].__class__(
+        **{**b.procedures[0].__dict__, "overrides": (m.Override("P1", writeoff_est=50000),)})
+    assert (b.line("X1", "P1").ins_est, b.line("X1", "P1").writeoff_est) == (32500, 50000)
+    assert (b.line("X1", "P2").ins_est, b.line("X1", "P2").writeoff_est) == (37500, 0)
+
+
+def three_plans_over_the_charge(**prefs):
+    """Charge 1000.00. P1 percentage 50 %: 500.00, no write-off to give. P2 PPO (basic, secondary
+    write-offs on): min(350.00, 700.00 - 500.00) = 200.00 + write-off 300.00. P3 basic 50 %:
+    min(500.00, 1000.00 - 700.00) = 300.00, so the plans pass the charge by 300.00."""
+    b = Builder(ins_ppo_sec_writeoffs=True, **prefs)
+    b.code("D2750", "crowns")
+    b.plan("P1", coverage={"crowns": 50})
+    b.plan("P2", "ppo", fees={"D2750": 700}, coverage={"crowns": 50}, cob_rule="basic")
+    b.plan("P3", coverage={"crowns": 50}, cob_rule="basic")
+    b.patient("PAT", ["P1", "P2", "P3"])
+    b.proc("X1", "PAT", "D2750", 1000)
+    return b
+
+
+def test_rule_10_later_plans_are_cut_last_plan_first():
+    b = three_plans_over_the_charge()
+    assert b.line("X1", "P1").ins_est == 50000
+    assert (b.line("X1", "P2").ins_est, b.line("X1", "P2").writeoff_est) == (20000, 30000)
+    assert (b.line("X1", "P3").ins_est, b.line("X1", "P3").writeoff_est) == (0, 0)   # the last plan absorbs it
+
+
+def test_rule_10_fit_to_charge_cuts_the_last_plan_first():
+    lines = [LineEstimate("X1", f"P{n}", n, "estimate", ins_est=est, writeoff_est=wo)
+             for n, (est, wo) in enumerate([(40000, 20000), (40000, 0), (20000, 0)], 1)]
+    fitted = fit_to_charge(lines, 100000, kept=[True])
+    assert [(ln.ins_est, ln.writeoff_est) for ln in fitted] == [(40000, 20000), (40000, 0), (0, 0)]
+    fitted = fit_to_charge(lines, 90000, kept=[True])
+    assert [(ln.ins_est, ln.writeoff_est) for ln in fitted] == [(40000, 20000), (30000, 0), (0, 0)]

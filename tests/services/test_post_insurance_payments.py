@@ -175,3 +175,14 @@ def test_full_cycle_reaches_zero(db):
     services.post_payment(db, james, 600, "card", date="2026-04-15")
     balance = services.patient_balance(db, james)
     assert (balance.total, balance.insurance, balance.patient) == (0, 0, 0)
+
+
+def test_a_released_secondary_cannot_go_back_on_hold(db):
+    """Hold means waiting for an earlier plan: once every earlier line is received it is refused
+    (the card and a file read it as unsent, so a stored hold would contradict them)."""
+    james, x1, x2, primary, secondary = _billed(db)
+    services.set_claim_status(db, secondary, "unsent")
+    services.set_claim_status(db, secondary, "hold")      # the primary is not received yet
+    _pay_primary(db, primary, x1, x2)
+    assert claim_status(db, secondary) == "unsent"
+    refused(db, services.set_claim_status, secondary, "hold", match="waits for nothing")

@@ -20,7 +20,8 @@ def test_every_setup_binding_has_an_id():
     classes = (carriers.CarriersScreen, carriers.CarrierForm, plans.PlansScreen,
                plan_form.PlanFormScreen, code_grid.CodeGridScreen, fee_schedules.FeeSchedulesScreen,
                fee_schedules.FeeScheduleScreen, fee_schedules.NewScheduleDialog,
-               fee_schedules.ImportFeesScreen, coverage.CoverageScreen, coverage.BenefitsUsedDialog)
+               fee_schedules.ImportFeesScreen, coverage.CoverageScreen, coverage.BenefitsUsedDialog,
+               coverage.CoverageDatesDialog)
     for cls in classes:
         bindings = [b for _, b in cls._merge_bindings()]
         assert all(b.id for b in bindings), (cls.__name__, [b.key for b in bindings if not b.id])
@@ -177,8 +178,26 @@ async def test_coverage_keys(db, pid, make_app, ui):
         await ui.settle(app, pilot)
         await pilot.press("enter")  # the first plan offered: the Delgados' Delta plan
         await ui.settle(app, pilot)
+        assert app.screen.query_one("#coverage-effective", Input).value == "2026-11-20"  # today
+        await pilot.press("enter", "enter")
+        await ui.settle(app, pilot)
         assert [r for (r,) in db.execute_sql(order, (emily,))] == \
             ["PL_GUARD_NF", "PL_DELTA_SL", "PL_DELTA_RH"]
+        dates = "SELECT c.effective, c.terminated FROM patient_coverage c JOIN plan pl ON pl.id = " \
+                "c.plan_id WHERE c.patient_id = ? AND pl.file_id = ?"
+        assert db.execute_sql(dates, (emily, "PL_DELTA_RH")).fetchone() == ("2026-11-20", None)
+        assert "2026-11-20" in ui.text(app)
+        await pilot.press("e")  # the dates of the plan under the cursor, shown to edit
+        await ui.settle(app, pilot)
+        assert app.screen.query_one("#coverage-effective", Input).value == "2026-11-20"
+        await pilot.press("tab", *"2026-11-1", "enter")
+        await ui.settle(app, pilot)
+        assert db.execute_sql(dates, (emily, "PL_DELTA_RH")).fetchone() == ("2026-11-20", None)
+        assert "not a date" in ui.text(app)
+        await pilot.press(*"9", "enter")   # 2026-11-19 is before the effective date: refused
+        await ui.settle(app, pilot)
+        assert "cannot end" in ui.text(app)
+        assert db.execute_sql(dates, (emily, "PL_DELTA_RH")).fetchone() == ("2026-11-20", None)
 
 
 async def test_palette_lists_the_setup_screens(make_app, ui):

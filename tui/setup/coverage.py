@@ -1,7 +1,9 @@
-"""A patient's insurance coverage: add or drop a plan, reorder (primary..quaternary), the pending
-flag, the patient's subscriber id, and benefits used elsewhere this year (seed 002)."""
+"""A patient's insurance coverage: add or drop a plan, reorder (primary..quaternary), the dates
+it covers (adding a plan asks its effective date, today by default), the pending flag, the
+patient's subscriber id, and benefits used elsewhere this year (seed 002)."""
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -22,13 +24,15 @@ ORDER_NAMES = {1: "Primary", 2: "Secondary", 3: "Tertiary", 4: "Quaternary"}
 
 
 class CoverageScreen(SetupScreen):
-    """a add · d drop · shift+up/down reorder · p pending · s subscriber id · b benefits used."""
+    """a add · d drop · shift+up/down reorder · e dates · p pending · s subscriber id ·
+    b benefits used."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add plan", id="coverage.add"),
         Binding("d", "drop", "Drop plan", id="coverage.drop"),
         Binding("shift+up", "move(-1)", "Move up", id="coverage.up"),
         Binding("shift+down", "move(1)", "Move down", id="coverage.down"),
+        Binding("e", "dates", "Dates", id="coverage.dates"),
         Binding("p", "pending", "Pending", id="coverage.pending"),
         Binding("s", "subscriber_id", "Subscriber id", id="coverage.subscriber_id"),
         Binding("b", "benefits", "Benefits used", id="coverage.benefits"),
@@ -42,16 +46,17 @@ class CoverageScreen(SetupScreen):
     def compose(self) -> ComposeResult:
         yield Static(Text("Coverage"), classes="screen-title", id="coverage-title")
         yield DataTable(id="coverage-table", cursor_type="row", zebra_stripes=True)
-        yield Static(Text("Pending is a reminder only: it does not change estimates. Benefits used "
-                          "elsewhere count against this year's maximum and deductible."),
+        yield Static(Text("A plan covers only work dated from its effective to its terminated "
+                          "date. Pending is a reminder only: it does not change estimates. Benefits "
+                          "used elsewhere count against this year's maximum and deductible."),
                      classes="setup-info")
         yield Static(Text(""), classes="setup-status")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for title in ("Order", "Plan", "Subscriber", "Subscriber id", "Pending", "Used elsewhere",
-                      "Deductible met"):
+        for title in ("Order", "Plan", "Effective", "Terminated", "Subscriber", "Subscriber id",
+                      "Pending", "Used elsewhere", "Deductible met"):
             table.add_column(Text(title), key=title)
         self.refresh_view()
         table.focus()
@@ -64,7 +69,8 @@ class CoverageScreen(SetupScreen):
         table.clear()
         self.rows = view.rows
         for r in self.rows:
-            table.add_row(cell(ORDER_NAMES.get(r.order, r.order)), cell(r.label), cell(r.subscriber_name),
+            table.add_row(cell(ORDER_NAMES.get(r.order, r.order)), cell(r.label),
+                          cell(day_text(r.effective)), cell(day_text(r.terminated)), cell(r.subscriber_name),
                           cell(r.subscriber_id), cell("pending" if r.pending else ""),
                           cell(fmt(r.paid_elsewhere), "right"), cell(fmt(r.deductible_met), "right"),
                           key=r.plan_id)
@@ -91,11 +97,32 @@ class CoverageScreen(SetupScreen):
     def action_add(self) -> None:
         def picked(plan_id: str | None) -> None:
             if plan_id:
+                label = next((plan_choice(r) for r in plans if r.plan.id == plan_id), plan_id)
+                self.app.push_screen(CoverageDatesDialog(label, self.today(), None),
+                                     lambda dates: dated(plan_id, dates))
+
+        def dated(plan_id: str, dates: tuple[date | None, date | None] | None) -> None:
+            if dates is not None:
                 self._do("Plan added; estimates updated.", self.setup.add_coverage,
-                         self.patient_id, plan_id, select=plan_id)
+                         self.patient_id, plan_id, effective=dates[0], terminated=dates[1],
+                         select=plan_id)
         taken = {r.plan_id for r in self.rows}
-        self.app.push_screen(PickPlanDialog([r for r in self.setup.plans() if r.plan.id not in taken]),
-                             picked)
+        plans = [r for r in self.setup.plans() if r.plan.id not in taken]
+        self.app.push_screen(PickPlanDialog(plans), picked)
+
+    def today(self) -> date:
+        return self.app.clock().date()  # type: ignore[attr-defined]
+
+    def action_dates(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+
+        def dated(dates: tuple[date | None, date | None] | None) -> None:
+            if dates is not None:
+                self._do("Coverage dates saved; estimates updated.", self.setup.set_coverage_dates,
+                         self.patient_id, row.plan_id, *dates, select=row.plan_id)
+        self.app.push_screen(CoverageDatesDialog(row.label, row.effective, row.terminated), dated)
 
     def action_drop(self) -> None:
         row = self.current()
@@ -237,3 +264,62 @@ class BenefitsUsedDialog(DeskModal[tuple[int, int] | None]):
             self.query_one("#used-error", Static).update(Text(clean(str(exc)), style="bold red"))
             return
         self.dismiss((paid, ded))
+
+
+def day_text(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+class CoverageDatesDialog(DeskModal[tuple[date | None, date | None] | None]):
+    """The first and last day a plan covers (blank: no limit on that side)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="coverage_dates.save"),
+    ]
+
+    DEFAULT_CSS = """
+    CoverageDatesDialog { align: center middle; }
+    CoverageDatesDialog > Vertical { width: 74; height: auto; border: round $primary; background: $surface; padding: 0 1; }
+    CoverageDatesDialog Horizontal { height: 3; }
+    CoverageDatesDialog Label { width: 24; padding: 1 0 0 0; }
+    CoverageDatesDialog Input { width: 1fr; }
+    """
+
+    def __init__(self, label: str, effective: date | None, terminated: date | None) -> None:
+        super().__init__()
+        self.label, self.effective, self.terminated = label, effective, terminated
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(clean(f"Coverage dates: {self.label}"), style="bold", no_wrap=True,
+                              overflow="ellipsis"))
+            with Horizontal():
+                yield Label(Text("Effective (first day)"))
+                yield Input(day_text(self.effective), placeholder="YYYY-MM-DD", id="coverage-effective")
+            with Horizontal():
+                yield Label(Text("Terminated (last day)"))
+                yield Input(day_text(self.terminated), placeholder="blank: still covered",
+                            id="coverage-terminated")
+            yield Static(Text("Work dated outside these days is not estimated with this plan."),
+                         classes="setup-info")
+            yield Static(Text(""), id="coverage-dates-error")
+            yield Static(Text("Enter next / save · Esc cancel · blank = no limit", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#coverage-effective", Input).focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == "coverage-terminated":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        try:
+            start = fx.parse_day(self.query_one("#coverage-effective", Input).value, "effective date")
+            end = fx.parse_day(self.query_one("#coverage-terminated", Input).value, "terminated date")
+        except ValueError as exc:
+            self.query_one("#coverage-dates-error", Static).update(Text(clean(str(exc)), style="bold red"))
+            return
+        self.dismiss((start, end))

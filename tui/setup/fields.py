@@ -7,6 +7,7 @@ with a sentence naming the field.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Callable, Iterable, Mapping
 
 from estimator.model import CATEGORIES, FREQUENCY_PERIODS, FrequencyLimit
@@ -104,3 +105,14 @@ def parse_frequency(text: str) -> tuple[FrequencyLimit, ...]:
 
 def _items(text: str, sep: str) -> list[str]:
     return [item.strip() for item in text.replace("\n", sep).split(sep) if item.strip()]
+
+
+def parse_day(text: str, what: str) -> date | None:
+    """``"2026-03-01"`` -> date; blank -> None (no limit); ValueError naming the field otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{what}: {text!r} is not a date (YYYY-MM-DD)") from None

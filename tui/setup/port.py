@@ -4,6 +4,8 @@ The screens run no SQL and do no money arithmetic: they read views through this 
 hand it parsed values (cents from `estimator.money.to_cents`, None for a blank = unknown). The
 database implementation is ``store.desks.setup.DbSetupDesk``. Ids are practice ids (strings).
 A refused change raises ValueError whose text is one sentence for the front desk.
+``add_coverage`` without ``effective`` covers from the day of the change (work already done keeps
+its estimates); ``effective=None`` covers work of any date.
 
 Views (returned objects) are read by attribute only:
 - CarrierRow: ``carrier`` (estimator.model.Carrier), ``plans``
@@ -15,7 +17,7 @@ Views (returned objects) are read by attribute only:
   ``shared`` (schedule id -> plans using it)
 - CoverageView: ``patient_id``, ``patient_name``, ``rows`` of CoverageRow (``order``, ``plan_id``,
   ``label``, ``subscriber_name``, ``subscriber_id``, ``pending``, ``paid_elsewhere``,
-  ``deductible_met``)
+  ``deductible_met``, ``effective``, ``terminated`` (dates, None: no limit on that side))
 - FeeImportPreview: ``accepted`` (``line``, ``code``, ``amount``, ``old``), ``rejected``
   (``line``, ``text``, ``reason``), ``ok``, ``new``, ``changed``
 """
@@ -67,7 +69,10 @@ class SetupDesk(Protocol):
     # patient coverage
     def find_patient(self, text: str) -> tuple[str, str]: ...
     def coverage(self, patient_id: str) -> Any: ...
-    def add_coverage(self, patient_id: str, plan_id: str, order: int | None = None) -> int: ...
+    def add_coverage(self, patient_id: str, plan_id: str, order: int | None = None, *,
+                     effective: date | None = ..., terminated: date | None = None) -> int: ...
+    def set_coverage_dates(self, patient_id: str, plan_id: str, effective: date | None,
+                           terminated: date | None) -> None: ...
     def drop_coverage(self, patient_id: str, plan_id: str) -> None: ...
     def move_coverage(self, patient_id: str, plan_id: str, order: int) -> None: ...
     def set_pending(self, patient_id: str, plan_id: str, pending: bool) -> None: ...

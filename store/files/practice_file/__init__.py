@@ -22,7 +22,7 @@ supplemental), bad or unreal dates, unknown keys at every level (with a "did you
 duplicate JSON keys, wrong enum values, dangling or duplicate ids, fee schedules of the wrong
 kind (a plan's ``fee_schedule``/``allowed_fee_schedule`` must be ``allowed`` or ``office``, its
 ``copay_schedule`` ``copay`` or ``fixed_benefit``, a provider's ``office``), coverage orders
-outside 1-4 or repeated for a patient, percentages outside 0-100 or with decimals, units < 1,
+outside 1-4 or repeated for a patient, a coverage ``terminated`` before its ``effective`` date, percentages outside 0-100 or with decimals, units < 1,
 ``renew_month`` outside 0-12, NUL characters and lone surrogates in text, claim payment lines
 for procedures not on the claim, claims mixing patients, payments/adjustments attached to
 another patient's procedure, guarantors who are not their own guarantor, and ``expect`` fields

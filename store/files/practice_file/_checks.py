@@ -69,6 +69,10 @@ def _check_patients(practice: Practice, ctx: Ctx) -> None:
                 ctx.error(_at(ctx, cov, "plan"), f"plan {show(cov.plan)} is listed twice for this patient")
             orders.add(cov.order)
             plans.add(cov.plan)
+            if cov.effective and cov.terminated and cov.terminated < cov.effective:
+                ctx.error(_at(ctx, cov, "terminated"),
+                          f"{cov.terminated.isoformat()} is before the coverage's effective date "
+                          f"{cov.effective.isoformat()}")
         _unique_plans(ctx, patient.benefits_used, "benefits used for plan")
 
 

@@ -112,6 +112,8 @@ COVERAGE = Entity(m.Coverage, (
     F("plan", PLAN, required=True),
     F("order", Int(1, 4), required=True),
     F("pending", Bool()),
+    F("effective", Date()),
+    F("terminated", Date()),
     F("subscriber_id", TEXT),  # extension
 ))
 
