@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.append(Figure("generate the practice", f"{patients:,} patients",
                               Timing.of([stats.seconds]), target_stat="median",
                               target_ms=120_000 if patients <= FULL_PATIENTS else None,
-                              note=f"store.synthetic.generate: {stats}"))
+                              note=f"store.demo.synthetic.generate: {stats}"))
     for name, fn in FIGURES.items():
         if not args.only or name in args.only:
             figures += run_figure(name, fn, ctx)

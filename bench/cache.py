@@ -18,7 +18,7 @@ DIGEST_KEY = "bench.generator"
 
 
 def generator_digest() -> str:
-    from store import synthetic
+    from store.demo import synthetic
     return hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest()[:16]
 
 
@@ -44,7 +44,7 @@ def _is_current(path: Path) -> bool:
 def practice_db(patients: int, seed: int, *, rebuild: bool = False, log=print):
     """Path of a current cached practice (building it if needed) and the generation Stats
     (None when the cache was reused)."""
-    from store import synthetic
+    from store.demo import synthetic
     from store.db import open_database
 
     path = practice_path(patients, seed)

@@ -25,9 +25,9 @@ DATATABLE_CAP, QUICK_CAP = 5_000, 1_000
 
 def ledger_cards(ctx: Context) -> list[Figure]:
     try:
-        from store.frontdesk import DbFrontDesk
+        from store.desks.frontdesk import DbFrontDesk
     except ImportError as exc:
-        return [unavailable("ledger card open", f"{size:,} lines", f"store.frontdesk: {exc}")
+        return [unavailable("ledger card open", f"{size:,} lines", f"store.desks.frontdesk: {exc}")
                 for size in ctx.big_ledgers]
     if not ctx.big_ledgers:
         return [unavailable("ledger card open", "", "no bench.patient_<size> settings")]

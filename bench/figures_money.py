@@ -68,7 +68,7 @@ def _sent_claims(db, ctx: Context, count: int) -> list[tuple[int, list[tuple[int
 
 def _reestimate(db, ctx: Context, payments) -> Figure:
     op, size = "re-estimate one family", f"{ctx.patients:,} patients"
-    from store.estimates import reestimate_patient
+    from store.derived.estimates import reestimate_patient
 
     patients = [db.execute_sql("SELECT patient_id FROM claim WHERE id = ?", (c,)).fetchone()[0]
                 for c, _ in payments]
@@ -82,8 +82,8 @@ def _reestimate(db, ctx: Context, payments) -> Figure:
 
     timing = measure_each([lambda p=p: run(p) for p in patients])
     return Figure(op, size, timing,
-                  note="store.estimates.reestimate_patient alone (read the family, estimate, "
-                       "write changes), rolled back; no target")
+                  note="store.derived.estimates.reestimate_patient alone (read the family, "
+                       "estimate, write changes), rolled back; no target")
 
 
 def carrier_reports(ctx: Context) -> list[Figure]:
@@ -104,7 +104,8 @@ def carrier_reports(ctx: Context) -> list[Figure]:
     return [Figure(op, size, timing, target_ms=25, reference="from the postings (exact SQL)",
                    ref_timing=exact,
                    note="store.reports.carriers_report: whole months from the monthly sums "
-                        "(store.report_summary), partial months at the edges by the exact SQL")]
+                        "(store.derived.report_summary), partial months at the edges by the "
+                        "exact SQL")]
 
 
 def aging(ctx: Context) -> Figure:

@@ -1,4 +1,4 @@
-"""Patient search: `store.queries.search_patients` against the same SQL on a bare SQLite
+"""Patient search: `store.read.patients.search_patients` against the same SQL on a bare SQLite
 connection (apsw, no ORM), and the Find patient list with balances (`DbFrontDesk.search`)."""
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def search_texts(db, count: int, seed: int = 11) -> list[str]:
 
 
 def patient_search(ctx: Context) -> Figure:
-    from store import queries
+    from store.read import patients as queries
 
     op, size = "patient search (search_patients)", f"{ctx.patients:,} patients"
     db = ctx.open()
@@ -55,7 +55,8 @@ def patient_search(ctx: Context) -> Figure:
 
 def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
     """The queries search_patients runs, as plain SQL on a bare connection."""
-    from store import queries
+    from store.family.ids import name_key
+    from store.read import patients as queries
 
     conn = apsw.Connection(str(ctx.db_path), flags=apsw.SQLITE_OPEN_READONLY)
     cur = conn.cursor()
@@ -72,7 +73,7 @@ def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
             out += cur.execute(f"SELECT {columns} FROM patient WHERE birthdate = ? "
                                "ORDER BY name_lower, id LIMIT ?", (born.isoformat(), LIMIT))
         elif not text.isdigit():
-            low, high = queries.prefix_range(queries.name_key(text))
+            low, high = queries.prefix_range(name_key(text))
             out += cur.execute(f"SELECT {columns} FROM patient WHERE name_lower >= ? "
                                "AND name_lower < ? ORDER BY name_lower, id LIMIT ?",
                                (low, high, LIMIT))
@@ -96,9 +97,9 @@ def find_patient_list(ctx: Context) -> list[Figure]:
 def _find_list(ctx: Context) -> Figure:
     op, size = "Find patient list + balances", f"{ctx.patients:,} patients"
     try:
-        from store.frontdesk import DbFrontDesk
+        from store.desks.frontdesk import DbFrontDesk
     except ImportError as exc:
-        return unavailable(op, size, f"store.frontdesk: {exc}")
+        return unavailable(op, size, f"store.desks.frontdesk: {exc}")
     db = ctx.open()
     try:
         desk = DbFrontDesk(db)

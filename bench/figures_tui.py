@@ -21,7 +21,7 @@ def keystroke_to_results(ctx: Context) -> Figure:
     op, size = "keystroke to results painted", f"{ctx.patients:,} patients"
     try:
         from cli.commands import started
-        from store.frontdesk import DbFrontDesk
+        from store.desks.frontdesk import DbFrontDesk
         from tui.app import DEFAULT_CONFIG, build_app
         from tui.screens.find_patient import FindPatientScreen
     except ImportError as exc:

@@ -119,11 +119,11 @@ def compare(practice, estimates: Mapping, expect) -> tuple[int, list[str]]:
 
 def run_scenario(path: Path) -> ScenarioResult:
     """Import, estimate and compare one scenario file in a fresh in-memory database."""
-    from store.practice_file import PracticeFileError, load_practice_file
-    from store import estimates as store_estimates
+    from store.files.practice_file import PracticeFileError, load_practice_file
+    from store.derived import estimates as store_estimates
     from store.db import open_database
-    from store.exporter import export_practice
-    from store.importer import import_practice
+    from store.files.exporter import export_practice
+    from store.files.importer import import_practice
 
     result = ScenarioResult(str(path))
     try:

@@ -52,9 +52,9 @@ def cmd_tui(args) -> int:
 def _build_tui(args):
     import os
 
-    from store import demo_office
+    from store.demo import office as demo_office
     from store.db import default_db_path, open_database
-    from store.frontdesk import DbFrontDesk
+    from store.desks.frontdesk import DbFrontDesk
     from tui.app import build_app
 
     path = args.db or default_db_path()
@@ -87,11 +87,11 @@ def _wire_desks(app, db) -> None:
     from tui.setup import register_setup
 
     def posting():
-        from store.desk_services import DbPostingDesk
+        from store.desks.posting import DbPostingDesk
         return DbPostingDesk(db)
 
     def setup():
-        from store.setup_desk import DbSetupDesk
+        from store.desks.setup import DbSetupDesk
         return DbSetupDesk(db)
 
     def reports():
@@ -119,7 +119,7 @@ class OnFirstUse:
 # --- look-ups -----------------------------------------------------------------
 
 def cmd_balance(args) -> int:
-    from store.frontdesk import DbFrontDesk
+    from store.desks.frontdesk import DbFrontDesk
 
     db = _open(args, create=False)
     hits = DbFrontDesk(db).search(args.query, limit=200)
@@ -132,8 +132,8 @@ def cmd_balance(args) -> int:
 
 def cmd_ledger(args) -> int:
     from cli import ledger_text
-    from store.frontdesk import DbFrontDesk
-    from store.queries import resolve_patient
+    from store.desks.frontdesk import DbFrontDesk
+    from store.read.patients import resolve_patient
 
     db = _open(args, create=False)
     patient_id = resolve_patient(db, args.patient)
@@ -150,9 +150,9 @@ def cmd_ledger(args) -> int:
 # --- practice files -----------------------------------------------------------
 
 def cmd_import(args) -> int:
-    from store import estimates
-    from store.importer import import_practice
-    from store.practice_file import load_practice_file
+    from store.derived import estimates
+    from store.files.importer import import_practice
+    from store.files.practice_file import load_practice_file
 
     parsed = load_practice_file(args.file)  # validates everything before opening the db
     from store.db import write_transaction
@@ -167,8 +167,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from store.exporter import export_practice
-    from store.practice_file import dumps_practice
+    from store.files.exporter import export_practice
+    from store.files.practice_file import dumps_practice
 
     db = _open(args, create=False)
     text = dumps_practice(export_practice(db))
@@ -181,7 +181,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from store import demo_office
+    from store.demo import office as demo_office
 
     db = _open(args)
     if args.patients is None:
@@ -190,7 +190,7 @@ def cmd_demo(args) -> int:
         return 0
     if args.patients < 1:
         raise ValueError("--patients must be at least 1")
-    from store import synthetic
+    from store.demo import synthetic
     stats = synthetic.generate(db, patients=args.patients, seed=args.seed,
                                replace=args.replace, progress=sys.stderr.isatty())
     _out(f"generated {stats}")

@@ -161,7 +161,7 @@ def _db(args):
 
 
 def _patient(db, text: str) -> int:
-    from store.queries import resolve_patient
+    from store.read.patients import resolve_patient
     return resolve_patient(db, text)
 
 
@@ -181,7 +181,7 @@ def _money(text: str | None) -> int | None:
 
 def cmd_procedure(args) -> int:
     from store import services
-    from store.services import readback
+    from store.read import readback
     db = _db(args)
     patient = _patient(db, args.patient)
     proc = services.add_procedure(
@@ -195,7 +195,7 @@ def cmd_procedure(args) -> int:
 
 def cmd_complete(args) -> int:
     from store import services
-    from store.services import readback
+    from store.read import readback
     db = _db(args)
     proc = _procedure(db, args.procedure)
     services.complete_procedure(db, proc, date=args.date, completed=args.completed)
@@ -206,7 +206,7 @@ def cmd_complete(args) -> int:
 
 def cmd_fee(args) -> int:
     from store import services
-    from store.services import readback
+    from store.read import readback
     db = _db(args)
     proc = _procedure(db, args.procedure)
     services.edit_fee(db, proc, to_cents(args.fee))
@@ -217,7 +217,7 @@ def cmd_fee(args) -> int:
 
 def cmd_delete(args) -> int:
     from store import services
-    from store.services import readback
+    from store.read import readback
     db = _db(args)
     proc = _procedure(db, args.procedure)
     services.delete_procedure(db, proc)
@@ -228,7 +228,8 @@ def cmd_delete(args) -> int:
 
 def cmd_payment(args) -> int:
     from store import services
-    from store.services import payments, readback
+    from store.services import payments
+    from store.read import readback
     db = _db(args)
     patient = _patient(db, args.patient)
     amount = to_cents(args.amount)
@@ -259,7 +260,7 @@ def cmd_payment(args) -> int:
 
 def cmd_adjustment(args) -> int:
     from store import services
-    from store.services import readback
+    from store.read import readback
     db = _db(args)
     patient = _patient(db, args.patient)
     amount = to_cents(args.amount)
@@ -276,7 +277,7 @@ def cmd_adjustment(args) -> int:
 
 def cmd_note(args) -> int:
     from store import services
-    from store.services import readback
+    from store.read import readback
     db = _db(args)
     patient = _patient(db, args.patient)
     note = services.add_ledger_note(db, patient, args.text, date=args.date)
@@ -287,7 +288,7 @@ def cmd_note(args) -> int:
 
 def cmd_appointment(args) -> int:
     from store import services
-    from store.services import readback
+    from store.read import readback
     db = _db(args)
     patient = _patient(db, args.patient)
     appt = readback.appointment_info(
@@ -299,7 +300,7 @@ def cmd_appointment(args) -> int:
 def cmd_reverse_payment(args) -> int:
     from store import services
     db = _db(args)
-    from store.services import readback
+    from store.read import readback
     new = services.reverse_payment(db, args.payment, date=args.date, note=args.note)
     info = readback.payment_info(db, new)
     patient, amount = info["patient_id"], info["amount"]
@@ -311,7 +312,7 @@ def cmd_reverse_payment(args) -> int:
 def cmd_reverse_adjustment(args) -> int:
     from store import services
     db = _db(args)
-    from store.services import readback
+    from store.read import readback
     new = services.reverse_adjustment(db, args.adjustment, date=args.date, note=args.note)
     info = readback.adjustment_info(db, new)
     patient, amount = info["patient_id"], info["amount"]
@@ -334,7 +335,7 @@ def cmd_lock_date(args) -> int:
 
 def cmd_claim_create(args) -> int:
     from store import services
-    from store.services import readback
+    from store.read import readback
     db = _db(args)
     patient = _patient(db, args.patient)
     procs = [_procedure(db, x) for x in _list(args.procedures)] if args.procedures else None
@@ -348,7 +349,8 @@ def cmd_claim_create(args) -> int:
 
 
 def _claim_action(args, action, verb: str) -> int:
-    from store.services import readback, resolve_claim
+    from store.services import resolve_claim
+    from store.read import readback
     db = _db(args)
     claim = resolve_claim(db, args.claim)
     action(db, claim)
@@ -375,7 +377,8 @@ def cmd_claim_status(args) -> int:
 
 def cmd_claim_deny(args) -> int:
     from store import services
-    from store.services import readback, resolve_claim
+    from store.services import resolve_claim
+    from store.read import readback
     db = _db(args)
     claim = resolve_claim(db, args.claim)
     procs = [_procedure(db, x) for x in _list(args.procedure)]
@@ -389,7 +392,8 @@ def cmd_claim_deny(args) -> int:
 
 def cmd_claim_pay(args) -> int:
     from store import services
-    from store.services import readback, resolve_claim
+    from store.services import resolve_claim
+    from store.read import readback
     parsed = [_parse_line(text) for text in args.line]  # typing errors before any look-up
     amount = to_cents(args.amount) if args.amount else sum(paid for _, paid, _, _ in parsed)
     if not parsed and not args.deny:
@@ -446,7 +450,7 @@ def _lines_out(lines: list[dict]) -> list[dict]:
 
 
 def _report(args, db, patient_id: int, key: str, posted, *lines: str) -> int:
-    from store.services import readback
+    from store.read import readback
     who = readback.patient_info(db, patient_id)
     bal = readback.patient_balance(db, patient_id)
     balance = {"total": fmt(bal.total), "insurance": fmt(bal.insurance),

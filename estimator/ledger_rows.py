@@ -31,7 +31,7 @@ from .results import CAP_COMPLETE, LineEstimate
 from .text import clean
 
 # Stable order within a posted date (then by id / file order). The store's ledger_entry table
-# sorts by the same numbers (store/ledger_entries.py), so keep them in step.
+# sorts by the same numbers (store/derived/ledger_entries.py), so keep them in step.
 PRIORITY = {"procedure": 0, "insurance_payment": 1, "writeoff": 2, "capitation": 3,
             "patient_payment": 4, "adjustment": 5, "note": 6}
 

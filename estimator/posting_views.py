@@ -1,6 +1,6 @@
 """What the posting forms read and what they hand back, as plain frozen data.
 
-Built by `store.desk_services` (from the database) and read by `tui.forms`;
+Built by `store.desks.posting` (from the database) and read by `tui.forms`;
 they live in the core so neither side imports the other (like `estimator.views`).
 Money is integer cents; keys (``key``) are opaque strings the forms pass back
 unchanged, labels are what the office reads (practice ids, claim numbers).

@@ -1,6 +1,6 @@
 """What the front-desk screens and commands show, as plain frozen data.
 
-Built by `store.frontdesk` (from the database) and read by `tui` and `cli`;
+Built by `store.desks.frontdesk` (from the database) and read by `tui` and `cli`;
 they live in the core so neither side imports the other. Money is integer cents.
 """
 from __future__ import annotations

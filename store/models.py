@@ -1,4 +1,4 @@
-"""The database schema (peewee models on apsw SQLite).
+"""The database schema (peewee models; the engine's field classes come from `store.connection`).
 
 Conventions:
 - Money is always an integer number of cents in a column named ``*_cents``
@@ -14,7 +14,8 @@ Conventions:
 from __future__ import annotations
 
 from peewee import SQL, CompositeKey, ForeignKeyField, IntegerField, Model, TextField
-from playhouse.apsw_ext import BooleanField, DateField, DateTimeField
+
+from .connection import BooleanField, DateField, DateTimeField
 
 
 class Base(Model):
@@ -393,8 +394,8 @@ class AuditLog(Base):
         indexes = ((("entity", "entity_id"), False),)
 
 
-# --- indexes of the office reports (store/reports.py) --------------------------
-# Named, so the reports' query-plan test and migration 2 (store/migrations.py, which adds
+# --- indexes of the office reports (store/reports/) --------------------------
+# Named, so the reports' query-plan test and migration 2 (store/db/migrations.py, which adds
 # them to version-1 databases) can refer to them. Covering indexes let a report read
 # only the index: a year of checks -> their lines, a year of claims -> their lines.
 REPORT_INDEXES = (
@@ -425,13 +426,13 @@ for _model, _name, _fields, _where in REPORT_INDEXES:
 
 class LedgerEntry(Base):
     """One line of a patient's ledger card, in card order: derived data, rebuilt from the
-    posted rows by `store.ledger_entries` whenever a family is re-estimated (every posting).
+    posted rows by `store.derived.ledger_entries` whenever a family is re-estimated (every posting).
 
     The table is its own index (WITHOUT ROWID, clustered on the card order), so one patient's
     lines are one contiguous range: a window of the card is a range read and the day totals
     are one GROUP BY over the range. ``priority`` is the row kind
     (`estimator.ledger_rows.PRIORITY`; a procedure with ``k2 > 0`` is a later visit) and
-    ``k1..k3`` order the lines of one kind on one date (see `store.ledger_entries`).
+    ``k1..k3`` order the lines of one kind on one date (see `store.derived.ledger_entries`).
     No foreign keys: rows are deleted and re-inserted with their family.
     """
     patient_id = IntegerField()
@@ -462,7 +463,7 @@ class LedgerEntry(Base):
 class PatientCarrierMonth(Base):
     """One patient's part of the per-carrier report for one carrier and calendar month
     (``month`` 'YYYY-MM'; ``carrier_id`` 0: payers without insurance): derived data, rebuilt
-    with the family's ledger lines by `store.report_summary` (every posting). Per patient,
+    with the family's ledger lines by `store.derived.report_summary` (every posting). Per patient,
     like the ledger lines, so a patient moving to another family leaves nothing behind."""
     patient_id = IntegerField()
     carrier_id = IntegerField()
@@ -480,7 +481,7 @@ class PatientCarrierMonth(Base):
 
 class CarrierMonth(Base):
     """The sum of `PatientCarrierMonth` over families: what the per-carrier report reads for
-    the whole months of its range (kept equal by `store.report_summary`)."""
+    the whole months of its range (kept equal by `store.derived.report_summary`)."""
     carrier_id = IntegerField()
     month = TextField()
     billed_cents = Cents(default=0)
@@ -527,7 +528,7 @@ PRACTICE_MODELS = tuple(m for m in MODELS
 
 
 def _bind_to_the_open_database() -> None:
-    from .db import last_opened  # store.db does not import this module: no cycle
+    from .connection import last_opened  # store.connection does not import this module
 
     db = last_opened()
     if db is not None:

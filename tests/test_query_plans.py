@@ -11,9 +11,10 @@ import re
 
 import pytest
 
-from store import balances, synthetic
+from store.read import balances
+from store.demo import synthetic
 from store.db import open_database
-from store.queries import search_patients
+from store.read.patients import search_patients
 
 # Tables that grow with the practice: never scanned for one patient's or one claim's rows.
 BIG_TABLES = ("patient", "procedure", "claim_proc", "claim", "claim_payment",
@@ -179,7 +180,7 @@ def test_lines_of_a_claim_use_the_claim_index(db):
 # --- the account screen ---------------------------------------------------------------------
 
 def test_opening_an_account_reads_only_that_family(db):
-    frontdesk = pytest.importorskip("store.frontdesk")
+    frontdesk = pytest.importorskip("store.desks.frontdesk")
     pid, _, _ = some_patient(db)
     desk = frontdesk.DbFrontDesk(db)
     with Recorder(db) as rec:

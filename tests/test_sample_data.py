@@ -481,7 +481,7 @@ def test_large_family_has_a_long_ledger(pr):
 # --- through the app's own reader ------------------------------------------------------------------
 
 def test_loads_through_the_practice_file_reader():
-    practice_file = pytest.importorskip("store.practice_file")
+    practice_file = pytest.importorskip("store.files.practice_file")
     loaded = practice_file.load_practice_file(DEMO)
     practice = loaded.practice
     assert len(practice.patients) >= 40

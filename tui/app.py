@@ -63,6 +63,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         self.clock = clock
         self.posting_forms: dict[str, PostingForm] = {}
         self.posting_desk: Any = None  # a tui.forms.port.PostingDesk once forms are wired
+        self.offer_reversal: Callable[[str, Any], None] | None = None  # likewise (tui.forms)
         self._revision: int | None = None
 
     # --- start --------------------------------------------------------------
@@ -172,7 +173,7 @@ def build_app(frontdesk: FrontDesk, *, config: dict | None = None,
               posting: Any = None) -> DentLedgerApp:
     """The app over ``frontdesk``; ``clock`` fixes "now" (tests, screenshots).
 
-    ``posting`` (a `tui.forms.port.PostingDesk`, e.g. ``store.desk_services.DbPostingDesk``
+    ``posting`` (a `tui.forms.port.PostingDesk`, e.g. ``store.desks.posting.DbPostingDesk``
     on the same database) wires the posting forms; without it they say "not available yet".
     """
     app = DentLedgerApp(frontdesk, config=config, clock=clock or datetime.now)

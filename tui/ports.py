@@ -2,7 +2,7 @@
 
 The TUI has no SQL and does no money arithmetic. Everything it shows comes
 through this Protocol; the lead implements it over the database in
-``store/frontdesk.py`` and the tests implement it in memory
+``store/desks/frontdesk.py`` and the tests implement it in memory
 (``tests/tui/fakes.py``). Money is integer cents, formatted only with
 ``estimator.money.fmt`` / ``fmt_grouped``; text may hold anything a user typed
 (markup brackets, control characters), the screens clean it before drawing.

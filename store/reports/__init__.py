@@ -20,9 +20,11 @@ Rules (the notes under each report say the same to the office):
 - Aging is estimator.ledger's rule over the current account, per family (guarantor).
 
 Speed at a large office: the per-carrier report reads the whole months of its range from the
-monthly sums kept with every posting (`store.report_summary`) and only the days at the edges
-from the postings; the aging scans the materialized ledger lines (`store.ledger_entries`) once.
+monthly sums kept with every posting (`store.derived.report_summary`) and only the days at the edges
+from the postings; the aging scans the materialized ledger lines (`store.derived.ledger_entries`) once.
 Both exact paths stay (``exact=True``) as the reference the tests compare with.
+
+May import: `store.derived`, `store.family`, `store.connection`, `estimator`.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from typing import Callable
 
 from estimator.report_table import ReportRequest, ReportTable, resolve
 
-from ..db import Database
+from ..connection import Database
 from .aging import AGING_SQL, FamilyAging, aging_report, family_aging
 from .carriers import (
     BILLED_SQL, CHECKS_SQL, PAID_BY_PRIMARY_ONE_SQL, PAID_BY_PRIMARY_SQL, PAID_TO_CLAIMS_SQL,

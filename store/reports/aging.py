@@ -8,8 +8,8 @@ from datetime import date
 from estimator.aging import apply_credits, bucket_edges
 from estimator.report_table import KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable
 
-from ..db import Database
-from ..queries import display_name
+from ..connection import Database
+from ..family.ids import display_name
 from .common import q, total_row
 
 # Every dated amount of every account, summed per patient into debits by age bucket and
@@ -99,7 +99,7 @@ CROSS JOIN patient pt ON pt.id = x.pid
 CROSS JOIN patient g ON g.id = coalesce(pt.guarantor_id, pt.id)
 GROUP BY g.id"""
 
-# The same sums from the materialized ledger lines (`store.ledger_entries`): each line's
+# The same sums from the materialized ledger lines (`store.derived.ledger_entries`): each line's
 # aging amount (`aging_cents`, the items above) and the insurance still owed on it, read in
 # the table's own (patient) order, so one scan and no sort per patient, then per family.
 # ?1..?3 as above.

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from estimator.report_table import KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable
 
-from .. import report_summary
-from ..db import Database
+from ..connection import Database
+from ..derived import report_summary
 from .common import NO_INSURANCE, by_name, carrier_name, carriers_by_id, only, q, total_row
 from .writeoffs import CAPITATION_SQL, hand_writeoffs
 
@@ -86,7 +86,7 @@ def carrier_ledger(db: Database, start: date, end: date, carrier_id: int | None 
                    exact: bool = False) -> list[CarrierLedger]:
     """Every carrier for ``start``..``end`` (see the module rules), then the payments of patients
     without insurance when there are any; with ``carrier_id`` only that carrier. The whole
-    months of the range come from the monthly sums (`store.report_summary`), the days before
+    months of the range come from the monthly sums (`store.derived.report_summary`), the days before
     and after them from the postings (``exact``: the whole range from the postings)."""
     carriers = carriers_by_id(db)
     sums = exact_sums(db, start, end, carrier_id) if exact else _sums(db, start, end, carrier_id)
@@ -112,7 +112,7 @@ def carrier_ledger(db: Database, start: date, end: date, carrier_id: int | None 
     return [lines[c] for c in by_name(carriers, keep)]
 
 
-# The order of `store.report_summary.MONEY`.
+# The order of `store.derived.report_summary.MONEY`.
 _CARRIER_MONEY_ORDER = ("billed", "insurance_paid", "patient_paid", "written_off", "outstanding")
 _WRITTEN_OFF = _CARRIER_MONEY_ORDER.index("written_off")
 Sums = dict  # carrier id (None: no insurance) -> cents in _CARRIER_MONEY_ORDER

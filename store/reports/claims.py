@@ -8,8 +8,8 @@ from datetime import date
 from estimator.ledger_codes import CLAIM_STATUS_TEXT
 from estimator.report_table import KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable
 
-from ..db import Database
-from ..queries import IdMap, display_name
+from ..connection import Database
+from ..family.ids import IdMap, display_name
 from .common import carrier_name, iso, only, q, total_row
 
 ORDER_NAMES = {1: "Primary", 2: "Secondary", 3: "Tertiary", 4: "Quaternary"}

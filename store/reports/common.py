@@ -8,8 +8,8 @@ from typing import Iterable
 from estimator.ledger_codes import DEFAULT_WRITEOFF_CODE
 from estimator.report_table import ReportError
 
-from ..db import Database
-from ..queries import display_name
+from ..connection import Database
+from ..family.ids import display_name
 
 NO_INSURANCE = "(no insurance)"
 NO_CARRIER = "(no carrier)"

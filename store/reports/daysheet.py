@@ -8,7 +8,7 @@ from datetime import date
 from estimator.money import fmt
 from estimator.report_table import KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable
 
-from ..db import Database
+from ..connection import Database
 from .common import NO_PROVIDER, q, total_row
 
 DAY_SQL = {

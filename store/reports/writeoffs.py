@@ -8,8 +8,8 @@ from datetime import date
 
 from estimator.report_table import KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable
 
-from ..db import Database
-from ..queries import IdMap
+from ..connection import Database
+from ..family.ids import IdMap
 from .common import (
     NO_CARRIER, Carrier, by_name, carrier_name, carriers_by_id, only, patient_names,
     primary_carriers, q,

@@ -4,6 +4,9 @@ Each call is one ``BEGIN IMMEDIATE`` transaction that validates before it writes
 stamps every row (entered_at/by, workstation, location), appends one audit row and
 re-estimates the touched family; a refusal raises `ServiceError` and writes nothing.
 Money is integer cents; callers parse dollars with `estimator.money.to_cents`.
+
+May import: `store.read`, `store.derived`, `store.family`, `store.audit`, `store.models`,
+`store.connection`, `estimator`.
 """
 from .adjustments import post_adjustment
 from .chart_records import add_ledger_note, record_appointment
@@ -19,7 +22,7 @@ from .insurance_payments import EobLine, deny_lines, enter_insurance_payment
 from .lookup import resolve_claim, resolve_procedure
 from .payments import post_payment
 from .procedures import add_procedure, complete_procedure, delete_procedure, edit_fee
-from .readback import patient_balance
+from ..read.readback import patient_balance
 
 __all__ = [
     "Actor", "ServiceError", "clock", "desk_actor", "lock_date",

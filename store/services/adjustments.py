@@ -12,7 +12,7 @@ from datetime import date, datetime
 from estimator.model import ADJUSTMENT_KINDS
 
 from .. import models as t
-from ..db import Database
+from ..connection import Database
 from . import lookup
 from .common import (
     Actor, ServiceError, as_date, cents, check_open, one, posting, require_patient, text_or_none,

@@ -15,7 +15,7 @@ from estimator.model import APPOINTMENT_STATUSES
 from estimator.text import clean
 
 from .. import models as t
-from ..db import Database
+from ..connection import Database
 from .common import Actor, ServiceError, as_date, check_open, posting, require_patient
 
 NOTE_LIMIT = 500  # characters: a note is a line on the card, not a chart

@@ -10,14 +10,13 @@ lines through ``preauth`` and leaves their estimates alone.
 """
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Sequence
 
 from estimator.results import NOT_RECEIVED
 
 from .. import models as t
-from ..db import Database
+from ..connection import Database, bind_list, in_list
 from . import lookup
 from .common import Actor, ServiceError, as_date, check_open, posting, require_patient
 
@@ -227,9 +226,9 @@ def _earlier_plan_lines(db: Database, order: int, procedures: list[int]) -> bool
     """Whether an earlier plan has a line on these procedures: the first plan whose coverage
     covers the work acts as the primary (a plan not covering its date has no line)."""
     return db.execute_sql(
-        "SELECT 1 FROM claim_proc WHERE procedure_id IN (SELECT value FROM json_each(?)) "
+        f"SELECT 1 FROM claim_proc WHERE procedure_id {in_list('?')} "
         "AND coverage_order BETWEEN 1 AND ? - 1 LIMIT 1",
-        (json.dumps(procedures), order)).fetchone() is not None
+        (bind_list(procedures), order)).fetchone() is not None
 
 
 def _new_claim(db: Database, post, patient_id: int, plan_id: int, order: int, day: date,

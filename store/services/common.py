@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Iterator, Sequence
 
-import apsw
 import peewee
 
 from ..audit import current_user, workstation_name
-from ..db import Database, describe_error, write_transaction
-from ..estimates import reestimate_family
-from ..queries import guarantor_of
+from ..connection import (
+    Database, EngineError, describe_error, last_row_id, write_transaction,
+)
+from ..derived.estimates import reestimate_family
+from ..family.ids import guarantor_of
 
 
 class ServiceError(Exception):
@@ -97,7 +98,8 @@ class Posting:
         if not name:
             return None
         if self._location is None:
-            self.db.execute_sql("INSERT OR IGNORE INTO location (name) VALUES (?)", (name,))
+            self.db.execute_sql("INSERT INTO location (name) VALUES (?) "
+                                "ON CONFLICT (name) DO NOTHING", (name,))
             self._location = self.db.execute_sql(
                 "SELECT id FROM location WHERE name = ?", (name,)).fetchone()[0]
         return self._location
@@ -116,7 +118,7 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
             for step in post.after_estimates:
                 step()
             _audit(post)
-    except (peewee.PeeweeException, apsw.Error) as exc:
+    except (peewee.PeeweeException, EngineError) as exc:
         raise ServiceError(f"{action.replace('_', ' ')} failed, nothing was written: "
                            f"{describe_error(db.database, exc)}") from exc
 
@@ -183,7 +185,7 @@ def insert_rows(db: Database, table: str, rows: Sequence[dict]) -> int:
     sql = (f'INSERT INTO "{table}" ({", ".join(columns)}) '
            f'VALUES ({", ".join("?" * len(columns))})')
     db.cursor().executemany(sql, [tuple(row[c] for c in columns) for row in rows])
-    return db.connection().last_insert_rowid()
+    return last_row_id(db)
 
 
 def one(db: Database, sql: str, params=()) -> tuple | None:

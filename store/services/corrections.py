@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from .. import models as t
-from ..db import Database
+from ..connection import Database
 from .common import (
     Actor, ServiceError, as_date, check_open, lock_date, one, posting, text_or_none,
 )

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from estimator.money import fmt
 
-from ..db import Database
+from ..connection import Database
 from . import lookup
 from .claims import release_holds
 from .common import (

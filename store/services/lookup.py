@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..db import Database
-from ..queries import ID_KINDS
+from ..connection import Database
+from ..family.ids import ID_KINDS
 from .common import ServiceError, one
 
 

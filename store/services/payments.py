@@ -15,8 +15,9 @@ from estimator.model import PAYMENT_METHODS
 from estimator.money import fmt
 
 from .. import models as t
-from ..db import Database
-from . import lookup, readback
+from ..connection import Database
+from ..read import readback
+from . import lookup
 from .common import (
     Actor, ServiceError, as_date, cents, check_open, posting, require_patient, text_or_none,
 )

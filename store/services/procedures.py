@@ -13,7 +13,7 @@ from estimator.money import fmt
 from estimator.results import CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE
 
 from .. import models as t
-from ..db import Database
+from ..connection import Database
 from . import lookup
 from .common import (
     Actor, ServiceError, as_date, cents, check_open, one, posting, require_patient, text_or_none,

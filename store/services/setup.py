@@ -21,8 +21,8 @@ from typing import Callable, Iterator, Mapping, Sequence
 from estimator import model as m
 from estimator.money import MoneyError, fmt, to_cents
 
-from ..db import Database
-from ..estimates import reestimate_family
+from ..connection import Database
+from ..derived.estimates import reestimate_family
 from ..models import LIMIT_KINDS
 from .common import (
     Actor, Posting, ServiceError, as_date, cents, one, posting, require_patient, text_or_none,

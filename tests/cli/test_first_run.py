@@ -48,10 +48,12 @@ def test_start_up_loads_only_what_find_patient_needs(tmp_path, monkeypatch):
     assert main(["--db", str(db)]) == 0  # creates the demo database
     loaded = set(subprocess.run([sys.executable, "-c", STARTUP_PROBE, str(db)], check=True,
                                 capture_output=True, text=True).stdout.split())
-    assert "store.frontdesk" in loaded and "tui.screens.find_patient" in loaded
-    later = {"estimator.model", "estimator.engine", "estimator.ledger", "store.card_reader",
-             "store.services", "store.desk_services", "store.reports", "store.setup_desk",
+    assert "store.desks.frontdesk" in loaded and "tui.screens.find_patient" in loaded
+    later = {"estimator.model", "estimator.engine", "estimator.ledger", "store.desks.card_reader",
+             "store.services", "store.desks.posting", "store.reports", "store.desks.setup",
              "tui.screens.account", "tui.screens.help", "tui.forms.insurance",
              "tui.screens.reports", "estimator.report_table", "store.models",
-             "pyx12", "era.reader"}
+             "pyx12", "era.reader",
+             "store.family.loader", "store.derived.estimates", "store.files.importer",
+             "store.read.ledger_summary", "store.demo.synthetic"}
     assert sorted(loaded & later) == []

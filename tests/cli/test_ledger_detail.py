@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from cli import main as cli_main
 from estimator import model as m
-from store.practice_file import dumps_practice, parse_practice_text
+from store.files.practice_file import dumps_practice, parse_practice_text
 
 D = date(2026, 2, 1)
 DESK = m.Stamp(datetime(2026, 2, 16, 14, 5, 9), "maria", "FRONT1", "Main St")

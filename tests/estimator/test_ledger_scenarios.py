@@ -4,7 +4,7 @@ Two sources of claim procedures:
 - "expect": lines built from the scenario's own expected estimates and its claim payments
   (works without the engine; checks the ledger arithmetic alone);
 - "engine": `estimator.engine.estimate_practice` (skipped until the engine exists).
-Practices are loaded with `store.practice_file` when it exists, else with the small loader below
+Practices are loaded with `store.files.practice_file` when it exists, else with the small loader below
 (only what the ledger reads).
 """
 from __future__ import annotations
@@ -85,7 +85,7 @@ def _minimal_practice(p: dict) -> Practice:
 def load(path: Path) -> tuple[Practice, dict]:
     doc = json.loads(path.read_text(), parse_float=Decimal)
     try:
-        from store.practice_file import load_practice_file
+        from store.files.practice_file import load_practice_file
     except ImportError:
         return _minimal_practice(doc["practice"]), doc["expect"]
     return load_practice_file(path).practice, doc["expect"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from estimator.engine import benefits_summary, estimate_practice
-from store.practice_file import load_practice_file
+from store.files.practice_file import load_practice_file
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE.parent / "scenarios"

@@ -5,7 +5,7 @@ import pytest
 
 from report_fixtures import demo_database
 from store.db import open_database
-from store.demo_office import load_demo_office
+from store.demo.office import load_demo_office
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from report_fixtures import in_range, is_writeoff_row
 from estimator import ledger
-from store import estimates
-from store.balances import family_totals, patient_balances
-from store.exporter import export_practice
-from store.queries import load_id_map
+from store.derived import estimates
+from store.read.balances import family_totals, patient_balances
+from store.files.exporter import export_practice
+from store.family.ids import load_id_map
 from store.reports import (
     carrier_ledger, day_sheet, family_aging, outstanding_claims, writeoff_lines,
 )

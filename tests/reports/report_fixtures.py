@@ -7,12 +7,12 @@ from datetime import date
 from pathlib import Path
 
 from estimator.ledger import build_card
-from store import estimates
+from store.derived import estimates
 from store.db import open_database
-from store.demo_office import load_demo_office
-from store.exporter import export_practice
-from store.importer import import_practice
-from store.practice_file import load_practice_file
+from store.demo.office import load_demo_office
+from store.files.exporter import export_practice
+from store.files.importer import import_practice
+from store.files.practice_file import load_practice_file
 
 TODAY = date(2026, 11, 20)  # the demo office's as_of
 EVER = (date(1900, 1, 1), date(2100, 12, 31))

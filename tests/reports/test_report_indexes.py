@@ -5,7 +5,7 @@ import pytest
 
 from store import reports
 from store.db import open_database
-from store.migrations import MIGRATIONS, REPORT_INDEX_SQL, add_report_indexes
+from store.db.migrations import MIGRATIONS, REPORT_INDEX_SQL, add_report_indexes
 from store.models import REPORT_INDEXES
 
 RANGE = ("2025-01-01", "2025-12-31")

@@ -1,5 +1,5 @@
 """The fast paths agree with the exact ones: the per-carrier report from the monthly sums
-(`store.report_summary`) with the report from the postings, for random ranges, per carrier,
+(`store.derived.report_summary`) with the report from the postings, for random ranges, per carrier,
 after postings through store.services and after migration 4; the A/R aging from the ledger
 lines with the aging from the postings."""
 from __future__ import annotations
@@ -10,10 +10,12 @@ from random import Random
 import pytest
 
 from report_fixtures import EVER, SCENARIOS, TODAY, scenario_database
-from store import report_summary, services, synthetic
+from store import services
+from store.derived import report_summary
+from store.demo import synthetic
 from store.db import open_database
-from store.exporter import export_practice
-from store.migrations import LATEST, migrate
+from store.files.exporter import export_practice
+from store.db.migrations import LATEST, migrate
 from store.reports import carrier_ledger, family_aging
 from store.services import EobLine
 from store.services.setup import edit_carrier

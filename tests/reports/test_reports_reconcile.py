@@ -2,7 +2,7 @@
 
 Over the demo office and every scenario in tests/scenarios: insurance paid, write-offs,
 patient payments and the day sheet against the cards' rows for the same dates; the aging
-against store.balances and, family by family, against estimator.ledger.aging.
+against store.read.balances and, family by family, against estimator.ledger.aging.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from report_fixtures import EVER, SCENARIOS, TODAY, money_rows, scenario_database
 from report_checks import check_aging, check_carriers, check_claims, check_day
-from store.exporter import export_practice
+from store.files.exporter import export_practice
 
 RANGES = [EVER, (date(2026, 1, 1), date(2026, 6, 30)), (date(2024, 7, 1), date(2025, 12, 31))]
 

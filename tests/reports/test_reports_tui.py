@@ -7,7 +7,8 @@ from datetime import datetime
 from textual.widgets import Input, Select
 
 from report_fixtures import TODAY
-from store.frontdesk import DbFrontDesk
+from store.desks.frontdesk import DbFrontDesk
+from store.reports import DbReports
 from tui.app import build_app
 from tui.commands import DeskCommands, report_commands
 from tui.screens.reports import ReportsPort, ReportsScreen, register_reports
@@ -19,7 +20,7 @@ NOW = datetime(TODAY.year, TODAY.month, TODAY.day, 9, 30)
 def make_app(db, *, reports=True):
     app = build_app(DbFrontDesk(db, today=lambda: TODAY), config=dict(CONFIG), clock=lambda: NOW)
     if reports:
-        register_reports(app, db)
+        register_reports(app, DbReports(db, today=lambda: app.clock().date()))
     return app
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from store import estimates
+from store.derived import estimates
 from store.db import open_database, write_transaction
-from store.importer import import_practice
-from store.practice_file import load_practice_file
+from store.files.importer import import_practice
+from store.files.practice_file import load_practice_file
 from svc_helpers import ACTOR, FIXTURE, NOW
 
 

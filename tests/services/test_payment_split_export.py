@@ -6,10 +6,10 @@ from datetime import date
 
 from estimator import model as m
 from store import services
-from store.exporter import export_practice
-from store.frontdesk import DbFrontDesk
-from store.practice_file import dumps_practice, parse_practice_text
-from store.queries import IdMap
+from store.files.exporter import export_practice
+from store.desks.frontdesk import DbFrontDesk
+from store.files.practice_file import dumps_practice, parse_practice_text
+from store.family.ids import IdMap
 from store.services.payments import allocations_of
 from svc_helpers import ACTOR, NOW, pid
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from store import services
-from store.frontdesk import DbFrontDesk
+from store.desks.frontdesk import DbFrontDesk
 from svc_helpers import audit, pid, refused
 
 

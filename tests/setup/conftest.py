@@ -12,7 +12,7 @@ import pytest
 from textual import events
 
 from store.db import open_database
-from store.demo_office import load_demo_office
+from store.demo.office import load_demo_office
 from store.services import Actor
 
 NOW = datetime(2026, 11, 20, 9, 30)
@@ -56,13 +56,14 @@ def fixed_clock(monkeypatch):
 
 @pytest.fixture
 def make_app(db):
-    from store.frontdesk import DbFrontDesk
+    from store.desks.frontdesk import DbFrontDesk
+    from store.desks.setup import DbSetupDesk
     from tui.app import build_app
     from tui.setup import register_setup
 
     def make(**config):
         app = build_app(DbFrontDesk(db), config={**TEST_CONFIG, **config}, clock=lambda: NOW)
-        register_setup(app, db)
+        register_setup(app, DbSetupDesk(db))
         return app
     return make
 

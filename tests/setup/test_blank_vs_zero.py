@@ -7,11 +7,11 @@ import json
 import pytest
 from textual.widgets import Input
 
-from store import estimates
+from store.derived import estimates
 from store.db import open_database, write_transaction
-from store.exporter import export_practice
-from store.importer import import_practice
-from store.practice_file import dumps_practice, parse_practice_text
+from store.files.exporter import export_practice
+from store.files.importer import import_practice
+from store.files.practice_file import dumps_practice, parse_practice_text
 from store.services import setup as svc
 from tui.setup.plan_form import PlanFormScreen
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from store.exporter import load_line_estimates
-from store.frontdesk import DbFrontDesk
+from store.family.loader import load_line_estimates
+from store.desks.frontdesk import DbFrontDesk
 from store.services import patient_balance
 from store.services import setup as svc
 from store.services.common import ServiceError

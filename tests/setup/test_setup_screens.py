@@ -28,7 +28,7 @@ def test_every_setup_binding_has_an_id():
 
 
 def test_the_desk_implements_the_port(db):
-    from store.setup_desk import DbSetupDesk
+    from store.desks.setup import DbSetupDesk
     from tui.setup.port import SetupDesk
     assert isinstance(DbSetupDesk(db), SetupDesk)
 

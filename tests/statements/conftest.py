@@ -11,7 +11,7 @@ from statement_fixtures import ROOT
 @pytest.fixture(scope="session")
 def demo():
     """(practice, estimates) of sample_data/demo.json."""
-    from store.practice_file import load_practice_file
+    from store.files.practice_file import load_practice_file
 
     practice = load_practice_file(ROOT / "sample_data" / "demo.json").practice
     return practice, estimate_practice(practice)

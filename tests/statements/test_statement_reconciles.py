@@ -109,7 +109,7 @@ def test_scenarios_with_completed_work_are_found():
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_every_scenario_family_reconciles(path):
-    from store.practice_file import PracticeFileError, load_practice_file
+    from store.files.practice_file import PracticeFileError, load_practice_file
 
     try:
         practice = load_practice_file(path).practice

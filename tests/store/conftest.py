@@ -36,7 +36,7 @@ def file_db(db_path):
 def load_scenario():
     """``load(path) -> Practice`` through the real parser (skips until it exists)."""
     def load(path: Path) -> m.Practice:
-        practice_file = pytest.importorskip("store.practice_file")
+        practice_file = pytest.importorskip("store.files.practice_file")
         return practice_file.load_practice_file(path).practice
     return load
 

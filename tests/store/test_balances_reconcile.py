@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 
 from estimator import ledger
-from store import estimates
-from store.balances import family_totals, patient_balances
+from store.derived import estimates
+from store.read.balances import family_totals, patient_balances
 from store.db import open_database
-from store.exporter import export_practice
-from store.importer import import_practice
-from store.practice_file import load_practice_file
-from store.queries import load_id_map
+from store.files.exporter import export_practice
+from store.files.importer import import_practice
+from store.files.practice_file import load_practice_file
+from store.family.ids import load_id_map
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").rglob("*.json"))
 

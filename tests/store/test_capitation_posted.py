@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from estimator import model as m
-from store import estimates
-from store.frontdesk import DbFrontDesk
-from store.importer import import_practice
+from store.derived import estimates
+from store.desks.frontdesk import DbFrontDesk
+from store.files.importer import import_practice
 
 D = date(2026, 3, 2)
 

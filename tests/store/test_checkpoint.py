@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from store.db import WAL_AUTOCHECKPOINT_PAGES, checkpoint, open_database, write_transaction
-from store.frontdesk import DbFrontDesk
+from store.desks.frontdesk import DbFrontDesk
 
 
 def test_postings_leave_the_log_for_an_idle_checkpoint(tmp_path):

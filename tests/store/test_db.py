@@ -7,11 +7,11 @@ import apsw
 import peewee
 import pytest
 
-from store import db as store_db
+from store.connection import sqlite as store_db  # the engine module: where the version is read
 from store.db import (
     MIN_SQLITE, StoreError, default_db_path, open_database, sqlite_version, write_transaction,
 )
-from store.migrations import APPLICATION_ID, LATEST, schema_version
+from store.db.migrations import APPLICATION_ID, LATEST, schema_version
 
 
 def test_file_database_pragmas(file_db):

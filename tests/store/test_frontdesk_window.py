@@ -17,14 +17,16 @@ import pytest
 
 from estimator import engine, ledger
 from estimator.views import DetailSection, LineDetail, PlanBenefit, procedure_detail
-from store import estimates, services, synthetic
+from store import services
+from store.derived import estimates
+from store.demo import synthetic
 from store.db import open_database, write_transaction
-from store.demo_office import load_demo_office
-from store.exporter import family_id_map, load_line_estimates, read_practice
-from store.frontdesk import DbFrontDesk
-from store.importer import import_practice
-from store.practice_file import load_practice_file
-from store.queries import family_patient_ids, guarantor_of, load_id_map
+from store.demo.office import load_demo_office
+from store.family.loader import family_id_map, load_line_estimates, read_practice
+from store.desks.frontdesk import DbFrontDesk
+from store.files.importer import import_practice
+from store.files.practice_file import load_practice_file
+from store.family.ids import family_patient_ids, guarantor_of, load_id_map
 
 TESTS = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((TESTS / "scenarios").rglob("*.json"))
@@ -248,8 +250,8 @@ def _no_full_card(monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("the whole ledger was loaded")
     for target in ("estimator.ledger.build_card", "estimator.ledger_rows.card_rows",
-                   "estimator.ledger_rows.keyed_rows", "store.exporter.read_practice",
-                   "store.exporter.load_line_estimates", "store.exporter.family_id_map"):
+                   "estimator.ledger_rows.keyed_rows", "store.family.loader.read_practice",
+                   "store.family.loader.load_line_estimates", "store.family.loader.family_id_map"):
         monkeypatch.setattr(target, boom)
 
 

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 import pytest
 
 from estimator import model as m
-from store import importer
+from store.files import importer
 from store.audit import recent
 from store.db import StoreError
-from store.exporter import export_practice, load_family, load_frozen, load_line_estimates
-from store.importer import import_practice, normalized
-from store.queries import IdMap, load_id_map
+from store.files.exporter import export_practice
+from store.family.loader import load_family, load_frozen, load_line_estimates
+from store.files.importer import import_practice, normalized
+from store.family.ids import IdMap, load_id_map
 
 SCENARIO_FILES = sorted((Path(__file__).resolve().parents[3] / "shared" / "scenarios")
                         .rglob("*.json"))

@@ -9,9 +9,10 @@ import pytest
 
 from estimator import model as m
 from store.db import StoreError, open_database
-from store.exporter import export_practice, load_family
-from store.importer import import_practice, normalized
-from store.practice_file import dumps_practice, parse_practice_text
+from store.files.exporter import export_practice
+from store.family.loader import load_family
+from store.files.importer import import_practice, normalized
+from store.files.practice_file import dumps_practice, parse_practice_text
 
 D = date(2026, 2, 1)
 DESK = m.Stamp(datetime(2026, 2, 16, 14, 5, 9), "maria", "FRONT1", "Main St")

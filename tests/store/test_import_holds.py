@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store.importer import import_practice, normalized
-from store.exporter import export_practice
-from store.practice_file import load_practice_file
+from store.files.importer import import_practice, normalized
+from store.files.exporter import export_practice
+from store.files.practice_file import load_practice_file
 
 CLAIMS = Path(__file__).resolve().parents[1] / "scenarios" / "claims"
 

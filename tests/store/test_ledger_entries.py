@@ -1,4 +1,4 @@
-"""The ledger card's lines as rows (`store.ledger_entries`): one family or the whole practice
+"""The ledger card's lines as rows (`store.derived.ledger_entries`): one family or the whole practice
 give the same rows, a version-2 database gets them on migration, file ids keep their natural
 order, and a posting's rebuild stays on indexes."""
 from __future__ import annotations
@@ -11,12 +11,14 @@ import apsw
 import pytest
 
 from estimator import model as m
-from store import estimates, ledger_entries, synthetic
+from store.derived import estimates
+from store.derived import ledger_entries
+from store.demo import synthetic
 from store.db import open_database, write_transaction
-from store.demo_office import load_demo_office
-from store.importer import import_practice
-from store.migrations import LATEST, schema_version
-from store.practice_file import load_practice_file
+from store.demo.office import load_demo_office
+from store.files.importer import import_practice
+from store.db.migrations import LATEST, schema_version
+from store.files.practice_file import load_practice_file
 from test_frontdesk_window import LEDGER_TABLES, _table, assert_same_cards
 
 TESTS = Path(__file__).resolve().parents[1]

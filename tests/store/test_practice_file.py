@@ -8,10 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from estimator.model import Practice
-from store.practice_file import (
-    Expect, PracticeFile, PracticeFileError, dump_practice, dumps_practice, dumps_practice_file,
-    encode_json, load_practice_file, parse_practice_text,
-)
+from store.files.practice_file import Expect, PracticeFile, PracticeFileError, dump_practice, dumps_practice, dumps_practice_file, encode_json, load_practice_file, parse_practice_text
 
 SCENARIO_DIR = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
 SCENARIOS = sorted(SCENARIO_DIR.rglob("*.json"))

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from store.practice_file import PracticeFileError, load_practice_file
+from store.files.practice_file import PracticeFileError, load_practice_file
 
 HERE = Path(__file__).parent / "malformed"
 

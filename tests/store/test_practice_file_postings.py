@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from estimator import model as m
-from store.practice_file import PracticeFileError, dumps_practice, encode_json, parse_practice_text
+from store.files.practice_file import PracticeFileError, dumps_practice, encode_json, parse_practice_text
 
 AT = "2026-02-16T14:05:09"
 

@@ -7,11 +7,8 @@ import pytest
 
 from estimator import model as m
 from store.db import StoreError
-from store.importer import import_practice
-from store.queries import (
-    BIRTHDATE, NAME_PREFIX, family_members, patient_sql, prefix_range, resolve_patient,
-    search_patients,
-)
+from store.files.importer import import_practice
+from store.read.patients import BIRTHDATE, NAME_PREFIX, family_members, patient_sql, prefix_range, resolve_patient, search_patients
 
 PEOPLE = [
     ("SMITH_J", "Smith, John", "1970-05-01", "SMITH_J"),

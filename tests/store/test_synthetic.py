@@ -1,4 +1,4 @@
-"""The synthetic practice generator (store/synthetic.py), on small practices."""
+"""The synthetic practice generator (store/demo/synthetic.py), on small practices."""
 from __future__ import annotations
 
 import hashlib
@@ -7,9 +7,9 @@ import pytest
 
 from estimator.engine import estimate_practice
 from store import models as t
-from store import synthetic
+from store.demo import synthetic
 from store.db import StoreError, open_database
-from store.exporter import load_family, load_frozen, load_line_estimates
+from store.family.loader import load_family, load_frozen, load_line_estimates
 
 BIG = (40, 120)  # big-ledger sizes small enough for tests
 

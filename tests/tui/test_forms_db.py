@@ -13,12 +13,13 @@ from textual.widgets import Checkbox, Input, Select
 
 from estimator.money import fmt
 from estimator.posting_views import AdjustmentEntry, PostingRefused
-from store import estimates, services
+from store import services
+from store.derived import estimates
 from store.db import open_database, write_transaction
-from store.desk_services import DbPostingDesk
-from store.frontdesk import DbFrontDesk
-from store.importer import import_practice
-from store.practice_file import load_practice_file
+from store.desks.posting import DbPostingDesk
+from store.desks.frontdesk import DbFrontDesk
+from store.files.importer import import_practice
+from store.files.practice_file import load_practice_file
 from tui.app import build_app
 from tui.forms.claim import CreateClaimForm
 from tui.forms.confirm import ConfirmScreen

@@ -170,7 +170,7 @@ def test_fake_keeps_to_the_port():
 
 
 def test_database_desk_keeps_to_the_port():
-    from store.desk_services import DbPostingDesk
+    from store.desks.posting import DbPostingDesk
     missing = [name for name in dir(FakePostingDesk) if not name.startswith("_")
                and callable(getattr(FakePostingDesk, name)) and not hasattr(DbPostingDesk, name)]
     assert not missing

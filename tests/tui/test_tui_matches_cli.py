@@ -8,8 +8,8 @@ import pytest
 
 from cli.main import main
 from store.db import open_database
-from store.demo_office import load_demo_office
-from store.frontdesk import DbFrontDesk
+from store.demo.office import load_demo_office
+from store.desks.frontdesk import DbFrontDesk
 from tui.app import build_app
 from tui.widgets.ledger_card import HEADER_ROWS, LedgerCard
 

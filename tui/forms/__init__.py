@@ -4,18 +4,23 @@ appointment, create claim, enter insurance payment, and the claims list with its
 `register_all(app, desk)` wires every form to the app's posting hooks
 (`DentLedgerApp.register_posting_form`), so the palette and the account keys
 open them. ``desk`` is the `PostingDesk` the forms post through
-(``store.desk_services.DbPostingDesk`` over the database, a fake in tests).
+(``store.desks.posting.DbPostingDesk`` over the database, a fake in tests).
+
+May import: `tui.screens`, `tui.widgets`, `tui.ports`, `estimator`; never `tui.app` (the forms
+name the app as `tui.screens.base.DeskApp`).
 """
 from __future__ import annotations
 
+from functools import partial
 from importlib import import_module
 from typing import TYPE_CHECKING, Callable
 
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
-    from tui.app import DentLedgerApp
+    from estimator.ledger_types import CardRow
     from tui.forms.port import PostingDesk
+    from tui.screens.base import DeskApp
 
 # kind (tui.commands.POSTING_FORMS, plus "claims") -> "module:class" of the screen it opens.
 # Named, not imported: a form's module loads when it is first opened, so the app's first
@@ -52,16 +57,22 @@ class Unavailable(ModalScreen[None], inherit_bindings=False):
         self.dismiss(None)
 
 
-def register_all(app: DentLedgerApp, desk: PostingDesk) -> None:
+def register_all(app: DeskApp, desk: PostingDesk) -> None:
     """Register every form factory ``(app, patient_id) -> Screen`` on ``app``; ``desk`` also
     serves what is posted from the ledger card itself (reversing a line)."""
     app.posting_desk = desk
+    app.offer_reversal = partial(_offer_reversal, app)
     for kind in FORMS:
         app.register_posting_form(kind, _factory(desk, kind))
 
 
-def _factory(desk: PostingDesk, kind: str) -> Callable[[DentLedgerApp, "str | None"], Screen]:
-    def open_form(_app: DentLedgerApp, patient_id: str | None) -> Screen:
+def _offer_reversal(app: DeskApp, patient_id: str, row: CardRow) -> None:
+    from tui.forms.reverse import offer_reversal  # the forms load when first used
+    offer_reversal(app, patient_id, row)
+
+
+def _factory(desk: PostingDesk, kind: str) -> Callable[[DeskApp, "str | None"], Screen]:
+    def open_form(_app: DeskApp, patient_id: str | None) -> Screen:
         from tui.forms.port import PostingRefused
         try:
             return form_class(kind)(desk, patient_id)

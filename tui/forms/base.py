@@ -29,7 +29,7 @@ from tui.forms.port import PostingDesk, PostingRefused
 from tui.screens.base import FOCUS_BINDINGS
 
 if TYPE_CHECKING:
-    from tui.app import DentLedgerApp
+    from tui.screens.base import DeskApp
 
 
 def field_row(label: str, widget: Widget, *, note: Text | None = None) -> Horizontal:
@@ -73,7 +73,7 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
         self.labels: dict[str, str] = {}
 
     @property
-    def desk(self) -> DentLedgerApp:
+    def desk(self) -> DeskApp:
         return self.app  # type: ignore[return-value]
 
     def today(self) -> date:

@@ -1,7 +1,7 @@
 """What the posting forms need from the rest of DentLedger: the `PostingDesk` port.
 
 The forms only collect and present. Every write goes through this Protocol,
-implemented over the database by ``store.desk_services.DbPostingDesk`` (which
+implemented over the database by ``store.desks.posting.DbPostingDesk`` (which
 wraps ``store.services``) and in memory by the tests. A refused posting raises
 `PostingRefused` with one sentence to show; nothing is written then. Money is
 integer cents both ways: the forms parse what is typed with

@@ -14,10 +14,10 @@ from tui.forms.confirm import ConfirmScreen
 from tui.forms.port import PostingRefused, ReversalInfo
 
 if TYPE_CHECKING:
-    from tui.app import DentLedgerApp
+    from tui.screens.base import DeskApp
 
 
-def offer_reversal(app: DentLedgerApp, patient_id: str, row: CardRow) -> None:
+def offer_reversal(app: DeskApp, patient_id: str, row: CardRow) -> None:
     """Ask whether to reverse ``row`` of ``patient_id``'s card, then post it."""
     desk = app.posting_desk
     if desk is None:

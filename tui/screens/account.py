@@ -109,7 +109,7 @@ class AccountScreen(DeskScreen):
         if action == "post":  # hide the keys of forms the app does not have
             return parameters[0] in self.desk.posting_forms
         if action == "reverse_line":
-            return self.desk.posting_desk is not None
+            return self.desk.offer_reversal is not None
         return True
 
     def action_post(self, kind: str) -> None:
@@ -120,8 +120,8 @@ class AccountScreen(DeskScreen):
         if row is None or not row.ref:
             self.notify("Put the cursor on a payment or an adjustment first.", severity="warning")
             return
-        from tui.forms.reverse import offer_reversal  # the forms load when first used
-        offer_reversal(self.desk, self.patient_id, row)
+        if self.desk.offer_reversal is not None:  # wired with the posting forms
+            self.desk.offer_reversal(self.patient_id, row)
 
     def action_next_member(self) -> None:
         self._member(1)

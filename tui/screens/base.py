@@ -1,14 +1,38 @@
-"""Screen bases: every binding has an id (so keymaps work), data through `app.frontdesk`."""
+"""Screen bases: every binding has an id (so keymaps work), data through `app.frontdesk`.
+
+`DeskApp` is what screens, forms and set-up screens use of the app: they name it instead of
+importing `tui.app` (the app imports them, and forms register through it).
+"""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Protocol, TypeVar
 
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
-    from tui.app import DentLedgerApp
+    from estimator.ledger_types import CardRow
     from tui.ports import FrontDesk
+
+
+class DeskApp(Protocol):
+    """The app as its screens see it (`tui.app.DentLedgerApp`, a Textual ``App``)."""
+
+    frontdesk: FrontDesk
+    config: dict[str, Any]
+    clock: Callable[[], datetime]
+    posting_forms: dict[str, Callable[[DeskApp, str | None], Screen]]
+    posting_desk: Any  # a tui.forms.port.PostingDesk once the forms are wired
+    offer_reversal: Callable[[str, CardRow], None] | None  # set with the posting forms
+
+    def open_account(self, patient_id: str) -> None: ...
+    def current_patient(self) -> str | None: ...
+    def refresh_data(self, force: bool = False) -> None: ...
+    def register_posting_form(self, kind: str,
+                              factory: Callable[[DeskApp, str | None], Screen]) -> None: ...
+    def action_posting_form(self, kind: str) -> None: ...
+    def action_find_patient(self) -> None: ...
 
 # Textual's own Screen bindings, given ids (we do not inherit the id-less originals).
 FOCUS_BINDINGS: list[BindingType] = [
@@ -28,7 +52,7 @@ class DeskScreen(Screen[None], inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = FOCUS_BINDINGS
 
     @property
-    def desk(self) -> DentLedgerApp:
+    def desk(self) -> DeskApp:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -48,7 +72,7 @@ class DeskModal(ModalScreen[ResultType], inherit_bindings=False):
     ]
 
     @property
-    def desk(self) -> DentLedgerApp:
+    def desk(self) -> DeskApp:
         return self.app  # type: ignore[return-value]
 
     def action_close(self) -> None:

@@ -1,7 +1,8 @@
 """Reports: pick a report, its dates and carrier, read the results (rows are few; totals last).
 
 The screen runs no SQL: it asks a `ReportsPort` (``store.reports.DbReports`` over the
-database), injected as ``config["reports"]`` of the app (`register_reports` sets it). A report
+database, built by the CLI), injected as ``config["reports"]`` of the app (`register_reports`
+sets it). A report
 runs in a worker thread, so a large office's aging never freezes the keyboard.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ from estimator.text import clean
 from tui.screens.base import DeskScreen
 
 if TYPE_CHECKING:
-    from tui.app import DentLedgerApp
+    from tui.screens.base import DeskApp
 
 MAX_ROWS = 2000   # rows shown on screen; the totals always cover every row
 ALL_CARRIERS = "__all__"
@@ -44,16 +45,13 @@ class ReportsPort(Protocol):
         ...
 
 
-def register_reports(app: DentLedgerApp, db=None, *, port: ReportsPort | None = None) -> ReportsPort:
-    """Give ``app`` its reports: over ``db`` (a store database) or a given ``port``."""
-    if port is None:
-        from store.reports import DbReports  # the one place this screen meets the store
-        port = DbReports(db, today=lambda: app.clock().date())
+def register_reports(app: DeskApp, port: ReportsPort) -> ReportsPort:
+    """Give ``app`` its reports, through ``port``."""
     app.config["reports"] = port
     return port
 
 
-def open_report(app: DentLedgerApp, name: str = "carriers") -> None:
+def open_report(app: DeskApp, name: str = "carriers") -> None:
     """Show the Reports screen on report ``name`` (in place when it is already open)."""
     if isinstance(app.screen, ReportsScreen):
         app.screen.choose(name)

@@ -1,6 +1,8 @@
 """Insurance set-up screens: carriers, plans (with code-specific estimating), fee schedules and
-a patient's coverage. `register_setup(app, db)` hands the app its `SetupDesk` and adds the
-"Setup: ..." entries to the command palette.
+a patient's coverage. `register_setup(app, desk)` hands the app its `SetupDesk` (the CLI builds
+it over the database) and adds the "Setup: ..." entries to the command palette.
+
+May import: `tui.commands`, `tui.screens`, `estimator`; never `tui.app`.
 """
 from __future__ import annotations
 
@@ -9,15 +11,12 @@ from typing import TYPE_CHECKING
 from tui.commands import DeskCommand
 
 if TYPE_CHECKING:
-    from tui.app import DentLedgerApp
+    from tui.screens.base import DeskApp
     from tui.setup.port import SetupDesk
 
 
-def register_setup(app: DentLedgerApp, db=None, *, desk: SetupDesk | None = None) -> SetupDesk:
-    """Wire the set-up screens into ``app``: over ``db`` (a store database) or a given ``desk``."""
-    if desk is None:
-        from store.setup_desk import DbSetupDesk  # the one place the TUI meets the store
-        desk = DbSetupDesk(db)
+def register_setup(app: DeskApp, desk: SetupDesk) -> SetupDesk:
+    """Wire the set-up screens into ``app``, over ``desk``."""
     app.setup_desk = desk  # type: ignore[attr-defined]
     commands = [DeskCommand(title, help_text, "", callback=lambda opener=opener: opener(app))
                 for title, help_text, opener in _ENTRIES]

@@ -13,6 +13,10 @@ from typing import Callable, Iterable, Mapping
 from estimator.model import CATEGORIES, FREQUENCY_PERIODS, FrequencyLimit
 from estimator.money import MoneyError, fmt, to_cents
 
+# How the set-up screens name the plan types.
+TYPE_NAMES = {"percentage": "Percentage", "ppo": "PPO", "flat_copay": "Flat copay",
+              "capitation": "Capitation"}
+
 
 def money_text(cents: int | None) -> str:
     return fmt(cents)  # None (unknown) -> ""

@@ -21,7 +21,6 @@ from estimator.model import CATEGORIES, COB_RULES, PLAN_TYPES, Plan
 from estimator.text import clean
 from tui.setup import fields as fx
 from tui.setup.common import ProgressDialog, SetupScreen, scope_dialog
-from tui.setup.plans import TYPE_NAMES
 
 YES_NO = [("Yes", "yes"), ("No", "no")]
 UNKNOWN_YES_NO = [("Unknown", "unknown"), ("Yes", "yes"), ("No", "no")]
@@ -166,7 +165,7 @@ class PlanFormScreen(SetupScreen):
             options = [(r.carrier.name, r.carrier.id) for r in desk.carriers()]
             return options, current or Select.NULL, plan is None  # a new plan: choose one
         if f.name == "type":
-            return [(TYPE_NAMES[t], t) for t in PLAN_TYPES], current or "ppo", False
+            return [(fx.TYPE_NAMES[t], t) for t in PLAN_TYPES], current or "ppo", False
         if f.name == "cob_rule":
             return [(r.replace("_", " "), r) for r in COB_RULES], current or "standard", False
         if f.name == "same_plan_as":

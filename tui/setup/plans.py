@@ -7,9 +7,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from tui.setup.common import SetupListScreen, cell
-
-TYPE_NAMES = {"percentage": "Percentage", "ppo": "PPO", "flat_copay": "Flat copay",
-              "capitation": "Capitation"}
+from tui.setup.fields import TYPE_NAMES
 
 
 class PlansScreen(SetupListScreen):

@@ -2,7 +2,7 @@
 
 The screens run no SQL and do no money arithmetic: they read views through this Protocol and
 hand it parsed values (cents from `estimator.money.to_cents`, None for a blank = unknown). The
-database implementation is ``store.setup_desk.DbSetupDesk``. Ids are practice ids (strings).
+database implementation is ``store.desks.setup.DbSetupDesk``. Ids are practice ids (strings).
 A refused change raises ValueError whose text is one sentence for the front desk.
 ``add_coverage`` without ``effective`` covers from the day of the change (work already done keeps
 its estimates); ``effective=None`` covers work of any date.

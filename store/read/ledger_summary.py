@@ -25,10 +25,10 @@ from estimator.ledger_types import SUMMED_COLUMNS, Aging, Balance, CardTotals
 from estimator.results import NOT_RECEIVED, RECEIVED, LineEstimate
 from estimator.views import PlanBenefit
 
-from .db import Database
-from .exporter import _Reader, name_plan_references
-from .ledger_entries import NOTE, PROCEDURE
-from .queries import load_id_map
+from ..connection import Database
+from ..derived.ledger_entries import NOTE, PROCEDURE
+from ..family.ids import load_id_map
+from ..family.loader import PracticeReader, name_plan_references
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def benefits(db: Database, patient_id: int, members: list[int], today: date) -> 
     return tuple(out)
 
 
-def _benefits_reader(db: Database, members: list[int]) -> _Reader:
+def _benefits_reader(db: Database, members: list[int]) -> PracticeReader:
     inn = ",".join(map(str, members))
     plans = (f"id IN (SELECT plan_id FROM patient_coverage WHERE patient_id IN ({inn}) "
              f"UNION SELECT plan_id FROM benefit_used WHERE patient_id IN ({inn}))")
@@ -166,10 +166,10 @@ def _benefits_reader(db: Database, members: list[int]) -> _Reader:
                                      "copay_schedule_id")),
     })
     name_plan_references(db, ids, plans)  # subscribers, same-plan-as (names only)
-    return _Reader(db, ids, members)
+    return PracticeReader(db, ids, members)
 
 
-def _year_lines(db: Database, reader: _Reader, members: list[int], plan_db: int,
+def _year_lines(db: Database, reader: PracticeReader, members: list[int], plan_db: int,
                 plan: m.Plan | None, today: date):
     """Stand-in procedures and lines: the family's completed work of the plan's benefit year
     on this plan, summed per (patient, code, status) for the lines the summary counts."""

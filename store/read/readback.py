@@ -12,9 +12,9 @@ from estimator import ledger
 from estimator.ledger_types import Balance
 from estimator.model import Practice
 
-from ..db import Database
-from ..exporter import family_id_map, load_family, load_line_estimates
-from ..queries import IdMap, family_patient_ids, guarantor_of
+from ..connection import Database
+from ..family.ids import IdMap, family_patient_ids, guarantor_of
+from ..family.loader import family_id_map, load_family, load_line_estimates
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import json
 import socket
 from datetime import datetime
 
-from .db import Database
+from ..connection import Database
 
 
 def current_user() -> str:

@@ -14,11 +14,12 @@ from datetime import date
 from estimator import model as m
 from estimator.code_estimates import CodeGrid, code_grid
 
-from .db import Database, StoreError
-from .exporter import read_practice
-from .queries import IdMap, display_name, load_id_map, resolve_patient
-from .services import setup as svc
-from .services.common import ServiceError
+from ..connection import Database, StoreError, revision
+from ..family.ids import IdMap, display_name, load_id_map
+from ..family.loader import read_practice
+from ..read.patients import resolve_patient
+from ..services import setup as svc
+from ..services.common import ServiceError
 
 
 class SetupError(ValueError):
@@ -110,8 +111,7 @@ class DbSetupDesk:
 
     # -- reading --------------------------------------------------------------------
     def revision(self) -> int:
-        version = self.db.execute_sql("PRAGMA data_version").fetchone()[0]
-        return version * 1_000_003 + self.db.connection().total_changes()
+        return revision(self.db)
 
     def practice(self) -> m.Practice:
         """The practice's set-up (codes, schedules, providers, carriers, plans; no patients)."""

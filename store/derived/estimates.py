@@ -17,10 +17,12 @@ from typing import Mapping
 from estimator.engine import estimate_practice
 from estimator.results import RECEIVED, LineEstimate
 
+from ..connection import Database
+from ..family.ids import IdMap, family_patient_ids
+from ..family.loader import (
+    family_id_map, load_line_estimates, load_stored_estimates, read_practice,
+)
 from . import ledger_entries, report_summary
-from .db import Database
-from .exporter import family_id_map, load_line_estimates, load_stored_estimates, read_practice
-from .queries import IdMap, family_patient_ids
 
 _COLUMNS = ("coverage_order", "status", "allowed_cents", "copay_cents", "percent",
             "deductible_est_cents", "base_est_cents", "ins_est_cents", "writeoff_est_cents",
@@ -33,7 +35,7 @@ def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = N
 
     ``as_of`` is "today" for planned work's benefit year: postings pass the
     clock's date; an import keeps the practice file's own ``as_of``. Then the
-    family's ledger card lines are rebuilt (`store.ledger_entries`), so every
+    family's ledger card lines are rebuilt (`store.derived.ledger_entries`), so every
     posting leaves them current in its own transaction (``ledger=False``: the
     caller rebuilds them itself, as `reestimate_all` does in one statement).
     """

@@ -10,20 +10,17 @@ months at a range's edges). Hand-posted write-offs are not summed here: which ca
 one depends on the carriers' write-off codes and names, which a set-up change edits without
 re-estimating anyone, and they are few, so the report reads them by date every time.
 
-Kept current by `rebuild_family`, which `store.estimates.reestimate_family` runs next to the
+Kept current by `rebuild_family`, which `store.derived.estimates.reestimate_family` runs next to the
 ledger lines' rebuild in the posting's transaction: the family's patients' rows are replaced
 and the difference added to `CarrierMonth`. `rebuild_all` refills both (bulk load, migration,
 re-estimating everything). Carrier 0 stands for "no insurance" (keys cannot be NULL).
 """
 from __future__ import annotations
 
-import json
-
 from collections import defaultdict
 
-from .db import Database
-from .queries import family_patient_ids
-from .reports import common
+from ..connection import Database, bind_list, executemany, list_rows
+from ..family.ids import family_patient_ids
 
 MONEY = ("billed_cents", "ins_paid_cents", "pt_paid_cents", "written_off_cents",
          "outstanding_cents")
@@ -83,7 +80,11 @@ WHERE {{f}}
 GROUP BY 1, 2, 3, 4"""
 
 Key = tuple  # (patient id, carrier id, month)
-_FAMILY = "(SELECT value FROM json_each(?1))"
+_FAMILY = list_rows("?1")
+
+
+def _q(db: Database, sql: str, params=()) -> list[tuple]:
+    return db.execute_sql(sql, params).fetchall()
 
 
 def contributions(db: Database, where: str, params=()) -> dict[Key, list[int]]:
@@ -94,17 +95,17 @@ def contributions(db: Database, where: str, params=()) -> dict[Key, list[int]]:
     def add(pid, cid, month, column, cents):
         out[(pid, cid if cid is not None else NONE, month)][column] += cents or 0
 
-    for pid, cid, month, billed, outstanding in common.q(db, _BILLED.format(f=where), params):
+    for pid, cid, month, billed, outstanding in _q(db, _BILLED.format(f=where), params):
         add(pid, cid, month, BILLED, billed)
         add(pid, cid, month, OUTSTANDING, outstanding)
-    for pid, cid, month, paid, writeoff in common.q(db, _CHECKS.format(f=where), params):
+    for pid, cid, month, paid, writeoff in _q(db, _CHECKS.format(f=where), params):
         add(pid, cid, month, INS_PAID, paid)
         add(pid, cid, month, WRITTEN_OFF, writeoff)
-    for pid, cid, month, cents in common.q(db, _CAPITATION.format(f=where), params):
+    for pid, cid, month, cents in _q(db, _CAPITATION.format(f=where), params):
         add(pid, cid, month, WRITTEN_OFF, cents)
-    for pid, cid, month, cents in common.q(db, _PAID.format(f=where), params):
+    for pid, cid, month, cents in _q(db, _PAID.format(f=where), params):
         add(pid, cid, month, PT_PAID, cents)
-    for pid, payer, claimed, month, cents in common.q(db, _PAID_TO_CLAIMS.format(f=where), params):
+    for pid, payer, claimed, month, cents in _q(db, _PAID_TO_CLAIMS.format(f=where), params):
         if claimed is not None:  # moves from the payer's primary carrier to the claim's
             add(pid, claimed, month, PT_PAID, cents)
             add(pid, payer, month, PT_PAID, -(cents or 0))
@@ -119,9 +120,9 @@ def rebuild_family(db: Database, guarantor_id: int, members: list[int] | None = 
     if not members:
         return 0
     # The family is bound (JSON), not written into the SQL: the statements stay prepared.
-    family = (json.dumps([int(m) for m in members]),)
+    family = (bind_list([int(m) for m in members]),)
     diff: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for cid, month, *money in common.q(
+    for cid, month, *money in _q(
             db, f"SELECT carrier_id, month, {', '.join(MONEY)} FROM patient_carrier_month "
                 f"WHERE patient_id IN {_FAMILY}", family):
         diff[(cid, month)] = [d - m for d, m in zip(diff[(cid, month)], money)]
@@ -133,8 +134,8 @@ def rebuild_family(db: Database, guarantor_id: int, members: list[int] | None = 
     changes = [(cid, month, *money) for (cid, month), money in diff.items() if any(money)]
     if changes:
         sets = ", ".join(f"{c} = {c} + excluded.{c}" for c in MONEY)
-        db.connection().cursor().executemany(
-            f"INSERT INTO carrier_month (carrier_id, month, {', '.join(MONEY)}) "
+        executemany(
+            db, f"INSERT INTO carrier_month (carrier_id, month, {', '.join(MONEY)}) "
             f"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (month, carrier_id) DO UPDATE SET {sets}",
             changes)
     return len(new)
@@ -154,8 +155,8 @@ def rebuild_all(db: Database) -> int:
 
 def _insert(db: Database, rows: dict[Key, list[int]]) -> None:
     if rows:
-        db.connection().cursor().executemany(
-            f"INSERT INTO patient_carrier_month (patient_id, carrier_id, month, "
+        executemany(
+            db, f"INSERT INTO patient_carrier_month (patient_id, carrier_id, month, "
             f"{', '.join(MONEY)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(*key, *money) for key, money in rows.items()])
 
@@ -163,6 +164,6 @@ def _insert(db: Database, rows: dict[Key, list[int]]) -> None:
 def month_sums(db: Database, first: str, last: str) -> dict[int | None, list[int]]:
     """Per carrier (None: no insurance), the sums of the months ``first``..``last``
     ('YYYY-MM'), in `MONEY` order."""
-    return {(cid or None): list(money) for cid, *money in common.q(
+    return {(cid or None): list(money) for cid, *money in _q(
         db, f"SELECT carrier_id, {', '.join(f'sum({c})' for c in MONEY)} FROM carrier_month "
             "WHERE month BETWEEN ? AND ? GROUP BY carrier_id", (first, last))}

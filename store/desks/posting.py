@@ -20,10 +20,11 @@ from estimator.posting_views import (
     ProcedureInfo, ProviderInfo, ReversalInfo,
 )
 
-from . import services
-from .db import Database
-from .queries import IdMap
-from .services import lookup, readback
+from .. import services
+from ..connection import Database
+from ..family.ids import IdMap
+from ..read import readback
+from ..services import lookup
 
 _PROCEDURES = (
     "SELECT p.id, p.file_id, p.date, c.code, c.description, coalesce(p.tooth, ''), "
@@ -249,8 +250,8 @@ class DbPostingDesk:
 
     def _line(self, patient_id: str, ref: str) -> tuple[str, int]:
         """(kind, database id) of a patient payment or adjustment line of the card (refs
-        number a family's payments and adjustments, `store.ledger_entries`)."""
-        from .ledger_entries import ADJUSTMENT, PATIENT_PAYMENT
+        number a family's payments and adjustments, `store.derived.ledger_entries`)."""
+        from ..derived.ledger_entries import ADJUSTMENT, PATIENT_PAYMENT
 
         kind, _, number = ref.partition(":")
         priority = {"patient_payment": PATIENT_PAYMENT, "adjustment": ADJUSTMENT}.get(kind)

@@ -11,7 +11,7 @@ Semantics:
   checked at commit (``PRAGMA defer_foreign_keys``).
 - One claim procedure per procedure and plan (plans covering the patient, plus
   any plan named by the procedure's overrides, no_bill or claims), with zero
-  estimates: the estimator fills them afterwards (``store.estimates``).
+  estimates: the estimator fills them afterwards (``store.derived.estimates``).
 - A claim with a claim payment is stored as ``received`` (entering a payment
   receives the claim); a second payment on a line is supplemental. A claim on hold whose
   earlier plans' lines are all received is stored ``unsent`` (`estimator.holds`).
@@ -30,17 +30,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-import apsw
 import peewee
 
 from estimator import model as m
 from estimator.holds import UNSENT, released_holds, with_holds_released
 from estimator.results import CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE, NOT_RECEIVED, PREAUTH, RECEIVED
 
-from . import models as t
-from .audit import now, record, workstation_name
-from .db import Database, StoreError, root_error, write_transaction
-from .queries import IdMap, display_name, has_practice, name_key
+from .. import models as t
+from ..audit import now, record, workstation_name
+from ..connection import (
+    Database, EngineError, StoreError, defer_foreign_keys, root_error, write_transaction,
+)
+from ..family.ids import IdMap, display_name, name_key
+from ..read.patients import has_practice
 
 STAMP = ("entered_at", "entered_by", "workstation", "location")
 PRACTICE_SETTINGS = "key IN ('as_of', 'lock_date') OR key LIKE 'pref.%'"
@@ -60,7 +62,7 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
     workstation = workstation or workstation_name()
     try:
         with write_transaction(db):
-            db.execute_sql("PRAGMA defer_foreign_keys = ON")
+            defer_foreign_keys(db)
             if has_practice(db):
                 if not replace:
                     raise StoreError("the database already holds a practice; "
@@ -71,7 +73,7 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
             loader.run()
             record(db, "import", user=user, workstation=workstation, entity="practice",
                    detail={"replace": replace, "counts": loader.counts})
-    except (apsw.Error, peewee.PeeweeException) as exc:
+    except (EngineError, peewee.PeeweeException) as exc:
         reason = (str(root_error(exc) or exc).strip().splitlines() or [type(exc).__name__])[0]
         raise StoreError(f"import failed, nothing was written: {reason}") from exc
     return ImportResult(dict(loader.counts), loader.ids, stamp)
@@ -90,7 +92,7 @@ def wipe_practice(db: Database) -> None:
 def _location_id(db: Database, name: str | None) -> int | None:
     if not name:
         return None
-    db.execute_sql("INSERT OR IGNORE INTO location (name) VALUES (?)", (name,))
+    db.execute_sql("INSERT INTO location (name) VALUES (?) ON CONFLICT (name) DO NOTHING", (name,))
     return db.execute_sql("SELECT id FROM location WHERE name = ?", (name,)).fetchone()[0]
 
 
@@ -241,7 +243,8 @@ class _Loader:
                   "lock_date": p.lock_date.isoformat() if p.lock_date else None}
         for f in dataclasses.fields(m.Preferences):
             values[f"pref.{f.name}"] = "1" if getattr(p.preferences, f.name) else "0"
-        self.db.cursor().executemany("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+        self.db.cursor().executemany("INSERT INTO setting (key, value) VALUES (?, ?) "
+                                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                      [(k, v) for k, v in values.items() if v is not None])
 
     def codes(self) -> None:

@@ -14,8 +14,8 @@ benchmark); their ids are in the Setting table (``bench.patient_<size>``).
 Speed (100,000 patients in about 30 s on two cores): rows are built as tuples (database ids
 assigned here) and bulk-inserted with ``executemany`` in batches, in ONE write transaction,
 with the bulk tables' indexes built once at the end and foreign keys checked by the tests
-(``PRAGMA foreign_key_check``) rather than row by row; see `_bulk_pragmas`. The ledger cards'
-lines (`store.ledger_entries`) are then filled by one INSERT ... SELECT.
+(``PRAGMA foreign_key_check``) rather than row by row; see `store.connection.sqlite.bulk_load`. The ledger cards'
+lines (`store.derived.ledger_entries`) are then filled by one INSERT ... SELECT.
 
 Estimates: the claim procedures' estimate columns are computed here directly, with the
 estimation rules (estimation.md) restricted to what the generated plans use: allowed fee
@@ -23,7 +23,7 @@ estimation rules (estimation.md) restricted to what the generated plans use: all
 general deductible with waivers and a family deductible, annual and orthodontic maxima,
 benefit-year frequency limits, exclusions, PPO write-offs, standard COB for secondaries and
 capitation write-offs; family by family in estimation order (claims by date), received lines
-counting their actual payment and deductible. Running `store.estimates.reestimate_family`
+counting their actual payment and deductible. Running `store.derived.estimates.reestimate_family`
 over 100,000 patients would take far longer than the time budget. The estimator reproduces
 every stored amount of a generated practice (tests/store/test_synthetic.py checks one line by
 line), so the next re-estimation of a family changes no amount. Received lines store the
@@ -46,18 +46,15 @@ from functools import lru_cache
 from itertools import accumulate
 from random import Random
 
-import apsw
-import peewee
-
 from estimator import model as m
 from estimator.money import fmt, percent_of
 from estimator.worksheet import received_step
 
-from . import ledger_entries, report_summary
-from .audit import record, workstation_name
-from .db import Database, StoreError, write_transaction
-from .importer import wipe_practice
-from .queries import has_practice
+from ..audit import record, workstation_name
+from ..connection import Database, StoreError, bulk_load, indexes_dropped, write_transaction
+from ..derived import ledger_entries, report_summary
+from ..files.importer import wipe_practice
+from ..read.patients import has_practice
 
 AS_OF = date(2026, 11, 20)
 HISTORY_DAYS = 5 * 365 + 1
@@ -342,7 +339,7 @@ class Stats:
     plans: int = 0
     seconds: float = 0.0
     big_ledgers: dict[int, int] = field(default_factory=dict)  # size -> patient id
-    ledger_entries: int = 0  # ledger card lines materialized (store.ledger_entries)
+    ledger_entries: int = 0  # ledger card lines materialized (store.derived.ledger_entries)
     rows: dict[str, int] = field(default_factory=dict)         # table -> rows inserted
 
     def __str__(self) -> str:
@@ -362,7 +359,7 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
     if patients < len(big_ledgers) + 1:
         raise ValueError(f"--patients must be at least {len(big_ledgers) + 1}")
     started = time.perf_counter()
-    with _bulk_pragmas(db):
+    with bulk_load(db):
         with write_transaction(db):
             if has_practice(db) and not replace:
                 raise StoreError("the database already holds a practice; "
@@ -371,7 +368,7 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
             db.execute_sql(f"DELETE FROM setting WHERE key LIKE '{SETTING_PREFIX}%'")
             bar = _Progress(patients) if progress else None
             builder = _Builder(db, Random(seed), patients, big_ledgers, bar)
-            with _indexes_dropped(db, _Rows.COLUMNS):
+            with indexes_dropped(db, _Rows.COLUMNS):
                 stats = builder.run()
             # The ledger cards' lines, in one statement once the indexes are back.
             stats.ledger_entries = ledger_entries.rebuild_all(db)
@@ -383,70 +380,6 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
                                               "replace": replace})
     stats.seconds = time.perf_counter() - started
     return stats
-
-
-class _bulk_pragmas:
-    """Bulk-load settings for the one generating transaction, restored afterwards.
-
-    ``synchronous=OFF`` skips fsyncs during the load (the commit is still atomic), a larger
-    page cache keeps the tables being filled in memory, and foreign keys are not checked row
-    by row (the tests run ``PRAGMA foreign_key_check`` on generated data instead). A WAL
-    database is switched to a rollback journal for the load when no other connection is
-    using it: a fresh load then writes each page once instead of to the WAL and back (100,000
-    patients: 22 s instead of 31 s).
-    """
-    SETTINGS = (("synchronous", "OFF"), ("cache_size", -262144), ("foreign_keys", 0))
-
-    def __init__(self, db: Database):
-        self.db = db
-        self.saved: list[tuple[str, object]] = []
-        self.wal = False
-
-    def __enter__(self):
-        for name, value in self.SETTINGS:
-            self.saved.append((name, self.pragma(name)))
-            self.db.execute_sql(f"PRAGMA {name} = {value}")
-        if self.pragma("journal_mode") == "wal":
-            try:
-                self.wal = self.pragma("journal_mode", "delete") == "delete"
-            except (apsw.Error, peewee.PeeweeException):  # another connection has it open
-                self.wal = False
-        return self
-
-    def __exit__(self, *exc):
-        if self.wal:
-            self.pragma("journal_mode", "wal")
-        for name, value in reversed(self.saved):
-            self.db.execute_sql(f"PRAGMA {name} = {value}")
-        return False
-
-    def pragma(self, name: str, value: str | None = None):
-        sql = f"PRAGMA {name}" if value is None else f"PRAGMA {name} = {value}"
-        return self.db.execute_sql(sql).fetchone()[0]
-
-
-class _indexes_dropped:
-    """Drop the (empty) bulk tables' indexes for the load and build them once at the end:
-    filling an index row by row costs about twice as much as building it afterwards. Inside
-    the write transaction, so a failure rolls the indexes back too."""
-
-    def __init__(self, db: Database, tables):
-        self.db = db
-        names = ", ".join(f"'{t}'" for t in tables)
-        self.indexes = db.execute_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({names})").fetchall()
-
-    def __enter__(self):
-        for name, _ in self.indexes:
-            self.db.execute_sql(f'DROP INDEX "{name}"')
-        return self
-
-    def __exit__(self, kind, *exc):
-        if kind is None:
-            for _, sql in self.indexes:
-                self.db.execute_sql(sql)
-        return False
 
 
 class _Progress:
@@ -689,7 +622,8 @@ class _Builder:
             values[f"pref.{f.name}"] = "0"
         for size, pid in big_ids.items():
             values[f"{SETTING_PREFIX}{size}"] = str(pid)
-        self.db.cursor().executemany("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+        self.db.cursor().executemany("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT "
+                                     "(key) DO UPDATE SET value = excluded.value",
                                      list(values.items()))
 
     # -- reference data ------------------------------------------------------------------------
@@ -697,11 +631,11 @@ class _Builder:
         ex = self.db.execute_sql
         cur = self.db.cursor()
         for name in LOCATIONS:
-            ex("INSERT OR IGNORE INTO location (name) VALUES (?)", (name,))
+            ex("INSERT INTO location (name) VALUES (?) ON CONFLICT (name) DO NOTHING", (name,))
         self.locations = [ex("SELECT id FROM location WHERE name = ?", (n,)).fetchone()[0]
                           for n in LOCATIONS]
         for name in USERS:
-            ex('INSERT OR IGNORE INTO "user" (name) VALUES (?)', (name,))
+            ex('INSERT INTO "user" (name) VALUES (?) ON CONFLICT (name) DO NOTHING', (name,))
         cur.executemany("INSERT INTO procedure_code (id, code, description, category, categories, "
                         "substitution_code, substitution_condition) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [(c.idx + 1, c.code, c.description, c.category,
@@ -954,7 +888,7 @@ class _Builder:
         return mb.id
 
 
-GENERATED_STEP = "estimated by the practice generator (store.synthetic)"
+GENERATED_STEP = "estimated by the practice generator (store.demo.synthetic)"
 
 
 def _received_explanation(paid: int, writeoff: int, deductible: int) -> str:

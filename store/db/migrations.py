@@ -1,4 +1,4 @@
-"""Schema versions, kept in ``PRAGMA user_version``.
+"""Schema versions, kept in the file (SQLite: ``PRAGMA user_version``).
 
 ``MIGRATIONS[i]`` brings a database from version ``i`` to ``i + 1``; a release
 that changes the schema changes the models *and* appends a migration that
@@ -8,14 +8,17 @@ so the later migrations only ever run on databases that need them.
 """
 from __future__ import annotations
 
-from .db import Database, StoreError
+from ..connection import (
+    Database, StoreError, application_id, column_names, schema_version, set_schema_version,
+    table_count, write_transaction,
+)
 
 APPLICATION_ID = 0x44544C47  # "DTLG" in the file header: this is a DentLedger file
 
 
 def create_schema(db: Database) -> None:
     """Version 1: every table and index of `store.models`."""
-    from .models import MODELS  # only a new database needs them
+    from ..models import MODELS  # only a new database needs them
 
     with db.bind_ctx(MODELS):
         db.create_tables(MODELS)
@@ -44,15 +47,15 @@ REPORT_INDEX_SQL = (
 
 
 def add_report_indexes(db: Database) -> None:
-    """Version 2: the indexes the office reports read by (store/reports.py)."""
+    """Version 2: the indexes the office reports read by (store/reports/)."""
     for sql in REPORT_INDEX_SQL:
         db.execute_sql(sql)
 
 
 def add_ledger_entries(db: Database) -> None:
     """Version 3: the ledger card's lines (`models.LedgerEntry`), filled from the postings."""
-    from . import ledger_entries
-    from .models import LedgerEntry
+    from ..derived import ledger_entries
+    from ..models import LedgerEntry
 
     with db.bind_ctx([LedgerEntry]):
         db.create_tables([LedgerEntry])
@@ -60,10 +63,10 @@ def add_ledger_entries(db: Database) -> None:
 
 
 def add_carrier_months(db: Database) -> None:
-    """Version 4: the per-carrier report's monthly sums (`store.report_summary`), filled from
+    """Version 4: the per-carrier report's monthly sums (`store.derived.report_summary`), filled from
     the postings."""
-    from . import report_summary
-    from .models import CarrierMonth, PatientCarrierMonth
+    from ..derived import report_summary
+    from ..models import CarrierMonth, PatientCarrierMonth
 
     with db.bind_ctx([PatientCarrierMonth, CarrierMonth]):
         db.create_tables([PatientCarrierMonth, CarrierMonth])
@@ -73,7 +76,7 @@ def add_carrier_months(db: Database) -> None:
 def add_coverage_dates(db: Database) -> None:
     """Version 5: a coverage's ``effective`` and ``terminated`` days (NULL: no limit on that
     side), and a completed capitation line's posted write-off kept as its actual write-off."""
-    columns = {row[1] for row in db.execute_sql("PRAGMA table_info(patient_coverage)")}
+    columns = column_names(db, "patient_coverage")
     for name in ("effective", "terminated"):
         if name not in columns:
             db.execute_sql(f'ALTER TABLE "patient_coverage" ADD COLUMN "{name}" DATE')
@@ -86,17 +89,13 @@ MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier
 LATEST = len(MIGRATIONS)
 
 
-def schema_version(db: Database) -> int:
-    return db.pragma("user_version")
-
-
 def migrate(db: Database) -> int:
     """Bring ``db`` to `LATEST`; refuse a newer schema or someone else's database."""
     current = schema_version(db)
     _check_supported(db, current)
     if current == LATEST:
         return current
-    with db.atomic("IMMEDIATE"):
+    with write_transaction(db):
         current = schema_version(db)  # another workstation may have just migrated it
         _check_supported(db, current)
         if current == 0:
@@ -105,8 +104,7 @@ def migrate(db: Database) -> int:
         else:
             for step in MIGRATIONS[current:]:
                 step(db)
-        db.pragma("user_version", LATEST)
-        db.pragma("application_id", APPLICATION_ID)
+        set_schema_version(db, LATEST, APPLICATION_ID)
     return LATEST
 
 
@@ -114,7 +112,7 @@ def _check_supported(db: Database, version: int) -> None:
     if version > LATEST:
         raise StoreError(f"database {db.database} has schema version {version}, newer than "
                          f"this DentLedger understands ({LATEST}): upgrade DentLedger")
-    app_id = db.pragma("application_id")
+    app_id = application_id(db)
     if app_id not in (0, APPLICATION_ID):
         raise StoreError(f"database {db.database} belongs to another program "
                          f"(application id {app_id:#x})")
@@ -122,6 +120,5 @@ def _check_supported(db: Database, version: int) -> None:
 
 def _check_empty(db: Database) -> None:
     """A version-0 file must be empty: never add our tables to another program's database."""
-    row = db.execute_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
-    if row[0]:
+    if table_count(db):
         raise StoreError(f"database {db.database} is a SQLite database but not a DentLedger one")

@@ -1,7 +1,10 @@
-"""Database -> `estimator.model.Practice`: the exact inverse of `store.importer`.
+"""The one loader: database rows -> `estimator.model.Practice`, the exact inverse of
+`store.files.importer`. Postings re-estimate a family through it (`read_practice`), the
+practice-file export reads the whole practice with it (`store.files.exporter`), and the ledger
+card reads its rows with it (`PracticeReader`, subclassed by `store.read.ledger_window`).
 
 Ids in the Practice are the file's ids where a row came from a file, else
-generated stable ids (see `store.queries.IdMap`); the same map turns estimator
+generated stable ids (see `store.family.ids.IdMap`); the same map turns estimator
 results keyed by those strings back into rows. Lists come back in database id
 order, which is the file's order for imported rows. Deleted procedures are left out.
 
@@ -12,25 +15,18 @@ columns and the practice's audit history). A patient payment's allocation rows c
 """
 from __future__ import annotations
 
-import json
-
 from collections import defaultdict
 from datetime import date, datetime
 
 from estimator import model as m
 from estimator.results import LineEstimate
 
-from .db import Database, StoreError
-from .models import LIMIT_KINDS, OVERRIDE_FIELDS, override_column
-from .queries import IdMap, display_name, family_patient_ids, load_id_map
+from ..connection import Database, StoreError, bind_list, in_list
+from ..models import LIMIT_KINDS, OVERRIDE_FIELDS, override_column
+from .ids import IdMap, display_name, family_patient_ids, load_id_map
 
 PREFERENCES = ("ins_ppo_sec_writeoffs", "zero_writeoff_when_annual_max_exhausted",
                "ins_est_recalc_received")
-
-
-def export_practice(db: Database) -> m.Practice:
-    """The whole stored practice."""
-    return _Reader(db, load_id_map(db), None).practice()
 
 
 def load_family(db: Database, guarantor_id: int) -> m.Practice:
@@ -39,7 +35,7 @@ def load_family(db: Database, guarantor_id: int) -> m.Practice:
     members = family_patient_ids(db, guarantor_id)
     if not members:
         raise StoreError(f"no patient with database id {guarantor_id}")
-    return _Reader(db, family_id_map(db, members), members).practice()
+    return PracticeReader(db, family_id_map(db, members), members).practice()
 
 
 def read_practice(db: Database, ids: IdMap, members: list[int] | None = None, *,
@@ -48,14 +44,14 @@ def read_practice(db: Database, ids: IdMap, members: list[int] | None = None, *,
     (from `load_id_map` or `family_id_map`), for callers that keep the map.
     ``for_estimates``: only what the estimator reads (every posting re-estimates its
     family): no patient payments, adjustments, appointments, notes or posting stamps."""
-    return _Reader(db, ids, members, for_estimates=for_estimates).practice()
+    return PracticeReader(db, ids, members, for_estimates=for_estimates).practice()
 
 
 def family_id_map(db: Database, members: list[int]) -> IdMap:
     """Ids of a family's rows (plus the names of rows outside it that they refer to)."""
     # Ids are bound as JSON lists, not written into the SQL: the statements stay prepared.
-    family = json.dumps([int(pid) for pid in members])
-    of_family = "IN (SELECT value FROM json_each(:family))"
+    family = bind_list([int(pid) for pid in members])
+    of_family = in_list(":family")
     plan_ids = [pid for (pid,) in db.execute_sql(
         f"SELECT plan_id FROM patient_coverage WHERE patient_id {of_family} "
         f"UNION SELECT plan_id FROM claim WHERE patient_id {of_family} "
@@ -63,18 +59,18 @@ def family_id_map(db: Database, members: list[int]) -> IdMap:
         f"UNION SELECT plan_id FROM claim_proc WHERE procedure_id IN "
         f"(SELECT id FROM procedure WHERE patient_id {of_family})", {"family": family})
         if pid is not None]
-    params = {"family": family, "plans": json.dumps(plan_ids)}
-    plans = "id IN (SELECT value FROM json_each(:plans))"
+    params = {"family": family, "plans": bind_list(plan_ids)}
+    plans = f"id {in_list(':plans')}"
     schedules = {s for row in db.execute_sql(
         f"SELECT fee_schedule_id, allowed_fee_schedule_id, copay_schedule_id FROM plan "
         f"WHERE {plans} UNION ALL SELECT fee_schedule_id, NULL, NULL FROM provider", params)
         for s in row if s is not None}
-    params["schedules"] = json.dumps(sorted(schedules))
+    params["schedules"] = bind_list(sorted(schedules))
     ids = load_id_map(db, where={
         "patient": f"id {of_family}", "plan": plans, "procedure": f"patient_id {of_family}",
         "claim": f"patient_id {of_family}",
         "carrier": f"id IN (SELECT carrier_id FROM plan WHERE {plans})",
-        "fee_schedule": "id IN (SELECT value FROM json_each(:schedules))",
+        "fee_schedule": f"id {in_list(':schedules')}",
     }, params=params)
     name_plan_references(db, ids, plans, params)  # plans outside the family are named too
     return ids
@@ -100,7 +96,7 @@ def load_line_estimates(db: Database, family: int | m.Practice | None = None, *,
     members = _members(db, family)
     if ids is None:
         ids = load_id_map(db) if members is None else family_id_map(db, members)
-    reader = _Reader(db, ids, members)
+    reader = PracticeReader(db, ids, members)
     return reader.lines(frozen_only)
 
 
@@ -110,7 +106,7 @@ def load_stored_estimates(db: Database, members: list[int], ids: IdMap
     """A family's stored estimates, and those of them that are frozen (`load_frozen`), in
     one read: what re-estimating a family starts from."""
     frozen: set[tuple[str, str]] = set()
-    reader = _Reader(db, ids, members)
+    reader = PracticeReader(db, ids, members)
     stored = reader.lines_where(reader.of_family("p.patient_id"), frozen)
     return stored, {key: stored[key] for key in frozen}
 
@@ -131,12 +127,12 @@ def _members(db: Database, family) -> list[int] | None:
     return family_patient_ids(db, int(family))
 
 
-def _day(text: str | None) -> date | None:
+def to_date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-# The Posted columns of table alias ``x``, with the location's name (see `_Reader.stamp`).
-def _stamp_cols(x: str) -> str:
+# The Posted columns of table alias ``x``, with the location's name (see `PracticeReader.stamp`).
+def stamp_columns(x: str) -> str:
     return (f"{x}.entered_at, {x}.entered_by, {x}.workstation, "
             f"(SELECT name FROM location WHERE id = {x}.location_id)")
 
@@ -148,7 +144,7 @@ def _grouped(rows, key=0) -> dict:
     return out
 
 
-class _Reader:
+class PracticeReader:
     """Reads one practice (or one family when ``members`` is a list of patient ids)."""
 
     def __init__(self, db: Database, ids: IdMap, members: list[int] | None, *,
@@ -156,10 +152,10 @@ class _Reader:
         self.db, self.ids = db, ids
         self.family = members is not None
         self.for_estimates = for_estimates
-        # A family's ids are bound as JSON lists (`json_each`), never written into the SQL:
+        # A family's ids are bound as lists (`bind_list`), never written into the SQL:
         # each statement's text is then the same for every family, so SQLite prepares it
         # once per connection instead of once per posting.
-        self.params: dict[str, str] = {"family": json.dumps(members or [])}
+        self.params: dict[str, str] = {"family": bind_list(members or [])}
         self.stamps: dict[tuple, m.Stamp] = {}  # rows posted together share one Stamp
 
     # -- helpers ------------------------------------------------------------
@@ -170,8 +166,8 @@ class _Reader:
         """SQL condition selecting the rows of ``kind`` in this export."""
         if not self.family:
             return "1"
-        self.params[kind] = json.dumps(sorted(self.ids.to_db[kind].values()))
-        return f"{column} IN (SELECT value FROM json_each(:{kind}))"
+        self.params[kind] = bind_list(sorted(self.ids.to_db[kind].values()))
+        return f"{column} {in_list(f':{kind}')}"
 
     def of_family_procedures(self, column: str) -> str:
         if not self.family:
@@ -179,7 +175,7 @@ class _Reader:
         return f"{column} IN (SELECT id FROM procedure WHERE {self.of_family()})"
 
     def of_family(self, column: str = "patient_id") -> str:
-        return f"{column} IN (SELECT value FROM json_each(:family))" if self.family else "1"
+        return f"{column} {in_list(':family')}" if self.family else "1"
 
     def pid(self, kind: str, db_id: int | None) -> str | None:
         return None if db_id is None else self.ids.to_practice[kind][db_id]
@@ -203,7 +199,7 @@ class _Reader:
         self.adj_codes = dict(self.q("SELECT id, code FROM adjustment_code"))
         prefs = {name: settings.get(f"pref.{name}") == "1" for name in PREFERENCES}
         return m.Practice(
-            as_of=_day(settings.get("as_of")) or date.today(),
+            as_of=to_date(settings.get("as_of")) or date.today(),
             preferences=m.Preferences(**prefs),
             providers=self.providers(), procedure_codes=self.procedure_codes(),
             fee_schedules=self.fee_schedules(), carriers=self.carriers(), plans=self.plans(),
@@ -213,7 +209,7 @@ class _Reader:
                 patient_payments=self.patient_payments(), adjustments=self.adjustments(),
                 appointments=self.appointments(), adjustment_codes=self.adjustment_codes(),
                 ledger_notes=self.ledger_notes())),
-            lock_date=_day(settings.get("lock_date")),
+            lock_date=to_date(settings.get("lock_date")),
         )
 
     def providers(self):
@@ -309,9 +305,9 @@ class _Reader:
         rows = self.q("SELECT id, last_name, first_name, birthdate, guarantor_id FROM patient "
                       f"WHERE {self.of_family('id')} ORDER BY id")
         return tuple(m.Patient(
-            self.pid("patient", i), display_name(last, first), _day(born),
+            self.pid("patient", i), display_name(last, first), to_date(born),
             self.pid("patient", g if g is not None else i),
-            tuple(m.Coverage(self.pid("plan", pl), o, bool(pend), sid, _day(eff), _day(term))
+            tuple(m.Coverage(self.pid("plan", pl), o, bool(pend), sid, to_date(eff), to_date(term))
                   for _, pl, o, pend, sid, eff, term in cov.get(i, ())),
             tuple(m.BenefitUsed(self.pid("plan", pl), paid, ded)
                   for _, pl, paid, ded in used.get(i, ())),
@@ -330,7 +326,7 @@ class _Reader:
             "ORDER BY cp.id"))
         rows = self.q("SELECT p.id, p.patient_id, p.code_id, p.date, p.fee_cents, p.provider_id, "
                       f"p.status, p.tooth, p.surface, p.units, p.tp_order, p.completed, p.note, "
-                      f"{_stamp_cols('p')} FROM procedure p WHERE {live} ORDER BY p.id")
+                      f"{stamp_columns('p')} FROM procedure p WHERE {live} ORDER BY p.id")
         return tuple(self.procedure(row, extras.get(row[0], ()), visits.get(row[0], ()))
                      for row in rows)
 
@@ -347,10 +343,10 @@ class _Reader:
                 overrides.append(m.Override(plan=self.pid("plan", plan), **kw))
         return m.Procedure(
             id=self.pid("procedure", i), patient=self.pid("patient", pat), code=self.codes[code],
-            date=_day(day), fee=fee, provider=self.pid("provider", prov), status=status,
+            date=to_date(day), fee=fee, provider=self.pid("provider", prov), status=status,
             tooth=tooth, surface=surf, units=units, tp_order=tp, overrides=tuple(overrides),
-            no_bill=tuple(no_bill), completed=_day(done),
-            visits=tuple(_day(v) for _, v in visits), note=note, stamp=self.stamp(*stamp))
+            no_bill=tuple(no_bill), completed=to_date(done),
+            visits=tuple(to_date(v) for _, v in visits), note=note, stamp=self.stamp(*stamp))
 
     def claims(self):
         mine = f"IN (SELECT id FROM claim WHERE {self.of_family()})"
@@ -363,7 +359,7 @@ class _Reader:
         return tuple(m.Claim(
             self.pid("claim", i), self.pid("plan", plan),
             tuple(self.pid("procedure", p) for _, p, _, _ in members.get(i, ())),
-            status, _day(day), kind, cno, pno, _day(sent))
+            status, to_date(day), kind, cno, pno, to_date(sent))
             for i, plan, status, day, kind, cno, pno, sent in rows)
 
     def claim_payments(self):
@@ -387,10 +383,10 @@ class _Reader:
             scope = f"id IN ({','.join(map(str, parts)) or 'NULL'}) OR claim_id {mine}"
         out = []
         for i, claim, day, cno, bno, *stamp in self.q(
-                f"SELECT x.id, x.claim_id, x.date, x.check_no, x.bank_no, {_stamp_cols('x')} "
+                f"SELECT x.id, x.claim_id, x.date, x.check_no, x.bank_no, {stamp_columns('x')} "
                 f"FROM claim_payment x WHERE {scope} ORDER BY x.id"):
             for c, claim_lines in (parts.get(i) or {claim: []}).items():
-                out.append(m.ClaimPayment(self.pid("claim", c), _day(day), tuple(claim_lines),
+                out.append(m.ClaimPayment(self.pid("claim", c), to_date(day), tuple(claim_lines),
                                           cno, bno, self.stamp(*stamp)))
         return tuple(out)
 
@@ -398,7 +394,7 @@ class _Reader:
         alloc = _grouped(self.q("SELECT payment_id, procedure_id, amount_cents "
                                 "FROM payment_allocation WHERE payment_id IN (SELECT id FROM "
                                 f"patient_payment WHERE {self.of_family()}) ORDER BY id"))
-        rows = self.q(f"SELECT {self.PAYMENT_COLUMNS}{_stamp_cols('x')} FROM patient_payment x "
+        rows = self.q(f"SELECT {self.PAYMENT_COLUMNS}{stamp_columns('x')} FROM patient_payment x "
                       f"WHERE {self.of_family('x.patient_id')} ORDER BY x.id")
         return tuple(self.patient_payment(row, alloc) for row in rows)
 
@@ -412,7 +408,7 @@ class _Reader:
         parts = self.allocations(alloc.get(i, ()))
         whole = len(parts) == 1 and parts[0].amount == amount
         return m.PatientPayment(
-            self.pid("patient", pat), _day(day), amount, method, cno, bno,
+            self.pid("patient", pat), to_date(day), amount, method, cno, bno,
             parts[0].procedure if whole else None, note,
             allocations=() if whole else parts, stamp=self.stamp(*stamp))
 
@@ -427,9 +423,9 @@ class _Reader:
 
     def adjustments(self):
         rows = self.q("SELECT x.patient_id, x.date, x.amount_cents, x.code_id, x.procedure_id, "
-                      f"x.note, {_stamp_cols('x')} FROM adjustment x "
+                      f"x.note, {stamp_columns('x')} FROM adjustment x "
                       f"WHERE {self.of_family('x.patient_id')} ORDER BY x.id")
-        return tuple(m.Adjustment(self.pid("patient", pat), _day(day), amount,
+        return tuple(m.Adjustment(self.pid("patient", pat), to_date(day), amount,
                                   self.adj_codes[code], self.pid("procedure", proc), note,
                                   self.stamp(*stamp))
                      for pat, day, amount, code, proc, note, *stamp in rows)
@@ -437,12 +433,12 @@ class _Reader:
     def appointments(self):
         rows = self.q("SELECT patient_id, date, status FROM appointment "
                       f"WHERE {self.of_family()} ORDER BY id")
-        return tuple(m.Appointment(self.pid("patient", p), _day(d), s) for p, d, s in rows)
+        return tuple(m.Appointment(self.pid("patient", p), to_date(d), s) for p, d, s in rows)
 
     def ledger_notes(self):
-        rows = self.q(f"SELECT x.patient_id, x.date, x.text, {_stamp_cols('x')} FROM ledger_note x "
+        rows = self.q(f"SELECT x.patient_id, x.date, x.text, {stamp_columns('x')} FROM ledger_note x "
                       f"WHERE {self.of_family('x.patient_id')} ORDER BY x.id")
-        return tuple(m.LedgerNote(self.pid("patient", p), _day(d), t, self.stamp(*stamp))
+        return tuple(m.LedgerNote(self.pid("patient", p), to_date(d), t, self.stamp(*stamp))
                      for p, d, t, *stamp in rows)
 
     # -- stored estimates -------------------------------------------------------

@@ -19,7 +19,7 @@ ledger note), clustered on ``(patient_id, posted, priority, k1, k2, k3)``, the o
 
 The pure code sorts procedures by their practice id's `natural_key`; when no procedure of
 the family has a file id (ids ``PR<db id>``) that is the database id, otherwise the rank is
-computed here. A check's lines come grouped by claim as the exporter splits a check.
+computed here. A check's lines come grouped by claim as the loader splits a check.
 
 Each row also carries what the card needs summed without reading the lines: Billed, Paid,
 Adjust and Balance (the card's row money convention), what insurance still owes on a
@@ -27,19 +27,17 @@ procedure (the header's insurance estimate), the line's dated amount for aging
 (`estimator.ledger_balance.account_items`) and the procedure's provider, code and units
 (UCR is priced when read, from the current office fee schedule).
 
-Kept current by `rebuild_family`, which `store.estimates.reestimate_family` runs at the end of
+Kept current by `rebuild_family`, which `store.derived.estimates.reestimate_family` runs at the end of
 every posting, import and set-up change, inside the same transaction; `rebuild_all` fills the
 table for a whole practice in one statement (bulk load, migration, re-estimating everything).
 """
 from __future__ import annotations
 
-import json
-
 from estimator.ledger_index import natural_key
 from estimator.ledger_rows import PRIORITY
 
-from .db import Database
-from .queries import IdMap, family_patient_ids, load_id_map
+from ..connection import Database, bind_list, changes, in_list, list_rows, pair_rows
+from ..family.ids import IdMap, family_patient_ids, load_id_map
 
 PROCEDURE, INSURANCE, WRITEOFF, CAPITATION = (PRIORITY[k] for k in (
     "procedure", "insurance_payment", "writeoff", "capitation"))
@@ -58,7 +56,7 @@ _NO_MONEY = "0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0"  # billed .. aging, provider
 # {rank}: the procedure's rank. ?1: JSON {procedure id: rank} (empty: rank by id);
 # ?2: JSON [patient id, ...] of the family (`rebuild_family`).
 _INSERT = f"""
-WITH rank(id, n) AS MATERIALIZED (SELECT CAST(key AS INTEGER), value FROM json_each(?1)),
+WITH rank(id, n) AS MATERIALIZED ({pair_rows('?1')}),
 cp_money(procedure_id, owed, insurance, capitation, top_order) AS MATERIALIZED (
   SELECT cp.procedure_id,
     sum(CASE WHEN cp.status IN ('estimate', 'not_received') AND NOT cp.no_bill
@@ -140,7 +138,7 @@ _RANK = "coalesce((SELECT r.n FROM rank r WHERE r.id = p.id), p.id)"
 # One family's rows. The family comes as a parameter, not inlined, so the statement's
 # text never changes and SQLite prepares it once per connection, not once per posting
 # (preparing it took longer than running it).
-_FAMILY = "(SELECT value FROM json_each(?2))"
+_FAMILY = list_rows("?2")
 _FAMILY_INSERT = {ranked: _INSERT.format(
     p=f"p.patient_id IN {_FAMILY}", pp=f"pp.patient_id IN {_FAMILY}",
     j=f"j.patient_id IN {_FAMILY}", n=f"n.patient_id IN {_FAMILY}",
@@ -162,12 +160,11 @@ def rebuild_family(db: Database, guarantor_id: int, *, ids: IdMap | None = None,
     members = family_patient_ids(db, guarantor_id) if members is None else members
     if not members:
         return 0
-    family = json.dumps([int(m) for m in members])
-    db.execute_sql("DELETE FROM ledger_entry WHERE patient_id IN "
-                   "(SELECT value FROM json_each(?))", (family,))
+    family = bind_list([int(m) for m in members])
+    db.execute_sql(f"DELETE FROM ledger_entry WHERE patient_id {in_list('?')}", (family,))
     ranks = _family_ranks(db, members, ids)
-    db.execute_sql(_FAMILY_INSERT[bool(ranks)], (json.dumps(ranks), family))
-    return db.connection().changes()
+    db.execute_sql(_FAMILY_INSERT[bool(ranks)], (bind_list(ranks), family))
+    return changes(db)
 
 
 def rebuild_all(db: Database) -> int:
@@ -179,19 +176,19 @@ def rebuild_all(db: Database) -> int:
     sql = _INSERT.format(
         p="1", pp="1", j="1", n="1", family_pp=_family_of("pp"), family_j=_family_of("j"),
         family_n=_family_of("n"), rank=_RANK if ranks else "p.id")
-    db.execute_sql(sql, (json.dumps(ranks),))
-    return db.connection().changes()
+    db.execute_sql(sql, (bind_list(ranks),))
+    return changes(db)
 
 
 def _family_ranks(db: Database, members: list[int], ids: IdMap | None) -> dict[str, int]:
     """{procedure db id: rank} in natural order of practice ids; {} when every procedure of the
     family has a generated id ``PR<db id>`` (their natural order is the id's)."""
-    if not db.execute_sql("SELECT 1 FROM procedure WHERE patient_id IN "
-                          "(SELECT value FROM json_each(?)) AND file_id IS NOT NULL LIMIT 1",
-                          (json.dumps([int(m) for m in members]),)).fetchone():
+    if not db.execute_sql(f"SELECT 1 FROM procedure WHERE patient_id {in_list('?')} "
+                          "AND file_id IS NOT NULL LIMIT 1",
+                          (bind_list([int(m) for m in members]),)).fetchone():
         return {}
     if ids is None:
-        from .exporter import family_id_map
+        from ..family.loader import family_id_map
         ids = family_id_map(db, members)
     return _ranks(ids)
 

@@ -1,6 +1,6 @@
 """A window of a ledger card, read without the rest of the ledger.
 
-The store knows a card's lines as `ledger_entry` rows (`store.ledger_entries`). For the few
+The store knows a card's lines as `ledger_entry` rows (`store.derived.ledger_entries`). For the few
 lines of a window this module reads a small Practice holding just what those rows show and
 builds them with the pure card code (`estimator.ledger_rows.entry_rows`), so a window is
 exactly the rows `estimator.ledger.build_card` gives for it:
@@ -12,7 +12,7 @@ exactly the rows `estimator.ledger.build_card` gives for it:
 - a payment, adjustment or note needs itself and the procedures it names.
 
 Plans, carriers, fee schedules, providers and codes come along (small tables). Rows are read
-with the exporter's own converters (`store.exporter._Reader`), restricted by ids instead of
+with the loader's own converters (`store.family.loader.PracticeReader`), restricted by ids instead of
 by family; procedure overrides are left out (no card cell shows them).
 """
 from __future__ import annotations
@@ -26,12 +26,12 @@ from estimator.ledger_rows import Entry, entry_rows
 from estimator.ledger_types import CardRow
 from estimator.results import LineEstimate
 
-from .db import Database
-from .exporter import _day, _Reader, _stamp_cols
-from .ledger_entries import (
+from ..connection import Database
+from ..derived.ledger_entries import (
     ADJUSTMENT, CAPITATION, INSURANCE, NOTE, PATIENT_PAYMENT, PROCEDURE, WRITEOFF,
 )
-from .queries import IdMap, load_id_map
+from ..family.ids import IdMap, load_id_map
+from ..family.loader import PracticeReader, stamp_columns, to_date
 
 # The columns of ``ledger_entry e`` a window reads (see `EntryRow`), and the card's order.
 ENTRY_COLUMNS = "e.posted, e.priority, e.k1, e.k2, e.k3, e.src_id, e.procedure_id, e.ref_no"
@@ -79,8 +79,8 @@ class Window:
         return entry_rows(self.index, [self.reader.entry(e) for e in self.entries])
 
 
-class _WindowReader(_Reader):
-    """`_Reader` over explicit ids: the window's rows and what they name."""
+class _WindowReader(PracticeReader):
+    """`PracticeReader` over explicit ids: the window's rows and what they name."""
 
     def __init__(self, window: Window, lines: set[int], payments: set[int],
                  adjustments: set[int], notes: set[int]):
@@ -100,7 +100,7 @@ class _WindowReader(_Reader):
         self.adjustment_ids = adjustments | {a for (a,) in q(
             f"SELECT id FROM adjustment WHERE procedure_id IN ({full})")}
         self.adj_rows = q("SELECT x.id, x.patient_id, x.date, x.amount_cents, x.code_id, "
-                          f"x.procedure_id, x.note, {_stamp_cols('x')} FROM adjustment x "
+                          f"x.procedure_id, x.note, {stamp_columns('x')} FROM adjustment x "
                           f"WHERE x.id IN ({_inn(self.adjustment_ids)}) ORDER BY x.id")
         self.note_ids = notes
         # Procedures the rows show; lines on the claims' other procedures only name theirs.
@@ -110,7 +110,7 @@ class _WindowReader(_Reader):
         self.procedure_rows = q(
             "SELECT p.id, p.patient_id, p.code_id, p.date, p.fee_cents, p.provider_id, p.status, "
             "p.tooth, p.surface, p.units, p.tp_order, p.completed, p.note, "
-            f"{_stamp_cols('p')} FROM procedure p WHERE p.id IN ({_inn(shown)}) "
+            f"{stamp_columns('p')} FROM procedure p WHERE p.id IN ({_inn(shown)}) "
             "AND p.status != 'deleted' ORDER BY p.id")
         self.claim_members = q(
             f"SELECT claim_id, procedure_id, claim_seq, id FROM claim_proc WHERE claim_id IN "
@@ -182,23 +182,23 @@ class _WindowReader(_Reader):
         rows = self.q("SELECT id, plan_id, status, date, kind, claim_no, preauth_no, sent_date "
                       f"FROM claim WHERE id IN ({_inn(self.claim_ids)}) ORDER BY id")
         return tuple(m.Claim(self.pid("claim", i), self.pid("plan", plan), tuple(members[i]),
-                             status, _day(day), kind, cno, pno, _day(sent))
+                             status, to_date(day), kind, cno, pno, to_date(sent))
                      for i, plan, status, day, kind, cno, pno, sent in rows)
 
     def claim_payments(self):
-        """One ClaimPayment per (check, claim), as the exporter splits a check."""
+        """One ClaimPayment per (check, claim), as the loader splits a check."""
         parts: dict[int, dict[int, list]] = defaultdict(dict)
         for line, pay, claim, proc, paid, wo, ded, denied, remarks in self.line_rows:
             parts[pay].setdefault(claim, []).append((line, m.ClaimPaymentLine(
                 self.pid("procedure", proc), paid, wo, ded, bool(denied), remarks)))
         out = []
         for i, day, cno, bno, *stamp in self.q(
-                f"SELECT x.id, x.date, x.check_no, x.bank_no, {_stamp_cols('x')} "
+                f"SELECT x.id, x.date, x.check_no, x.bank_no, {stamp_columns('x')} "
                 f"FROM claim_payment x WHERE x.id IN ({_inn(parts)}) ORDER BY x.id"):
             for claim, lines in parts[i].items():
                 for n, (line_id, _) in enumerate(lines):
                     self.line_pos[line_id] = (len(out), n)
-                out.append(m.ClaimPayment(self.pid("claim", claim), _day(day),
+                out.append(m.ClaimPayment(self.pid("claim", claim), to_date(day),
                                           tuple(line for _, line in lines), cno, bno,
                                           self.stamp(*stamp)))
         return tuple(out)
@@ -207,7 +207,7 @@ class _WindowReader(_Reader):
         alloc = defaultdict(list)
         for row in self.alloc:
             alloc[row[0]].append(row)
-        rows = self.q(f"SELECT {self.PAYMENT_COLUMNS}{_stamp_cols('x')} FROM patient_payment x "
+        rows = self.q(f"SELECT {self.PAYMENT_COLUMNS}{stamp_columns('x')} FROM patient_payment x "
                       f"WHERE x.id IN ({_inn(self.payment_ids)}) ORDER BY x.id")
         out = []
         for row in rows:
@@ -219,7 +219,7 @@ class _WindowReader(_Reader):
         out = []
         for i, pat, day, amount, code, proc, note, *stamp in self.adj_rows:
             self.positions[("adj", i)] = len(out)
-            out.append(m.Adjustment(self.pid("patient", pat), _day(day), amount,
+            out.append(m.Adjustment(self.pid("patient", pat), to_date(day), amount,
                                     self.adj_codes[code], self.pid("procedure", proc), note,
                                     self.stamp(*stamp)))
         return tuple(out)
@@ -230,14 +230,14 @@ class _WindowReader(_Reader):
     def ledger_notes(self):
         out = []
         for i, pat, day, text, *stamp in self.q(
-                f"SELECT x.id, x.patient_id, x.date, x.text, {_stamp_cols('x')} "
+                f"SELECT x.id, x.patient_id, x.date, x.text, {stamp_columns('x')} "
                 f"FROM ledger_note x WHERE x.id IN ({_inn(self.note_ids)}) ORDER BY x.id"):
             self.positions[("note", i)] = len(out)
-            out.append(m.LedgerNote(self.pid("patient", pat), _day(day), text, self.stamp(*stamp)))
+            out.append(m.LedgerNote(self.pid("patient", pat), to_date(day), text, self.stamp(*stamp)))
         return tuple(out)
 
     def lines(self, frozen_only: bool = False) -> dict[tuple[str, str], LineEstimate]:
-        """The claim procedures of the window's procedures, as the exporter reads them."""
+        """The claim procedures of the window's procedures, as the loader reads them."""
         return self.lines_where(f"cp.procedure_id IN ({_inn(self.w.full)})")
 
     # -- entries in practice terms ----------------------------------------------------

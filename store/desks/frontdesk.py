@@ -1,7 +1,7 @@
 """The front desk's read side over the database (the TUI's `FrontDesk` port).
 
-Lists (search) come from SQL sums (`store.balances`). Accounts, their ledger cards and
-line details are `store.card_reader.CardReader`'s, loaded on the first account opened:
+Lists (search) come from SQL sums (`store.read.balances`). Accounts, their ledger cards and
+line details are `store.desks.card_reader.CardReader`'s, loaded on the first account opened:
 Find patient, the first screen, needs none of the ledger code.
 """
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from estimator.views import PatientHit
 
-from . import balances
-from .db import Database, checkpoint
-from .queries import ID_KINDS, first_patients, load_id_map, search_patients
+from ..connection import Database, checkpoint, revision
+from ..family.ids import ID_KINDS, load_id_map
+from ..read import balances
+from ..read.patients import first_patients, search_patients
 
 if TYPE_CHECKING:
     from estimator.ledger import LedgerCard
@@ -61,8 +62,7 @@ class DbFrontDesk:
 
     def revision(self) -> int:
         """Moves when this or another connection commits (SQLite data_version + changes)."""
-        version = self.db.execute_sql("PRAGMA data_version").fetchone()[0]
-        return version * 1_000_003 + self.db.connection().total_changes()
+        return revision(self.db)
 
     def patient_db_id(self, patient_id: str | int) -> int:
         """Database id of a patient named by practice id (file id or generated) or db id."""
@@ -78,7 +78,7 @@ class DbFrontDesk:
             return generated
         return row[0]
 
-    # -- one account (store.card_reader) ---------------------------------------------
+    # -- one account (store.desks.card_reader) ---------------------------------------------
     def account(self, patient_id: str) -> AccountView:
         return self.cards.account(patient_id)
 

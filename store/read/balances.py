@@ -14,7 +14,7 @@ from typing import Iterable
 
 from estimator.ledger_types import Balance
 
-from .db import Database
+from ..connection import Database
 
 _PARTS = (
     # (sign, part, SQL giving (patient_id, cents) for patients in {ids})

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from importlib import resources
 
-from .db import Database, write_transaction
-from .queries import has_practice
+from ..connection import Database, write_transaction
+from ..read.patients import has_practice
 
 
 def demo_text() -> str:
@@ -21,9 +21,9 @@ def is_empty(db: Database) -> bool:
 
 def load_demo_office(db: Database, *, replace: bool = False) -> None:
     """Import the demo office and estimate it, in one write transaction."""
-    from . import estimates
-    from .importer import import_practice
-    from .practice_file import parse_practice_text
+    from ..derived import estimates
+    from ..files.importer import import_practice
+    from ..files.practice_file import parse_practice_text
 
     parsed = parse_practice_text(demo_text(), source="sample_data/demo.json")
     with write_transaction(db):

@@ -1,11 +1,11 @@
-"""An account's ledger card over the database: the read side `store.frontdesk` hands
+"""An account's ledger card over the database: the read side `store.desks.frontdesk` hands
 accounts to (imported on the first account opened, so Find patient starts without it).
 
 An opened account never loads its ledger: the card's lines are `ledger_entry` rows
-(`store.ledger_entries`, kept current by every posting), so its size, day index, totals
-and header are SQL sums over them (`store.ledger_summary`, cached until anything is
+(`store.derived.ledger_entries`, kept current by every posting), so its size, day index, totals
+and header are SQL sums over them (`store.read.ledger_summary`, cached until anything is
 posted: the database's revision moves), and `rows` reads only the window asked for
-(`store.ledger_window`), building it with the same pure code as
+(`store.read.ledger_window`), building it with the same pure code as
 `estimator.ledger.build_card`.
 """
 from __future__ import annotations
@@ -24,12 +24,12 @@ from estimator.ledger_rows import day_summary_row
 from estimator.ledger_types import AccountSummary, CardRow, card_columns
 from estimator.views import AccountView, DetailSection, LineDetail, procedure_detail
 
-from . import ledger_summary
-from .db import Database
-from .ledger_entries import ADJUSTMENT, INSURANCE, NOTE, PATIENT_PAYMENT
-from .ledger_summary import Day
-from .ledger_window import ENTRY_COLUMNS, ORDER, Window
-from .queries import display_name, guarantor_of, load_id_map
+from ..connection import Database
+from ..derived.ledger_entries import ADJUSTMENT, INSURANCE, NOTE, PATIENT_PAYMENT
+from ..family.ids import display_name, guarantor_of, load_id_map
+from ..read import ledger_summary
+from ..read.ledger_summary import Day
+from ..read.ledger_window import ENTRY_COLUMNS, ORDER, Window
 
 CACHED_CARDS = 4     # open cards kept (per revision): memory stays flat
 PRINT_CHUNK = 2_000  # entries per window when the whole card is printed

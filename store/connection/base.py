@@ -1,0 +1,28 @@
+"""What the store shares whatever the engine: its error, and the database opened last."""
+from __future__ import annotations
+
+import sys
+
+
+class StoreError(Exception):
+    """A database problem explained in one line for the front desk."""
+
+
+# The models (`store.models`) serve the database opened last. They are bound when they are
+# imported, so a start-up that runs no ORM query (Find patient, `balance`) never loads them.
+_last_opened = None
+
+
+def bind_models(db) -> None:
+    """Make ``db`` the database the models serve (`store.db.open_database` calls this)."""
+    global _last_opened
+    _last_opened = db
+    models = sys.modules.get("store.models")
+    if models is not None and hasattr(models, "MODELS"):
+        db.bind(models.MODELS)
+
+
+def last_opened():
+    """The database `store.db.open_database` opened last (`store.models` binds to it on
+    import)."""
+    return _last_opened

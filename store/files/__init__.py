@@ -1,0 +1,7 @@
+"""Practice files: the JSON format (`practice_file`: parse, validate, write), the import
+(`importer`: a Practice into the database, all or nothing) and the export (`exporter`: the
+database as a Practice, read by the one loader).
+
+May import: `store.audit`, `store.read`, `store.family`, `store.models`, `store.connection`,
+`estimator`.
+"""
