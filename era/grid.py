@@ -8,7 +8,11 @@ are `EobLine`'s fields). Weak matches and what matches nothing come back with th
 Claims: by the claim id we sent (CLP01 = our `sent_id`, or one of `other_ids`); the id matching but the patient
 not (neither the name nor the member id) is a weak match. Without the id: one claim of
 the same patient (name or member id), date and billed total is a weak match; none, or
-several, is no match.
+several, is no match (`ClaimIndex` finds them without scanning every claim per CLP). A
+claim already paid here (`OurClaim.received`) takes a reversal, and a new payment only
+as a flagged second payment (`ClaimMatch.again`) unless the same check reverses it; a
+reversal of a claim never paid here posts nothing. `ClaimMatch.review` says why a claim
+needs the office's look before it posts; `map_claim_to` maps a claim the office chose.
 Lines: by the line id we sent when the payer echoes it (REF*6R), else by code (the code
 billed, or the code paid when it is the procedure's substitution code: a downgrade),
 preferring the same date and fee; a line found by code alone is weak.
