@@ -19,7 +19,7 @@ from estimator.money import fmt
 from estimator.posting_views import PostingRefused
 
 from .. import services
-from ..connection import Database
+from ..connection import Database, bind_list, in_list
 from ..read import era_lists
 from ..read.remittances import match_check
 from ..services import remittances
@@ -69,7 +69,6 @@ class DbEraDesk:
         ids = sorted({ln.procedure for m in (grid.claims if grid else ()) for ln in m.lines})
         if not ids:
             return {}
-        from ..connection import bind_list, in_list
         rows = self.db.execute_sql(
             "SELECT p.id, c.code, coalesce(p.tooth, ''), coalesce(p.surface, '') FROM procedure p "
             f"JOIN procedure_code c ON c.id = p.code_id WHERE p.id {in_list('?1')}",

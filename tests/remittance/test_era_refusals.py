@@ -9,7 +9,7 @@ import pytest
 from cli.main import main
 from era.build import build_835
 from era.model import Party
-from office_era import cigna_check, delta_check, metlife_check
+from office_era import cigna_check, delta_check, metlife_check, office_file
 from remit_helpers import adj
 from store.models import MODELS
 from store.read.remittances import match_check
@@ -55,6 +55,19 @@ def test_the_same_era_from_the_command_line_says_so_in_one_line(office_path, era
                    f"maria (from office.835)" for t, c in
                    (("MET20261130", "MetLife"), ("CIG88812", "Cigna"),
                     ("DEL5550001", "Delta Dental"))]
+
+
+def test_each_payment_of_a_file_posts_or_is_refused_on_its_own(office_path, tmp_path, capsys):
+    cigna = office_file(tmp_path, [cigna_check()], name="cigna.835")
+    assert main(["--db", str(office_path), "era", "import", str(cigna)]) == 0
+    capsys.readouterr()
+    both = office_file(tmp_path, [metlife_check(), cigna_check()], name="both.835")
+    assert main(["--db", str(office_path), "era", "import", str(both)]) == 1
+    out, err = capsys.readouterr()
+    assert "ERA MET20261130: posted 320.70 to 3 claim(s)" in out
+    assert "ERA CIG88812: not posted: ERA CIG88812 from Cigna was already posted" in out
+    assert "dentledger: ERA CIG88812 from Cigna was already posted on 2026-12-01 10:15 by " \
+        "maria (from cigna.835)" in err
 
 
 def test_claims_that_do_not_add_up_to_the_check_are_refused(office_db):
