@@ -23,7 +23,6 @@ from ..family.ids import IdMap, name_key
 
 # Claims a carrier's payment may apply to (received: a supplemental payment or a reversal).
 PAYABLE = ("unsent", "queued", "sent", "received")
-_PAYABLE_SQL = ", ".join(f"'{s}'" for s in PAYABLE)
 
 
 @dataclass(frozen=True)
@@ -122,8 +121,10 @@ _LINES = (
     "JOIN procedure pr ON pr.id = cp.procedure_id "
     "JOIN procedure_code pcode ON pcode.id = pr.code_id "
     f"WHERE cp.claim_id {in_list('?1')} ORDER BY cp.claim_id, cp.claim_seq, cp.id")
-_OF_CARRIER = (f"SELECT c.id FROM claim c JOIN plan pl ON pl.id = c.plan_id "
-               f"WHERE pl.carrier_id = ?2 AND c.status IN ({_PAYABLE_SQL}) AND ")
+# The carrier and status are filtered here, not in SQL: with them in the WHERE clause the
+# planner may walk the status index (every received claim) instead of the one looked up by.
+_BY = ("SELECT c.id, c.status, pl.carrier_id FROM claim c JOIN plan pl ON pl.id = c.plan_id "
+       "WHERE c.{column} " + in_list("?1"))
 
 
 def our_claims(db: Database, carrier_id: int, era_claims: Sequence[EraClaim]) -> list[OurClaim]:
@@ -131,8 +132,7 @@ def our_claims(db: Database, carrier_id: int, era_claims: Sequence[EraClaim]) ->
     CLPs no id finds) of a patient the ERA names."""
     sent = sorted({v for c in era_claims for v in (c.claim_id.strip(), c.claim_id.strip().upper())
                    if v})
-    ids = _ids(db, _OF_CARRIER + f"c.claim_no {in_list('?1')}", sent, carrier_id)
-    ids |= _ids(db, _OF_CARRIER + f"c.file_id {in_list('?1')}", sent, carrier_id)
+    ids = _ids(db, "claim_no", sent, carrier_id) | _ids(db, "file_id", sent, carrier_id)
     found = load_claims(db, ids)
     known = {k.upper() for c in found for k in (c.sent_id, *c.other_ids)}
     missing = [c for c in era_claims if c.claim_id.strip().upper() not in known]
@@ -142,10 +142,12 @@ def our_claims(db: Database, carrier_id: int, era_claims: Sequence[EraClaim]) ->
     return found
 
 
-def _ids(db: Database, sql: str, values: Sequence, carrier_id: int) -> set[int]:
+def _ids(db: Database, column: str, values: Sequence, carrier_id: int) -> set[int]:
+    """The carrier's payable claims whose ``column`` is one of ``values``."""
     if not values:
         return set()
-    return {r[0] for r in db.execute_sql(sql, (bind_list(list(values)), carrier_id)).fetchall()}
+    rows = db.execute_sql(_BY.format(column=column), (bind_list(list(values)),)).fetchall()
+    return {cid for cid, status, carrier in rows if carrier == carrier_id and status in PAYABLE}
 
 
 def _patients_claims(db: Database, carrier_id: int, era_claims: Iterable[EraClaim]) -> set[int]:
@@ -159,7 +161,7 @@ def _patients_claims(db: Database, carrier_id: int, era_claims: Iterable[EraClai
         patients |= {r[0] for r in db.execute_sql(
             f"SELECT patient_id FROM patient_coverage WHERE subscriber_id {in_list('?1')}",
             (bind_list(members),))}
-    return _ids(db, _OF_CARRIER + f"c.patient_id {in_list('?1')}", sorted(patients), carrier_id)
+    return _ids(db, "patient_id", sorted(patients), carrier_id)
 
 
 def load_claims(db: Database, claim_ids: Iterable[int]) -> list[OurClaim]:
