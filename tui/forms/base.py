@@ -134,21 +134,21 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
 
     def money(self, field_id: str, *, required: bool = True, nonzero: bool = False,
               negative: bool = True) -> int | None:
-        """Typed dollars as cents (`to_cents`); records an error and returns None if not."""
+        """Typed dollars as cents through the one parser (`to_cents`, which says what is
+        wrong in one line); records an error and returns None if not."""
         raw = self.text(field_id).strip()
         if not raw:
             if required:
                 self.error(field_id, "enter an amount")
             return None
         try:
-            cents = to_cents(raw)
-        except MoneyError:
-            self.error(field_id, "not an amount (e.g. 120.00)")
+            cents = to_cents(raw, signed=negative)
+        except MoneyError as exc:
+            self.error(field_id, "cannot be negative" if str(exc).endswith("0 or more")
+                       else str(exc))
             return None
         if nonzero and cents == 0:
             self.error(field_id, "must not be 0.00")
-        elif not negative and cents < 0:
-            self.error(field_id, "cannot be negative")
         return cents
 
     def day(self, field_id: str) -> date | None:
