@@ -93,6 +93,7 @@ class Reference:
 def assert_same_cards(db, today: date, patients=None, window: int = 7) -> int:
     """Every (or the given) patient's card through the front desk equals the reference."""
     ids = load_id_map(db, kinds=("patient",)).to_practice["patient"]
+    assert patients or ids  # no card compared would prove nothing (planned-only: no rows)
     checked = 0
     for db_id in patients or sorted(ids):
         ref, pid = Reference(db, db_id, today), ids[db_id]
