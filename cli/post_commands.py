@@ -462,12 +462,11 @@ def _lines_out(lines: list[dict]) -> list[dict]:
 def _report(args, db, patient_id: int, key: str, posted, *lines: str) -> int:
     from store.read import readback
     who = readback.patient_info(db, patient_id)
-    bal = readback.patient_balance(db, patient_id)
-    balance = {"total": fmt(bal.total), "insurance": fmt(bal.insurance),
-               "patient": fmt(bal.patient)}
+    from cli.ledger_text import balance_json
+    balance = balance_json(readback.patient_balance(db, patient_id))
     text = list(lines) + [f"balance for {who['name']} ({who['id']}): total {balance['total']}, "
-                          f"insurance estimate {balance['insurance']}, patient estimate "
-                          f"{balance['patient']}"]
+                          f"insurance estimate {balance['insurance']}, write-off estimate "
+                          f"{balance['writeoff']}, patient estimate {balance['patient']}"]
     _emit(args, {key: posted, "patient": {"id": who["id"], "name": who["name"]},
                  "balance": balance}, text)
     return 0
