@@ -151,6 +151,9 @@ def _register_claim(subparsers) -> None:
     p.add_argument("--deny", action="append", default=[], metavar="X",
                    help="a procedure the check denies")
     p.add_argument("--remarks")
+    p.add_argument("--allow-credit", action="store_true",
+                   help="post a check that pays more than is left on a procedure (the account "
+                        "shows a credit); without it such a check is refused")
 
 
 # --- handlers ----------------------------------------------------------------------------
@@ -412,8 +415,12 @@ def cmd_claim_pay(args) -> int:
                             remarks=args.remarks) for proc, paid, writeoff, deductible in parsed]
     eob += [services.EobLine(claim, _procedure(db, x), denied=True, remarks=args.remarks)
             for x in _list(args.deny)]
-    pay = services.enter_insurance_payment(db, eob, amount=amount, check_no=args.check_no,
-                                           bank_no=args.bank_no, date=args.date)
+    try:
+        pay = services.enter_insurance_payment(db, eob, amount=amount, check_no=args.check_no,
+                                               bank_no=args.bank_no, date=args.date,
+                                               confirm_credit=args.allow_credit)
+    except services.CreditRefused as exc:  # the same refusal as the desk's, with the CLI's way
+        raise services.CreditRefused(f"{exc} (--allow-credit)", exc.credit) from None
     info = readback.claim_info(db, claim)
     out = {**_claim_out(info), "payment": pay, "check_no": args.check_no, "amount": fmt(amount),
            "lines": _lines_out(readback.claim_lines(db, claim))}

@@ -179,3 +179,22 @@ def test_errors_are_one_line_and_write_nothing(db_path, capsys, post):
     # nothing was written: the next procedure is the first one
     first = post("post", "procedure", "--patient", "PAGE_T", "--code", "D1110", "--provider", "DOC1")
     assert first["procedure"]["id"] == "PR1"
+
+
+def test_refusal_claim_pay_overpaying_is_one_line_unless_allow_credit(db_path, capsys, post):
+    """Issue 11: the service's refusal, with its numbers; --allow-credit posts it."""
+    proc = post("post", "procedure", "--patient", "WILSON_J", "--code", "D4341",
+                "--provider", "DOC1", "--date", "2026-03-02")["procedure"]["id"]
+    primary = post("claim", "create", "--patient", "WILSON_J", "--date", "2026-03-02")["claims"][0]
+    post("claim", "send", primary["id"], "--date", "2026-03-03")
+    capsys.readouterr()
+    argv = ["--db", db_path, "claim", "pay", primary["id"], "--check-no", "77",
+            "--line", f"{proc}:200.00:80.00"]
+    assert run(argv) == 1
+    err = capsys.readouterr().err
+    assert err == (f"dentledger: procedure {proc}: the check pays 200.00 and writes off 80.00 but "
+                   "260.00 is left on it; the account would show a credit of 20.00: confirm "
+                   "the credit to post it (--allow-credit)\n")
+    paid = post("claim", "pay", primary["id"], "--check-no", "77", "--line",
+                f"{proc}:200.00:80.00", "--allow-credit")
+    assert paid["balance"]["total"] == "-20.00"
