@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Sequence
+from typing import Callable, Sequence
 
 from estimator.money import fmt
 
@@ -76,10 +76,12 @@ def enter_insurance_payment(db: Database, lines: Sequence[EobLine], *, amount: i
                             check_no: str | None = None, bank_no: str | None = None,
                             date: date | str | None = None, note: str | None = None,
                             confirm_credit: bool = False, actor: Actor | None = None,
-                            now: datetime | None = None) -> int:
+                            now: datetime | None = None,
+                            progress: Callable[[int, int], None] | None = None) -> int:
     """Enter one check applied to the given lines; returns the claim payment id.
-    ``confirm_credit``: the desk confirmed that the account will show a credit."""
-    with posting(db, "insurance_payment", actor=actor, now=now) as post:
+    ``confirm_credit``: the desk confirmed that the account will show a credit.
+    ``progress(done, total)`` follows the families' re-estimation (`posting`)."""
+    with posting(db, "insurance_payment", actor=actor, now=now, progress=progress) as post:
         amount = cents(amount, "the check amount")
         day = as_date(date, post.today)
         check_open(db, day, "the insurance payment")
