@@ -207,9 +207,9 @@ def cmd_demo(args) -> int:
 # --- scenarios ----------------------------------------------------------------
 
 def cmd_check(args) -> int:
-    from cli.check import run_scenario, scenario_files
+    from cli.check import empty_folders, run_scenario, scenario_files
 
-    results = [run_scenario(p) for p in scenario_files(args.paths)]
+    results = [run_scenario(p) for p in scenario_files(args.paths)] + empty_folders(args.paths)
     passed = sum(r.passed for r in results)
     failed = len(results) - passed
     if args.json:
@@ -224,5 +224,8 @@ def cmd_check(args) -> int:
                 _out(f"{r.path}: error: {r.error}")
             for f in r.failures:
                 _out(f"{r.path}: {f}")
+            if not r.error:  # how many values each file compared (none compared is an error)
+                verdict = f"{len(r.failures)} wrong" if r.failures else "all right"
+                _out(f"{r.path}: {r.checked} values compared, {verdict}")
         _out(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
