@@ -123,6 +123,12 @@ MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier
 LATEST = len(MIGRATIONS)
 
 
+def version_before(step) -> int:
+    """The schema version a database has just before ``step`` runs (tests build such a database
+    by undoing what ``step`` adds; every later step is safe to run on a database that has it)."""
+    return MIGRATIONS.index(step)
+
+
 def migrate(db: Database) -> int:
     """Bring ``db`` to `LATEST`; refuse a newer schema or someone else's database."""
     current = schema_version(db)
