@@ -110,10 +110,13 @@ def _create_key(path: Path) -> tuple[bytes, bool]:
 
 # --- writing ------------------------------------------------------------------------------
 
+_CANONICAL = json.JSONEncoder(separators=(",", ":"))  # ASCII, no spaces; one encoder, made once
+
+
 def row_hash(key: bytes, previous: str | None, row: tuple) -> str:
     """The chain hash of ``row`` (values in `FIELDS` order) after ``previous``."""
-    body = json.dumps(list(row), separators=(",", ":"))
-    return hmac.digest(key, (previous or "").encode() + b"\n" + body.encode(), "sha256").hex()
+    body = _CANONICAL.encode(list(row))
+    return hmac.digest(key, f"{previous or ''}\n{body}".encode(), "sha256").hex()
 
 
 def append(db: Database, values: dict) -> int:

@@ -204,3 +204,16 @@ def test_a_user_sets_their_own_password_but_not_anothers(db):
     services.set_password(db, "ana", "ana's secret", actor=ANA_DESK)
     message = refused(db, services.set_password, "bob", "bob's secret", actor=ANA_DESK)
     assert message == "Setting another user's password needs the admin role; ana is frontdesk."
+
+
+def test_edits_record_what_was_there_before(db):
+    from store.services import setup
+    carrier = db.execute_sql("SELECT id FROM carrier WHERE file_id = 'AETNA'").fetchone()[0]
+    setup.edit_carrier(db, carrier, phone="555-0100")
+    ucr = db.execute_sql("SELECT id FROM fee_schedule WHERE file_id = 'UCR'").fetchone()[0]
+    setup.set_fee(db, ucr, "D1110", 9900)
+    details = {a: json.loads(d) for a, d in db.execute_sql(
+        "SELECT action, detail FROM audit_log WHERE action IN ('edit_carrier', 'set_fee')")}
+    assert details["edit_carrier"]["before"] == {"phone": None}
+    assert details["edit_carrier"]["phone"] == "555-0100"
+    assert (details["set_fee"]["before"], details["set_fee"]["amount"]) == ({"amount": 9500}, 9900)
