@@ -216,3 +216,17 @@ def test_audit_log_needs_admin(office, capsys):
     code, out, err = run(capsys, "--db", office, "--as", "bob", "audit", "log")
     assert code == 1 and out == "" and "Reading the audit log needs the admin role" in err
     assert run(capsys, "--db", office, "--as", "ana", "audit", "verify")[0] == 0
+
+
+@pytest.mark.parametrize("text, seconds", [(None, 600), ("", 600), ("90", 90), ("10m", 600),
+                                           ("45s", 45), ("0", 0)])
+def test_the_idle_lock_setting(text, seconds):
+    from cli.commands import idle_lock_seconds
+    assert idle_lock_seconds(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["ten", "-5", "1.5m", "99999999"])
+def test_a_bad_idle_lock_setting_is_one_clear_error(text):
+    from cli.commands import idle_lock_seconds
+    with pytest.raises(ValueError, match="DENTLEDGER_IDLE_LOCK"):
+        idle_lock_seconds(text)
