@@ -266,7 +266,8 @@ def cmd_import(args) -> int:
     db = _open(args)
     with write_transaction(db):  # import and estimates: all or nothing
         from store.audit import current_user
-        result = import_practice(db, parsed.practice, replace=args.replace, user=current_user())
+        result = import_practice(db, parsed.practice, replace=args.replace,
+                                 audit_user=current_user())
         estimates.reestimate_all(db)
     counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
     _out(f"imported {args.file}: {counts}")

@@ -3,7 +3,6 @@ fixture) imported once and copied, with its audit key, for every test; no test e
 real ~/.ssh/authorized_keys, and every test starts as the account owner."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from store.db import open_database, write_transaction
 from store.derived import estimates
 from store.files.importer import import_practice
 from store.files.practice_file import load_practice_file
+from trust_helpers import copy_database
 
 FIXTURE = Path(__file__).parents[1] / "services" / "fixtures" / "wilson.json"
 
@@ -25,14 +25,6 @@ def template(tmp_path_factory) -> Path:
         import_practice(db, load_practice_file(FIXTURE).practice, user="fixture")
         estimates.reestimate_all(db)
     db.close()
-    return path
-
-
-def copy_database(template: Path, folder: Path, *, with_key: bool = True) -> Path:
-    path = folder / "practice.db"
-    shutil.copy(template, path)
-    if with_key:
-        shutil.copy(str(template) + ".key", str(path) + ".key")
     return path
 
 
@@ -58,12 +50,3 @@ def private_session(tmp_path, monkeypatch):
     sign_out()
     yield
     sign_out()
-
-
-def drop_triggers(path) -> "object":
-    """A raw connection without the append-only triggers: what a tamperer would use."""
-    import apsw
-    conn = apsw.Connection(str(path))
-    conn.execute('DROP TRIGGER IF EXISTS "audit_log_no_update"; '
-                 'DROP TRIGGER IF EXISTS "audit_log_no_delete"')
-    return conn

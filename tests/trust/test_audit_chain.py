@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from conftest import copy_database, drop_triggers
+from trust_helpers import copy_database, drop_triggers
 from store import services
 from store.audit import chain_head, key_path, record, verify_chain, verify_database
 from store.audit.chain import read_key, row_hash

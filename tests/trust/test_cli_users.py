@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from cli.main import main
-from keys import ANA, ANA_FP, BOB, BOB_FP
+from trust_helpers import ANA, ANA_FP, BOB, BOB_FP
 from store.audit import current
 
 
@@ -69,7 +69,7 @@ def test_disabling_a_user_or_removing_a_key_removes_its_lines(office, keys_file,
 
 
 def test_another_databases_lines_are_kept(office, keys_file, tmp_path, capsys, template):
-    from conftest import copy_database
+    from trust_helpers import copy_database
     (tmp_path / "other").mkdir()
     other = copy_database(template, tmp_path / "other")
     assert run(capsys, "--db", str(other), "user", "add", "cy", "--role", "admin",
@@ -186,7 +186,7 @@ def test_passwd_reads_the_password_twice_never_from_the_command_line(office, cap
 def test_audit_verify_exit_codes(office, capsys, db_path):
     code, out, _ = run(capsys, "--db", office, "audit", "verify")
     assert code == 0 and out.startswith("audit chain verified: ") and " rows, head row " in out
-    from conftest import drop_triggers
+    from trust_helpers import drop_triggers
     drop_triggers(db_path).execute("UPDATE audit_log SET user = 'x' WHERE id = 2")
     code, out, _ = run(capsys, "--db", office, "audit", "verify")
     assert code == 1 and "row 2 was changed" in out

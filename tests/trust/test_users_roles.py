@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from keys import ANA, ANA_FP, BOB, EC, EC_FP
+from trust_helpers import ANA, ANA_FP, BOB, EC, EC_FP
 from store import services
 from store.audit import sign_in
 from store.audit.passwords import verify_password
