@@ -10,9 +10,10 @@ so a change needs a connection that drops them first: the chain is what shows it
 The key is 32 random bytes kept as hex in ``<database>.key`` beside the database, mode 0600,
 created on first need and never stored in the database: a copy of the database alone cannot
 be re-chained. (An in-memory database gets a key for the life of the process.) When the key
-file is missing but the log already has rows, a new key is made and an
-``audit_key_created`` row says so: `verify_chain` then reports the earlier rows as signed by a
-key that is gone, instead of the office being unable to post.
+file is missing but the log already has rows, a new key is made; the next row written then
+finds the last row does not verify and an ``audit_chain_resumed`` row says so first:
+`verify_chain` reports the earlier rows as signed by a key that is not here, instead of the
+office being unable to post.
 
 `verify_chain(db, key)` is the pure-ish check `backup`/`restore` and ``audit verify`` call.
 """
@@ -32,10 +33,11 @@ FIELDS = ("id", "at", "user", "os_user", "ssh_origin", "workstation", "action", 
           "entity_id", "patient_id", "detail")
 COLUMNS = ", ".join(f'"{name}"' for name in FIELDS)
 KEY_BYTES = 32
-KEY_CREATED = "audit_key_created"
+CHAIN_RESUMED = "audit_chain_resumed"  # the row written after a break (see `append`)
 
 _memory_key = secrets.token_bytes(KEY_BYTES)
 _cache: dict[str, tuple[tuple[int, int], bytes]] = {}
+_checked: dict[str, tuple[int, str | None]] = {}  # database -> head known to verify (id, hash)
 _enabled = True  # the benchmark's reference (`unchained`) turns it off on a throw-away copy
 
 
@@ -121,16 +123,37 @@ def row_hash(key: bytes, previous: str | None, row: tuple) -> str:
 
 def append(db: Database, values: dict) -> int:
     """Append one row (`FIELDS` but ``id``) with its hash; returns its id. Call inside the
-    write transaction of the change it describes."""
-    key, created = _key_for_writing(db) if _enabled else (b"", False)
-    last = db.execute_sql('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').fetchone()
-    if created and last is not None:
-        last = _insert(db, key, last, {
-            **values, "action": KEY_CREATED, "entity": "audit_key", "entity_id": None,
+    write transaction of the change it describes.
+
+    The last row is checked first (once per new head: a desk's own rows are not checked
+    again): when it does not verify with this key (a new key file, a replaced one, or a
+    changed last row), an `CHAIN_RESUMED` row goes in before this one, so the break is
+    written down where it happened."""
+    if not _enabled:
+        last = db.execute_sql("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        return _insert(db, b"", last, values)[0]
+    key, created = _key_for_writing(db)
+    last = db.execute_sql(f"SELECT {COLUMNS}, hash FROM audit_log ORDER BY id DESC "
+                          "LIMIT 1").fetchone()
+    head = None if last is None else (last[0], last[-1])
+    if head is not None and _checked.get(db.database) != head and not _last_verifies(db, key, last):
+        reason = "a new key file was made" if created else "the last row does not verify with this key"
+        head = _insert(db, key, head, {
+            **values, "action": CHAIN_RESUMED, "entity": "audit_log", "entity_id": str(head[0]),
             "patient_id": None,
-            "detail": json.dumps({"rows_before": last[0], "previous_head": last[1]},
-                                 sort_keys=True)})
-    return _insert(db, key, last, values)[0]
+            "detail": json.dumps({"reason": reason, "after_row": head[0],
+                                  "previous_head": head[1]}, sort_keys=True)})
+    head = _insert(db, key, head, values)
+    _checked[db.database] = head
+    return head[0]
+
+
+def _last_verifies(db: Database, key: bytes, last: tuple) -> bool:
+    before = db.execute_sql("SELECT hash FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT 1",
+                            (last[0],)).fetchone()
+    stored = last[-1]
+    return stored is not None and hmac.compare_digest(
+        row_hash(key, before[0] if before else None, tuple(last[:-1])), str(stored))
 
 
 def _insert(db: Database, key: bytes, last: tuple | None, values: dict) -> tuple[int, str | None]:
@@ -237,12 +260,14 @@ def _why(db: Database, key: bytes, row: tuple, stored: str, verified: int) -> st
     changed after it was written; if not, the row does not belong (inserted, moved, or, when
     nothing verifies from the start, the key is another database's)."""
     row_id = row[0]
-    rekey = db.execute_sql("SELECT id, at FROM audit_log WHERE action = ? AND id > ? ORDER BY id "
-                           "LIMIT 1", (KEY_CREATED, row_id)).fetchone()
-    if rekey is not None:
-        return (f"row {row_id} does not verify with this key: a new key was made at row "
-                f"{rekey[0]} ({rekey[1]}), so the rows before it were signed with a key that is "
-                "no longer here (restore that key file, or this row was changed)")
+    resumed = db.execute_sql("SELECT id, at, detail FROM audit_log WHERE action = ? AND id > ? "
+                             "ORDER BY id LIMIT 1", (CHAIN_RESUMED, row_id)).fetchone()
+    if resumed is not None:
+        reason = (json.loads(resumed[2] or "{}").get("reason") or "the chain broke")
+        return (f"row {row_id} does not verify with this key; the chain was resumed at row "
+                f"{resumed[0]} ({resumed[1]}) because {reason}: the rows before it were signed "
+                "with a key that is not here, or changed (restore the key file that was "
+                "beside this database)")
     nxt = db.execute_sql(f"SELECT {COLUMNS}, hash FROM audit_log WHERE id > ? ORDER BY id "
                          "LIMIT 1", (row_id,)).fetchone()
     if nxt is not None and nxt[-1] == row_hash(key, stored, tuple(nxt[:-1])):

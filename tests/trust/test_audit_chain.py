@@ -134,10 +134,39 @@ def test_a_database_copied_without_its_key_still_posts_and_says_the_key_changed(
     db = open_database(str(path))
     _post_notes(db, 1)
     actions = [a for (a,) in db.execute_sql("SELECT action FROM audit_log ORDER BY id")]
-    assert actions[-2:] == ["audit_key_created", "ledger_note"]
+    assert actions[-2:] == ["audit_chain_resumed", "ledger_note"]
     check = verify_database(db)
-    assert check.bad_row == 1 and "a new key was made at row" in check.problem
+    assert check.bad_row == 1 and "the chain was resumed at row" in check.problem
+    assert "a new key file was made" in check.problem
     db.close()
+
+
+def test_a_refused_first_posting_does_not_hide_the_new_key(template, tmp_path):
+    path = copy_database(template, tmp_path, with_key=False)
+    db = open_database(str(path))
+    with pytest.raises(RuntimeError):  # the key is made, the row rolled back
+        with write_transaction(db):
+            record(db, "rolled back", user="u")
+            raise RuntimeError
+    assert key_path(db).exists()
+    _post_notes(db, 1)
+    actions = [a for (a,) in db.execute_sql("SELECT action FROM audit_log ORDER BY id")]
+    assert actions[-2:] == ["audit_chain_resumed", "ledger_note"]
+    assert "the chain was resumed" in verify_database(db).problem
+    db.close()
+
+
+def test_a_changed_last_row_is_written_down_by_the_next_posting(db, db_path):
+    _post_notes(db, 2)
+    last = _rows(db)
+    drop_triggers(db_path).execute(f"UPDATE audit_log SET user = 'x' WHERE id = {last}")
+    from store.audit import chain
+    chain._checked.clear()  # another desk, which has not seen this head
+    _post_notes(db, 1)
+    resumed = db.execute_sql("SELECT action, detail FROM audit_log WHERE id = ?",
+                             (last + 1,)).fetchone()
+    assert resumed[0] == "audit_chain_resumed" and "does not verify" in resumed[1]
+    assert verify_database(db).bad_row == last
 
 
 def test_rows_record_the_os_account_from_the_uid_and_the_ssh_origin(db, monkeypatch):
