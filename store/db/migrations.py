@@ -84,7 +84,17 @@ def add_coverage_dates(db: Database) -> None:
                    "WHERE status = 'cap_complete' AND writeoff_cents = 0")
 
 
-# Version 6 columns (name -> SQL type and default), as `store.models` declares them.
+def add_era_tables(db: Database) -> None:
+    """Version 6: imported ERAs (`models.ERA_MODELS`: the file, each payment, its claims and
+    provider adjustments) and the index the ERA finds claims by (``claim.claim_no``)."""
+    from ..models import ERA_MODELS
+
+    with db.bind_ctx(ERA_MODELS):
+        db.create_tables(ERA_MODELS)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "claim_claim_no" ON "claim" ("claim_no")')
+
+
+# Version 7 columns (name -> SQL type and default), as `store.models` declares them.
 USER_COLUMNS = {"role": "TEXT NOT NULL DEFAULT 'frontdesk'",
                 "disabled": "INTEGER NOT NULL DEFAULT 0", "password_hash": "TEXT",
                 "created": "DATETIME"}
@@ -97,7 +107,7 @@ AUDIT_INDEX_SQL = (
 
 
 def add_users_and_audit_chain(db: Database) -> None:
-    """Version 6: users with a role, SSH keys and a password hash; audit rows with the OS
+    """Version 7: users with a role, SSH keys and a password hash; audit rows with the OS
     account, SSH origin, patient and chain hash. Existing audit rows are chained (the key
     file is created beside the database), then the table is made append-only."""
     from ..audit.chain import chain_existing_rows
@@ -122,7 +132,7 @@ def _add_columns(db: Database, table: str, columns: dict[str, str]) -> None:
 
 
 MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months,
-              add_coverage_dates, add_users_and_audit_chain]
+              add_coverage_dates, add_era_tables, add_users_and_audit_chain]
 LATEST = len(MIGRATIONS)
 
 

@@ -121,16 +121,22 @@ class Posting:
 
 @contextmanager
 def posting(db: Database, action: str, *, actor: Actor | None = None,
-            now: datetime | None = None) -> Iterator[Posting]:
+            now: datetime | None = None,
+            progress: Callable[[int, int], None] | None = None) -> Iterator[Posting]:
     """One write transaction + re-estimation of the touched families + one audit row.
-    The actor's role is checked first (`check_role`): a refusal names the role missing."""
+    ``progress(done, total)`` follows the re-estimation, family by family (a long one:
+    an ERA paying a thousand claims). The actor's role is checked first (`check_role`): a
+    refusal names the role missing."""
     post = Posting(db, actor or desk_actor(), now or clock(), action)
     check_role(post.actor, action)
     try:
         with write_transaction(db):
             yield post
-            for guarantor in sorted(post.families):
+            families = sorted(post.families)
+            for done, guarantor in enumerate(families, 1):
                 reestimate_family(db, guarantor, as_of=post.at.date())
+                if progress is not None:
+                    progress(done, len(families))
             for step in post.after_estimates:
                 step()
             _audit(post)
