@@ -10,7 +10,10 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from . import cache, figures_era, figures_ledger, figures_money, figures_process, figures_search
+from . import (
+    cache, figures_audit, figures_era, figures_ledger, figures_money, figures_process,
+    figures_search,
+)
 from .context import load_context
 from .report import Figure, table, write_json
 from .timing import Timing
@@ -29,6 +32,8 @@ FIGURES = {
     "carrier": figures_money.carrier_reports,
     "aging": figures_money.aging,
     "era": figures_era.era_import,
+    "audit": figures_audit.posting_with_chain,
+    "verify": figures_audit.verify,
 }
 
 

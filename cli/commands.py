@@ -26,6 +26,69 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
+# --- who is acting (--as, SSH) -------------------------------------------------------
+
+FORCED = ("--db", "--as")  # what the forced command decides and the SSH command may not
+
+
+def acting_as(args, build_parser):
+    """``--as NAME``: sign in as that user (refused when unknown or disabled). With no command
+    on the line and ``$SSH_ORIGINAL_COMMAND`` set (sshd's forced command), that command is
+    split into arguments (never by a shell) and becomes the command, as the same user, on the
+    same database."""
+    import os
+    import shlex
+
+    original = os.environ.get("SSH_ORIGINAL_COMMAND", "").strip()
+    if args.command is None and original:
+        try:
+            words = shlex.split(original)
+        except ValueError as exc:
+            raise ValueError(f"cannot read the SSH command: {exc}") from None
+        if any(_names_forced(word) for word in words):
+            raise ValueError("an SSH command may not choose --db or --as: "
+                             "the key's forced command decides them")
+        inner = build_parser().parse_args(words)
+        if inner.db is not None or inner.as_user is not None:
+            raise ValueError("an SSH command may not choose --db or --as: "
+                             "the key's forced command decides them")
+        inner.db, inner.as_user = args.db, args.as_user
+        args = inner
+    from store.audit import sign_in
+    from store.db import open_database
+
+    db = open_database(args.db, create=False)
+    try:
+        sign_in(db, args.as_user)
+    finally:
+        db.close()
+    return args
+
+
+def as_account_owner() -> None:
+    """No ``--as``: act as the account owner (forgetting a sign-in of an earlier `main` call
+    in this process, as the tests make; nothing to forget, nothing loaded, otherwise)."""
+    session = sys.modules.get("store.audit.session")
+    if session is not None:
+        session.sign_out()
+
+
+def _names_forced(word: str) -> bool:
+    """``--db``, ``--as`` or an abbreviation argparse would take for one (``--d=x``)."""
+    name = word.split("=", 1)[0]
+    return len(name) > 2 and name.startswith("--") and any(f.startswith(name) for f in FORCED)
+
+
+def require(action: str) -> None:
+    """Refuse a command that is not a service call when the user's role lacks it."""
+    from store.audit import current, refusal
+
+    who = current()
+    message = refusal(who.user, who.role, action)
+    if message:
+        raise ValueError(message)
+
+
 def _open(args, *, create: bool = True):
     from store.db import open_database
     return open_database(args.db, create=create)
@@ -46,7 +109,12 @@ def cmd_tui(args) -> int:
         app.run()
     finally:
         gc.enable()
-    return 0
+    close = getattr(app.frontdesk, "close", None)  # views still queued for the audit log
+    problem = close() if callable(close) else None
+    if problem:
+        print(f"dentledger: {problem}", file=sys.stderr)
+        return 1
+    return int(app.return_code or 0)
 
 
 def _build_tui(args):
@@ -60,7 +128,8 @@ def _build_tui(args):
     path = args.db or default_db_path()
     db = open_database(path)
     config = {"exit_after_first_paint": bool(os.environ.get("DENTLEDGER_EXIT_AFTER_FIRST_PAINT")),
-              "after_first_paint": started}
+              "after_first_paint": started,
+              "idle_lock_seconds": idle_lock_seconds(os.environ.get("DENTLEDGER_IDLE_LOCK"))}
     if demo_office.is_empty(db):
         demo_office.load_demo_office(db)
         notice = f"Created {path} with the demo practice."
@@ -98,6 +167,14 @@ def _wire_desks(app, db) -> None:
         from store.reports import DbReports
         return DbReports(db, today=lambda: app.clock().date())
 
+    def audit_log():
+        from store.desks.audit_log import DbAuditLog
+        return DbAuditLog(db)
+
+    from store.desks.session import DbSession
+    app.config["session"] = DbSession(db)  # who is here: roles, the idle lock
+    app.config["audit_log"] = OnFirstUse(audit_log)
+
     register_all(app, OnFirstUse(posting))
 
     def era():
@@ -108,6 +185,20 @@ def _wire_desks(app, db) -> None:
     register_era(app, OnFirstUse(era))  # the ERA screen and the ERA to finish list
     register_setup(app, desk=OnFirstUse(setup))  # carriers, plans, fee schedules, coverage
     app.config["reports"] = OnFirstUse(reports)  # F6, palette (tui.screens.reports)
+
+
+def idle_lock_seconds(text: str | None) -> int:
+    """``$DENTLEDGER_IDLE_LOCK``: seconds, or minutes with ``m`` (``600``, ``10m``); 0 never
+    locks; unset: 10 minutes."""
+    if text is None or not text.strip():
+        return 600
+    raw = text.strip().lower()
+    scale = 60 if raw.endswith("m") else 1
+    number = raw[:-1] if raw[-1:] in ("m", "s") else raw
+    if not number.isdigit() or int(number) * scale > 7 * 24 * 3600:
+        raise ValueError(f"DENTLEDGER_IDLE_LOCK={text!r}: give seconds or minutes "
+                         "(e.g. 600 or 10m; 0 never locks)")
+    return int(number) * scale
 
 
 class OnFirstUse:
@@ -151,7 +242,21 @@ def cmd_ledger(args) -> int:
         _out(ledger_text.render_csv(card))
     else:
         _out(ledger_text.render_text(card))
+    record_view(db, patient_id, "ledger")
     return 0
+
+
+def record_view(db, patient_id: int, via: str) -> None:
+    """Audit that one patient's account was shown (after it was: the output comes first);
+    a failure is an error, never silent."""
+    from store.audit import record_view as write
+
+    sys.stdout.flush()
+    try:
+        write(db, patient_id, via=via)
+    except Exception as exc:
+        raise ValueError(f"the account was shown but its view could not be written to the "
+                         f"audit log: {describe_error(exc)}") from exc
 
 
 # --- practice files -----------------------------------------------------------
@@ -161,12 +266,15 @@ def cmd_import(args) -> int:
     from store.files.importer import import_practice
     from store.files.practice_file import load_practice_file
 
+    require("import")
     parsed = load_practice_file(args.file)  # validates everything before opening the db
     from store.db import write_transaction
 
     db = _open(args)
     with write_transaction(db):  # import and estimates: all or nothing
-        result = import_practice(db, parsed.practice, replace=args.replace)
+        from store.audit import current_user
+        result = import_practice(db, parsed.practice, replace=args.replace,
+                                 audit_user=current_user())
         estimates.reestimate_all(db)
     counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
     _out(f"imported {args.file}: {counts}")
@@ -177,6 +285,7 @@ def cmd_export(args) -> int:
     from store.files.exporter import export_practice
     from store.files.practice_file import dumps_practice
 
+    require("export")
     db = _open(args, create=False)
     text = dumps_practice(export_practice(db))
     if args.file == "-":
@@ -190,6 +299,7 @@ def cmd_export(args) -> int:
 def cmd_demo(args) -> int:
     from store.demo import office as demo_office
 
+    require("demo")
     db = _open(args)
     if args.patients is None:
         demo_office.load_demo_office(db, replace=args.replace)

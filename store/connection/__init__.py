@@ -12,9 +12,11 @@ names, chosen by what `store.db.open_database` is asked to open):
   statistics at open), `checkpoint` (idle-time log folding), `describe_error` / `root_error` /
   `EngineError` (the driver's errors, explained in one line);
 - transactions: `write_transaction` (one write transaction that waits for other writers:
-  SQLite's ``BEGIN IMMEDIATE``);
+  SQLite's ``BEGIN IMMEDIATE``), `waiting_at_most` (a shorter wait for a write that can be
+  retried later) and `is_busy` (the error was another writer's lock);
 - the file's identity and shape: `schema_version`, `set_schema_version`, `application_id`,
-  `table_count`, `column_names`;
+  `table_count`, `column_names`, `trigger_names`, `protect_table` (an append-only table:
+  triggers refuse UPDATE and DELETE) and `unprotect_table`;
 - queries: `revision` (moves when anyone commits), `changes`, `last_row_id`, `executemany`,
   `defer_foreign_keys`, and a list of ids bound as one parameter: `bind_list` with the SQL
   fragments `list_rows`, `in_list`, `pair_rows`;
@@ -38,6 +40,7 @@ from .sqlite import (
     prepare_file, refresh_statistics, revision, root_error, schema_version, set_schema_version,
     sqlite_version, table_count, write_transaction,
 )
+from .sqlite import is_busy, protect_table, trigger_names, unprotect_table, waiting_at_most
 
 __all__ = [
     "StoreError", "bind_models", "last_opened",
@@ -47,5 +50,6 @@ __all__ = [
     "defer_foreign_keys", "describe_error", "executemany", "in_list", "indexes_dropped",
     "last_row_id", "list_rows", "new_database", "pair_rows", "prepare_file",
     "refresh_statistics", "revision", "root_error", "schema_version", "set_schema_version",
-    "sqlite_version", "table_count", "write_transaction",
+    "sqlite_version", "table_count", "write_transaction", "protect_table", "trigger_names",
+    "is_busy", "waiting_at_most", "unprotect_table",
 ]

@@ -73,6 +73,28 @@ def write_transaction(db: Database) -> AbstractContextManager:
     return db.atomic("IMMEDIATE")
 
 
+class waiting_at_most:
+    """Wait at most ``ms`` milliseconds for another writer's lock (instead of
+    `BUSY_TIMEOUT_MS`) inside the block: a write that may be retried later must not hold up
+    the desk."""
+
+    def __init__(self, db: Database, ms: int) -> None:
+        self.db, self.ms = db, ms
+
+    def __enter__(self):
+        self.db.connection().setbusytimeout(self.ms)
+        return self
+
+    def __exit__(self, *exc):
+        self.db.connection().setbusytimeout(BUSY_TIMEOUT_MS)
+        return False
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when ``exc`` (or the driver error under it) is another writer holding the lock."""
+    return isinstance(root_error(exc), (apsw.BusyError, apsw.LockedError))
+
+
 def sqlite_version(db: Database) -> tuple[int, ...]:
     text = db.execute_sql("SELECT sqlite_version()").fetchone()[0]
     return tuple(int(part) for part in text.split("."))
@@ -186,9 +208,30 @@ def table_count(db: Database) -> int:
     return db.execute_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
 
 
+def trigger_names(db: Database, table: str) -> set[str]:
+    """The triggers on ``table`` in this file."""
+    return {name for (name,) in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,))}
+
+
 def column_names(db: Database, table: str) -> set[str]:
     """The columns ``table`` has in this file (a migration adds only those missing)."""
     return {row[1] for row in db.execute_sql(f'PRAGMA table_info("{table}")')}
+
+
+def protect_table(db: Database, table: str) -> None:
+    """Make ``table`` append-only: triggers refuse every UPDATE and DELETE of its rows."""
+    for op in ("update", "delete"):
+        db.execute_sql(
+            f'CREATE TRIGGER IF NOT EXISTS "{table}_no_{op}" BEFORE {op.upper()} ON "{table}" '
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: its rows cannot be changed "
+            "or deleted'); END")
+
+
+def unprotect_table(db: Database, table: str) -> None:
+    """Drop `protect_table`'s triggers (a migration that must fill a new column first)."""
+    for op in ("update", "delete"):
+        db.execute_sql(f'DROP TRIGGER IF EXISTS "{table}_no_{op}"')
 
 
 # --- what queries and writers ask of the connection --------------------------------

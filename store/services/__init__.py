@@ -25,6 +25,7 @@ from .procedures import add_procedure, complete_procedure, delete_procedure, edi
 from .remittances import (
     ClaimChoice, EraSource, close_era_claim, finish_era_claim, post_era,
 )
+from .users import add_ssh_key, add_user, remove_ssh_key, set_disabled, set_password, set_role
 from ..read.readback import patient_balance
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "reversible_payment", "reversible_adjustment",
     "resolve_procedure", "resolve_claim", "patient_balance",
     "EraSource", "ClaimChoice", "post_era", "finish_era_claim", "close_era_claim",
+    "add_user", "set_disabled", "set_role", "add_ssh_key", "remove_ssh_key", "set_password",
 ]

@@ -9,7 +9,6 @@ so a refused posting leaves nothing written.
 """
 from __future__ import annotations
 
-import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import peewee
 
 from estimator.money import MoneyError, check_range
 
-from ..audit import current_user, workstation_name
+from ..audit import current as current_session, record, refusal, workstation_name
 from ..connection import (
     Database, EngineError, describe_error, last_row_id, write_transaction,
 )
@@ -34,15 +33,27 @@ class ServiceError(Exception):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who posts, from which workstation and office location (stamped on every row)."""
+    """Who posts, from which workstation and office location (stamped on every row), with
+    which role (`store.audit.roles`; an Actor made in code is the account owner, admin)."""
     user: str
     workstation: str | None = None
     location: str | None = None
+    role: str = "admin"
 
 
 def desk_actor() -> Actor:
-    """The logged-in user at this machine (location from ``$DENTLEDGER_LOCATION``)."""
-    return Actor(current_user(), workstation_name(), os.environ.get("DENTLEDGER_LOCATION") or None)
+    """The signed-in user (``--as``) or the account owner at this machine (location from
+    ``$DENTLEDGER_LOCATION``)."""
+    who = current_session()
+    return Actor(who.user, workstation_name(), os.environ.get("DENTLEDGER_LOCATION") or None,
+                 who.role)
+
+
+def check_role(actor: Actor, action: str) -> None:
+    """Refuse ``action`` when the actor's role lacks it (`store.audit.roles.NEEDS`)."""
+    message = refusal(actor.user, actor.role, action)
+    if message:
+        raise ServiceError(message)
 
 
 def clock() -> datetime:
@@ -68,6 +79,7 @@ class Posting:
     entity_id: object = None
     detail: dict = field(default_factory=dict)
     families: set[int] = field(default_factory=set)
+    patient_id: int | None = None  # the first patient touched: the audit row's patient
     after_estimates: list[Callable[[], None]] = field(default_factory=list)
     _location: int | None = None
 
@@ -77,6 +89,8 @@ class Posting:
 
     def touch(self, patient_id: int) -> None:
         """Re-estimate this patient's family before the posting commits."""
+        if self.patient_id is None:
+            self.patient_id = patient_id
         self.families.add(guarantor_of(self.db, patient_id))
 
     def record(self, entity: str, entity_id: object, **detail) -> None:
@@ -113,8 +127,10 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
             progress: Callable[[int, int], None] | None = None) -> Iterator[Posting]:
     """One write transaction + re-estimation of the touched families + one audit row.
     ``progress(done, total)`` follows the re-estimation, family by family (a long one:
-    an ERA paying a thousand claims)."""
+    an ERA paying a thousand claims). The actor's role is checked first (`check_role`): a
+    refusal names the role missing."""
     post = Posting(db, actor or desk_actor(), now or clock(), action)
+    check_role(post.actor, action)
     try:
         with write_transaction(db):
             yield post
@@ -132,12 +148,9 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
 
 
 def _audit(post: Posting) -> None:
-    detail = json.dumps(post.detail, sort_keys=True, default=str) if post.detail else None
-    post.db.execute_sql(
-        "INSERT INTO audit_log (at, user, workstation, action, entity, entity_id, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (stamp_text(post.at), post.actor.user, post.actor.workstation, post.action, post.entity,
-         None if post.entity_id is None else str(post.entity_id), detail))
+    record(post.db, post.action, user=post.actor.user, workstation=post.actor.workstation,
+           entity=post.entity, entity_id=post.entity_id, detail=post.detail or None,
+           patient_id=post.patient_id, at=stamp_text(post.at))
 
 
 # --- checks shared by the services ------------------------------------------------
