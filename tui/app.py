@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable, ClassVar, Mapping
 
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from estimator.text import clean
 from tui.commands import POSTING_FORMS, DeskCommands
 from tui.ports import FrontDesk
 from tui.screens.find_patient import FindPatientScreen
@@ -30,7 +32,19 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     "notice": None,           # a message to show once at start (e.g. "Created ... demo")
     "after_first_paint": None,  # callable(app), run once the first screen is drawn
     "cursor_blink": True,     # False for screenshots (a blinking cursor makes them flaky)
+    "report_crash": None,     # callable(exception) -> one line naming the incident (cli.incidents)
 }
+
+# What the app shows for an unexpected error when no reporter is wired (tests, demos).
+CRASH_LINE = "internal error ({kind})"
+
+
+class Crash(Exception):
+    """An unexpected error as the app shows it: one plain line (no traceback, no values)."""
+
+    def __rich__(self) -> Text:
+        return Text(f"DentLedger stopped: {self}", style="bold red")
+
 
 # A posting form factory: (app, current patient id or None) -> the screen to push.
 PostingForm = Callable[["DentLedgerApp", "str | None"], Screen]
@@ -87,6 +101,23 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             self.call_after_refresh(self.exit)
         if self.config["after_first_paint"]:
             self.call_after_refresh(self.config["after_first_paint"], self)
+
+    # --- crashes --------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual prints an unhandled error as rich's traceback with every frame's local
+        variables (the open patient's name, amounts, notes). Show one line instead, with the
+        incident the wired reporter logged without values; Textual still exits, status 1."""
+        super()._handle_exception(Crash(clean(self._crash_line(error))))
+
+    def _crash_line(self, error: BaseException) -> str:
+        report = self.config.get("report_crash")
+        if callable(report):
+            try:
+                return report(error)
+            except Exception:  # noqa: BLE001 - reporting must not hide the first error
+                pass
+        return CRASH_LINE.format(kind=type(error).__name__)
 
     # --- navigation ---------------------------------------------------------
 

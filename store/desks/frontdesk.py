@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from estimator.views import PatientHit
 
-from ..connection import Database, checkpoint, revision
+from ..connection import Database, checkpoint, refresh_statistics_if_free, revision
 from ..family.ids import ID_KINDS, load_id_map
 from ..read import balances
 from ..read.patients import first_patients, search_patients
@@ -32,6 +32,7 @@ class DbFrontDesk:
         self.db = db
         self.today = today
         self._reader: CardReader | None = None
+        self._statistics_fresh = False
 
     # -- search ------------------------------------------------------------------
     def search(self, text: str, limit: int = 50) -> list[PatientHit]:
@@ -57,7 +58,10 @@ class DbFrontDesk:
 
     # -- the database's state -------------------------------------------------------
     def idle(self) -> None:
-        """A quiet moment at the desk: checkpoint the log off the posting path."""
+        """A quiet moment at the desk: checkpoint the log off the posting path, and refresh
+        the planner's statistics once (not at open: a start must not take the write lock)."""
+        if not self._statistics_fresh:
+            self._statistics_fresh = refresh_statistics_if_free(self.db)
         checkpoint(self.db)
 
     def revision(self) -> int:

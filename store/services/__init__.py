@@ -9,6 +9,7 @@ May import: `store.read`, `store.derived`, `store.family`, `store.audit`, `store
 `store.connection`, `estimator`.
 """
 from .adjustments import post_adjustment
+from .backup_settings import set_daily_backup
 from .chart_records import add_ledger_note, record_appointment
 from .claims import (
     create_claims, create_preauth, queue_claim, release_holds, send_claim, set_claim_status,
@@ -34,4 +35,5 @@ __all__ = [
     "reverse_payment", "reverse_adjustment", "reverse_insurance_payment", "set_lock_date",
     "reversible_payment", "reversible_adjustment",
     "resolve_procedure", "resolve_claim", "patient_balance",
+    "set_daily_backup",
 ]

@@ -20,7 +20,7 @@ import peewee
 
 from ..audit import current_user, workstation_name
 from ..connection import (
-    Database, EngineError, describe_error, last_row_id, write_transaction,
+    Database, EngineError, StoreError, describe_error, last_row_id, write_transaction,
 )
 from ..derived.estimates import reestimate_family
 from ..family.ids import guarantor_of
@@ -121,6 +121,8 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
     except (peewee.PeeweeException, EngineError) as exc:
         raise ServiceError(f"{action.replace('_', ' ')} failed, nothing was written: "
                            f"{describe_error(db.database, exc)}") from exc
+    except StoreError as exc:  # e.g. the file was replaced under the desk: the desk says so
+        raise ServiceError(str(exc)) from exc
 
 
 def _audit(post: Posting) -> None:
