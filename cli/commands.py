@@ -12,8 +12,6 @@ import sys
 import warnings
 from pathlib import Path
 
-from estimator.text import clean
-
 from . import output
 
 
@@ -215,9 +213,8 @@ def cmd_balance(args) -> int:
 
     db = _open(args, create=False, writer=False)
     hits = DbFrontDesk(db).search(args.query, limit=200)
-    if not hits:
-        print(f"no patient matches {clean(repr(args.query))}", file=sys.stderr)
-        return 1
+    if not hits:  # one line on standard error from cli.main, like every other refusal
+        raise ValueError(f"no patient matches {args.query!r}")
     _out(output.balances(hits, args.format))
     return 0
 

@@ -129,7 +129,8 @@ def _main(argv: list[str] | None) -> int:
         # A refusal or bad input says what is wrong; anything else is a bug: its line names
         # an incident whose details (without values) are logged (`cli.incidents`).
         from estimator.text import clean
-        line = commands.error_text(exc, commands.db_path(args))
+        text = commands.error_text(exc, commands.db_path(args))
+        line = "; ".join(part.strip() for part in text.splitlines() if part.strip())
         print(f"dentledger: {clean(line)}", file=sys.stderr)
         return EXIT_FAIL
 

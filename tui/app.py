@@ -42,7 +42,7 @@ CRASH_LINE = "internal error ({kind})"
 class Crash(Exception):
     """An unexpected error as the app shows it: one plain line (no traceback, no values)."""
 
-    def __rich__(self) -> Text:
+    def __rich__(self) -> Text:  # an error with __rich__ is rendered so, not as a traceback
         return Text(f"DentLedger stopped: {self}", style="bold red")
 
 
@@ -79,6 +79,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         self.posting_desk: Any = None  # a tui.forms.port.PostingDesk once forms are wired
         self.offer_reversal: Callable[[str, Any], None] | None = None  # likewise (tui.forms)
         self._revision: int | None = None
+        self._crashes: list[Crash] = []
 
     # --- start --------------------------------------------------------------
 
@@ -108,7 +109,19 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         """Textual prints an unhandled error as rich's traceback with every frame's local
         variables (the open patient's name, amounts, notes). Show one line instead, with the
         incident the wired reporter logged without values; Textual still exits, status 1."""
-        super()._handle_exception(Crash(clean(self._crash_line(error))))
+        crash = Crash(clean(self._crash_line(error)))
+        self._crashes.append(crash)
+        super()._handle_exception(crash)  # has __rich__: Textual renders it, no traceback
+
+    def _print_error_renderables(self) -> None:
+        """Textual prints what it rendered at the screen's width: rich folds a long line, and
+        the log's path with it. The first crash is printed whole on one line instead."""
+        if not self._crashes:
+            super()._print_error_renderables()
+            return
+        self.error_console.print(Text(f"DentLedger stopped: {self._crashes[0]}", style="bold red"),
+                                 soft_wrap=True, highlight=False)
+        self._crashes.clear()
 
     def _crash_line(self, error: BaseException) -> str:
         report = self.config.get("report_crash")
