@@ -16,7 +16,8 @@ procedure estimates of completed work, ledger card lines, the carrier report's s
 with a fresh re-computation for a random sample of families (or all of them), inside a
 transaction that is rolled back, so the copy is never changed by its check.
 
-May import: `store.connection`, `store.derived` (the re-computation), `store.db.migrations`.
+May import: `store.connection`, `store.family`, `store.derived` (the re-computation), the rest
+of `store.db`.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from ..connection import (
     bind_list, copy_database, copy_database_file, describe_error, in_list, integrity_problems,
     make_self_contained, new_database, schema_version, sole_access, write_transaction,
 )
+from ..family.ids import family_patient_ids
 from .migrations import APPLICATION_ID, LATEST
 from .opening import open_unbound
 
@@ -233,8 +235,7 @@ def check_derived(db: Database, families: int | None = DEFAULT_FAMILIES) -> tupl
     today = date.today()
     with write_transaction(db) as txn:  # rolled back: the check never changes the file
         for guarantor in sample:
-            members = [m for (m,) in db.execute_sql(
-                "SELECT id FROM patient WHERE coalesce(guarantor_id, id) = ?", (guarantor,))]
+            members = family_patient_ids(db, guarantor)
             before = _derived_rows(db, members)
             reestimate_family(db, guarantor, as_of=today)
             if _derived_rows(db, members) != before:
@@ -296,7 +297,7 @@ def _target(target: str, live: str) -> str:
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         raise StoreError(f"cannot write {target}: no folder {folder}")
-    if os.path.exists(target) and os.path.samefile(target, live):
+    if os.path.exists(target) and os.path.exists(live) and os.path.samefile(target, live):
         raise StoreError(f"{target} is the live database: a backup goes to another file")
     return target
 

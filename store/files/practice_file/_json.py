@@ -58,7 +58,8 @@ def load_raw(text: str, problems: Problems) -> object:
         problems.add("", f"not valid JSON: {exc.msg} (line {exc.lineno} column {exc.colno})")
         return None
     except RecursionError:  # absurd nesting, deeper than the parser goes
-        problems.add("", f"nested more than {MAX_DEPTH} levels deep: not a practice file")
+        problems.add("", f"not valid JSON for a practice file: nested more than {MAX_DEPTH} "
+                         f"levels deep")
         return None
     except ValueError as exc:  # e.g. a 5000-digit integer
         problems.add("", f"not valid JSON: {exc}")
