@@ -278,6 +278,8 @@ def write_private(path: str, text: str) -> None:
     target = Path(path).expanduser().resolve()
     if target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(path))
+    if not target.parent.is_dir():
+        raise FileNotFoundError(2, "No such folder", str(target.parent))
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:

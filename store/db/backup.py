@@ -67,15 +67,17 @@ class Written:
 
 # --- backup -------------------------------------------------------------------------
 
-def backup(db: Database, target: str, *, families: int | None = DEFAULT_FAMILIES) -> Written:
+def backup(db: Database, target: str, *, families: int | None = DEFAULT_FAMILIES,
+           seed: int | None = None) -> Written:
     """Write a checked copy of ``db`` to ``target`` (replacing a file there only when the
-    new copy is whole and sound)."""
+    new copy is whole and sound). ``seed`` fixes the families checked (the benchmark)."""
     started = time.perf_counter()
     target = _target(target, db.database)
     temp = _temp_beside(target)
     try:
         copy_database(db, temp)
-        checked = check_file(temp, families=families, label=f"the copy of {db.database}")
+        checked = check_file(temp, families=families, label=f"the copy of {db.database}",
+                             seed=seed)
         _sync(temp)
         os.replace(temp, target)
         _sync_folder(target)
@@ -175,7 +177,7 @@ def _keep(live: str, kept: str) -> None:
 # --- the check ----------------------------------------------------------------------
 
 def check_file(path: str, *, families: int | None = DEFAULT_FAMILIES,
-               label: str | None = None) -> Checked:
+               label: str | None = None, seed: int | None = None) -> Checked:
     """Check the database file at ``path`` (a fresh copy: an older schema is migrated in
     place) and leave it self-contained (no ``-wal``). Raises `StoreError` naming the first
     problem."""
@@ -188,7 +190,7 @@ def check_file(path: str, *, families: int | None = DEFAULT_FAMILIES,
         if problems:
             raise StoreError(f"{label} is damaged: {problems[0]}")
         head = audit_chain_head(db)
-        checked, total = check_derived(db, families)
+        checked, total = check_derived(db, families, seed=seed)
         make_self_contained(db)
     finally:
         db.close()
@@ -222,28 +224,77 @@ def audit_chain_head(db: Database) -> str | None:
     return None
 
 
-def check_derived(db: Database, families: int | None = DEFAULT_FAMILIES) -> tuple[int, int]:
+def check_derived(db: Database, families: int | None = DEFAULT_FAMILIES, *,
+                  seed: int | None = None) -> tuple[int, int]:
     """Re-compute a random sample of ``families`` (None: all) and compare their derived rows
     with the stored ones; also the practice's carrier sums with their patients' parts.
-    Returns (families checked, families in the practice); raises `StoreError` on a mismatch."""
-    from ..derived.estimates import reestimate_family
+    Returns (families checked, families in the practice); raises `StoreError` on a mismatch.
 
+    An estimate depends on the day it was made as of (outside benefits count in the benefit
+    year "today" falls in), so a family whose plan renewed since its last posting is stored
+    as of that posting's day: the re-computation is as of today, else as of one of the days
+    the practice was estimated on (its ``as_of``, the days with audited changes, newest
+    first). Rows that match no such day were not written by DentLedger's own arithmetic."""
     guarantors = [g for (g,) in db.execute_sql(
         "SELECT DISTINCT coalesce(guarantor_id, id) FROM patient ORDER BY 1")]
+    pick = random.Random(seed) if seed is not None else random.SystemRandom()
     sample = guarantors if families is None or families >= len(guarantors) else \
-        sorted(random.SystemRandom().sample(guarantors, families))
-    today = date.today()
+        sorted(pick.sample(guarantors, families))
+    days = _EstimateDays(db)
     with write_transaction(db) as txn:  # rolled back: the check never changes the file
         for guarantor in sample:
-            members = family_patient_ids(db, guarantor)
-            before = _derived_rows(db, members)
-            reestimate_family(db, guarantor, as_of=today)
-            if _derived_rows(db, members) != before:
+            if not _agrees(db, guarantor, days):
                 raise StoreError(f"the derived rows of family {guarantor} (its estimates, ledger "
                                  f"lines or report sums) disagree with a fresh re-computation")
         _check_carrier_sums(db)
         txn.rollback()
     return len(sample), len(guarantors)
+
+
+def _agrees(db: Database, guarantor: int, days: _EstimateDays) -> bool:
+    from ..derived.estimates import reestimate_family
+
+    members = family_patient_ids(db, guarantor)
+    stored = _derived_rows(db, members)
+    for day in days:
+        with db.atomic() as attempt:  # a savepoint: each attempt starts from the stored rows
+            reestimate_family(db, guarantor, as_of=day)
+            same = _derived_rows(db, members) == stored
+            attempt.rollback()
+        if same:
+            return True
+    return False
+
+
+class _EstimateDays:
+    """Today, then (read when first needed) the practice's ``as_of`` and the newest days of
+    the audit log: the days a family's stored estimates may have been made as of."""
+
+    MOST = 60
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.earlier: list[date] | None = None
+
+    def __iter__(self):
+        today = date.today()
+        yield today
+        if self.earlier is None:
+            self.earlier = [d for d in self._days() if d != today]
+        yield from self.earlier
+
+    def _days(self) -> list[date]:
+        found: list[date] = []
+        row = self.db.execute_sql("SELECT value FROM setting WHERE key = 'as_of'").fetchone()
+        if row and row[0]:
+            found.append(date.fromisoformat(row[0]))
+        for (at,) in self.db.execute_sql("SELECT at FROM audit_log ORDER BY at DESC"):
+            day = at.date() if isinstance(at, datetime) else date.fromisoformat(str(at)[:10])
+            if day not in found:
+                found.append(day)
+                if len(found) >= self.MOST:
+                    break
+        return found
 
 
 # The derived rows of a family, in a fixed order and without row ids (re-inserted rows get new
