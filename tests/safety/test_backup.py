@@ -139,7 +139,7 @@ def test_cli_backup_prints_what_it_checked_and_the_chain_head(office, tmp_path, 
 
 
 def test_a_failed_check_leaves_no_backup_and_no_temporary_file(office, tmp_path, monkeypatch):
-    def broken(db, families=None):
+    def broken(db, families=None, **_):
         raise StoreError("the derived rows of family 1 disagree with a fresh re-computation")
     monkeypatch.setattr(backups, "check_derived", broken)
     db = open_database(office, writer=False)
