@@ -11,7 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from . import (
-    cache, figures_audit, figures_era, figures_ledger, figures_money, figures_process,
+    cache, figures_audit, figures_backup, figures_era, figures_ledger, figures_money,
+    figures_process,
     figures_search,
 )
 from .context import load_context
@@ -34,6 +35,7 @@ FIGURES = {
     "era": figures_era.era_import,
     "audit": figures_audit.posting_with_chain,
     "verify": figures_audit.verify,
+    "backup": figures_backup.backup,
 }
 
 

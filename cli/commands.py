@@ -7,10 +7,22 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
+import warnings
 from pathlib import Path
 
 from . import output
+
+
+# Errors that explain bad input or a refusal in their own words (by name: naming them must not
+# import the store); any other exception is a bug, reported as an incident (`cli.incidents`).
+USER_ERRORS = {"StoreError", "PracticeFileError", "MoneyError", "ServiceError", "ValueError",
+               "PostingRefused", "LedgerError", "CliError"}
+
+
+def is_user_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) or any(c.__name__ in USER_ERRORS for c in type(exc).__mro__)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -19,9 +31,13 @@ def describe_error(exc: BaseException) -> str:
         return f"{exc.filename or exc}: no such file" if exc.filename else str(exc)
     if isinstance(exc, PermissionError):
         return f"{exc.filename}: permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename}: is a folder, not a file"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror[:1].lower()}{exc.strerror[1:]}"
     text = str(exc).strip() or type(exc).__name__
-    known = {"StoreError", "PracticeFileError", "MoneyError", "ServiceError", "ValueError"}
-    if type(exc).__name__ in known or any(c.__name__ in known for c in type(exc).__mro__):
+    if is_user_error(exc):
         return text
     return f"{type(exc).__name__}: {text}"
 
@@ -89,9 +105,21 @@ def require(action: str) -> None:
         raise ValueError(message)
 
 
-def _open(args, *, create: bool = True):
+def db_path(args) -> str | None:
+    """The database a command works on (for the incident log's place), never failing."""
+    try:
+        if getattr(args, "db", None):
+            return args.db
+        from store.db import default_db_path
+        return default_db_path()
+    except Exception:  # noqa: BLE001 - only asked while reporting another error
+        return None
+
+
+def _open(args, *, create: bool = True, writer: bool = True):
+    """The command's database; ``writer=False`` for read-only commands (no write lock at open)."""
     from store.db import open_database
-    return open_database(args.db, create=create)
+    return open_database(args.db, create=create, writer=writer)
 
 
 def _out(text: str) -> None:
@@ -114,30 +142,93 @@ def cmd_tui(args) -> int:
     if problem:
         print(f"dentledger: {problem}", file=sys.stderr)
         return 1
-    return int(app.return_code or 0)
+    return int(app.return_code or 0)  # a crash (one line, an incident id) exits non-zero
 
 
 def _build_tui(args):
-    import os
-
     from store.demo import office as demo_office
     from store.db import default_db_path, open_database
     from store.desks.frontdesk import DbFrontDesk
     from tui.app import build_app
 
     path = args.db or default_db_path()
-    db = open_database(path)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        db = open_database(path, writer=False)  # statistics when idle: never wait at start
     config = {"exit_after_first_paint": bool(os.environ.get("DENTLEDGER_EXIT_AFTER_FIRST_PAINT")),
-              "after_first_paint": started,
+              "after_first_paint": _after_first_paint(db),
+              "report_crash": _crash_reporter(path),
               "idle_lock_seconds": idle_lock_seconds(os.environ.get("DENTLEDGER_IDLE_LOCK"))}
+    notices = [str(w.message) for w in said]
     if demo_office.is_empty(db):
         demo_office.load_demo_office(db)
-        notice = f"Created {path} with the demo practice."
-        print(notice, file=sys.stderr)
-        config["notice"] = notice  # also said on screen: the app hides the terminal
+        notices.append(f"Created {path} with the demo practice.")
+    if notices:
+        for notice in notices:
+            print(notice, file=sys.stderr)
+        config["notice"] = " ".join(notices)  # also said on screen: the app hides the terminal
     app = build_app(DbFrontDesk(db), config=config)
     _wire_desks(app, db)
     return app
+
+
+def _crash_reporter(db_path: str):
+    """What the app calls on an unexpected error: log it without values, return one line."""
+    def report(exc: BaseException) -> str:
+        from . import incidents
+        return incidents.report(exc, incidents.folder_of(db_path))
+    return report
+
+
+def _after_first_paint(db):
+    def after(app) -> None:
+        started(app)
+        daily_backup_soon(app, db)
+    return after
+
+
+def daily_backup_soon(app, db) -> None:
+    """The first start of the day writes the daily backup (`dentledger backup --set-daily`)
+    in a background thread with its own connection; the desk works on meanwhile and is told
+    when it is written (or why not)."""
+    import threading
+    from datetime import date
+
+    from store.db import backup as backups
+
+    setting = None if db.database == ":memory:" else backups.daily_setting(db)
+    if setting is None:
+        return
+    folder, keep = setting
+    if os.path.exists(backups.daily_path(db.database, folder, date.today())):
+        return
+
+    def run() -> None:
+        try:
+            written = backups.daily_backup(db, folder, keep=keep)
+            text, severity = (f"Daily backup written: {written.path}" if written else None), \
+                "information"
+        except Exception as exc:  # noqa: BLE001 - told on screen, the desk keeps working
+            text, severity = f"Daily backup failed: {error_text(exc, db.database)}", "error"
+        finally:
+            db.close()  # this thread's connection
+        if text:
+            from estimator.text import clean
+            try:
+                app.call_from_thread(app.notify, clean(text), severity=severity, markup=False,
+                                     timeout=10)
+            except RuntimeError:  # the app has exited meanwhile
+                pass
+
+    threading.Thread(target=run, name="daily-backup", daemon=True).start()
+
+
+def error_text(exc: BaseException, db_path: str | None) -> str:
+    """A refusal's own words, or an incident line for a bug (`cli.incidents`)."""
+    if is_user_error(exc):
+        return describe_error(exc)
+    from . import incidents
+    return incidents.report(exc, incidents.folder_of(db_path))
 
 
 def started(_app) -> None:
@@ -219,11 +310,10 @@ class OnFirstUse:
 def cmd_balance(args) -> int:
     from store.desks.frontdesk import DbFrontDesk
 
-    db = _open(args, create=False)
+    db = _open(args, create=False, writer=False)
     hits = DbFrontDesk(db).search(args.query, limit=200)
-    if not hits:
-        print(f"no patient matches {args.query!r}", file=sys.stderr)
-        return 1
+    if not hits:  # one line on standard error from cli.main, like every other refusal
+        raise ValueError(f"no patient matches {args.query!r}")
     _out(output.balances(hits, args.format))
     return 0
 
@@ -233,7 +323,7 @@ def cmd_ledger(args) -> int:
     from store.desks.frontdesk import DbFrontDesk
     from store.read.patients import resolve_patient
 
-    db = _open(args, create=False)
+    db = _open(args, create=False, writer=False)
     patient_id = resolve_patient(db, args.patient)
     card = DbFrontDesk(db).card(patient_id)
     if args.format == "json":
@@ -286,14 +376,35 @@ def cmd_export(args) -> int:
     from store.files.practice_file import dumps_practice
 
     require("export")
-    db = _open(args, create=False)
+    db = _open(args, create=False, writer=False)
     text = dumps_practice(export_practice(db))
     if args.file == "-":
         _out(text)
     else:
-        Path(args.file).write_text(text, encoding="utf-8")
+        write_private(args.file, text)
         print(f"exported {args.file}", file=sys.stderr)
     return 0
+
+
+def write_private(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` as a 0600 file, whole or not at all (a temporary name in the
+    same folder, renamed when written): exports hold patients' data."""
+    import os
+    import tempfile
+
+    target = Path(path).expanduser().resolve()
+    if target.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if not target.parent.is_dir():
+        raise FileNotFoundError(2, "No such folder", str(target.parent))
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, target)
+    finally:
+        if os.path.exists(temp):
+            os.remove(temp)
 
 
 def cmd_demo(args) -> int:

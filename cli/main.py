@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     from . import audit_commands, user_commands
     user_commands.register(sub)    # user add/list/disable/key/passwd: who signs in, by SSH key
     audit_commands.register(sub)   # audit verify / audit log: the hash-chained audit log
+    from . import backup_commands
+    backup_commands.register(sub)  # backup FILE | --daily DIR, restore FILE: checked copies
     return parser
 
 
@@ -105,6 +107,17 @@ def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything this process writes (the database and its -wal/-shm, backups, exports, keys,
+    # logs) is private to the account, whatever umask the shell or service left.
+    umask = os.umask(0o077)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(umask)  # for a caller in the same process (the tests)
+
+
+def _main(argv: list[str] | None) -> int:
+    _warnings_as_lines()
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _app_arguments(argv) or build_parser().parse_args(argv)
     try:
@@ -123,8 +136,24 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one clear line, never a traceback
         if os.environ.get("DENTLEDGER_DEBUG"):
             raise
-        print(f"dentledger: {commands.describe_error(exc)}", file=sys.stderr)
+        # A refusal or bad input says what is wrong; anything else is a bug: its line names
+        # an incident whose details (without values) are logged (`cli.incidents`).
+        from estimator.text import clean
+        text = commands.error_text(exc, commands.db_path(args))
+        line = "; ".join(part.strip() for part in text.splitlines() if part.strip())
+        print(f"dentledger: {clean(line)}", file=sys.stderr)
         return EXIT_FAIL
+
+
+def _warnings_as_lines() -> None:
+    """A warning (e.g. a database others could read) is one line on standard error."""
+    import warnings
+
+    def show(message, category, *_rest, **_kw) -> None:
+        from estimator.text import clean
+        print(f"dentledger: warning: {clean(str(message))}", file=sys.stderr)
+
+    warnings.showwarning = show
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable, ClassVar, Mapping
 
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from estimator.text import clean
 from tui.commands import POSTING_FORMS, DeskCommands
 from tui.ports import FrontDesk
 from tui.screens.find_patient import FindPatientScreen
@@ -34,10 +36,22 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     "idle_lock_seconds": 600,  # lock the desk after this long without a key (0 = never)
     "session": None,          # a tui.screens.lock.SessionDesk: who is here, what they may do
     "audit_log": None,        # a tui.screens.audit_log.AuditLogPort (the palette's Audit log)
+    "report_crash": None,     # callable(exception) -> one line naming the incident (cli.incidents)
 }
 
 # Actions still allowed while the desk is locked (tui.screens.lock).
 WHILE_LOCKED = frozenset({"quit", "help_quit"})
+
+# What the app shows for an unexpected error when no reporter is wired (tests, demos).
+CRASH_LINE = "internal error ({kind})"
+
+
+class Crash(Exception):
+    """An unexpected error as the app shows it: one plain line (no traceback, no values)."""
+
+    def __rich__(self) -> Text:  # an error with __rich__ is rendered so, not as a traceback
+        return Text(f"DentLedger stopped: {self}", style="bold red")
+
 
 # A posting form factory: (app, current patient id or None) -> the screen to push.
 PostingForm = Callable[["DentLedgerApp", "str | None"], Screen]
@@ -74,6 +88,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         self._revision: int | None = None
         self._last_input = clock()
         self.locked = False
+        self._crashes: list[Crash] = []
 
     # --- start --------------------------------------------------------------
 
@@ -138,6 +153,34 @@ class DentLedgerApp(App[None], inherit_bindings=False):
     def action_audit_log(self, current_patient: bool = False) -> None:
         from tui.screens.audit_log import open_audit_log
         open_audit_log(self, self.current_patient() if current_patient else None)
+    # --- crashes --------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual prints an unhandled error as rich's traceback with every frame's local
+        variables (the open patient's name, amounts, notes). Show one line instead, with the
+        incident the wired reporter logged without values; Textual still exits, status 1."""
+        crash = Crash(clean(self._crash_line(error)))
+        self._crashes.append(crash)
+        super()._handle_exception(crash)  # has __rich__: Textual renders it, no traceback
+
+    def _print_error_renderables(self) -> None:
+        """Textual prints what it rendered at the screen's width: rich folds a long line, and
+        the log's path with it. The first crash is printed whole on one line instead."""
+        if not self._crashes:
+            super()._print_error_renderables()
+            return
+        self.error_console.print(Text(f"DentLedger stopped: {self._crashes[0]}", style="bold red"),
+                                 soft_wrap=True, highlight=False)
+        self._crashes.clear()
+
+    def _crash_line(self, error: BaseException) -> str:
+        report = self.config.get("report_crash")
+        if callable(report):
+            try:
+                return report(error)
+            except Exception:  # noqa: BLE001 - reporting must not hide the first error
+                pass
+        return CRASH_LINE.format(kind=type(error).__name__)
 
     # --- navigation ---------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from estimator.views import PatientHit
 
 from ..audit.views import ViewLog
-from ..connection import Database, checkpoint, revision
+from ..connection import Database, checkpoint, refresh_statistics_if_free, revision
 from ..family.ids import ID_KINDS, load_id_map
 from ..read import balances
 from ..read.patients import first_patients, search_patients
@@ -34,6 +34,7 @@ class DbFrontDesk:
         self.today = today
         self._reader: CardReader | None = None
         self.views = ViewLog(db)  # "viewed" audit rows (store.audit.views)
+        self._statistics_fresh = False
 
     # -- search ------------------------------------------------------------------
     def search(self, text: str, limit: int = 50) -> list[PatientHit]:
@@ -60,9 +61,12 @@ class DbFrontDesk:
 
     # -- the database's state -------------------------------------------------------
     def idle(self) -> str | None:
-        """A quiet moment at the desk: write views still queued, checkpoint the log off the
-        posting path; a warning when views have waited for the database too long."""
+        """A quiet moment at the desk: write views still queued, refresh the planner's
+        statistics once (not at open: a start must not take the write lock), checkpoint the log
+        off the posting path; a warning when views have waited for the database too long."""
         self.views.flush()
+        if not self._statistics_fresh:
+            self._statistics_fresh = refresh_statistics_if_free(self.db)
         checkpoint(self.db)
         return self.views.warning()
 

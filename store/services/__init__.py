@@ -9,6 +9,7 @@ May import: `store.read`, `store.derived`, `store.family`, `store.audit`, `store
 `store.connection`, `estimator`.
 """
 from .adjustments import post_adjustment
+from .backup_settings import set_daily_backup
 from .chart_records import add_ledger_note, record_appointment
 from .claims import (
     create_claims, create_preauth, queue_claim, release_holds, send_claim, set_claim_status,
@@ -40,4 +41,5 @@ __all__ = [
     "resolve_procedure", "resolve_claim", "patient_balance",
     "EraSource", "ClaimChoice", "post_era", "finish_era_claim", "close_era_claim",
     "add_user", "set_disabled", "set_role", "add_ssh_key", "remove_ssh_key", "set_password",
+    "set_daily_backup",
 ]

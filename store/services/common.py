@@ -21,7 +21,7 @@ from estimator.money import MoneyError, check_range
 
 from ..audit import current as current_session, record, refusal, workstation_name
 from ..connection import (
-    Database, EngineError, describe_error, last_row_id, write_transaction,
+    Database, EngineError, StoreError, describe_error, last_row_id, write_transaction,
 )
 from ..derived.estimates import reestimate_family
 from ..family.ids import guarantor_of
@@ -145,6 +145,8 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
     except (peewee.PeeweeException, EngineError) as exc:
         raise ServiceError(f"{action.replace('_', ' ')} failed, nothing was written: "
                            f"{describe_error(db.database, exc)}") from exc
+    except StoreError as exc:  # e.g. the file was replaced under the desk: the desk says so
+        raise ServiceError(str(exc)) from exc
 
 
 def _audit(post: Posting) -> None:
@@ -168,18 +170,40 @@ def check_open(db: Database, day: date, what: str) -> None:
                            f"{locked.isoformat()}; correct it with an entry dated after the lock date")
 
 
+# The dates a service accepts: no year 1 or 9999 (a typing or conversion slip), from
+# 1900-01-01 to two years after today (appointments, planned work, a coverage's end may be
+# ahead; nothing sane is further).
+FIRST_DAY = date(1900, 1, 1)
+YEARS_AHEAD = 2
+
+
 def as_date(value: date | str | None, default: date, what: str = "date") -> date:
-    """A date argument (``None`` = ``default``); ISO text accepted."""
+    """A date argument (``None`` = ``default``); ISO text accepted; refused outside
+    `FIRST_DAY` .. two years after today (or after ``default``, a posting's own day)."""
     if value is None:
         return default
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ServiceError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+    return in_range(day, max(clock().date(), default), what)
+
+
+def in_range(day: date, today: date, what: str = "date") -> date:
+    """``day`` if it lies in FIRST_DAY .. `YEARS_AHEAD` years after ``today``."""
     try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ServiceError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+        last = today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        last = today.replace(year=today.year + YEARS_AHEAD, day=28)
+    if not FIRST_DAY <= day <= last:
+        raise ServiceError(f"{what} {day.isoformat()} is outside the dates a posting may have "
+                           f"({FIRST_DAY.isoformat()} .. {last.isoformat()})")
+    return day
 
 
 def cents(value: object, what: str) -> int:
