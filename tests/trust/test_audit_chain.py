@@ -222,5 +222,5 @@ def test_a_database_from_before_the_chain_migrates_and_its_rows_are_chained(tmp_
 
 def test_a_damaged_key_file_is_one_clear_error(db):
     key_path(db).write_text("not hex\n")
-    with pytest.raises(StoreError, match="audit key .* cannot be read"):
-        _post_notes(db, 1)
+    with pytest.raises(services.ServiceError, match="audit key .* cannot be read"):
+        _post_notes(db, 1)  # the service says it in one sentence, nothing written
