@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     report_commands.register(sub)  # report NAME: carriers, write-offs, aging, claims, day sheet
     from . import era_commands
     era_commands.register(sub)     # era show FILE: an electronic remittance (X12 835) as read
+    from . import patient_commands
+    patient_commands.register(sub)  # patient add|edit|move|show|list, coverage, plan PATIENT
     return parser
 
 

@@ -28,6 +28,8 @@ class PatientHit:
     patient_est: Cents        # what the patient is estimated to owe
     family_total: Cents       # the guarantor's whole family balance
     insurance_est: Cents = 0  # what insurance is still expected to pay
+    chart_no: str = ""        # the office's chart number ("" when none was given)
+    inactive: bool = False    # marked inactive (listed only when the search asks for them)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def register_setup(app: DeskApp, desk: SetupDesk) -> SetupDesk:
     """Wire the set-up screens into ``app``, over ``desk``."""
     app.setup_desk = desk  # type: ignore[attr-defined]
+    app.open_coverage = lambda patient_id=None: open_coverage(app, patient_id)  # type: ignore[attr-defined]
     commands = [DeskCommand(title, help_text, "", callback=lambda opener=opener: opener(app))
                 for title, help_text, opener in _ENTRIES]
     app.extra_commands = [*getattr(app, "extra_commands", ()), *commands]  # type: ignore[attr-defined]
