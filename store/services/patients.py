@@ -106,7 +106,8 @@ def move_patient(db: Database, patient_id: int, guarantor: int | None, *,
         if dependents:
             raise ServiceError(f"{display_name(old[1], old[2])} is the guarantor of {dependents} "
                                "other patient(s): move them first")
-        post.touch(patient_id)  # the family they leave
+        if (old[0] or patient_id) != patient_id:
+            post.touch(patient_id)  # the family they leave (a guarantor alone leaves none)
         db.execute_sql("UPDATE patient SET guarantor_id = ? WHERE id = ?",
                        (head or patient_id, patient_id))
         post.touch(patient_id)  # the family they join
