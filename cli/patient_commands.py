@@ -328,7 +328,8 @@ def plan_json(plan) -> dict:
     return {
         "patient": plan.patient, "as_of": plan.as_of.isoformat(),
         "plans": [{"order": c.order, "carrier": c.label, "annual_max_left": money(
-            c.annual_max_left), "planned": fmt(c.planned), "left_after": money(c.left_after),
+            c.annual_max_left), "unbilled": fmt(c.unbilled), "planned": fmt(c.planned),
+            "left_after": money(c.left_after),
             "lines_over_max": c.over_max} for c in plan.plans],
         "lines": [{"id": ln.label, "tp_order": ln.tp_order, "date": ln.date.isoformat(),
                    "code": ln.code, "description": ln.description, "tooth": ln.tooth,

@@ -58,8 +58,9 @@ def _shares(plan: TreatmentPlan, line: PlannedLine) -> list[str]:
 def _benefit(col: PlanColumn) -> str:
     left = "unknown" if col.annual_max_left is None else w.money(col.annual_max_left)
     after = "unknown" if col.left_after is None else w.money(col.left_after)
-    text = (f"Ins {col.order} {clean(col.label)}: annual maximum left {left}; this plan's "
-            f"estimates {w.money(col.planned)}; left after {after}")
+    unbilled = f"; work not billed yet {w.money(col.unbilled)}" if col.unbilled else ""
+    text = (f"Ins {col.order} {clean(col.label)}: annual maximum left {left}{unbilled}; this "
+            f"plan's estimates {w.money(col.planned)}; left after {after}")
     return text + (f"; {col.over_max} item(s) over the maximum" if col.over_max else "")
 
 

@@ -86,10 +86,11 @@ def _column(practice: Practice, estimates, patient_id: str, cov, planned: list[P
                 and benefit_year_start(p.date, renew) == summary.year_start
                 and (ln := estimates.get((p.id, cov.plan))) is not None and ln.claim is None]
     planned_est = sum(estimate(p) for p in planned)
-    used_first = sum(estimate(p) for p in unbilled) + sum(estimate(p) for p in planned
-                                                          if annual(p))
+    unbilled_est = sum(estimate(p) for p in unbilled)
+    used_first = unbilled_est + sum(estimate(p) for p in planned if annual(p))
     left = summary.annual_max_remaining
     over = sum(1 for p in planned if (ln := estimates.get((p.id, cov.plan))) is not None
                and any(word in ln.note.lower() for word in MAX_NOTES))
     return PlanColumn(cov.order, carrier, left, planned_est,
-                      None if left is None else max(0, left - used_first), over)
+                      None if left is None else max(0, left - used_first), over,
+                      unbilled=unbilled_est)

@@ -123,6 +123,7 @@ class PlanColumn:
     planned: Cents                   # the estimates of the planned work
     left_after: Cents | None         # None: unknown
     over_max: int = 0                # planned lines the maximum cut (the rest waits a year)
+    unbilled: Cents = 0              # completed work not yet on a claim, estimated first
 
 
 @dataclass(frozen=True)

@@ -5,62 +5,28 @@ on his treatment plan (t, P), read their estimates, complete two (c), create the
 enter the carrier's check (i), take the patient's payment (y), and see a zero balance."""
 from __future__ import annotations
 
-import shutil
-from datetime import datetime
-from pathlib import Path
-
 import pytest
 from textual.widgets import DataTable, Input, Select
 
 from estimator.money import fmt
-from store.db import open_database
-from store.demo.office import load_demo_office
-from store.desks.frontdesk import DbFrontDesk
-from store.desks.setup import DbSetupDesk
-from store.desks.visit import DbVisitDesk
-from store.services import Actor
-from tui.app import build_app
 from tui.forms.treatment_plan import TreatmentPlanScreen
 from tui.screens.account import AccountScreen
-from tui.setup import register_setup
+from visit_helpers import demo_copy, demo_template, settle, visit_app
 
-NOW = datetime(2026, 11, 20, 9, 30)
-ACTOR = Actor("maria", "front-1", None)
-CONFIG = {"refresh_seconds": 0, "search_debounce": 0, "cursor_blink": False}
 PLAN = (("annual_max", "1500.00"), ("deductible", "50.00"), ("coverage-diagnostic", "100"),
         ("coverage-preventive", "100"), ("coverage-restorative", "80"))
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("visit") / "demo.db"
-    db = open_database(str(path))
-    load_demo_office(db)
-    db.close()
-    return path
+def template(tmp_path_factory):
+    return demo_template(tmp_path_factory.mktemp("visit"))
 
 
 @pytest.fixture
 def db(template, tmp_path, monkeypatch):
-    monkeypatch.setattr("store.services.common.clock", lambda: NOW)
-    monkeypatch.setattr("store.services.common.desk_actor", lambda: ACTOR)
-    shutil.copy(template, tmp_path / "demo.db")
-    database = open_database(str(tmp_path / "demo.db"))
+    database = demo_copy(template, tmp_path, monkeypatch)
     yield database
     database.close()
-
-
-def visit_app(db):
-    app = build_app(DbFrontDesk(db, today=lambda: NOW.date()), config=CONFIG, clock=lambda: NOW,
-                    posting=DbVisitDesk(db, actor=ACTOR, now=lambda: NOW))
-    register_setup(app, DbSetupDesk(db))
-    return app
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(2):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def register(app, pilot, last: str, first: str, born: str, family: str = "") -> None:

@@ -32,8 +32,9 @@ def plan_summary(plan: TreatmentPlan) -> Text:
         left = "unknown" if col.annual_max_left is None else fmt_grouped(col.annual_max_left)
         after = "unknown" if col.left_after is None else fmt_grouped(col.left_after)
         out.append(("\n" if n else "") + clean(f"{col.order} {col.label}: "), "bold")
-        out.append(f"annual max left {left} · this plan's estimates {fmt_grouped(col.planned)}"
-                   f" · left after {after}")
+        unbilled = f" · work not billed yet {fmt_grouped(col.unbilled)}" if col.unbilled else ""
+        out.append(f"annual max left {left}{unbilled} · this plan's estimates "
+                   f"{fmt_grouped(col.planned)} · left after {after}")
         if col.over_max:
             out.append(f" · {col.over_max} line(s) over the maximum: better next year", "bold")
     return out
