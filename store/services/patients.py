@@ -65,15 +65,15 @@ def register_patient(db: Database, values: Mapping[str, object], *, guarantor: i
 def edit_patient(db: Database, patient_id: int, changes: Mapping[str, object], *,
                  duplicate_ok: bool = False, actor: Actor | None = None,
                  now: datetime | None = None) -> None:
-    """Change some of a patient's `PATIENT_FIELDS` (``inactive`` marks them inactive); a blank
-    chart number gets a generated one."""
+    """Change some of a patient's `PATIENT_FIELDS` (``inactive`` marks them inactive); a chart
+    number cleared gets a generated one (a patient imported without one keeps none)."""
     unknown = sorted(set(changes) - set(PATIENT_FIELDS))
     if unknown:
         raise ServiceError(f"a patient has no field {unknown[0]!r}")
     with posting(db, "edit_patient", actor=actor, now=now) as post:
         old = _current(db, patient_id)
         row = _checked(db, post, {**old, **changes}, patient_id)
-        if row["chart_no"] is None:
+        if row["chart_no"] is None and old["chart_no"] is not None:  # cleared: a new one
             row["chart_no"] = _free_chart_no(db, patient_id)
         changed = {k: v for k, v in row.items() if v != old[k]}
         if not changed:
