@@ -71,14 +71,16 @@ def _facts(plan: TreatmentPlan) -> list[tuple[str, str]]:
 
 def render_text(plan: TreatmentPlan, office: Party | None = None) -> str:
     office = office or Party("")
-    lines = [*header(office, TITLE, _facts(plan)), ""]
+    lines = [*header(office, TITLE, _facts(plan)), "",
+             *tk.wrap(f"Planned treatment for {clean(plan.patient)}", tk.WIDTH), ""]
     if not plan.lines:
         lines.append("No treatment is planned.")
     else:
         lines += tk.table(TEXT_COLS, [])
         for n, line in enumerate(plan.lines, 1):
             lines.append(tk.row(TEXT_COLS, _cells(n, line)))
-            lines += ["       " + tk.fit(share, tk.WIDTH - 7) for share in _shares(plan, line)]
+            lines += ["       " + part for share in _shares(plan, line)
+                      for part in tk.wrap(share, tk.WIDTH - 7)]
         lines.append(tk.row(TEXT_COLS, _total(plan)))
     if plan.plans:
         lines += ["", "Insurance"] + ["  " + part for col in plan.plans
@@ -98,8 +100,8 @@ def draw_treatment_plan(doc: Letter, plan: TreatmentPlan, office: Party) -> rang
     doc.facts_box(_facts(plan))
     doc.y_pos = doc.MARGIN + 100
     redo = lambda: doc.table_header(PDF_COLS)  # noqa: E731
+    doc.line_of_text(f"Planned treatment for {clean(plan.patient)}", size=10, bold=True)
     if plan.lines:
-        doc.line_of_text("Planned treatment", size=10, bold=True)
         doc.table_header(PDF_COLS)
         for n, line in enumerate(plan.lines, 1):
             doc.table_row(PDF_COLS, _cells(n, line), redo=redo)
@@ -109,7 +111,7 @@ def draw_treatment_plan(doc: Letter, plan: TreatmentPlan, office: Party) -> rang
                 doc.y_pos += 11
         doc.table_row(PDF_COLS, _total(plan), bold=True, redo=redo)
     else:
-        doc.line_of_text("No treatment is planned.", size=10)
+        doc.line_of_text("No treatment is planned.", size=9.5)
     doc.y_pos += 8
     doc.line_of_text("Insurance" if plan.plans else "No insurance on file: the fees are yours.",
                      size=10, bold=True)
