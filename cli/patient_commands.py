@@ -214,7 +214,7 @@ def cmd_patient_list(args) -> int:
         raise ValueError("--limit must be at least 1")
     found = (search_patients(db, args.query, args.limit, inactive=args.all) if args.query.strip()
              else first_patients(db, args.limit, inactive=args.all))
-    ids = _practice_ids(db, {p["guarantor_id"] or p["id"] for p in found} | {p["id"] for p in found})
+    ids = _practice_ids(db, {i for p in found for i in (p["id"], p["guarantor_id"] or p["id"])})
     rows = [{"id": ids[p["id"]], "chart": p["chart_no"], "name": p["name"],
              "born": p["birthdate"], "guarantor": ids[p["guarantor_id"] or p["id"]],
              "phone": p["phone"], "inactive": bool(p["inactive"])} for p in found]

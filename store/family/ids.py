@@ -141,9 +141,13 @@ def name_search_keys(last: str, first: str | None, middle: str | None = None) ->
     return search_key(last, first, middle), search_key(first, last) if first else ""
 
 
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*\d*\s*$", re.IGNORECASE)
+
+
 def phone_digits(text: str | None) -> str:
-    """A phone number as its digits, a leading US/Canada 1 of an eleven-digit number dropped."""
-    digits = re.sub(r"\D", "", text or "")
+    """A phone number as its digits (an extension left off), a leading US/Canada 1 of an
+    eleven-digit number dropped."""
+    digits = re.sub(r"\D", "", _EXTENSION.sub("", text or ""))
     return digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
 
 

@@ -96,8 +96,8 @@ def procedure_code(db: Database, code: str) -> tuple[int, str]:
 
 def provider_id(db: Database, provider: int | str | None, patient_id: int) -> int:
     """The provider named (database id or practice-file id); else the patient's own provider
-    (registration), else the only provider, else the provider of the patient's latest
-    procedure."""
+    (registration), else their guarantor's, else the only provider, else the provider of the
+    patient's latest procedure."""
     if provider is not None:
         row = one(db, "SELECT id FROM provider WHERE file_id = ?", (str(provider),))
         if row is None and re.fullmatch(r"\d{1,18}", str(provider)):
@@ -105,7 +105,8 @@ def provider_id(db: Database, provider: int | str | None, patient_id: int) -> in
         if row is None:
             raise ServiceError(f"there is no provider {provider!r}")
         return row[0]
-    own = one(db, "SELECT provider_id FROM patient WHERE id = ?", (patient_id,))
+    own = one(db, "SELECT coalesce(p.provider_id, g.provider_id) FROM patient p LEFT JOIN "
+                  "patient g ON g.id = p.guarantor_id WHERE p.id = ?", (patient_id,))
     if own and own[0] is not None:
         return own[0]
     everyone = db.execute_sql("SELECT id FROM provider LIMIT 2").fetchall()

@@ -164,3 +164,20 @@ def test_a_registered_patient_round_trips_through_the_practice_file(db):
     assert (raw["preferred_name"], raw["provider"], raw["gender"]) == ("Annie", "DOC2", "female")
     again = parse_practice_text(text).practice
     assert again == export_practice(db)
+
+
+def test_new_work_takes_the_patients_provider_else_the_guarantors(db):
+    james = pid(db, "WILSON_J")
+    services.edit_patient(db, james, {"provider": "DOC2"})
+    amy = services.register_patient(db, {"last_name": "Wilson", "first_name": "Amy",
+                                         "birthdate": "2015-05-05"}, guarantor=james)
+    tom = services.register_patient(db, {"last_name": "Lee", "first_name": "Tom",
+                                         "birthdate": "1990-05-05", "provider": "DOC1"})
+    doc = {pid(db, d, "provider"): d for d in ("DOC1", "DOC2")}
+    for patient, expected in ((amy, "DOC2"), (tom, "DOC1")):
+        proc = services.add_procedure(db, patient, "D1110")
+        assert doc[db.execute_sql("SELECT provider_id FROM procedure WHERE id = ?",
+                                  (proc,)).fetchone()[0]] == expected
+    refused(db, services.add_procedure,
+            services.register_patient(db, {"last_name": "Ng", "birthdate": "1990-01-01"}),
+            "D1110", match="name the provider")
