@@ -20,9 +20,10 @@ PATIENT_COLUMNS = ("id", "file_id", "last_name", "first_name", "birthdate", "gua
 _SELECT_PATIENT = "SELECT " + ", ".join(f"p.{c}" for c in PATIENT_COLUMNS) + " FROM patient p "
 
 
-def patient_sql(where: str, order: str = "p.name_lower, p.id") -> str:
-    """The patient list query for a WHERE clause (parameters, then the limit)."""
-    return _SELECT_PATIENT + where + f" ORDER BY {order} LIMIT ?"
+def patient_sql(where: str, order: str | None = "p.name_lower, p.id") -> str:
+    """The patient list query for a WHERE clause (parameters, then the limit); ``order``
+    None: an exact look-up of a row or two, in no order."""
+    return _SELECT_PATIENT + where + (f" ORDER BY {order}" if order else "") + " LIMIT ?"
 
 
 # The searches (`search_queries`): each an index range or an exact look-up, in list order.
@@ -32,6 +33,7 @@ BIRTHDATE = "WHERE p.birthdate = ?"
 PHONE_PREFIX = ("JOIN patient_phone ph ON ph.patient_id = p.id "
                 "WHERE ph.digits >= ? AND ph.digits < ?")
 ACTIVE = " AND NOT p.inactive"
+EXACT = "WHERE (p.file_id = ?1 OR p.chart_no = ?1)"  # two unique indexes, one statement
 GENERATED = "WHERE p.id = ? AND p.file_id IS NULL"  # ``PT12``: a patient without a file id
 _GENERATED = re.compile(r"PT(\d{1,18})~*")
 _PHONE_TEXT = re.compile(r"[\d\s().+-]+")
@@ -69,8 +71,8 @@ def parse_birthdate(text: str) -> date | None:
 def search_queries(text: str, limit: int = 50, *,
                    inactive: bool = False) -> list[tuple[str, tuple]]:
     """The statements a search for ``text`` runs, in the order their rows are listed (each
-    an exact look-up or an index range, at most ``limit`` rows): the file id, the chart
-    number and the database id; then a birthdate (YYYY-MM-DD or MM/DD/YYYY), or a phone
+    an exact look-up or an index range, at most ``limit`` rows): the file id or chart number
+    (one statement), the database id; then a birthdate (YYYY-MM-DD or MM/DD/YYYY), or a phone
     number (digits, any formatting), or a name: the last name or "last first" (with or
     without the comma), then the first name or "first last". Names match without case,
     accents or apostrophes (`search_key`). Inactive patients only when ``inactive``."""
@@ -78,8 +80,7 @@ def search_queries(text: str, limit: int = 50, *,
     if not text:
         return []
     active = "" if inactive else ACTIVE
-    out = [(patient_sql("WHERE p.file_id = ?" + active), (text, 1)),
-           (patient_sql("WHERE p.chart_no = ?" + active), (text, 1))]
+    out = [(patient_sql(EXACT + active, None), (text, 2))]
     if re.fullmatch(r"\d{1,18}", text):
         out.append((patient_sql("WHERE p.id = ?" + active), (int(text), 1)))
     elif generated := _GENERATED.fullmatch(text):
@@ -94,8 +95,9 @@ def search_queries(text: str, limit: int = 50, *,
     elif not text.isdigit() and (key := search_key(text)):
         out.append((patient_sql(NAME_PREFIX + active, "p.name_search, p.id"),
                     (*prefix_range(key), limit)))
-        out.append((patient_sql(FIRST_PREFIX + active, "p.first_search, p.id"),
-                    (*prefix_range(key), limit)))
+        if "," not in text:  # "last, first" names the last name first
+            out.append((patient_sql(FIRST_PREFIX + active, "p.first_search, p.id"),
+                        (*prefix_range(key), limit)))
     return out
 
 
