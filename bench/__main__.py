@@ -10,7 +10,10 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from . import cache, figures_ledger, figures_money, figures_process, figures_search, figures_visit
+from . import (
+    cache, figures_era, figures_ledger, figures_money, figures_process, figures_search,
+    figures_visit,
+)
 from .context import load_context
 from .report import Figure, table, write_json
 from .timing import Timing
@@ -28,6 +31,7 @@ FIGURES = {
     "payment": figures_money.insurance_payment,
     "carrier": figures_money.carrier_reports,
     "aging": figures_money.aging,
+    "era": figures_era.era_import,
     "visit": figures_visit.visit,
 }
 

@@ -84,7 +84,17 @@ def add_coverage_dates(db: Database) -> None:
                    "WHERE status = 'cap_complete' AND writeoff_cents = 0")
 
 
-# Version 6 columns of `models.Patient` (registration at the desk), as a new database has them.
+def add_era_tables(db: Database) -> None:
+    """Version 6: imported ERAs (`models.ERA_MODELS`: the file, each payment, its claims and
+    provider adjustments) and the index the ERA finds claims by (``claim.claim_no``)."""
+    from ..models import ERA_MODELS
+
+    with db.bind_ctx(ERA_MODELS):
+        db.create_tables(ERA_MODELS)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "claim_claim_no" ON "claim" ("claim_no")')
+
+
+# Version 7 columns of `models.Patient` (registration at the desk), as a new database has them.
 REGISTRATION_COLUMNS = (
     ("middle_name", "TEXT"), ("preferred_name", "TEXT"), ("gender", "TEXT"),
     ("address1", "TEXT"), ("address2", "TEXT"), ("city", "TEXT"), ("state", "TEXT"),
@@ -96,7 +106,7 @@ REGISTRATION_COLUMNS = (
 
 
 def add_patient_registration(db: Database) -> None:
-    """Version 6: what the desk registers about a patient (`models.Patient`), a coverage's
+    """Version 7: what the desk registers about a patient (`models.Patient`), a coverage's
     ``relationship`` to the subscriber, and Find patient's folded name keys and phone index
     (`models.PatientPhone`), filled from the names and phones already stored."""
     from ..family.ids import name_search_keys, phone_keys
@@ -128,7 +138,7 @@ def add_patient_registration(db: Database) -> None:
 
 
 MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months,
-              add_coverage_dates, add_patient_registration]
+              add_coverage_dates, add_era_tables, add_patient_registration]
 LATEST = len(MIGRATIONS)
 
 

@@ -14,17 +14,20 @@ from .claims import (
     create_claims, create_preauth, queue_claim, release_holds, send_claim, set_claim_status,
 )
 from .common import Actor, ServiceError, clock, desk_actor, lock_date
-from .estimate_terms import set_no_bill, set_overrides
 from .corrections import (
     reverse_adjustment, reverse_insurance_payment, reverse_payment, reversible_adjustment,
     reversible_payment, set_lock_date,
 )
+from .estimate_terms import set_no_bill, set_overrides
 from .insurance_payments import EobLine, deny_lines, enter_insurance_payment
 from .lookup import resolve_claim, resolve_procedure
 from .patients import edit_patient, move_patient, register_patient
 from .payments import post_payment
 from .procedures import (
     add_procedure, change_procedure, complete_procedure, delete_procedure, edit_fee,
+)
+from .remittances import (
+    ClaimChoice, EraSource, close_era_claim, finish_era_claim, post_era,
 )
 from .treatment_plans import move_planned, set_plan_order
 from ..read.readback import patient_balance
@@ -41,4 +44,5 @@ __all__ = [
     "resolve_procedure", "resolve_claim", "patient_balance",
     "register_patient", "edit_patient", "move_patient", "move_planned", "set_plan_order",
     "change_procedure", "set_overrides", "set_no_bill",
+    "EraSource", "ClaimChoice", "post_era", "finish_era_claim", "close_era_claim",
 ]
