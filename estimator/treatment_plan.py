@@ -38,8 +38,11 @@ def build_treatment_plan(practice: Practice, estimates: Mapping[tuple[str, str],
     coverage = sorted(patient.coverage, key=lambda c: c.order)
     codes = {c.code: c for c in practice.procedure_codes}
     procs = planned_work(practice, patient_id)
-    lines = tuple(_line(p, coverage, estimates, codes, keys or {}, provider_names or {})
-                  for p in procs)
+    by_proc: dict[str, list[LineEstimate]] = {}
+    for (proc_id, _), line in estimates.items():
+        by_proc.setdefault(proc_id, []).append(line)
+    lines = tuple(_line(p, coverage, by_proc.get(p.id, []), codes, keys or {},
+                        provider_names or {}) for p in procs)
     plans = tuple(_column(practice, estimates, patient_id, cov, procs, codes) for cov in coverage)
     n = len(coverage)
     return TreatmentPlan(
@@ -51,8 +54,8 @@ def build_treatment_plan(practice: Practice, estimates: Mapping[tuple[str, str],
         patient_portion=sum(ln.patient_portion for ln in lines))
 
 
-def _line(proc: Procedure, coverage, estimates, codes, keys, providers) -> PlannedLine:
-    mine = [ln for (p, _), ln in estimates.items() if p == proc.id]
+def _line(proc: Procedure, coverage, mine: list[LineEstimate], codes, keys,
+          providers) -> PlannedLine:
     by_plan = {ln.plan: ln for ln in mine}
     plans = tuple(None if (ln := by_plan.get(c.plan)) is None
                   else PlanEstimate(ln.ins_est, ln.writeoff_est, ln.note) for c in coverage)

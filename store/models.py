@@ -606,7 +606,7 @@ MODELS = (
     Adjustment, Appointment, LedgerNote, AuditLog, LedgerEntry, PatientCarrierMonth,
     CarrierMonth, *ERA_MODELS,
 )
-MODELS += (PatientPhone,)  # schema version 6
+MODELS += (PatientPhone,)  # patient registration (issue 14)
 
 
 def _sql_defaults(models) -> None:

@@ -179,6 +179,10 @@ def possible_duplicates(db: Database, last: str, first: str, born: date | str, *
     case, accents or apostrophes: what registering or renaming a patient shows first."""
     day = born.isoformat() if isinstance(born, date) else str(born)
     names = (search_key(last), search_key(first))
-    return [p for p in _patients(db, patient_sql(BIRTHDATE), (day, 200))
+    # the folded first and last name is the first-name key: an equality on its index
+    where = ("WHERE p.first_search = ? AND p.birthdate = ?" if names[1]
+             else "WHERE p.name_search >= ? AND p.name_search < ? AND p.birthdate = ?")
+    params = (search_key(first, last),) if names[1] else prefix_range(names[0])
+    return [p for p in _patients(db, patient_sql(where), (*params, day, 50))
             if p["id"] != exclude
             and (search_key(p["last_name"]), search_key(p["first_name"])) == names]

@@ -336,8 +336,6 @@ class CoverageDatesDialog(DeskModal[tuple[date | None, date | None] | None]):
             yield Static(Text("Enter next / save · Esc cancel · blank = no limit", style="dim"))
 
     def on_mount(self) -> None:
-        for box in self.query(Input):  # no blinking in screenshots (the app's setting)
-            box.cursor_blink = getattr(self.app, "config", {}).get("cursor_blink", True)
         self.query_one("#coverage-effective", Input).focus()
 
     @on(Input.Submitted)
@@ -399,8 +397,6 @@ class AddCoverageDialog(DeskModal[dict | None]):
                               "limit", style="dim"))
 
     def on_mount(self) -> None:
-        for box in self.query(Input):  # no blinking in screenshots (the app's setting)
-            box.cursor_blink = getattr(self.app, "config", {}).get("cursor_blink", True)
         self.query_one("#coverage-effective", Input).focus()
 
     @on(Input.Submitted)
