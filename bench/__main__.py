@@ -12,8 +12,7 @@ from pathlib import Path
 
 from . import (
     cache, figures_audit, figures_backup, figures_era, figures_ledger, figures_money,
-    figures_process,
-    figures_search,
+    figures_process, figures_search, figures_visit,
 )
 from .context import load_context
 from .report import Figure, table, write_json
@@ -36,6 +35,7 @@ FIGURES = {
     "audit": figures_audit.posting_with_chain,
     "verify": figures_audit.verify,
     "backup": figures_backup.backup,
+    "visit": figures_visit.visit,
 }
 
 

@@ -247,8 +247,8 @@ def _wire_desks(app, db) -> None:
     from tui.setup import register_setup
 
     def posting():
-        from store.desks.posting import DbPostingDesk
-        return DbPostingDesk(db)
+        from store.desks.visit import DbVisitDesk  # the posting desk and the visit's forms
+        return DbVisitDesk(db)
 
     def setup():
         from store.desks.setup import DbSetupDesk

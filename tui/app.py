@@ -74,6 +74,8 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         Binding("ctrl+f", "find_patient", "Find patient", show=False, id="app.find_patient"),
         Binding("f5", "refresh_data", "Refresh", show=False, id="app.refresh"),
         Binding("f6", "reports", "Reports", show=False, id="app.reports"),
+        Binding("f2", "posting_form('patient')", "New patient", show=False,
+                id="app.new_patient"),
     ]
 
     def __init__(self, frontdesk: FrontDesk, *, config: Mapping[str, Any] | None = None,
@@ -85,6 +87,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         self.posting_forms: dict[str, PostingForm] = {}
         self.posting_desk: Any = None  # a tui.forms.port.PostingDesk once forms are wired
         self.offer_reversal: Callable[[str, Any], None] | None = None  # likewise (tui.forms)
+        self.correct_procedure: Callable[[str, Any, str], None] | None = None  # likewise
         self._revision: int | None = None
         self._last_input = clock()
         self.locked = False

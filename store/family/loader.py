@@ -25,6 +25,7 @@ from estimator.results import LineEstimate
 
 from ..connection import Database, StoreError, bind_list, in_list
 from ..models import LIMIT_KINDS, OVERRIDE_FIELDS, override_column
+from . import records
 from .ids import IdMap, display_name, family_patient_ids, load_id_map
 
 PREFERENCES = ("ins_ppo_sec_writeoffs", "zero_writeoff_when_annual_max_exhausted",
@@ -308,20 +309,24 @@ class PracticeReader:
 
     def patients(self):
         cov = _grouped(self.q("SELECT patient_id, plan_id, coverage_order, pending, subscriber_id, "
-                              f"effective, terminated FROM patient_coverage WHERE {self.of_family()} "
-                              "ORDER BY id"))
+                              f"effective, terminated, relationship FROM patient_coverage "
+                              f"WHERE {self.of_family()} ORDER BY id"))
         used = _grouped(self.q("SELECT patient_id, plan_id, paid_cents, deductible_met_cents "
                                f"FROM benefit_used WHERE {self.of_family()} ORDER BY id"))
-        rows = self.q("SELECT id, last_name, first_name, birthdate, guarantor_id FROM patient "
+        rows = self.q("SELECT id, last_name, first_name, birthdate, guarantor_id, provider_id, "
+                      f"{', '.join(records.RECORD_COLUMNS)} FROM patient "
                       f"WHERE {self.of_family('id')} ORDER BY id")
         return tuple(m.Patient(
             self.pid("patient", i), display_name(last, first), to_date(born),
             self.pid("patient", g if g is not None else i),
-            tuple(m.Coverage(self.pid("plan", pl), o, bool(pend), sid, to_date(eff), to_date(term))
-                  for _, pl, o, pend, sid, eff, term in cov.get(i, ())),
+            tuple(m.Coverage(self.pid("plan", pl), o, bool(pend), sid, to_date(eff), to_date(term),
+                             rel)
+                  for _, pl, o, pend, sid, eff, term, rel in cov.get(i, ())),
             tuple(m.BenefitUsed(self.pid("plan", pl), paid, ded)
                   for _, pl, paid, ded in used.get(i, ())),
-        ) for i, last, first, born, g in rows)
+            provider=self.ids.to_practice["provider"].get(prov) if prov is not None else None,
+            **records.fields(record),
+        ) for i, last, first, born, g, prov, *record in rows)
 
     def procedures(self):
         live = f"p.status != 'deleted' AND {self.of_family('p.patient_id')}"
