@@ -103,6 +103,12 @@ class Patient(Base):
     birthdate = DateField(index=True)
     guarantor = ForeignKeyField("self", null=True, backref="members")
     phone = TextField(null=True)
+    # Postal address (a statement is mailed to the guarantor's); NULL = not known.
+    address1 = TextField(null=True)
+    address2 = TextField(null=True)
+    city = TextField(null=True)
+    state = TextField(null=True)
+    zip = TextField(null=True)
 
     class Meta:
         indexes = ((("name_lower", "id"), False), (("first_lower", "id"), False))
@@ -381,6 +387,24 @@ class LedgerNote(Posted):
         indexes = ((("patient", "date"), False),)
 
 
+class Statement(Posted):
+    """A statement sent to a family: the guarantor's account as billed on ``date``. The ledger
+    card shows it as a line of its own (`store.derived.ledger_entries`); the billing run skips
+    a family billed recently (`store.read.statements`)."""
+    guarantor = ForeignKeyField(Patient, index=False)
+    date = DateField()
+    period_start = DateField(null=True)
+    amount_due_cents = Cents()
+    new_balance_cents = Cents()
+    insurance_pending_cents = Cents(default=0)
+    format = TextField(null=True)      # pdf / text
+    file_name = TextField(null=True)   # the file's name as written (no folder)
+    volume = TextField(null=True)      # the combined print file it is in (a PDF billing run)
+
+    class Meta:
+        indexes = ((("guarantor", "date"), False),)
+
+
 class AuditLog(Base):
     at = DateTimeField(index=True)
     user = TextField()
@@ -501,7 +525,7 @@ MODELS = (
     PlanDeductibleWaiver, PatientCoverage, BenefitUsed, Procedure, ProcedureVisit,
     Claim, ClaimProc, ClaimPayment, ClaimPaymentLine, PatientPayment, PaymentAllocation,
     Adjustment, Appointment, LedgerNote, AuditLog, LedgerEntry, PatientCarrierMonth,
-    CarrierMonth,
+    CarrierMonth, Statement,
 )
 
 

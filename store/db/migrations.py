@@ -84,8 +84,24 @@ def add_coverage_dates(db: Database) -> None:
                    "WHERE status = 'cap_complete' AND writeoff_cents = 0")
 
 
+PATIENT_ADDRESS = ("address1", "address2", "city", "state", "zip")
+
+
+def add_statements(db: Database) -> None:
+    """Statements sent (`models.Statement`) and the patients' postal address. Each address
+    column is added only when missing: patient registration (issue 14) adds the same ones."""
+    from ..models import Statement
+
+    columns = column_names(db, "patient")
+    for name in PATIENT_ADDRESS:
+        if name not in columns:
+            db.execute_sql(f'ALTER TABLE "patient" ADD COLUMN "{name}" TEXT')
+    with db.bind_ctx([Statement]):
+        db.create_tables([Statement])  # no statement yet: the ledger lines stay as they are
+
+
 MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months,
-              add_coverage_dates]
+              add_coverage_dates, add_statements]
 LATEST = len(MIGRATIONS)
 
 

@@ -28,6 +28,29 @@ from .ids import IdMap, display_name, family_patient_ids, load_id_map
 PREFERENCES = ("ins_ppo_sec_writeoffs", "zero_writeoff_when_annual_max_exhausted",
                "ins_est_recalc_received")
 
+# The office's name, address, phone and statement message (`model.Office`) as settings.
+OFFICE_SETTINGS = {"name": "office.name", "address": "office.address", "phone": "office.phone",
+                   "statement_message": "office.statement_message"}
+
+
+def office_from_settings(settings: dict) -> m.Office | None:
+    """The Office kept in the setting table (None: nothing set); the address is one line
+    per street line."""
+    values = {field: settings.get(key) for field, key in OFFICE_SETTINGS.items()}
+    if not any(values.values()):
+        return None
+    address = tuple(line for line in (values["address"] or "").split("\n") if line)
+    return m.Office(values["name"] or "", address, values["phone"] or "",
+                    values["statement_message"] or "")
+
+
+def office_settings(office: m.Office | None) -> dict[str, str | None]:
+    """The setting rows of an Office (None values: not set)."""
+    office = office or m.Office()
+    values = {"name": office.name, "address": "\n".join(office.address), "phone": office.phone,
+              "statement_message": office.statement_message}
+    return {OFFICE_SETTINGS[k]: v or None for k, v in values.items()}
+
 
 def load_family(db: Database, guarantor_id: int) -> m.Practice:
     """One family (the guarantor and the patients they are guarantor for) with the
@@ -208,8 +231,9 @@ class PracticeReader:
             **({} if self.for_estimates else dict(
                 patient_payments=self.patient_payments(), adjustments=self.adjustments(),
                 appointments=self.appointments(), adjustment_codes=self.adjustment_codes(),
-                ledger_notes=self.ledger_notes())),
+                ledger_notes=self.ledger_notes(), statements=self.statements())),
             lock_date=to_date(settings.get("lock_date")),
+            office=office_from_settings(settings),
         )
 
     def providers(self):
@@ -440,6 +464,15 @@ class PracticeReader:
                       f"WHERE {self.of_family('x.patient_id')} ORDER BY x.id")
         return tuple(m.LedgerNote(self.pid("patient", p), to_date(d), t, self.stamp(*stamp))
                      for p, d, t, *stamp in rows)
+
+    def statements(self):
+        rows = self.q("SELECT x.guarantor_id, x.date, x.amount_due_cents, x.new_balance_cents, "
+                      "x.insurance_pending_cents, x.period_start, x.format, x.file_name, "
+                      f"{stamp_columns('x')} FROM statement x "
+                      f"WHERE {self.of_family('x.guarantor_id')} ORDER BY x.id")
+        return tuple(m.StatementSent(self.pid("patient", g), to_date(d), due, new, pending,
+                                     to_date(start), fmt, name, self.stamp(*stamp))
+                     for g, d, due, new, pending, start, fmt, name, *stamp in rows)
 
     # -- stored estimates -------------------------------------------------------
     def lines(self, frozen_only: bool) -> dict[tuple[str, str], LineEstimate]:
