@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     report_commands.register(sub)  # report NAME: carriers, write-offs, aging, claims, day sheet
     from . import era_commands
     era_commands.register(sub)     # era show FILE: an electronic remittance (X12 835) as read
+    from . import statement_commands
+    statement_commands.register(sub)  # statement PATIENT, statements: the billing run
     return parser
 
 

@@ -22,6 +22,7 @@ from .insurance_payments import EobLine, deny_lines, enter_insurance_payment
 from .lookup import resolve_claim, resolve_procedure
 from .payments import post_payment
 from .procedures import add_procedure, complete_procedure, delete_procedure, edit_fee
+from .statements import RunTotals, SentStatement, record_billing_run, record_statement
 from ..read.readback import patient_balance
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "reverse_payment", "reverse_adjustment", "reverse_insurance_payment", "set_lock_date",
     "reversible_payment", "reversible_adjustment",
     "resolve_procedure", "resolve_claim", "patient_balance",
+    "SentStatement", "RunTotals", "record_statement", "record_billing_run",
 ]

@@ -19,6 +19,7 @@ def check_practice(practice: Practice, ctx: Ctx) -> None:
     _check_postings(practice, ctx)
     _check_allocations(practice, ctx)
     _check_statements(practice, ctx)
+    _check_office(practice, ctx)
 
 
 def _resolve_refs(ctx: Ctx) -> None:
@@ -169,3 +170,14 @@ def _check_statements(practice: Practice, ctx: Ctx) -> None:
         if sent.period_start is not None and sent.period_start > sent.date:
             ctx.error(_at(ctx, sent, "period_start"),
                       f"{sent.period_start.isoformat()} is after the statement date {sent.date.isoformat()}")
+
+
+def _check_office(practice: Practice, ctx: Ctx) -> None:
+    """Each address line is one printed line (the store keeps them one per line)."""
+    office = practice.office
+    if office is None:
+        return
+    for n, line in enumerate(office.address):
+        if "\n" in line or "\r" in line or not line.strip():
+            ctx.error(f"{_at(ctx, office, 'address')}[{n}]",
+                      "an address line is one non-empty line of text")
