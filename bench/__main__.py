@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import cache, figures_ledger, figures_money, figures_process, figures_search
+from . import figures_statements
 from .context import load_context
 from .report import Figure, table, write_json
 from .timing import Timing
@@ -28,6 +29,7 @@ FIGURES = {
     "payment": figures_money.insurance_payment,
     "carrier": figures_money.carrier_reports,
     "aging": figures_money.aging,
+    "statements": figures_statements.billing_run,
 }
 
 

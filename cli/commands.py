@@ -98,9 +98,14 @@ def _wire_desks(app, db) -> None:
         from store.reports import DbReports
         return DbReports(db, today=lambda: app.clock().date())
 
+    def statements():
+        from store.desks.billing import DbBillingDesk
+        return DbBillingDesk(db, patient_db_id=app.frontdesk.patient_db_id)
+
     register_all(app, OnFirstUse(posting))
     register_setup(app, desk=OnFirstUse(setup))  # carriers, plans, fee schedules, coverage
     app.config["reports"] = OnFirstUse(reports)  # F6, palette (tui.screens.reports)
+    app.config["statements"] = OnFirstUse(statements)  # F7, `w` (tui.screens.statements)
 
 
 class OnFirstUse:

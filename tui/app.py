@@ -53,6 +53,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         Binding("ctrl+f", "find_patient", "Find patient", show=False, id="app.find_patient"),
         Binding("f5", "refresh_data", "Refresh", show=False, id="app.refresh"),
         Binding("f6", "reports", "Reports", show=False, id="app.reports"),
+        Binding("f7", "statements", "Statements", show=False, id="app.statements"),
     ]
 
     def __init__(self, frontdesk: FrontDesk, *, config: Mapping[str, Any] | None = None,
@@ -112,6 +113,13 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             return
         from tui.screens.reports import open_report
         open_report(self)
+
+    def action_statements(self) -> None:
+        if self.config.get("statements") is None:
+            self.notify("Statements are not available here.", severity="warning")
+            return
+        from tui.screens.statements import open_statements
+        open_statements(self)
 
     def action_find_patient(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, FindPatientScreen):

@@ -56,8 +56,10 @@ class RunProgress:
 class DbBillingDesk:
     """The statements port over one database."""
 
-    def __init__(self, db: Database, *, actor: Actor | None = None):
+    def __init__(self, db: Database, *, actor: Actor | None = None,
+                 patient_db_id: Callable[[str | int], int] | None = None):
         self.db, self.actor = db, actor
+        self.patient_db_id = patient_db_id or (lambda p: int(p))  # the TUI names patients by practice id
 
     # -- one family --------------------------------------------------------------------
     def office(self) -> tuple[Party, str]:
@@ -72,20 +74,38 @@ class DbBillingDesk:
                              period_start=period_start)
 
     def walkout(self, patient_id: int, day: date) -> Walkout:
-        """The walk-out statement of ``patient_id``'s visit on ``day``."""
+        """The walk-out statement of ``patient_id``'s visit on ``day`` (StatementError when
+        nothing was posted for the patient that day)."""
         from estimator.walkout import build_walkout
 
         office, _ = reads.office(self.db)
         gid = guarantor_of(self.db, patient_id)
-        pid = load_id_map(self.db, kinds=("patient",),
-                          where={"patient": f"id IN ({int(patient_id)}, {int(gid)})"}
-                          ).practice_id("patient", patient_id)
-        party = reads.patient_party(self.db, patient_id)
-        return build_walkout(load_family(self.db, gid), load_line_estimates(self.db, gid), pid, day,
-                             office=office, patient=party,
-                             account_no=load_id_map(self.db, kinds=("patient",),
-                                                    where={"patient": f"id = {int(gid)}"}
-                                                    ).practice_id("patient", gid))
+        ids = load_id_map(self.db, kinds=("patient",),
+                          where={"patient": f"id IN ({int(patient_id)}, {int(gid)})"})
+        return build_walkout(load_family(self.db, gid), load_line_estimates(self.db, gid),
+                             ids.practice_id("patient", patient_id), day, office=office,
+                             patient=reads.patient_party(self.db, patient_id),
+                             account_no=ids.practice_id("patient", gid))
+
+    def walkout_text(self, patient: str | int, day: date) -> str:
+        """The walk-out statement of the patient's visit on ``day`` as text (the screen)."""
+        from documents.statement_text import walkout_text
+
+        return walkout_text(self.walkout(self.patient_db_id(patient), day))
+
+    def write_walkout(self, patient: str | int, day: date, folder: Path, fmt: str) -> Path:
+        """The walk-out statement written (0600) into ``folder`` as ``fmt`` (pdf or text);
+        returns its path. A walk-out statement is handed over, not mailed: it is not recorded."""
+        from documents import batch, statement_pdf, statement_text
+
+        if fmt not in FORMATS:
+            raise ServiceError(f"a statement is written as {' or '.join(FORMATS)}, not {fmt!r}")
+        wo = self.walkout(self.patient_db_id(patient), day)
+        path = prepare_folder(folder) / batch.file_name(wo, "pdf" if fmt == "pdf" else "txt")
+        data = (statement_pdf.walkout_pdf(wo) if fmt == "pdf"
+                else statement_text.walkout_text(wo).encode("utf-8"))
+        batch.write_private(path, data)
+        return path
 
     def record(self, guarantor: int, st: Statement, fmt: str, file_name: str | None,
                volume: str | None = None) -> int:
@@ -149,7 +169,7 @@ class _Run:
                 self.stopped = "cancelled"
                 return
             self.built += 1
-            if st.amount_due <= 0 or st.amount_due < self.sel.min_due:
+            if st.amount_due < self.sel.min_due:
                 self.skipped += 1  # a past date: less was due then than the sums say
                 continue
             self.guarantor_of[st.guarantor_id] = gid

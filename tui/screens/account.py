@@ -46,6 +46,7 @@ class AccountScreen(DeskScreen):
         Binding("I", "post('insurance_check')", "Insurance check", show=False,
                 id="account.insurance_check"),
         Binding("R", "reverse_line", "Reverse line", show=False, id="account.reverse_line"),
+        Binding("w", "walkout", "Walk-out statement", show=False, id="account.walkout"),
     ]
 
     def __init__(self, patient_id: str) -> None:
@@ -110,6 +111,8 @@ class AccountScreen(DeskScreen):
             return parameters[0] in self.desk.posting_forms
         if action == "reverse_line":
             return self.desk.offer_reversal is not None
+        if action == "walkout":
+            return self.desk.config.get("statements") is not None
         return True
 
     def action_post(self, kind: str) -> None:
@@ -122,6 +125,10 @@ class AccountScreen(DeskScreen):
             return
         if self.desk.offer_reversal is not None:  # wired with the posting forms
             self.desk.offer_reversal(self.patient_id, row)
+
+    def action_walkout(self) -> None:
+        from tui.screens.walkout import open_walkout  # loaded when first asked for
+        open_walkout(self.app, self.patient_id)
 
     def action_next_member(self) -> None:
         self._member(1)
