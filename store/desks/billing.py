@@ -157,6 +157,8 @@ class _Run:
         self.built = self.written = self.skipped = self.due = self.balance = 0
         self.stopped = "finished"
         self.guarantor_of: dict[str, int] = {}   # statement's guarantor id -> database id
+        self.yielded = 0                         # statements handed to the writer
+        self.drawn: dict[str, int] = {}          # PDF volume -> families drawn into it
         self.volume: Path | None = None          # the PDF volume being recorded
         self.in_volume: list[Path] = []          # its families' files recorded so far
 
@@ -174,6 +176,7 @@ class _Run:
                 continue
             self.guarantor_of[st.guarantor_id] = gid
             self._report()
+            self.yielded += 1
             yield st
 
     def go(self) -> RunTotals:
@@ -215,13 +218,18 @@ class _Run:
 
     # -- PDF volumes ---------------------------------------------------------------------
     def _volume_name(self, _n: int) -> str:
-        return next_volume(self.out_dir, self.sel.day).name + ".part"
+        """Called by the writer once a volume's families are drawn (all those yielded since
+        the last volume)."""
+        name = next_volume(self.out_dir, self.sel.day).name + ".part"
+        self.drawn[name] = self.yielded - sum(self.drawn.values())
+        return name
 
     def _close_volume(self) -> None:
         """The volume being recorded, kept to the families recorded, under its final name."""
         if self.volume is None:
             return
-        finish_volume(self.volume, self.in_volume)
+        whole = len(self.in_volume) == self.drawn.get(self.volume.name)
+        finish_volume(self.volume, self.in_volume, whole=whole)
         self.volume, self.in_volume = None, []
 
     def _audit(self) -> None:
@@ -251,25 +259,21 @@ def next_volume(out_dir: Path, day: date) -> Path:
     return out_dir / f"print-{day.isoformat()}-{max(numbers, default=0) + 1:03d}.pdf"
 
 
-def finish_volume(volume: Path, recorded: list[Path]) -> None:
+def finish_volume(volume: Path, recorded: list[Path], *, whole: bool = False) -> None:
     """Give ``volume`` (a ``.part`` print file) its final name, holding exactly the ``recorded``
-    families: rebuilt from their own files when it holds others too, removed when none."""
+    families: as it is when it holds them all (``whole``), else rebuilt from their own files,
+    removed when none."""
     from documents.batch import write_private
 
     final = _final(volume)
     if not recorded:
         volume.unlink(missing_ok=True)
         return
-    if volume.exists() and _pages(volume) == sum(_pages(p) for p in recorded):
+    if whole and volume.exists():
         os.replace(volume, final)
         return
     write_private(final, _merged(recorded))
     volume.unlink(missing_ok=True)
-
-
-def _pages(path: Path) -> int:
-    from pypdf import PdfReader
-    return len(PdfReader(path).pages)
 
 
 def _merged(files: list[Path]) -> bytes:
