@@ -1,11 +1,13 @@
 """One billing run in a process of its own, for `bench.figures_statements`:
-``python -m bench.statement_run DB OUT_DIR FAMILIES FORMAT DAY`` bills the first FAMILIES
-families (by guarantor id; 0 = every family) as if every one owed (the run's own selection
-would leave out those owing nothing), and prints one JSON line: seconds, statements sent and
-the process's peak memory (ru_maxrss, KB)."""
+``python -m bench.statement_run DB OUT_DIR FAMILIES FORMAT DAY`` bills FAMILIES families (by
+guarantor id: N the first N, -N the last N, 0 every family) as if every one owed (the run's own
+selection would leave out those owing nothing), and prints one JSON line: seconds (wall and
+CPU), statements sent, the process's peak memory (ru_maxrss, KB), its resident memory after
+each eighth of the run (MB) and the machine's load average at the end."""
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -23,13 +25,30 @@ def main(argv: list[str]) -> int:
     db = open_database(db_path, create=False)
     gids = [g for (g,) in db.execute_sql(
         "SELECT id FROM patient WHERE guarantor_id IS NULL OR guarantor_id = id ORDER BY id")]
-    sel = Selection(date.fromisoformat(day), 0, 0, array("q", gids[:families] if families else gids))
+    chosen = gids[:families] if families > 0 else gids[families:] if families < 0 else gids
+    sel = Selection(date.fromisoformat(day), 0, 0, array("q", chosen))
+    samples: list[int] = []
+    step = max(1, sel.count // 8)
+
+    def progress(p) -> None:
+        if p.written >= step * (len(samples) + 1):
+            samples.append(_rss_mb())
+
     started = time.perf_counter()
     cpu = time.process_time()
-    totals = DbBillingDesk(db).run(sel, out_dir, fmt)
+    totals = DbBillingDesk(db).run(sel, out_dir, fmt, progress=progress)
     print(json.dumps({"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu,
                       "families": sel.count, "sent": totals.sent,
-                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                      "rss_mb": samples, "load": os.getloadavg()[0]}))
+    return 0
+
+
+def _rss_mb() -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
     return 0
 
 

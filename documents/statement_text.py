@@ -7,6 +7,7 @@ arrives cleaned), no markup.
 """
 from __future__ import annotations
 
+from estimator.money import fmt_grouped
 from estimator.statement_types import Party, PatientActivity, PlanShare, Statement, VisitProcedure, Walkout
 
 from . import text_kit as tk
@@ -62,8 +63,14 @@ def _line_text(line) -> str:
     code, text, tooth = line.code, line.description, line.tooth
     if not (code.isascii() and text.isascii() and tooth.isascii()):
         return tk.row(STATEMENT_COLS, _line_cells(line))
-    return _LINE.format(w.day(line.date), tk.fit(code, _CODE), tk.fit(text, _DESCRIPTION),
-                        tk.fit(tooth, _TOOTH), w.money(line.charge), w.money(line.credit)).rstrip()
+    if len(text) > _DESCRIPTION:  # cut as `tk.fit` cuts (ASCII: one cell a character)
+        text = text[:_DESCRIPTION - 1] + tk.ELLIPSIS
+    if len(code) > _CODE or len(tooth) > _TOOTH:
+        code, tooth = tk.fit(code, _CODE), tk.fit(tooth, _TOOTH)
+    charge, credit = line.charge, line.credit
+    return _LINE.format(w.day(line.date), code, text, tooth,
+                        "" if charge is None else fmt_grouped(charge),
+                        "" if credit is None else fmt_grouped(credit)).rstrip()
 
 
 def _patient(activity: PatientActivity) -> list[str]:
