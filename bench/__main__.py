@@ -10,7 +10,7 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from . import cache, figures_ledger, figures_money, figures_process, figures_search
+from . import cache, figures_era, figures_ledger, figures_money, figures_process, figures_search
 from . import figures_statements
 from .context import load_context
 from .report import Figure, table, write_json
@@ -29,6 +29,7 @@ FIGURES = {
     "payment": figures_money.insurance_payment,
     "carrier": figures_money.carrier_reports,
     "aging": figures_money.aging,
+    "era": figures_era.era_import,
     "statements": figures_statements.billing_run,
 }
 

@@ -23,6 +23,9 @@ from .lookup import resolve_claim, resolve_procedure
 from .payments import post_payment
 from .procedures import add_procedure, complete_procedure, delete_procedure, edit_fee
 from .statements import RunTotals, SentStatement, record_billing_run, record_statement
+from .remittances import (
+    ClaimChoice, EraSource, close_era_claim, finish_era_claim, post_era,
+)
 from ..read.readback import patient_balance
 
 __all__ = [
@@ -36,4 +39,5 @@ __all__ = [
     "reversible_payment", "reversible_adjustment",
     "resolve_procedure", "resolve_claim", "patient_balance",
     "SentStatement", "RunTotals", "record_statement", "record_billing_run",
+    "EraSource", "ClaimChoice", "post_era", "finish_era_claim", "close_era_claim",
 ]
