@@ -76,6 +76,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         Binding("f6", "reports", "Reports", show=False, id="app.reports"),
         Binding("f2", "posting_form('patient')", "New patient", show=False,
                 id="app.new_patient"),
+        Binding("f7", "statements", "Statements", show=False, id="app.statements"),
     ]
 
     def __init__(self, frontdesk: FrontDesk, *, config: Mapping[str, Any] | None = None,
@@ -209,6 +210,13 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             return
         from tui.screens.reports import open_report
         open_report(self)
+
+    def action_statements(self) -> None:
+        if self.config.get("statements") is None:
+            self.notify("Statements are not available here.", severity="warning")
+            return
+        from tui.screens.statements import open_statements
+        open_statements(self)
 
     def action_find_patient(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, FindPatientScreen):
