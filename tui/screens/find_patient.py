@@ -169,6 +169,11 @@ class FindPatientScreen(DeskScreen):
         self.results.move_cursor(self.results.cursor + step)
 
     def action_open(self) -> None:
+        # Enter is a priority binding: the app acts on it before the search box has taken the
+        # keys typed just before it (they wait in the box's queue). Open after them.
+        self.query_one("#find-input", Input).call_later(self._open_typed)
+
+    def _open_typed(self) -> None:
         text = self.query_one("#find-input", Input).value
         if text != self._query:  # Enter typed before the debounced search ran: never open a
             self.workers.cancel_group(self, "find-patient")  # patient of an older text
