@@ -12,7 +12,7 @@ from textual.widgets import Footer, Input, Static
 
 from estimator.money import fmt_grouped
 from tui.ports import PatientHit
-from tui.screens.base import DeskScreen
+from tui.screens.base import DeskScreen, after_typed_keys
 from tui.widgets.result_list import GAP, ResultList
 
 MONEY_WIDTH = 9  # "99,999.99"
@@ -169,9 +169,7 @@ class FindPatientScreen(DeskScreen):
         self.results.move_cursor(self.results.cursor + step)
 
     def action_open(self) -> None:
-        # Enter is a priority binding: the app acts on it before the search box has taken the
-        # keys typed just before it (they wait in the box's queue). Open after them.
-        self.query_one("#find-input", Input).call_later(self._open_typed)
+        after_typed_keys(self, self._open_typed)  # Enter is a priority binding
 
     def _open_typed(self) -> None:
         text = self.query_one("#find-input", Input).value
