@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from estimator.money import fmt_grouped
 from estimator.posting_views import SETTABLE_CLAIM_STATUSES
@@ -20,6 +20,7 @@ from tui.forms.confirm import ChoiceScreen, ConfirmScreen
 from tui.forms.insurance import InsurancePaymentForm, line_label
 from tui.forms.port import ClaimInfo, ClaimLineInfo, PostingDesk, PostingRefused
 from tui.screens.base import FOCUS_BINDINGS
+from tui.widgets.key_bar import KeyBar
 
 ORDER_NAMES = {0: "", 1: "Pri", 2: "Sec", 3: "Ter", 4: "Qua"}
 CLAIM_COLUMNS = (("Claim", "left"), ("Carrier", "left"), ("Ins", "left"), ("Status", "left"),
@@ -76,7 +77,7 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
             yield DataTable(id="lines-table", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Tab claims/lines · s send · u queue · t status · x deny line · "
                               "i payment · Esc close"), classes="form-hint")
-        yield Footer()
+        yield KeyBar()
 
     def patient_name(self) -> str:
         try:

@@ -8,12 +8,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from estimator.money import fmt_grouped
 from tui.ports import PatientHit
 from tui.screens.base import DeskScreen
 from tui.widgets.result_list import GAP, ResultList
+from tui.widgets.key_bar import KeyBar
 
 MONEY_WIDTH = 9  # "99,999.99"
 BIRTH_WIDTH = 10
@@ -78,7 +79,7 @@ class FindPatientScreen(DeskScreen):
         yield Input(placeholder="Name, chart number or birthdate", id="find-input")
         yield ResultList(id="find-results")
         yield Static(Text(""), id="find-status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def results(self) -> ResultList:
@@ -92,7 +93,16 @@ class FindPatientScreen(DeskScreen):
         self.search("")
 
     def focus_search(self) -> None:
-        self.query_one("#find-input", Input).focus()
+        """The search box focused with its text selected: typing replaces the last search,
+        Up/Down and Enter still work on its results."""
+        box = self.query_one("#find-input", Input)
+        box.focus()
+        box.action_select_all()
+
+    def on_screen_resume(self) -> None:
+        # Back from an account (Esc, Ctrl+F): ready for the next patient's name.
+        if self.is_mounted:
+            self.focus_search()
 
     def current_patient(self) -> str | None:
         row = self.results.cursor
@@ -153,6 +163,9 @@ class FindPatientScreen(DeskScreen):
         self.results.move_cursor(self.results.cursor + step)
 
     def action_open(self) -> None:
+        text = self.query_one("#find-input", Input).value
+        if text != self._query:  # Enter typed right after the name, before its search ran
+            self._show(text, self.frontdesk.search(text, self.desk.config["search_limit"]))
         patient = self.current_patient()
         if patient is not None:
             self.desk.open_account(patient)

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from estimator.money import fmt_grouped
 from estimator.report_table import (
@@ -24,6 +24,7 @@ from estimator.report_table import (
 )
 from estimator.text import clean
 from tui.screens.base import DeskScreen
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from tui.screens.base import DeskApp
@@ -109,7 +110,7 @@ class ReportsScreen(DeskScreen):
         yield Static(Text(""), id="reports-title")
         yield DataTable(id="reports-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), id="reports-notes")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def port(self) -> ReportsPort | None:

@@ -15,13 +15,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from estimator.code_estimates import FIXED, CodeEstimate
 from estimator.money import fmt
 from estimator.text import clean
 from tui.setup import fields as fx
 from tui.setup.common import InlineEditor, SetupScreen, cell, scope_dialog
+from tui.widgets.key_bar import KeyBar
 
 COLUMNS = ("Code", "Description", "Office", "Allowed", "Pays", "Copay", "Deduct", "Ins est",
            "Write-off", "Patient", "Note")
@@ -68,7 +69,7 @@ class CodeGridScreen(SetupScreen):
         yield DataTable(id="grid-table", cursor_type="cell", zebra_stripes=True)
         yield Static(Text(""), classes="setup-status")
         yield InlineEditor(id="grid-editor")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

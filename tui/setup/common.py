@@ -10,12 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, ProgressBar, Static
+from textual.widgets import DataTable, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from estimator.text import clean
 from tui.screens.base import DeskModal, DeskScreen
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from tui.setup.port import SetupDesk
@@ -85,7 +86,7 @@ class SetupListScreen(SetupScreen):
         yield Static(Text(self.LIST_TITLE), classes="screen-title")
         yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), classes="setup-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from estimator.money import fmt
@@ -19,6 +19,7 @@ from estimator.text import clean
 from tui.screens.base import DeskModal
 from tui.setup import fields as fx
 from tui.setup.common import ChoiceDialog, PromptDialog, SetupScreen, cell
+from tui.widgets.key_bar import KeyBar
 
 ORDER_NAMES = {1: "Primary", 2: "Secondary", 3: "Tertiary", 4: "Quaternary"}
 
@@ -51,7 +52,7 @@ class CoverageScreen(SetupScreen):
                           "used elsewhere count against this year's maximum and deductible."),
                      classes="setup-info")
         yield Static(Text(""), classes="setup-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from estimator.model import FEE_SCHEDULE_KINDS
 from estimator.money import fmt
@@ -22,6 +22,7 @@ from estimator.text import clean
 from tui.screens.base import DeskModal
 from tui.setup import fields as fx
 from tui.setup.common import InlineEditor, ProgressDialog, SetupListScreen, SetupScreen, cell
+from tui.widgets.key_bar import KeyBar
 
 KIND_NAMES = {"office": "Office (UCR)", "allowed": "Allowed (PPO / carrier)", "copay": "Copay",
               "fixed_benefit": "Fixed benefit"}
@@ -95,7 +96,7 @@ class FeeScheduleScreen(SetupScreen):
         yield DataTable(id="fees-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), classes="setup-status")
         yield InlineEditor(id="fee-editor")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -227,7 +228,7 @@ class ImportFeesScreen(SetupScreen):
         yield Static(Text(""), id="import-summary")
         yield DataTable(id="import-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), classes="setup-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

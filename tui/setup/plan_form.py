@@ -15,12 +15,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from estimator.model import CATEGORIES, COB_RULES, PLAN_TYPES, Plan
 from estimator.text import clean
 from tui.setup import fields as fx
 from tui.setup.common import ProgressDialog, SetupScreen, scope_dialog
+from tui.widgets.key_bar import KeyBar
 
 YES_NO = [("Yes", "yes"), ("No", "no")]
 UNKNOWN_YES_NO = [("Unknown", "unknown"), ("Yes", "yes"), ("No", "no")]
@@ -118,7 +119,7 @@ class PlanFormScreen(SetupScreen):
                         yield Label(Text(f.label))
                         yield self._widget(f, plan)
         yield Static(Text(""), classes="setup-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#f-subscriber" if self.view is None else "#f-carrier").focus()
