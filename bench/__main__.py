@@ -10,7 +10,9 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from . import cache, figures_ledger, figures_money, figures_process, figures_search
+from . import (
+    cache, figures_import, figures_ledger, figures_money, figures_process, figures_search,
+)
 from .context import load_context
 from .report import Figure, table, write_json
 from .timing import Timing
@@ -28,6 +30,7 @@ FIGURES = {
     "payment": figures_money.insurance_payment,
     "carrier": figures_money.carrier_reports,
     "aging": figures_money.aging,
+    "import": figures_import.practice_import,
 }
 
 

@@ -18,7 +18,7 @@ from estimator.model import EMPTY, frozen_map
 from estimator.money import MoneyError, to_cents, to_decimal
 
 from ._errors import Problems, index_path, key_path, show
-from ._json import BadConstant
+from ._json import MAX_DEPTH, BadConstant, deeper_than
 
 MONEY_LIMIT = Decimal(1_000_000_000)  # far past any dental amount, safely inside SQLite integers
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -326,6 +326,9 @@ class Any(Kind):
     """Informational JSON kept as written (deep read-only copy)."""
 
     def read(self, ctx, raw, path):
+        if deeper_than(raw, MAX_DEPTH):
+            ctx.error(path, f"nested more than {MAX_DEPTH} levels deep")
+            return None
         return _freeze(raw)
 
 
@@ -365,9 +368,9 @@ class Entity(Kind):
                 ctx.error(key_path(path, key), unknown_key(key, self._known))
         values = {}
         for f in self.fields:
-            sub = key_path(path, f.key)
             if raw.get(f.key) is None and not f.required:
                 continue  # absent or null: unknown, the model's default
+            sub = key_path(path, f.key)  # (only for keys present: most are optional)
             if f.key in raw:
                 values[f.key] = f.kind.read(ctx, raw[f.key], sub)
             elif f.required:
