@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from estimator.text import clean
 from tui.screens.base import DeskModal, DeskScreen
+from tui.widgets.desk_table import DeskTable
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class SetupListScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.LIST_TITLE), classes="screen-title")
-        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield DeskTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), classes="setup-status")
         yield KeyBar()
 

@@ -19,6 +19,7 @@ from estimator.text import clean
 from tui.screens.base import DeskModal
 from tui.setup import fields as fx
 from tui.setup.common import ChoiceDialog, PromptDialog, SetupScreen, cell
+from tui.widgets.desk_table import DeskTable
 from tui.widgets.key_bar import KeyBar
 
 ORDER_NAMES = {1: "Primary", 2: "Secondary", 3: "Tertiary", 4: "Quaternary"}
@@ -46,7 +47,7 @@ class CoverageScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Coverage"), classes="screen-title", id="coverage-title")
-        yield DataTable(id="coverage-table", cursor_type="row", zebra_stripes=True)
+        yield DeskTable(id="coverage-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text("A plan covers only work dated from its effective to its terminated "
                           "date. Pending is a reminder only: it does not change estimates. Benefits "
                           "used elsewhere count against this year's maximum and deductible."),

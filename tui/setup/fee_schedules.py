@@ -22,6 +22,7 @@ from estimator.text import clean
 from tui.screens.base import DeskModal
 from tui.setup import fields as fx
 from tui.setup.common import InlineEditor, ProgressDialog, SetupListScreen, SetupScreen, cell
+from tui.widgets.desk_table import DeskTable
 from tui.widgets.key_bar import KeyBar
 
 KIND_NAMES = {"office": "Office (UCR)", "allowed": "Allowed (PPO / carrier)", "copay": "Copay",
@@ -93,7 +94,7 @@ class FeeScheduleScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), classes="screen-title", id="schedule-title")
-        yield DataTable(id="fees-table", cursor_type="row", zebra_stripes=True)
+        yield DeskTable(id="fees-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), classes="setup-status")
         yield InlineEditor(id="fee-editor")
         yield KeyBar()
@@ -226,7 +227,7 @@ class ImportFeesScreen(SetupScreen):
                           "All or nothing: fix every rejected line before importing."),
                      classes="setup-info")
         yield Static(Text(""), id="import-summary")
-        yield DataTable(id="import-table", cursor_type="row", zebra_stripes=True)
+        yield DeskTable(id="import-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), classes="setup-status")
         yield KeyBar()
 

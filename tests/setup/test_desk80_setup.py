@@ -1,0 +1,47 @@
+"""Set-up lists at 80x24 (issue 17): the key columns stay in view while the rest pages, amounts
+are whole and grouped, schedules are named, not shown by id."""
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from tui.setup.code_grid import CodeGridScreen
+from tui.setup.plans import PlansScreen
+
+SIZE = (80, 24)
+
+
+async def test_the_plans_list_keeps_the_carrier_while_its_columns_page(make_app, ui):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ui.settle(app, pilot)
+        app.push_screen(PlansScreen())
+        await ui.settle(app, pilot)
+        text = ui.text(app)
+        assert "Identical" not in text and "[ ] Columns" in text
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        text = ui.text(app)
+        assert "Identical" in text and "Carrier" in text and "Delta Dental" in text
+
+
+async def test_the_code_grid_keeps_code_and_description_in_view(make_app, ui):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ui.settle(app, pilot)
+        app.push_screen(CodeGridScreen("PL_DELTA_SL"))
+        await ui.settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(column=len(table.columns) - 1)  # the Note column
+        await pilot.pause()
+        text = ui.text(app)
+        header = next(line for line in text.splitlines() if " Code " in f" {line} ")
+        assert "Description" in header and "Note" in header
+        info = str(app.screen.query_one("#grid-info").render())
+        schedule = app.screen.view.grid.allowed_schedule
+        name = next(r.schedule.name for r in app.setup_desk.fee_schedules()
+                    if r.schedule.id == schedule)
+        assert f"Allowed fees: {name} (used by" in info and name != schedule  # not its id
+        crown = next(r for r in app.screen.view.grid.rows if r.office_fee >= 100_000)
+        row = app.screen.view.grid.rows.index(crown)
+        cells = [str(c) for c in table.get_row_at(row)]
+        assert f"{crown.office_fee // 100:,}." in cells[2]  # grouped, as the card shows money
