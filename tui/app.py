@@ -51,10 +51,10 @@ class DentLedgerApp(App[None], inherit_bindings=False):
                 id="app.command_palette"),
         # F1 is what every footer shows (`tui.widgets.key_bar`): `?` types into a text box.
         Binding("f1,question_mark", "help", "Help", key_display="F1", id="app.help"),
-        Binding("f2", "more_keys", "More keys", show=False, id="app.more_keys"),
+        Binding("f2", "more_keys", "More keys", show=False, key_display="F2", id="app.more_keys"),
         Binding("ctrl+f", "find_patient", "Find patient", show=False, id="app.find_patient"),
-        Binding("f5", "refresh_data", "Refresh", show=False, id="app.refresh"),
-        Binding("f6", "reports", "Reports", show=False, id="app.reports"),
+        Binding("f5", "refresh_data", "Refresh", show=False, key_display="F5", id="app.refresh"),
+        Binding("f6", "reports", "Reports", show=False, key_display="F6", id="app.reports"),
     ]
 
     def __init__(self, frontdesk: FrontDesk, *, config: Mapping[str, Any] | None = None,

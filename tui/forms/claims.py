@@ -20,6 +20,7 @@ from tui.forms.confirm import ChoiceScreen, ConfirmScreen
 from tui.forms.insurance import InsurancePaymentForm, line_label
 from tui.forms.port import ClaimInfo, ClaimLineInfo, PostingDesk, PostingRefused
 from tui.screens.base import FOCUS_BINDINGS
+from tui.widgets.desk_table import DeskTable
 from tui.widgets.key_bar import KeyBar
 
 ORDER_NAMES = {0: "", 1: "Pri", 2: "Sec", 3: "Ter", 4: "Qua"}
@@ -72,11 +73,12 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         with Vertical(id="claims-dialog", classes="form-dialog"):
             yield Static(Text(f"Claims · {clean(self.patient_name())}"), classes="form-title")
-            yield DataTable(id="claims-table", cursor_type="row", zebra_stripes=True)
+            yield DeskTable(id="claims-table", cursor_type="row", zebra_stripes=True)
             yield Static(Text(""), id="claims-lines-title", classes="form-text")
-            yield DataTable(id="lines-table", cursor_type="row", zebra_stripes=True)
-            yield Static(Text("Tab claims/lines · s send · u queue · t status · x deny line · "
-                              "i payment · Esc close"), classes="form-hint")
+            yield DeskTable(id="lines-table", cursor_type="row", zebra_stripes=True)
+            # The keys are in the footer (80 columns: no room to repeat them here).
+            yield Static(Text("Tab: claims / lines · [ ] more columns · F1 every key"),
+                         classes="form-hint")
         yield KeyBar()
 
     def patient_name(self) -> str:

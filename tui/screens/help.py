@@ -39,8 +39,8 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, str]]:
         binding, node = active.binding, active.node
         if not binding.description or binding.system:
             continue
-        if isinstance(node, App):
-            where = "Everywhere"
+        if isinstance(node, App) or (binding.id or "").startswith("screen."):
+            where = "Everywhere"  # Tab, Shift+Tab, copy: every screen has them
         elif isinstance(node, Screen):
             where = "This screen"
         elif type(node).__name__ in TEXT_BOXES:
