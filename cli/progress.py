@@ -88,6 +88,8 @@ class Progress:
         self(1, 1)
         return result
 
-    def done(self, summary: str) -> None:
-        """The summary line, printed (with the elapsed time) when the block ends well."""
-        self._summary = f"{summary} in {time.perf_counter() - self._started:.1f} s"
+    def done(self, summary: str, *, timed: bool = True) -> None:
+        """The summary line, printed when the block ends well; ``timed``: with the elapsed
+        time added (False when ``summary`` says it already)."""
+        elapsed = f" in {time.perf_counter() - self._started:.1f} s" if timed else ""
+        self._summary = summary + elapsed

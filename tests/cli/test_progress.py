@@ -65,6 +65,7 @@ def test_demo_patients_prints_one_line_when_piped(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "big.db"), "demo", "--patients", "40"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and lines[0].startswith("generated ")
+    assert lines[0].count(" s") == 1  # the time once
 
 
 def test_the_imports_one_pass_estimates_match_family_by_family(tmp_path):
