@@ -77,7 +77,7 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
             yield Static(Text(""), id="claims-lines-title", classes="form-text")
             yield DeskTable(id="lines-table", cursor_type="row", zebra_stripes=True)
             # The keys are in the footer (80 columns: no room to repeat them here).
-            yield Static(Text("Tab: claims / lines · [ ] more columns · F1 every key"),
+            yield Static(Text("Tab: claims / lines · ] [ more columns · F1 every key"),
                          classes="form-hint")
         yield KeyBar()
 

@@ -4,26 +4,29 @@ At 80 columns a report or a set-up list is wider than the screen. Textual's Data
 every column away, the name or code that says whose row it is included. `DeskTable` keeps its
 first ``key_columns`` columns in place (DataTable's ``fixed_columns``) and ``]`` / ``[`` page
 through the other columns a screenful of whole columns at a time (the ledger card's keys).
-Columns are sized to their widest cell by DataTable, so nothing in them is cut.
+Columns are sized to their widest cell by DataTable, and a column the right edge would cut is
+left blank until paged into view: no cell is ever shown cut (an amount cut short reads as
+another amount).
 """
 from __future__ import annotations
 
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.strip import Strip
 from textual.widgets import DataTable
 
-COLUMNS = Binding.Group("Columns")  # the footer shows "[ ] Columns"
+COLUMNS = Binding.Group("Columns")  # the footer shows "] [ Columns", as on the ledger card
 
 
 class DeskTable(DataTable):
     """A DataTable with fixed key columns and ``[`` / ``]`` column paging."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "page_columns(-1)", "Previous columns", key_display="[",
-                group=COLUMNS, id="table.previous_columns"),
         Binding("right_square_bracket", "page_columns(1)", "Next columns", key_display="]",
                 group=COLUMNS, id="table.next_columns"),
+        Binding("left_square_bracket", "page_columns(-1)", "Previous columns", key_display="[",
+                group=COLUMNS, id="table.previous_columns"),
     ]
 
     def __init__(self, *, key_columns: int = 1, **kwargs) -> None:
@@ -50,6 +53,24 @@ class DeskTable(DataTable):
         rest = edges[self.fixed_columns:]
         return (sum(1 for s, _ in rest if s < left),
                 sum(1 for _, e in rest if e > right))
+
+    def _cut_at(self) -> int | None:
+        """Where on screen the first column cut by the right edge starts (None: none is)."""
+        edges = self.column_edges()
+        fixed = self._fixed_width(edges)
+        right = self.scroll_x + self.scrollable_content_region.width
+        for start, end in edges[self.fixed_columns:]:
+            if start < right < end and start - self.scroll_x >= fixed:
+                return int(start - self.scroll_x)
+        return None
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        cut = self._cut_at()
+        if cut is None or cut >= strip.cell_length:
+            return strip
+        blank = Strip.blank(strip.cell_length - cut, self.rich_style)
+        return Strip.join([strip.crop(0, cut), blank])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page_columns":  # shown only when some columns are out of sight

@@ -7,7 +7,8 @@ pages, and ``F2 More`` (the app's ``app.more_keys`` binding) turns the page. ``F
 (every key of the screen, `tui.screens.help`) is always on the right, so help is reachable
 with the key the footer shows, even while a text box has the focus.
 
-A screen gets it by yielding ``KeyBar()`` where it would yield Textual's ``Footer()``
+The screen's own keys come first, then the focused widget's (the ledger card's, a table's),
+then the app's. A screen gets it by yielding ``KeyBar()`` where it would yield Textual's ``Footer()``
 (a test refuses the stock Footer in `tui/`).
 """
 from __future__ import annotations
@@ -116,9 +117,15 @@ class KeyBar(Widget):
 
     def items(self) -> list[FooterItem]:
         """Every item of the screen's shown bindings (help, more and palette are added apart)."""
-        bindings = [active.binding for active in self.screen.active_bindings.values()
-                    if active.binding.action not in ("help", "more_keys", "command_palette",
-                                                     "app.help", "app.more_keys")]
+        from textual.app import App
+        from textual.screen import Screen
+
+        def place(node) -> int:  # the screen's own keys first (the account: its postings)
+            return 0 if isinstance(node, Screen) else 2 if isinstance(node, App) else 1
+        active = sorted(self.screen.active_bindings.values(), key=lambda a: place(a.node))
+        bindings = [a.binding for a in active
+                    if a.binding.action not in ("help", "more_keys", "command_palette",
+                                                "app.help", "app.more_keys")]
         return footer_items(bindings, self.app.get_key_display)
 
     def _right(self, width: int, paged: bool, count: int = 9) -> list[FooterItem]:
