@@ -53,3 +53,50 @@ async def test_the_code_grid_keeps_code_and_description_in_view(make_app, ui):
         row = app.screen.view.grid.rows.index(crown)
         cells = [str(c) for c in table.get_row_at(row)]
         assert f"{crown.office_fee // 100:,}." in cells[2]  # grouped, as the card shows money
+
+
+async def test_escape_on_a_changed_plan_asks_before_discarding(make_app, ui):
+    from textual.widgets import Input
+
+    from tui.screens.discard import DiscardDialog
+    from tui.setup.plan_form import PlanFormScreen
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ui.settle(app, pilot)
+        app.push_screen(PlansScreen())
+        await ui.settle(app, pilot)
+        app.push_screen(PlanFormScreen("PL_DELTA_SL"))
+        await ui.settle(app, pilot)
+        form = app.screen
+        await pilot.press("escape")  # nothing changed: back at once
+        await ui.settle(app, pilot)
+        assert isinstance(app.screen, PlansScreen)
+        app.push_screen(PlanFormScreen("PL_DELTA_SL"))
+        await ui.settle(app, pilot)
+        form = app.screen
+        form.query_one("#f-annual_max", Input).value = "1234"
+        await pilot.press("escape")
+        await ui.settle(app, pilot)
+        assert isinstance(app.screen, DiscardDialog)
+        await pilot.press("n")
+        await ui.settle(app, pilot)
+        assert app.screen is form
+        await pilot.press("escape", "y")
+        await ui.settle(app, pilot)
+        assert isinstance(app.screen, PlansScreen)
+
+
+async def test_escape_on_a_changed_carrier_asks_before_discarding(make_app, ui):
+    from tui.screens.discard import DiscardDialog
+    from tui.setup.carriers import CarrierForm
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ui.settle(app, pilot)
+        app.push_screen(CarrierForm(None))
+        await ui.settle(app, pilot)
+        await pilot.press(*"Acme", "escape")
+        await ui.settle(app, pilot)
+        assert isinstance(app.screen, DiscardDialog)
+        await pilot.press("y")
+        await ui.settle(app, pilot)
+        assert not isinstance(app.screen, (DiscardDialog, CarrierForm))

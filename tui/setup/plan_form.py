@@ -21,6 +21,8 @@ from estimator.model import CATEGORIES, COB_RULES, PLAN_TYPES, Plan
 from estimator.text import clean
 from tui.setup import fields as fx
 from tui.setup.common import ProgressDialog, SetupScreen, scope_dialog
+from tui.screens.base import ChangesGuard
+from tui.screens.discard import ask_discard
 from tui.widgets.key_bar import KeyBar
 
 YES_NO = [("Yes", "yes"), ("No", "no")]
@@ -81,7 +83,7 @@ SECTIONS: tuple[tuple[str, tuple[FormField, ...]], ...] = (
 )
 
 
-class PlanFormScreen(SetupScreen):
+class PlanFormScreen(ChangesGuard, SetupScreen):
     """ctrl+s saves (asking about identical plans), ctrl+g opens code-specific estimating."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -123,6 +125,11 @@ class PlanFormScreen(SetupScreen):
 
     def on_mount(self) -> None:
         self.query_one("#f-subscriber" if self.view is None else "#f-carrier").focus()
+        self.call_after_refresh(self.remember_fields)  # what Esc compares with
+
+    def action_back(self) -> None:
+        """Esc asks before throwing typed changes away (`ChangesGuard`)."""
+        ask_discard(self, super().action_back)
 
     def _who(self) -> ComposeResult:
         if self.view is None:
