@@ -11,7 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from . import (
-    cache, figures_import, figures_ledger, figures_money, figures_process, figures_search,
+    cache, figures_audit, figures_backup, figures_era, figures_import, figures_ledger,
+    figures_money, figures_process, figures_search, figures_visit,
 )
 from .context import load_context
 from .report import Figure, table, write_json
@@ -30,6 +31,11 @@ FIGURES = {
     "payment": figures_money.insurance_payment,
     "carrier": figures_money.carrier_reports,
     "aging": figures_money.aging,
+    "era": figures_era.era_import,
+    "audit": figures_audit.posting_with_chain,
+    "verify": figures_audit.verify,
+    "backup": figures_backup.backup,
+    "visit": figures_visit.visit,
     "import": figures_import.practice_import,
 }
 

@@ -1,4 +1,5 @@
 """``dentledger era show FILE``: an ERA (X12 835) as read, headless; no database.
+(``era import``, ``era list`` and ``era finish`` post them: `cli.era_import`.)
 
     dentledger era show remit.835                 payments, claims, lines, PLB as tables
     dentledger era show remit.835 --format json   the same as JSON (keys in the README)
@@ -10,7 +11,6 @@ package (and pyx12 under it) loads only when the command runs.
 """
 from __future__ import annotations
 
-import json
 import sys
 
 from estimator.money import fmt
@@ -28,6 +28,8 @@ def register(subparsers) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help="output format (default table)")
     p.set_defaults(func=cmd_era_show)
+    from . import era_import
+    era_import.register(sub)  # import FILE, list, finish: posting ERAs against the database
 
 
 def cmd_era_show(args) -> int:
@@ -35,7 +37,8 @@ def cmd_era_show(args) -> int:
     era = read_era(args.file)
     if args.format == "json":
         from era.view import era_json
-        _out(json.dumps(era_json(era), indent=2, ensure_ascii=False))
+        from cli.output import to_json
+        _out(to_json(era_json(era)))
         return 0
     _out(render_table(era))
     _warn(era.warnings)

@@ -6,8 +6,6 @@ already formatted (money by `estimator.money.fmt`); every piece of text is passe
 """
 from __future__ import annotations
 
-import csv
-import io
 from typing import Sequence
 
 from tabulate import tabulate
@@ -31,8 +29,8 @@ def _header(card: LedgerCard) -> list[str]:
         f"Patient:    {clean(s.name)} ({clean(s.patient_id)})",
         f"Guarantor:  {clean(s.guarantor_name)} ({clean(s.guarantor_id)})",
         f"Family:     {members}",
-        f"Balance:    {fmt(bal.total)}  (insurance est {fmt(bal.insurance)}, patient est {fmt(bal.patient)})"
-        f"   Family total: {fmt(s.family_total)}",
+        f"Balance:    {fmt(bal.total)}  (insurance est {fmt(bal.ins_est)}, write-off est "
+        f"{fmt(bal.writeoff_est)}, patient est {fmt(bal.patient)})   Family total: {fmt(s.family_total)}",
         f"Aging:      0-30 {fmt(age.current)}   31-60 {fmt(age.d31_60)}   61-90 {fmt(age.d61_90)}"
         f"   over 90 {fmt(age.over_90)}",
     ]
@@ -135,6 +133,13 @@ def json_row(card: LedgerCard, row: CardRow) -> dict:
     return out
 
 
+def balance_json(bal) -> dict:
+    """An account's split: ``insurance`` is what the carriers are expected to pay, ``writeoff``
+    what they are expected to write off, ``patient`` the rest of ``total``."""
+    return {"total": fmt(bal.total), "insurance": fmt(bal.ins_est),
+            "writeoff": fmt(bal.writeoff_est), "patient": fmt(bal.patient)}
+
+
 def render_json(card: LedgerCard) -> dict:
     """``{"patient": {...}, "rows": [...], "totals": {...}}``; money as strings with two decimals."""
     s, t = card.summary, card.totals
@@ -142,8 +147,7 @@ def render_json(card: LedgerCard) -> dict:
         "id": s.patient_id, "name": clean(s.name),
         "guarantor_id": s.guarantor_id, "guarantor": clean(s.guarantor_name),
         "members": [{"id": pid, "name": clean(name)} for pid, name in s.members],
-        "balance": {"total": fmt(s.balance.total), "insurance": fmt(s.balance.insurance),
-                    "patient": fmt(s.balance.patient)},
+        "balance": balance_json(s.balance),
         "family_total": fmt(s.family_total),
         "aging": {"current": fmt(s.aging.current), "31_60": fmt(s.aging.d31_60),
                   "61_90": fmt(s.aging.d61_90), "over_90": fmt(s.aging.over_90)},
@@ -158,25 +162,11 @@ def render_json(card: LedgerCard) -> dict:
 
 # --- CSV ------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _csv_safe(text: str) -> str:
-    """Keep a spreadsheet from running user text as a formula (a leading = + - @)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def render_csv(card: LedgerCard) -> str:
-    """One header line (kind, id, ref, marker, then every column key), one line per row."""
-    money = _money_keys(card)
+    """One header line (kind, id, ref, marker, then every column key), one line per row;
+    every cell through `cli.output.csv_cell` (no formulas, no control characters)."""
+    from cli.output import csv_text
+
     keys = ["kind", "id", "ref", "marker"] + [c.key for c in card.columns]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(keys)
-    for row in card.rows:
-        data = json_row(card, row)
-        writer.writerow([
-            "" if data[k] is None else (data[k] if k in money or k in ("kind", "marker") else _csv_safe(data[k]))
-            for k in keys
-        ])
-    return buf.getvalue()
+    data = (json_row(card, row) for row in card.rows)
+    return csv_text(keys, ([d[k] for k in keys] for d in data))

@@ -13,7 +13,7 @@ Conventions:
 """
 from __future__ import annotations
 
-from peewee import SQL, CompositeKey, ForeignKeyField, IntegerField, Model, TextField
+from peewee import SQL, BlobField, CompositeKey, ForeignKeyField, IntegerField, Model, TextField
 
 from .connection import BooleanField, DateField, DateTimeField
 
@@ -41,7 +41,24 @@ class Location(Base):
 
 
 class User(Base):
+    """Someone who signs in (``dentledger --as NAME``, an SSH key's forced command). Rows are
+    also made for names that only stamp postings (imports, the generator): front desk."""
     name = TextField(unique=True)
+    role = TextField(default="frontdesk")  # store.audit.roles.ROLES
+    disabled = BooleanField(default=False)
+    password_hash = TextField(null=True)   # argon2id (the idle lock screen); NULL = none set
+    created = DateTimeField(null=True)
+
+
+class SshKey(Base):
+    """A user's SSH public key: written into the service account's authorized_keys as a forced
+    command (store.audit.authorized_keys)."""
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="ssh_keys")
+    type = TextField()
+    key = TextField(unique=True)   # base64, as in the .pub file
+    comment = TextField(default="")
+    fingerprint = TextField()      # SHA256:... as OpenSSH prints it
+    added = DateTimeField(null=True)
 
 
 class FeeSchedule(Base):
@@ -102,10 +119,41 @@ class Patient(Base):
     first_lower = TextField(default="")
     birthdate = DateField(index=True)
     guarantor = ForeignKeyField("self", null=True, backref="members")
-    phone = TextField(null=True)
+    phone = TextField(null=True)  # the home phone
+    # Registration at the desk (schema version 6; NULL = not recorded).
+    middle_name = TextField(null=True)
+    preferred_name = TextField(null=True)
+    gender = TextField(null=True)  # estimator.model.GENDERS
+    address1 = TextField(null=True)
+    address2 = TextField(null=True)
+    city = TextField(null=True)
+    state = TextField(null=True)
+    zip = TextField(null=True)
+    mobile_phone = TextField(null=True)
+    work_phone = TextField(null=True)
+    email = TextField(null=True)
+    chart_no = TextField(null=True, unique=True)
+    provider = ForeignKeyField(Provider, null=True, index=False)  # the usual provider
+    inactive = BooleanField(default=False)
+    # Find patient's keys (`store.family.ids.search_key`): accents and apostrophes folded away.
+    name_search = TextField(default="")   # "last first middle"
+    first_search = TextField(default="")  # "first last"
 
     class Meta:
-        indexes = ((("name_lower", "id"), False), (("first_lower", "id"), False))
+        indexes = ((("name_lower", "id"), False), (("first_lower", "id"), False),
+                   (("name_search", "id"), False), (("first_search", "id"), False))
+
+
+class PatientPhone(Base):
+    """Find patient's phone index: each of a patient's numbers as digits, and the last seven
+    digits of a ten-digit one (`store.family.ids.phone_keys`); written with the patient by the
+    patient services, the import and the generator."""
+    digits = TextField()
+    patient_id = IntegerField(index=True)
+
+    class Meta:
+        primary_key = CompositeKey("digits", "patient_id")
+        without_rowid = True
 
 
 class Plan(Base):
@@ -194,6 +242,7 @@ class PatientCoverage(Base):
     subscriber_id = TextField(null=True)
     effective = DateField(null=True)   # first day covered (NULL: no limit on that side)
     terminated = DateField(null=True)  # last day covered
+    relationship = TextField(null=True)  # the patient to the subscriber: model.RELATIONSHIPS
 
     class Meta:
         indexes = ((("patient", "coverage_order"), True), (("patient", "plan"), True))
@@ -231,6 +280,9 @@ class Procedure(Posted):
     status = TextField()  # planned / complete / deleted
     tp_order = IntegerField(null=True)
     note = TextField(null=True)
+    # The charge when the work was posted (completed); NULL until then. With the claim
+    # procedures' ``orig_*`` it is the ledger card's Original group, frozen at posting.
+    orig_charge_cents = Cents(null=True)
 
     class Meta:
         indexes = ((("patient", "date", "id"), False),)
@@ -251,7 +303,7 @@ class Claim(Posted):
     status = TextField()
     date = DateField()
     sent_date = DateField(null=True)
-    claim_no = TextField(null=True)
+    claim_no = TextField(null=True, index=True)  # the ERA finds a claim by it
     preauth_no = TextField(null=True)
 
     class Meta:
@@ -294,6 +346,10 @@ class ClaimProc(Base):
     deductible_applied_cents = Cents(default=0)
     # True once the stored estimate is final (a received line after estimation)
     frozen = BooleanField(default=False)
+    # The estimate when the procedure was posted (completed), frozen then: the card's Original
+    # group. 0 for a line that appeared after posting (a plan added later); NULL before posting.
+    orig_ins_est_cents = Cents(null=True)
+    orig_writeoff_est_cents = Cents(null=True)
 
     class Meta:
         indexes = ((("procedure", "plan"), True),)
@@ -382,16 +438,22 @@ class LedgerNote(Posted):
 
 
 class AuditLog(Base):
+    """Append-only (triggers refuse UPDATE and DELETE) and hash-chained (store.audit.chain)."""
     at = DateTimeField(index=True)
-    user = TextField()
+    user = TextField()                 # the app user
     workstation = TextField(null=True)
     action = TextField()
     entity = TextField(null=True)
     entity_id = TextField(null=True)
     detail = TextField(null=True)  # JSON
+    os_user = TextField(null=True)     # the OS account, from the process's uid
+    ssh_origin = TextField(null=True)  # SSH_CONNECTION when over SSH
+    patient_id = IntegerField(null=True)  # the patient the row is about (no FK: rows outlive them)
+    hash = TextField(null=True)        # HMAC-SHA256 chain (store.audit.chain)
 
     class Meta:
-        indexes = ((("entity", "entity_id"), False),)
+        indexes = ((("entity", "entity_id"), False), (("patient_id", "id"), False),
+                   (("user", "id"), False))
 
 
 # --- indexes of the office reports (store/reports/) --------------------------
@@ -495,14 +557,99 @@ class CarrierMonth(Base):
         without_rowid = True
 
 
+class AppliedCredit(Base):
+    """Unapplied patient money shown on a procedure's line: one part of one payment (or of an
+    adjustment not on a procedure) applied oldest procedure first across the family
+    (`estimator.unapplied`). Derived data, rebuilt with the family's ledger lines by
+    `store.derived.applied_credits` (every posting); the card's Current group and colour and the
+    carrier report's "Pt paid" read it. ``patient_id``: the procedure's patient."""
+    patient_id = IntegerField(index=True)
+    procedure_id = IntegerField(index=True)
+    payment_id = IntegerField(null=True, index=True)
+    adjustment_id = IntegerField(null=True)
+    amount_cents = Cents()
+
+
+# --- electronic remittances (ERA, X12 835), posted by store.services.remittances ----------
+
+class EraFile(Base):
+    """An ERA file as it came (kept whole: its unmatched claims are finished from it later)."""
+    sha256 = TextField(unique=True)
+    name = TextField()
+    size = IntegerField()
+    data = BlobField()
+
+
+class Era(Base):
+    """One ERA payment (one ST..SE of a file: one check or EFT of one carrier), imported once:
+    (carrier, trace number) is unique, so the same ERA cannot be posted twice."""
+    file = ForeignKeyField(EraFile, index=False)
+    seq = IntegerField()               # its place in the file (1-based)
+    control_number = TextField()       # ST02
+    carrier = ForeignKeyField(Carrier, index=False)
+    payer_id = TextField(null=True)    # N104 or REF*2U, as the payer sent it
+    payer_name = TextField()
+    trace_number = TextField()         # TRN02: the check or EFT number
+    method = TextField()               # BPR04: CHK, ACH, NON, ...
+    check_date = DateField(null=True)  # BPR16
+    amount_cents = Cents()             # BPR02 (negative for a debit)
+    provider_adjustments_cents = Cents(default=0)  # PLB amounts, the file's signs
+    posted_cents = Cents(default=0)    # what the claim payments applied
+    payment = ForeignKeyField(ClaimPayment, null=True, index=False)  # the check as posted
+    status = TextField()               # posted / partial (claims left to finish) / open
+    imported_at = DateTimeField()
+    imported_by = TextField()
+    workstation = TextField(null=True)
+
+    class Meta:
+        indexes = ((("carrier", "trace_number"), True), (("status", "id"), False))
+
+
+class EraClaim(Base):
+    """One claim (CLP) of an imported ERA: what it paid, the claim it matched and what of it
+    was posted; ``state`` open or partial puts it on the "ERA to finish" list."""
+    era = ForeignKeyField(Era, on_delete="CASCADE", index=False)
+    seq = IntegerField()               # its place in the payment (0-based)
+    claim_ref = TextField()            # CLP01: the claim id we sent
+    patient_name = TextField()         # as the payer wrote it
+    status_code = TextField()          # CLP02
+    billed_cents = Cents()
+    paid_cents = Cents()               # CLP04
+    posted_cents = Cents(default=0)
+    left_cents = Cents(default=0)      # paid on the ERA, not posted
+    claim = ForeignKeyField(Claim, null=True, index=False)
+    how = TextField()                  # id / weak / none / hand
+    reason = TextField(null=True)
+    state = TextField()                # posted / partial / open / handled / nothing
+    payment = ForeignKeyField(ClaimPayment, null=True, index=False)
+    note = TextField(null=True)
+    finished_at = DateTimeField(null=True)
+    finished_by = TextField(null=True)
+
+    class Meta:
+        indexes = ((("era", "seq"), True), (("state", "era"), False))
+
+
+class EraProviderAdjustment(Base):
+    """A provider-level adjustment (PLB) of an imported ERA: interest, a recovery ...;
+    recorded and reported, posted to no account."""
+    era = ForeignKeyField(Era, on_delete="CASCADE")
+    reason = TextField()
+    reference = TextField(null=True)
+    amount_cents = Cents()             # the file's sign: negative adds to the check
+
+
+ERA_MODELS = (EraFile, Era, EraClaim, EraProviderAdjustment)
+
 MODELS = (
-    Setting, Location, User, FeeSchedule, Fee, Provider, ProcedureCode, AdjustmentCode,
+    Setting, Location, User, SshKey, FeeSchedule, Fee, Provider, ProcedureCode, AdjustmentCode,
     Carrier, Patient, Plan, PlanCoverage, PlanLimit, PlanFrequency, PlanExclusion,
     PlanDeductibleWaiver, PatientCoverage, BenefitUsed, Procedure, ProcedureVisit,
     Claim, ClaimProc, ClaimPayment, ClaimPaymentLine, PatientPayment, PaymentAllocation,
     Adjustment, Appointment, LedgerNote, AuditLog, LedgerEntry, PatientCarrierMonth,
-    CarrierMonth,
+    CarrierMonth, *ERA_MODELS, AppliedCredit,
 )
+MODELS += (PatientPhone,)  # patient registration (issue 14)
 
 
 def _sql_defaults(models) -> None:
@@ -522,9 +669,9 @@ _sql_defaults(MODELS)
 # Tables holding practice data (wiped by an import with replace=True). Users,
 # locations and the audit log belong to the office, not to the practice file; the ledger
 # entries are derived from the practice (rebuilt whole by the re-estimation after an import).
-DERIVED_MODELS = (LedgerEntry, PatientCarrierMonth, CarrierMonth)
+DERIVED_MODELS = (LedgerEntry, PatientCarrierMonth, CarrierMonth, AppliedCredit)
 PRACTICE_MODELS = tuple(m for m in MODELS
-                        if m not in (Location, User, AuditLog, *DERIVED_MODELS))
+                        if m not in (Location, User, SshKey, AuditLog, *DERIVED_MODELS))
 
 
 def _bind_to_the_open_database() -> None:

@@ -9,8 +9,8 @@ so the later migrations only ever run on databases that need them.
 from __future__ import annotations
 
 from ..connection import (
-    Database, StoreError, application_id, column_names, schema_version, set_schema_version,
-    table_count, write_transaction,
+    Database, StoreError, application_id, column_names, executemany, protect_table,
+    schema_version, set_schema_version, table_count, unprotect_table, write_transaction,
 )
 
 APPLICATION_ID = 0x44544C47  # "DTLG" in the file header: this is a DentLedger file
@@ -84,9 +84,131 @@ def add_coverage_dates(db: Database) -> None:
                    "WHERE status = 'cap_complete' AND writeoff_cents = 0")
 
 
+def add_era_tables(db: Database) -> None:
+    """Version 6: imported ERAs (`models.ERA_MODELS`: the file, each payment, its claims and
+    provider adjustments) and the index the ERA finds claims by (``claim.claim_no``)."""
+    from ..models import ERA_MODELS
+
+    with db.bind_ctx(ERA_MODELS):
+        db.create_tables(ERA_MODELS)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "claim_claim_no" ON "claim" ("claim_no")')
+
+
+def add_original_split_and_applied_credits(db: Database) -> None:
+    """Version 7 (issue 11): the split estimated when work was posted (`Procedure.orig_charge_cents`,
+    `ClaimProc.orig_*`: the card's Original group), and unapplied patient money shown on the
+    lines (`models.AppliedCredit`, which the carrier report's "Pt paid" also reads).
+
+    Work posted before this version has no record of its estimate at posting; the best
+    information is the estimate stored now: a received line keeps the estimate frozen when
+    its check was entered (before payment), an open line its current estimate."""
+    from ..derived import applied_credits, estimates, report_summary
+    from ..models import AppliedCredit
+
+    for table, names in (("procedure", ("orig_charge_cents",)),
+                         ("claim_proc", ("orig_ins_est_cents", "orig_writeoff_est_cents"))):
+        columns = column_names(db, table)
+        for name in names:
+            if name not in columns:
+                db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" INTEGER')
+    with db.bind_ctx([AppliedCredit]):
+        db.create_tables([AppliedCredit])  # safe: the models' own DDL, if it is not there
+    estimates.freeze_originals(db)
+    applied_credits.rebuild_all(db)
+    report_summary.rebuild_all(db)  # "Pt paid" now follows the work each payment paid
+
+
+# Version 8 columns (name -> SQL type and default), as `store.models` declares them.
+USER_COLUMNS = {"role": "TEXT NOT NULL DEFAULT 'frontdesk'",
+                "disabled": "INTEGER NOT NULL DEFAULT 0", "password_hash": "TEXT",
+                "created": "DATETIME"}
+AUDIT_COLUMNS = {"os_user": "TEXT", "ssh_origin": "TEXT", "patient_id": "INTEGER",
+                 "hash": "TEXT"}
+AUDIT_INDEX_SQL = (
+    'CREATE INDEX IF NOT EXISTS "audit_log_patient_id_id" ON "audit_log" ("patient_id", "id")',
+    'CREATE INDEX IF NOT EXISTS "audit_log_user_id" ON "audit_log" ("user", "id")',
+)
+
+
+def add_users_and_audit_chain(db: Database) -> None:
+    """Version 8: users with a role, SSH keys and a password hash; audit rows with the OS
+    account, SSH origin, patient and chain hash. Existing audit rows are chained (the key
+    file is created beside the database), then the table is made append-only."""
+    from ..audit.chain import chain_existing_rows
+    from ..models import SshKey
+
+    _add_columns(db, "user", USER_COLUMNS)
+    _add_columns(db, "audit_log", AUDIT_COLUMNS)
+    for sql in AUDIT_INDEX_SQL:
+        db.execute_sql(sql)
+    with db.bind_ctx([SshKey]):
+        db.create_tables([SshKey])
+    unprotect_table(db, "audit_log")  # a file stamped older than it is may have them already
+    chain_existing_rows(db)
+    protect_table(db, "audit_log")
+
+
+def _add_columns(db: Database, table: str, columns: dict[str, str]) -> None:
+    have = column_names(db, table)
+    for name, kind in columns.items():
+        if name not in have:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind}')
+
+
+
+# Version 9 columns of `models.Patient` (registration at the desk), as a new database has them.
+REGISTRATION_COLUMNS = (
+    ("middle_name", "TEXT"), ("preferred_name", "TEXT"), ("gender", "TEXT"),
+    ("address1", "TEXT"), ("address2", "TEXT"), ("city", "TEXT"), ("state", "TEXT"),
+    ("zip", "TEXT"), ("mobile_phone", "TEXT"), ("work_phone", "TEXT"), ("email", "TEXT"),
+    ("chart_no", "TEXT"), ("provider_id", 'INTEGER REFERENCES "provider" ("id")'),
+    ("inactive", "INTEGER NOT NULL DEFAULT 0"), ("name_search", "TEXT NOT NULL DEFAULT ''"),
+    ("first_search", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
+def add_patient_registration(db: Database) -> None:
+    """Version 9: what the desk registers about a patient (`models.Patient`), a coverage's
+    ``relationship`` to the subscriber, and Find patient's folded name keys and phone index
+    (`models.PatientPhone`), filled from the names and phones already stored."""
+    from ..family.ids import name_search_keys, phone_keys
+    from ..models import PatientPhone
+
+    columns = column_names(db, "patient")
+    for name, kind in REGISTRATION_COLUMNS:
+        if name not in columns:
+            db.execute_sql(f'ALTER TABLE "patient" ADD COLUMN "{name}" {kind}')
+    if "relationship" not in column_names(db, "patient_coverage"):
+        db.execute_sql('ALTER TABLE "patient_coverage" ADD COLUMN "relationship" TEXT')
+    for sql in ('CREATE UNIQUE INDEX IF NOT EXISTS "patient_chart_no" ON "patient" ("chart_no")',
+                'CREATE INDEX IF NOT EXISTS "patient_name_search_id" ON "patient" '
+                '("name_search", "id")',
+                'CREATE INDEX IF NOT EXISTS "patient_first_search_id" ON "patient" '
+                '("first_search", "id")'):
+        db.execute_sql(sql)
+    with db.bind_ctx([PatientPhone]):
+        db.create_tables([PatientPhone], safe=True)
+    rows = db.execute_sql("SELECT id, last_name, first_name, middle_name, phone, mobile_phone, "
+                          "work_phone FROM patient").fetchall()
+    executemany(db, "UPDATE patient SET name_search = ?, first_search = ? WHERE id = ?",
+                [(*name_search_keys(last, first, middle), i)
+                 for i, last, first, middle, *_ in rows])
+    executemany(db, "INSERT INTO patient_phone (digits, patient_id) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                [(key, i) for i, *_, home, mobile, work in rows
+                 for key in phone_keys(home, mobile, work)])
+
+
 MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months,
-              add_coverage_dates]
+              add_coverage_dates, add_era_tables, add_original_split_and_applied_credits,
+              add_users_and_audit_chain, add_patient_registration]
 LATEST = len(MIGRATIONS)
+
+
+def version_before(step) -> int:
+    """The schema version a database has just before ``step`` runs (tests build such a database
+    by undoing what ``step`` adds; every later step is safe to run on a database that has it)."""
+    return MIGRATIONS.index(step)
 
 
 def migrate(db: Database) -> int:
@@ -101,6 +223,7 @@ def migrate(db: Database) -> int:
         if current == 0:
             _check_empty(db)
             create_schema(db)
+            protect_table(db, "audit_log")  # triggers: the models cannot declare them
         else:
             for step in MIGRATIONS[current:]:
                 step(db)

@@ -19,10 +19,13 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from estimator import model as m
+from estimator.frozen import frozen_map
+from estimator.ledger_types import OriginalSplit
 from estimator.results import LineEstimate
 
 from ..connection import Database, StoreError, bind_list, in_list
 from ..models import LIMIT_KINDS, OVERRIDE_FIELDS, override_column
+from . import records
 from .ids import IdMap, display_name, family_patient_ids, load_id_map
 
 PREFERENCES = ("ins_ppo_sec_writeoffs", "zero_writeoff_when_annual_max_exhausted",
@@ -109,6 +112,14 @@ def load_stored_estimates(db: Database, members: list[int], ids: IdMap
     reader = PracticeReader(db, ids, members)
     stored = reader.lines_where(reader.of_family("p.patient_id"), frozen)
     return stored, {key: stored[key] for key in frozen}
+
+
+def load_originals(db: Database, ids: IdMap, members: list[int] | None
+                   ) -> dict[str, OriginalSplit]:
+    """The split each completed procedure of ``members`` (None: everyone) had when it was
+    posted (the card's Original group), by procedure id; work not posted yet has none."""
+    reader = PracticeReader(db, ids, members)
+    return reader.originals_where(reader.of_family("p.patient_id"))
 
 
 def load_frozen(db: Database, family: int | m.Practice | None = None, *,
@@ -298,20 +309,24 @@ class PracticeReader:
 
     def patients(self):
         cov = _grouped(self.q("SELECT patient_id, plan_id, coverage_order, pending, subscriber_id, "
-                              f"effective, terminated FROM patient_coverage WHERE {self.of_family()} "
-                              "ORDER BY id"))
+                              f"effective, terminated, relationship FROM patient_coverage "
+                              f"WHERE {self.of_family()} ORDER BY id"))
         used = _grouped(self.q("SELECT patient_id, plan_id, paid_cents, deductible_met_cents "
                                f"FROM benefit_used WHERE {self.of_family()} ORDER BY id"))
-        rows = self.q("SELECT id, last_name, first_name, birthdate, guarantor_id FROM patient "
+        rows = self.q("SELECT id, last_name, first_name, birthdate, guarantor_id, provider_id, "
+                      f"{', '.join(records.RECORD_COLUMNS)} FROM patient "
                       f"WHERE {self.of_family('id')} ORDER BY id")
         return tuple(m.Patient(
             self.pid("patient", i), display_name(last, first), to_date(born),
             self.pid("patient", g if g is not None else i),
-            tuple(m.Coverage(self.pid("plan", pl), o, bool(pend), sid, to_date(eff), to_date(term))
-                  for _, pl, o, pend, sid, eff, term in cov.get(i, ())),
+            tuple(m.Coverage(self.pid("plan", pl), o, bool(pend), sid, to_date(eff), to_date(term),
+                             rel)
+                  for _, pl, o, pend, sid, eff, term, rel in cov.get(i, ())),
             tuple(m.BenefitUsed(self.pid("plan", pl), paid, ded)
                   for _, pl, paid, ded in used.get(i, ())),
-        ) for i, last, first, born, g in rows)
+            provider=self.ids.to_practice["provider"].get(prov) if prov is not None else None,
+            **records.fields(record),
+        ) for i, last, first, born, g, prov, *record in rows)
 
     def procedures(self):
         live = f"p.status != 'deleted' AND {self.of_family('p.patient_id')}"
@@ -445,6 +460,22 @@ class PracticeReader:
     def lines(self, frozen_only: bool) -> dict[tuple[str, str], LineEstimate]:
         cond = "cp.frozen AND cp.status = 'received'" if frozen_only else "1"
         return self.lines_where(f"{self.of_family('p.patient_id')} AND {cond}")
+
+    def originals_where(self, condition: str) -> dict[str, OriginalSplit]:
+        """The Original split (`models.Procedure.orig_charge_cents`, `ClaimProc.orig_*`) of the
+        posted procedures matching ``condition`` (on alias p)."""
+        splits: dict[str, tuple[int, dict]] = {}
+        for proc, charge, plan, est, wo in self.q(
+                "SELECT p.id, p.orig_charge_cents, cp.plan_id, cp.orig_ins_est_cents, "
+                "cp.orig_writeoff_est_cents FROM procedure p LEFT JOIN claim_proc cp "
+                "ON cp.procedure_id = p.id AND cp.orig_ins_est_cents IS NOT NULL "
+                f"WHERE p.orig_charge_cents IS NOT NULL AND p.status != 'deleted' AND {condition} "
+                "ORDER BY p.id, cp.id"):
+            _, by_plan = splits.setdefault(self.pid("procedure", proc), (charge, {}))
+            if plan is not None:
+                by_plan[self.pid("plan", plan)] = (est, wo)
+        return {pid: OriginalSplit(charge, frozen_map(by_plan))
+                for pid, (charge, by_plan) in splits.items()}
 
     def lines_where(self, condition: str, frozen: set | None = None
                     ) -> dict[tuple[str, str], LineEstimate]:

@@ -41,6 +41,7 @@ from ..audit import now, record, workstation_name
 from ..connection import (
     Database, EngineError, StoreError, defer_foreign_keys, root_error, write_transaction,
 )
+from ..family import records
 from ..family.ids import IdMap, display_name, name_key
 from ..read.patients import has_practice
 
@@ -57,8 +58,10 @@ class ImportResult:
 
 def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                     workstation: str | None = None, location: str | None = None,
-                    replace: bool = False) -> ImportResult:
-    """Store ``practice``; see the module docstring for the rules."""
+                    replace: bool = False, audit_user: str | None = None) -> ImportResult:
+    """Store ``practice``; see the module docstring for the rules. ``user`` stamps rows
+    without a stamp of their own; the audit row names ``audit_user`` (who ran the import)
+    when given, else ``user``."""
     workstation = workstation or workstation_name()
     try:
         with write_transaction(db):
@@ -71,7 +74,8 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
             stamp = m.Stamp(datetime.fromisoformat(now()), user, workstation, location or None)
             loader = _Loader(db, practice, stamp)
             loader.run()
-            record(db, "import", user=user, workstation=workstation, entity="practice",
+            record(db, "import", user=audit_user or user, workstation=workstation,
+                   entity="practice",
                    detail={"replace": replace, "counts": loader.counts})
     except (EngineError, peewee.PeeweeException) as exc:
         reason = (str(root_error(exc) or exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -293,14 +297,20 @@ class _Loader:
     def patients(self) -> None:
         self.assign("patient", t.Patient, (pt.id for pt in self.p.patients))
         self.insert(t.Patient, ("id", "file_id", "last_name", "first_name", "name_lower",
-                                "first_lower", "birthdate", "guarantor"),
+                                "first_lower", "birthdate", "guarantor", *records.RECORD_COLUMNS,
+                                "provider", "name_search", "first_search"),
                     (self.patient_row(pt) for pt in self.p.patients))
+        self.insert(t.PatientPhone, ("digits", "patient_id"),
+                    [row for pt in self.p.patients
+                     for row in records.phone_rows(self.ids.to_db["patient"][pt.id], pt)])
 
     def patient_row(self, pt: m.Patient) -> tuple:
         last, first = split_name(pt.name)
         return (self.ids.to_db["patient"][pt.id], pt.id, last, first,
                 name_key(display_name(last, first)), first.lower(), pt.birthdate.isoformat(),
-                self.ref("patient", pt.guarantor, f"patient {pt.id} guarantor"))
+                self.ref("patient", pt.guarantor, f"patient {pt.id} guarantor"),
+                *records.columns(pt), self.ref("provider", pt.provider, f"patient {pt.id}"),
+                *records.search_columns(last, first, pt.middle_name))
 
     def plans(self) -> None:
         self.assign("plan", t.Plan, (pl.id for pl in self.p.plans))
@@ -357,11 +367,13 @@ class _Loader:
                 plan = self.ref("plan", c.plan, where)
                 orders[plan] = c.order
                 rows.append((i, plan, c.order, int(c.pending), c.subscriber_id,
-                             *(d.isoformat() if d else None for d in (c.effective, c.terminated))))
+                             *(d.isoformat() if d else None for d in (c.effective, c.terminated)),
+                             c.relationship))
             used += [(i, self.ref("plan", b.plan, f"patient {pt.id} benefits_used"), b.paid,
                       b.deductible_met) for b in pt.benefits_used]
         self.insert(t.PatientCoverage, ("patient", "plan", "coverage_order", "pending",
-                                        "subscriber_id", "effective", "terminated"), rows)
+                                        "subscriber_id", "effective", "terminated",
+                                        "relationship"), rows)
         self.insert(t.BenefitUsed, ("patient", "plan", "paid_cents", "deductible_met_cents"), used)
 
     # -- posted work -------------------------------------------------------------

@@ -30,7 +30,6 @@ from .common import (
 
 Progress = Callable[[int, int], None]
 SCOPES = ("this", "identical")
-MAX_MONEY = 1_000_000_000 * 100  # cents; far past any dental amount
 KEEP = object()  # "leave this value as it is" (None would mean "set to unknown")
 TODAY = "today"  # a coverage's effective date: the day of the change
 
@@ -159,10 +158,13 @@ def edit_carrier(db: Database, carrier_id: int, *, actor: Actor | None = None,
             raise ServiceError(f"a carrier has no field {sorted(unknown)[0]!r}")
         name = changes.get("name") or one(db, "SELECT name FROM carrier WHERE id = ?", (carrier_id,))[0]
         values = _carrier_values(db, changes, name)
+        before = {}
         if values:
+            row = one(db, f"SELECT {', '.join(values)} FROM carrier WHERE id = ?", (carrier_id,))
+            before = dict(zip(values, row))
             sets = ", ".join(f"{k} = ?" for k in values)
             db.execute_sql(f"UPDATE carrier SET {sets} WHERE id = ?", (*values.values(), carrier_id))
-        change.record("carrier", carrier_id, **values)
+        change.record("carrier", carrier_id, before=before, **values)
 
 
 def _carrier_values(db: Database, given: Mapping, name: str | None = None) -> dict:
@@ -289,10 +291,14 @@ def edit_plan(db: Database, plan_id: int, changes: Mapping[str, object], *, scop
         if "subscriber" in changes:
             raise ServiceError("the subscriber of a plan cannot change; create a new plan")
         values = check_plan_values(db, dict(changes), plan_ids=targets)
+        columns = [_COLUMN[k] for k in values if k in _COLUMN]
+        before = dict(zip(columns, one(db, f"SELECT {', '.join(columns)} FROM plan WHERE id = ?",
+                                       (plan_id,)))) if columns else {}
         for target in targets:
             _write_plan(db, target, values)
         change.plans_changed(targets)
-        change.record("plan", plan_id, scope=scope, plans=targets, **_audit_values(values))
+        change.record("plan", plan_id, scope=scope, plans=targets, before=before,
+                      **_audit_values(values))
         return targets
 
 
@@ -428,11 +434,9 @@ def _schedule(db: Database, value, kinds, what: str) -> int | None:
 
 
 def _money(value, what: str) -> int:
-    value = cents(value, what)
+    value = cents(value, what)  # refuses beyond the one range (estimator.money.MAX_CENTS)
     if value < 0:
         raise ServiceError(f"{what} cannot be negative")
-    if value >= MAX_MONEY:
-        raise ServiceError(f"{what} {fmt(value)} is too large")
     return value
 
 
@@ -596,22 +600,35 @@ def _put_fee(db: Database, schedule_id: int, code: str, amount: int | None) -> N
 def add_coverage(db: Database, patient_id: int, plan_id: int, *, order: int | None = None,
                  pending: bool = False, subscriber_id: str | None = None,
                  effective: date | str | None = TODAY, terminated: date | str | None = None,
+                 relationship: str | None = None,
                  actor: Actor | None = None, now: datetime | None = None) -> int:
     """Cover a patient by a plan at ``order`` (1-4; default the next free one; a taken order
     moves the plans from there down one) from ``effective`` (default today, so work already
-    done keeps its estimates; None: no start) to ``terminated`` (None: open). Returns the order."""
+    done keeps its estimates; None: no start) to ``terminated`` (None: open); ``relationship``:
+    the patient to the plan's subscriber (`model.RELATIONSHIPS`). Returns the order."""
     with _change(db, "add_coverage", actor, now, None, today=True) as change:
         require_patient(db, patient_id)
         if one(db, "SELECT 1 FROM plan WHERE id = ?", (plan_id,)) is None:
             raise ServiceError(f"there is no plan with id {plan_id}")
         start, end = _coverage_dates(change.post.at.date(), effective, terminated)
+        relationship = _relationship(relationship)
         order = _add_coverage(db, patient_id, plan_id, order, pending, subscriber_id)
-        db.execute_sql("UPDATE patient_coverage SET effective = ?, terminated = ? WHERE "
-                       "patient_id = ? AND plan_id = ?", (start, end, patient_id, plan_id))
+        db.execute_sql("UPDATE patient_coverage SET effective = ?, terminated = ?, "
+                       "relationship = ? WHERE patient_id = ? AND plan_id = ?",
+                       (start, end, relationship, patient_id, plan_id))
         change.patient_changed(patient_id)
         change.record("patient_coverage", patient_id, plan=plan_id, order=order, pending=pending,
-                      effective=start, terminated=end)
+                      effective=start, terminated=end, relationship=relationship)
         return order
+
+
+def _relationship(value: str | None) -> str | None:
+    """The patient's relationship to a plan's subscriber (blank: not recorded)."""
+    value = text_or_none(value)
+    if value is not None and value not in m.RELATIONSHIPS:
+        raise ServiceError(f"the relationship to the subscriber must be one of "
+                           f"{', '.join(m.RELATIONSHIPS)}, not {value!r}")
+    return value
 
 
 def set_coverage_dates(db: Database, patient_id: int, plan_id: int, *, effective=KEEP,
@@ -627,7 +644,8 @@ def set_coverage_dates(db: Database, patient_id: int, plan_id: int, *, effective
         db.execute_sql("UPDATE patient_coverage SET effective = ?, terminated = ? WHERE "
                        "patient_id = ? AND plan_id = ?", (start, end, patient_id, plan_id))
         change.patient_changed(patient_id)
-        change.record("patient_coverage", patient_id, plan=plan_id, effective=start, terminated=end)
+        change.record("patient_coverage", patient_id, plan=plan_id, effective=start, terminated=end,
+                      before={"effective": old[0], "terminated": old[1]})
 
 
 def _coverage_dates(today: date, effective, terminated) -> tuple[str | None, str | None]:
@@ -728,8 +746,10 @@ def move_coverage(db: Database, patient_id: int, plan_id: int, order: int, *,
 
 
 def set_coverage(db: Database, patient_id: int, plan_id: int, *, pending=KEEP,
-                 subscriber_id=KEEP, actor: Actor | None = None, now: datetime | None = None) -> None:
-    """The pending flag (informational only) and the patient's subscriber id on the plan."""
+                 subscriber_id=KEEP, relationship=KEEP, actor: Actor | None = None,
+                 now: datetime | None = None) -> None:
+    """The pending flag (informational only), the patient's subscriber id on the plan and
+    their relationship to its subscriber."""
     with _change(db, "set_coverage", actor, now, None) as change:
         _require_coverage(db, patient_id, plan_id)
         values = {}
@@ -739,11 +759,17 @@ def set_coverage(db: Database, patient_id: int, plan_id: int, *, pending=KEEP,
             values["pending"] = int(pending)
         if subscriber_id is not KEEP:
             values["subscriber_id"] = text_or_none(subscriber_id)
+        if relationship is not KEEP:
+            values["relationship"] = _relationship(relationship)
+        before = {}
         if values:
+            before = dict(zip(values, one(db, f"SELECT {', '.join(values)} FROM patient_coverage "
+                                              "WHERE patient_id = ? AND plan_id = ?",
+                                          (patient_id, plan_id))))
             sets = ", ".join(f"{k} = ?" for k in values)
             db.execute_sql(f"UPDATE patient_coverage SET {sets} WHERE patient_id = ? AND plan_id = ?",
                            (*values.values(), patient_id, plan_id))
-        change.record("patient_coverage", patient_id, plan=plan_id, **values)
+        change.record("patient_coverage", patient_id, plan=plan_id, before=before, **values)
 
 
 def set_benefits_used(db: Database, patient_id: int, plan_id: int, *, paid: int,
@@ -754,13 +780,16 @@ def set_benefits_used(db: Database, patient_id: int, plan_id: int, *, paid: int,
     with _change(db, "set_benefits_used", actor, now, progress) as change:
         _require_coverage(db, patient_id, plan_id)
         paid, ded = _money(paid, "benefits paid"), _money(deductible_met, "deductible met")
+        old = one(db, "SELECT coalesce(sum(paid_cents), 0), coalesce(sum(deductible_met_cents), 0) "
+                      "FROM benefit_used WHERE patient_id = ? AND plan_id = ?", (patient_id, plan_id))
         db.execute_sql("DELETE FROM benefit_used WHERE patient_id = ? AND plan_id = ?",
                        (patient_id, plan_id))
         if paid or ded:
             db.execute_sql("INSERT INTO benefit_used (patient_id, plan_id, paid_cents, "
                            "deductible_met_cents) VALUES (?, ?, ?, ?)", (patient_id, plan_id, paid, ded))
         change.patient_changed(patient_id)
-        change.record("benefit_used", patient_id, plan=plan_id, paid=paid, deductible_met=ded)
+        change.record("benefit_used", patient_id, plan=plan_id, paid=paid, deductible_met=ded,
+                      before={"paid": old[0], "deductible_met": old[1]})
 
 
 # --- fee schedules -------------------------------------------------------------------
@@ -789,9 +818,12 @@ def set_fee(db: Database, schedule_id: int, code: str, amount: int | None, *,
         if code not in _known_codes(db):
             raise ServiceError(f"there is no procedure code {code!r}")
         amount = None if amount is None else _money(amount, f"the fee for {code}")
+        old = one(db, "SELECT amount_cents FROM fee WHERE schedule_id = ? AND code = ?",
+                  (schedule_id, code))
         _put_fee(db, schedule_id, code, amount)
         change.plans_changed(plans_using_schedule(db, schedule_id))
-        change.record("fee_schedule", schedule_id, code=code, amount=amount)
+        change.record("fee_schedule", schedule_id, code=code, amount=amount,
+                      before={"amount": old[0] if old else None})
 
 
 def _require_schedule(db: Database, schedule_id: int) -> str:
@@ -875,14 +907,12 @@ def _fee_cells(cells: list[str], known: Mapping[str, str]) -> tuple[str | None, 
         return "no procedure code", "", 0
     if code.upper() not in known:
         return f"unknown code {code}", code, 0
-    try:
-        amount = to_cents(money)
-    except MoneyError:
-        return f"bad money {money!r}" if money else "no fee", code, 0
-    if amount < 0:
-        return f"negative fee {money}", code, 0
-    if amount >= MAX_MONEY:
-        return f"fee {money} is too large", code, 0
+    if not money:
+        return "no fee", code, 0
+    try:  # the one money parser: the same rules and range as a typed or imported fee
+        amount = to_cents(money, signed=False)
+    except MoneyError as exc:
+        return f"fee {exc}", code, 0
     return None, known[code.upper()], amount
 
 

@@ -62,6 +62,7 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
         Binding("t", "set_status", "Status", id="claims.status"),
         Binding("x", "deny", "Deny line", id="claims.deny"),
         Binding("i", "pay", "Enter payment", id="claims.pay"),
+        Binding("E", "era", "ERA file", id="claims.era"),
         Binding("escape", "close", "Close", id="claims.close"),
     ]
 
@@ -212,8 +213,9 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
             self.notify("Pick a line of the claim (Tab to the lines).", severity="warning")
             return
         label, what = clean(claim.label), line_label(line)
-        self._ask("Deny this line?", f"The carrier denied {what} on claim {label}. The claim "
-                  "becomes received with nothing paid on it; this cannot be undone.", "Deny",
+        self._ask("Deny this line?", f"The carrier denied {what} on claim {label}. The line "
+                  "is received with nothing paid on it (on a claim of its own when others stay "
+                  "open); this cannot be undone.", "Deny",
                   lambda: self._do(f"Posted: {what} denied on claim {label}.",
                                    lambda: self.posting.deny_line(claim.key, line.procedure_key,
                                                                   self._today())),
@@ -226,6 +228,10 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
                         severity="warning", markup=False)
         elif claim is not None:
             self.app.push_screen(InsurancePaymentForm(self.posting, self.patient_id, claim.key))
+
+    def action_era(self) -> None:
+        """The ERA screen: post a carrier's 835 file (any patients' claims)."""
+        self.app.action_posting_form("era")  # type: ignore[attr-defined]
 
     def action_close(self) -> None:
         self.dismiss(None)

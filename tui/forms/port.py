@@ -14,13 +14,14 @@ from typing import Protocol, Sequence, runtime_checkable
 
 from estimator.posting_views import (
     AdjustmentCodeInfo, AdjustmentEntry, AppointmentEntry, ClaimInfo, ClaimLineInfo, CodeInfo,
-    CoverageInfo, EobEntry, InsurancePaymentEntry, NoteEntry, PaymentEntry, PostingRefused,
+    CoverageInfo, CreditRefused, EobEntry, InsurancePaymentEntry, NoteEntry, PaymentEntry,
+    PostingRefused,
     ProcedureEntry, ProcedureInfo, ProviderInfo, ReversalInfo,
 )
 
 __all__ = [
     "AdjustmentCodeInfo", "AdjustmentEntry", "AppointmentEntry", "ClaimInfo", "ClaimLineInfo",
-    "CodeInfo", "CoverageInfo", "EobEntry", "InsurancePaymentEntry", "NoteEntry", "PaymentEntry",
+    "CodeInfo", "CoverageInfo", "CreditRefused", "EobEntry", "InsurancePaymentEntry", "NoteEntry", "PaymentEntry",
     "PostingDesk", "PostingRefused", "ProcedureEntry", "ProcedureInfo", "ProviderInfo",
     "ReversalInfo",
 ]
@@ -115,7 +116,8 @@ class PostingDesk(Protocol):
 
     def deny_line(self, claim_key: str, procedure_key: str, day: date,
                   remarks: str | None = None) -> None:
-        """The carrier denied this procedure (receives the claim with a zero line)."""
+        """The carrier denied this procedure (received with a zero line; the rest of the
+        claim stays open)."""
         ...
 
     def enter_insurance_payment(self, entry: InsurancePaymentEntry) -> str:

@@ -22,6 +22,7 @@ from tui.widgets.key_bar import KeyBar
 
 WIDE = 140  # columns from which the header packs into fewer lines
 FAMILY = Binding.Group("Family")  # the footer shows ". , Family"
+CORRECT = Binding.Group("Correct")  # procedure corrections: "F D X O B U K Correct"
 
 
 class AccountScreen(DeskScreen):
@@ -46,6 +47,26 @@ class AccountScreen(DeskScreen):
         Binding("N", "post('ledger_note')", "Note", id="account.ledger_note"),
         Binding("A", "post('appointment')", "Appt", id="account.appointment"),
         Binding("R", "reverse_line", "Reverse", id="account.reverse_line"),
+        # The visit (tui/forms: patient, treatment_plan, corrections).
+        Binding("e", "post('patient_edit')", "Edit patient", id="account.edit_patient"),
+        Binding("M", "post('patient_move')", "Move family", id="account.move_patient"),
+        Binding("t", "post('treatment_plan')", "Tx plan", id="account.treatment_plan"),
+        Binding("v", "coverage", "Coverage", id="account.coverage"),
+        # Corrections of the procedure under the cursor: one footer item ("F D X O B U K
+        # Correct"); help lists each with its own description.
+        Binding("F", "correct('fee')", "Procedure fee", group=CORRECT, id="account.procedure_fee"),
+        Binding("D", "correct('date')", "Procedure date or provider", group=CORRECT,
+                id="account.procedure_date"),
+        Binding("X", "correct('delete')", "Delete procedure", group=CORRECT,
+                id="account.procedure_delete"),
+        Binding("O", "correct('override')", "Override estimate", group=CORRECT,
+                id="account.procedure_override"),
+        Binding("B", "correct('no_bill')", "Do not bill", group=CORRECT,
+                id="account.procedure_no_bill"),
+        Binding("U", "correct('preauth')", "Pre-authorization", group=CORRECT,
+                id="account.procedure_preauth"),
+        Binding("K", "correct('complete')", "Complete planned work", group=CORRECT,
+                id="account.complete_planned"),
     ]
 
     def __init__(self, patient_id: str) -> None:
@@ -77,9 +98,17 @@ class AccountScreen(DeskScreen):
         except KeyError:
             self.notify(f"No patient {clean(patient_id)}.", severity="error", markup=False)
             return
+        opened = patient_id != self.patient_id or self.view is None
         self.patient_id, self.view = patient_id, view
         self.card.load(patient_id, view.columns, view.row_count, keep_position=keep_position)
         self._draw_header()  # after the card: a kept date filter picks the totals
+        if opened and not keep_position:  # audited once the card is on screen
+            self.call_after_refresh(self._viewed, patient_id)
+
+    def _viewed(self, patient_id: str) -> None:
+        viewed = getattr(self.frontdesk, "viewed", None)  # optional part of the port
+        if callable(viewed):
+            viewed(patient_id)
 
     def _draw_header(self) -> None:
         if self.view is not None:
@@ -119,22 +148,41 @@ class AccountScreen(DeskScreen):
             self.show_patient(members[i])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "post":  # hide the keys of forms the app does not have
-            return parameters[0] in self.desk.posting_forms
+        if action == "post":  # hide the keys of forms the app does not have, or the role lacks
+            kind = str(parameters[0])
+            return kind in self.desk.posting_forms and not self.desk.refusal(kind)
         if action == "reverse_line":
-            return self.desk.offer_reversal is not None
+            return self.desk.offer_reversal is not None and not self.desk.refusal("reversal")
+        if action == "correct":
+            return getattr(self.desk, "correct_procedure", None) is not None
+        if action == "coverage":
+            return getattr(self.desk, "open_coverage", None) is not None
         return True
 
     def action_post(self, kind: str) -> None:
         self.desk.action_posting_form(kind)
 
     def action_reverse_line(self) -> None:
+        refusal = self.desk.refusal("reversal")
+        if refusal:
+            self.notify(refusal, severity="warning", markup=False)
+            return
         row = self.card.cursor_row
         if row is None or not row.ref:
             self.notify("Put the cursor on a payment or an adjustment first.", severity="warning")
             return
         if self.desk.offer_reversal is not None:  # wired with the posting forms
             self.desk.offer_reversal(self.patient_id, row)
+
+    def action_correct(self, kind: str) -> None:
+        """A correction of the procedure under the card's cursor (wired with the forms)."""
+        if self.desk.correct_procedure is not None:
+            self.desk.correct_procedure(self.patient_id, self.card.cursor_row, kind)
+
+    def action_coverage(self) -> None:
+        opener = getattr(self.desk, "open_coverage", None)  # wired with the set-up screens
+        if opener is not None:
+            opener(self.patient_id)
 
     def action_next_member(self) -> None:
         self._member(1)

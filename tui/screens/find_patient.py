@@ -20,6 +20,7 @@ MONEY_WIDTH = 9  # "99,999.99"
 BIRTH_WIDTH = 10
 CHART_WIDTH = 10
 CHART_FROM = 100  # screens at least this wide also show the chart number
+INSURANCE_FROM = 120  # ... and the insurance split: Ins est (carriers pay) apart from W/O est
 
 
 def result_columns(width: int) -> list[tuple[str, int, str]]:
@@ -27,7 +28,9 @@ def result_columns(width: int) -> list[tuple[str, int, str]]:
     screens add the chart number: patients of the same name and age are common in a
     large practice."""
     chart = width >= CHART_FROM
-    fixed = 3 * MONEY_WIDTH + BIRTH_WIDTH + (CHART_WIDTH + len(GAP) if chart else 0)
+    split = width >= INSURANCE_FROM
+    extra = [("Chart", CHART_WIDTH)] * chart + [("Ins est", MONEY_WIDTH), ("W/O est", MONEY_WIDTH)] * split
+    fixed = 3 * MONEY_WIDTH + BIRTH_WIDTH + sum(w + len(GAP) for _, w in extra)
     # A leading space, a gap between columns, 2 for the scrollbar.
     free = max(24, width - fixed - 1 - 5 * len(GAP) - 2)
     name = free * 3 // 5
@@ -37,6 +40,7 @@ def result_columns(width: int) -> list[tuple[str, int, str]]:
         ("Born", BIRTH_WIDTH, "left"),
         ("Guarantor", free - name, "left"),
         ("Balance", MONEY_WIDTH, "right"),
+        *([("Ins est", MONEY_WIDTH, "right"), ("W/O est", MONEY_WIDTH, "right")] if split else []),
         ("Pt est", MONEY_WIDTH, "right"),
         ("Family", MONEY_WIDTH, "right"),
     ]
@@ -47,9 +51,11 @@ def hit_cells(hit: PatientHit, columns: list[tuple[str, int, str]]) -> list[str]
     cleans and cuts them; names may hold brackets or control characters and are never
     read as markup)."""
     cells = {
-        "Name": hit.name, "Chart": hit.patient_id,
+        "Name": hit.name + (" (inactive)" if hit.inactive else ""),
+        "Chart": hit.chart_no or hit.patient_id,
         "Born": hit.birthdate.isoformat() if hit.birthdate else "",
         "Guarantor": hit.guarantor_name, "Balance": fmt_grouped(hit.balance_total),
+        "Ins est": fmt_grouped(hit.insurance_est), "W/O est": fmt_grouped(hit.writeoff_est),
         "Pt est": fmt_grouped(hit.patient_est), "Family": fmt_grouped(hit.family_total),
     }
     return [cells[title] for title, _, _ in columns]
@@ -65,6 +71,8 @@ class FindPatientScreen(DeskScreen):
         Binding("pageup", "move(-10)", "Ten up", show=False, id="find.page_up"),
         Binding("enter", "open", "Open account", priority=True, id="find.open"),
         Binding("escape", "clear", "Clear", id="find.clear"),
+        Binding("f3", "toggle_inactive", "Inactive", key_display="F3",
+                id="find.toggle_inactive"),
     ]
 
     def __init__(self) -> None:
@@ -73,6 +81,7 @@ class FindPatientScreen(DeskScreen):
         self._query = ""
         self._searched_at = float("-inf")  # event-loop time of the last search
         self._columns = result_columns(80)
+        self.inactive = False  # list inactive patients too (F3)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Find patient"), id="find-title", classes="screen-title")
@@ -129,7 +138,10 @@ class FindPatientScreen(DeskScreen):
         if text and wait > 0:
             await asyncio.sleep(wait)
         self._searched_at = loop.time()
-        self._show(text, self.frontdesk.search(text, self.desk.config["search_limit"]))
+        limit = self.desk.config["search_limit"]
+        hits = (self.frontdesk.search(text, limit, inactive=True) if self.inactive
+                else self.frontdesk.search(text, limit))
+        self._show(text, hits)
 
     def _show(self, text: str, hits: list[PatientHit]) -> None:
         self._query, self._hits = text, list(hits)
@@ -138,6 +150,8 @@ class FindPatientScreen(DeskScreen):
             status = "No patient matches." if text else "No patients yet."
         else:
             status = f"{len(hits)} patient{'s' if len(hits) != 1 else ''}. Enter opens the account."
+        if self.inactive:
+            status += " Inactive patients shown (F3 hides them)."
         self.query_one("#find-status", Static).update(Text(status))
 
     def reload(self) -> None:
@@ -169,6 +183,10 @@ class FindPatientScreen(DeskScreen):
         patient = self.current_patient()
         if patient is not None:
             self.desk.open_account(patient)
+
+    def action_toggle_inactive(self) -> None:
+        self.inactive = not self.inactive
+        self.search(self._query)
 
     def action_clear(self) -> None:
         self.query_one("#find-input", Input).value = ""

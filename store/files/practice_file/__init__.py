@@ -54,7 +54,13 @@ name in ``estimator.model``):
   ``ledger_notes[]``: who posted the row, when (local time, whole seconds), at which
   workstation and office location. An export writes every row's stamp (the practice's audit
   history); a file without stamps is stamped with the importing user and time;
-- ``patients[].coverage[].subscriber_id``;
+- ``patients[].coverage[].subscriber_id``, ``patients[].coverage[].relationship`` (the patient
+  to the plan's subscriber: ``self``, ``spouse``, ``child``, ``other``);
+- what the desk registers about a patient: ``patients[].middle_name``, ``preferred_name``,
+  ``gender`` (``female``, ``male``, ``other``), ``address`` (``{line1, line2, city, state,
+  zip}``), ``phones`` (``{home, mobile, work}``, as typed), ``email``, ``chart_no`` (the
+  office's chart number, unique), ``provider`` (the usual provider's id) and ``inactive``
+  (boolean; the patient is no longer seen but stays findable);
 - ``practice.adjustment_codes``: ``[{code, kind?, description?}]``, kind one of
   ``estimator.model.ADJUSTMENT_KINDS`` (default ``other``);
 - ``practice.ledger_notes``: ``[{patient, date, text}]``;

@@ -56,7 +56,13 @@ def _check_plans(practice: Practice, ctx: Ctx) -> None:
 
 def _check_patients(practice: Practice, ctx: Ctx) -> None:
     patients = ctx.tables["patients"]
+    charts: set[str] = set()
     for patient in practice.patients:
+        if patient.chart_no is not None:
+            if patient.chart_no in charts:
+                ctx.error(_at(ctx, patient, "chart_no"),
+                          f"chart number {show(patient.chart_no)} is used by another patient")
+            charts.add(patient.chart_no)
         head = patients.get(patient.guarantor)
         if head is not None and head.guarantor != head.id:
             ctx.error(_at(ctx, patient, "guarantor"),

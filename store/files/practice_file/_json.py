@@ -7,11 +7,10 @@ Writing: Decimal money is written as a number with its two decimals (``150.00``)
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ._errors import Problems, index_path, key_path
+from ._errors import Problems, index_path, key_path, quoted
 
 MAX_DEPTH = 32  # the format nests about 6 deep; anything far deeper is not a practice file
 _INLINE_WIDTH = 100
@@ -53,50 +52,23 @@ def load_raw(text: str, problems: Problems) -> object:
     if not text.strip():
         problems.add("", "the file is empty")
         return None
-    odd: list[object] = []  # a duplicate key or a NaN seen while parsing
-
-    def pairs(items) -> JsonObject:
-        obj = _pairs(items)
-        if obj.duplicates:
-            odd.append(obj)
-        return obj
-
-    def constant(name: str) -> BadConstant:
-        odd.append(name)
-        return BadConstant(name)
-
     try:
-        raw = json.loads(text, parse_float=Decimal, parse_constant=constant, object_pairs_hook=pairs)
+        raw = json.loads(text, parse_float=Decimal, parse_constant=BadConstant, object_pairs_hook=_pairs)
     except json.JSONDecodeError as exc:
         problems.add("", f"not valid JSON: {exc.msg} (line {exc.lineno} column {exc.colno})")
         return None
-    except (ValueError, RecursionError) as exc:  # e.g. a 5000-digit integer, absurd nesting
+    except RecursionError:  # absurd nesting, deeper than the parser goes
+        problems.add("", f"not valid JSON for a practice file: nested more than {MAX_DEPTH} "
+                         f"levels deep")
+        return None
+    except ValueError as exc:  # e.g. a 5000-digit integer
         problems.add("", f"not valid JSON: {exc}")
         return None
-    # The walk that names each problem's path costs seconds on a large practice: it runs only
-    # when parsing saw something odd or the text escapes a NUL or a surrogate. Nesting needs no
-    # walk here: the schema reads no deeper than its own shape, and the free-form parts
-    # (`_kinds.Any`) check their depth themselves.
-    if odd or _ODD_ESCAPE.search(text):
-        _check_tree(raw, problems)
+    if raw is None:  # the document `null`: None is also "could not parse" to the caller
+        problems.add("", "a practice file is a JSON object, not null")
+        return None
+    _check_tree(raw, problems)
     return raw
-
-
-# NUL and lone surrogates can only reach a str through JSON escapes (strict parsing refuses raw
-# control characters, and text decoded from UTF-8 holds no surrogates).
-_ODD_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
-
-
-def deeper_than(raw: object, limit: int) -> bool:
-    """Whether containers nest more than ``limit`` deep (containers only: fast)."""
-    stack = [(raw, 0)] if isinstance(raw, (dict, list)) else []
-    while stack:
-        value, depth = stack.pop()
-        if depth > limit:
-            return True
-        items = value.values() if isinstance(value, dict) else value
-        stack.extend((item, depth + 1) for item in items if isinstance(item, (dict, list)))
-    return False
 
 
 def _check_tree(raw: object, problems: Problems) -> None:
@@ -146,8 +118,8 @@ def _scalar(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, Decimal)):
         return str(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):  # readable letters; C1 controls and bidi overrides escaped
+        return quoted(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 

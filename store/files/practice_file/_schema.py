@@ -9,8 +9,8 @@ from ._kinds import (
 
 FORMAT = "dentledger-practice/1"
 
-ID = Text(nonempty=True, what="an id")
-NAME = Text(nonempty=True)
+ID = Text(nonempty=True, what="an id", sort="id")
+NAME = Text(nonempty=True, sort="name")
 TEXT = Text()
 MONEY = Money()
 SIGNED = Money(signed=True)
@@ -115,12 +115,27 @@ COVERAGE = Entity(m.Coverage, (
     F("effective", Date()),
     F("terminated", Date()),
     F("subscriber_id", TEXT),  # extension
+    F("relationship", Enum(m.RELATIONSHIPS)),  # extension: the patient to the plan's subscriber
 ))
 
 BENEFIT_USED = Entity(m.BenefitUsed, (
     F("plan", PLAN, required=True),
     F("paid", MONEY, always=True),
     F("deductible_met", MONEY, always=True),
+))
+
+ADDRESS = Entity(m.Address, (
+    F("line1", TEXT),
+    F("line2", TEXT),
+    F("city", TEXT),
+    F("state", TEXT),
+    F("zip", TEXT),
+))
+
+PHONES = Entity(m.Phones, (
+    F("home", TEXT),
+    F("mobile", TEXT),
+    F("work", TEXT),
 ))
 
 PATIENT_ = Entity(m.Patient, (
@@ -130,6 +145,15 @@ PATIENT_ = Entity(m.Patient, (
     F("guarantor", PATIENT, required=True),
     F("coverage", ListOf(COVERAGE), required=True),
     F("benefits_used", ListOf(BENEFIT_USED)),
+    F("middle_name", TEXT),  # extension: registration at the desk
+    F("preferred_name", TEXT),  # extension
+    F("gender", Enum(m.GENDERS)),  # extension
+    F("address", ADDRESS),  # extension
+    F("phones", PHONES),  # extension
+    F("email", TEXT),  # extension
+    F("chart_no", TEXT),  # extension: unique
+    F("provider", Ref("providers")),  # extension: the usual provider
+    F("inactive", Bool()),  # extension
 ), table="patients", key="id")
 
 OVERRIDE = Entity(m.Override, (
@@ -216,7 +240,7 @@ ADJUSTMENT = Entity(m.Adjustment, (
     F("patient", PATIENT, required=True),
     F("date", Date(), required=True),
     F("amount", SIGNED, required=True),  # negative reduces what is owed
-    F("code", Text(nonempty=True), required=True),
+    F("code", Text(nonempty=True, sort="id"), required=True),
     F("procedure", PROCEDURE),
     F("note", TEXT),
     F("stamp", STAMP),  # extension
