@@ -18,7 +18,7 @@ from estimator.model import EMPTY, frozen_map
 from estimator.money import MoneyError, check_range, to_cents, to_decimal
 
 from ._errors import Problems, index_path, key_path, show
-from ._json import MAX_DEPTH, BadConstant, deeper_than
+from ._json import BadConstant
 
 # Dates a practice file may hold (a year 1 or 9999 is a typing or conversion error). Fixed,
 # not "today +- n": whether a file imports must not depend on the day it is read.
@@ -376,9 +376,6 @@ class Any(Kind):
     """Informational JSON kept as written (deep read-only copy)."""
 
     def read(self, ctx, raw, path):
-        if deeper_than(raw, MAX_DEPTH):
-            ctx.error(path, f"nested more than {MAX_DEPTH} levels deep")
-            return None
         return _freeze(raw)
 
 
