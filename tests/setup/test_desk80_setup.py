@@ -100,3 +100,25 @@ async def test_escape_on_a_changed_carrier_asks_before_discarding(make_app, ui):
         await pilot.press("y")
         await ui.settle(app, pilot)
         assert not isinstance(app.screen, (DiscardDialog, CarrierForm))
+
+
+async def test_a_paged_report_never_shows_an_amount_cut(db, make_app, ui):
+    from store.reports import DbReports
+    from tui.screens.reports import ReportsScreen, register_reports
+    app = make_app()
+    register_reports(app, DbReports(db, today=lambda: app.clock().date()))
+    async with app.run_test(size=SIZE) as pilot:
+        await ui.settle(app, pilot)
+        app.push_screen(ReportsScreen("aging"))
+        await ui.settle(app, pilot)
+        screen = app.screen
+        screen.table.focus()
+        rows = {r[0]: set(r[1:]) for r in screen.rows_text()}
+        for key in ("right_square_bracket", "left_square_bracket", "right_square_bracket"):
+            await pilot.press(key)
+            await pilot.pause()
+            for line in ui.text(app).splitlines():
+                name = next((n for n in rows if n and line.startswith(f" {n} ")), None)
+                if name:
+                    shown = [t for t in line[len(name) + 1:].split() if "." in t]
+                    assert set(shown) <= rows[name], (line, rows[name])

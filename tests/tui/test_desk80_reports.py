@@ -119,3 +119,16 @@ async def test_date_fields_show_the_whole_date_while_typed(desk, make_app, helpe
         await pilot.pause()
         assert "2026-10-08" in helpers.screen_text(app)
         assert box.content_region.width >= len("2026-10-08") + 1  # room for the cursor
+
+
+async def test_no_amount_shows_cut_after_paging(desk, make_app, helpers):
+    app = await open_reports(make_app, desk, helpers)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _ready(app, pilot, helpers)
+        for key in ("right_square_bracket", "right_square_bracket", "left_square_bracket"):
+            await pilot.press(key)
+            await pilot.pause()
+            for line in helpers.screen_text(app).splitlines():
+                if line.startswith(" Family 0000"):
+                    amounts = line.split()[2:]
+                    assert amounts and all(a.startswith("123,456.") for a in amounts), line

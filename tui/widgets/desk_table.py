@@ -4,9 +4,9 @@ At 80 columns a report or a set-up list is wider than the screen. Textual's Data
 every column away, the name or code that says whose row it is included. `DeskTable` keeps its
 first ``key_columns`` columns in place (DataTable's ``fixed_columns``) and ``]`` / ``[`` page
 through the other columns a screenful of whole columns at a time (the ledger card's keys).
-Columns are sized to their widest cell by DataTable, and a column the right edge would cut is
-left blank until paged into view: no cell is ever shown cut (an amount cut short reads as
-another amount).
+Columns are sized to their widest cell by DataTable, and a column shown only in part (cut by
+the right edge, or half under the key columns when the scroll stops at the table's end) is left
+blank: no cell is ever shown cut (an amount cut short reads as another amount).
 """
 from __future__ import annotations
 
@@ -54,23 +54,28 @@ class DeskTable(DataTable):
         return (sum(1 for s, _ in rest if s < left),
                 sum(1 for _, e in rest if e > right))
 
-    def _cut_at(self) -> int | None:
-        """Where on screen the first column cut by the right edge starts (None: none is)."""
+    def _cut_spans(self) -> list[tuple[int, int]]:
+        """(x0, x1) on screen of the columns shown cut: the one the right edge cuts, and the
+        one scrolled half under the key columns (the scroll stops at the table's end)."""
         edges = self.column_edges()
         fixed = self._fixed_width(edges)
-        right = self.scroll_x + self.scrollable_content_region.width
+        x, width = int(self.scroll_x), self.scrollable_content_region.width
+        spans = []
         for start, end in edges[self.fixed_columns:]:
-            if start < right < end and start - self.scroll_x >= fixed:
-                return int(start - self.scroll_x)
-        return None
+            if start < x + fixed < end:  # half under the key columns
+                spans.append((fixed, min(width, end - x)))
+            if start < x + width < end and start - x >= fixed:  # cut by the right edge
+                spans.append((start - x, width))
+        return spans
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
-        cut = self._cut_at()
-        if cut is None or cut >= strip.cell_length:
-            return strip
-        blank = Strip.blank(strip.cell_length - cut, self.rich_style)
-        return Strip.join([strip.crop(0, cut), blank])
+        for x0, x1 in self._cut_spans():
+            x1 = min(x1, strip.cell_length)
+            if x0 < x1:
+                strip = Strip.join([strip.crop(0, x0), Strip.blank(x1 - x0, self.rich_style),
+                                    strip.crop(x1, strip.cell_length)])
+        return strip
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page_columns":  # shown only when some columns are out of sight
