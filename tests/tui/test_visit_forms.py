@@ -163,7 +163,7 @@ async def test_corrections_from_the_card_post_or_show_the_refusal(db):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert "on a claim" in str(app.screen.query_one("#form-error", Static).render())
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # a date was typed: Esc asks before discarding it
         card.move_cursor(0)  # not a procedure: the keys say so
         await pilot.press("F")
         await settle(app, pilot)
