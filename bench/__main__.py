@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import (
     cache, figures_audit, figures_backup, figures_era, figures_import, figures_ledger,
-    figures_money, figures_process, figures_search, figures_visit,
+    figures_money, figures_process, figures_search, figures_statements, figures_visit,
 )
 from .context import load_context
 from .report import Figure, table, write_json
@@ -36,6 +36,7 @@ FIGURES = {
     "verify": figures_audit.verify,
     "backup": figures_backup.backup,
     "visit": figures_visit.visit,
+    "statements": figures_statements.billing_run,
     "import": figures_import.practice_import,
 }
 

@@ -351,6 +351,32 @@ class LedgerNote:
     stamp: Stamp | None = None
 
 
+@dataclass(frozen=True)
+class StatementSent:
+    """A statement sent to a family (extension): the guarantor's account, as it was billed."""
+    patient: str                 # the guarantor (the account the statement went to)
+    date: date                   # the statement date
+    amount_due: Cents            # amount due now (never below 0)
+    new_balance: Cents           # the family's balance on the statement
+    insurance_pending: Cents = 0
+    period_start: date | None = None
+    format: str | None = None    # STATEMENT_FORMATS
+    file: str | None = None      # the file's name as written (no folder)
+    stamp: Stamp | None = None
+
+
+STATEMENT_FORMATS = ("pdf", "text")
+
+
+@dataclass(frozen=True)
+class Office:
+    """The practice as its statements print it (extension)."""
+    name: str = ""
+    address: tuple[str, ...] = ()    # street lines, then "City, ST 12345"
+    phone: str = ""
+    statement_message: str = ""      # the default message printed on statements
+
+
 # --- the whole practice ----------------------------------------------------
 
 @dataclass(frozen=True)
@@ -373,3 +399,5 @@ class Practice:
     adjustment_codes: tuple[AdjustmentCode, ...] = ()
     ledger_notes: tuple[LedgerNote, ...] = ()
     lock_date: date | None = None  # nothing can be posted/edited on or before it
+    office: Office | None = None
+    statements: tuple[StatementSent, ...] = ()

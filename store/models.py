@@ -120,7 +120,7 @@ class Patient(Base):
     birthdate = DateField(index=True)
     guarantor = ForeignKeyField("self", null=True, backref="members")
     phone = TextField(null=True)  # the home phone
-    # Registration at the desk (schema version 6; NULL = not recorded).
+    # Registration at the desk (NULL = not recorded); the postal address is a statement's (mailed to the guarantor).
     middle_name = TextField(null=True)
     preferred_name = TextField(null=True)
     gender = TextField(null=True)  # estimator.model.GENDERS
@@ -437,6 +437,24 @@ class LedgerNote(Posted):
         indexes = ((("patient", "date"), False),)
 
 
+class Statement(Posted):
+    """A statement sent to a family: the guarantor's account as billed on ``date``. The ledger
+    card shows it as a line of its own (`store.derived.ledger_entries`); the billing run skips
+    a family billed recently (`store.read.statements`)."""
+    guarantor = ForeignKeyField(Patient, index=False)
+    date = DateField()
+    period_start = DateField(null=True)
+    amount_due_cents = Cents()
+    new_balance_cents = Cents()
+    insurance_pending_cents = Cents(default=0)
+    format = TextField(null=True)      # pdf / text
+    file_name = TextField(null=True)   # the file's name as written (no folder)
+    volume = TextField(null=True)      # the combined print file it is in (a PDF billing run)
+
+    class Meta:
+        indexes = ((("guarantor", "date"), False),)
+
+
 class AuditLog(Base):
     """Append-only (triggers refuse UPDATE and DELETE) and hash-chained (store.audit.chain)."""
     at = DateTimeField(index=True)
@@ -647,7 +665,7 @@ MODELS = (
     PlanDeductibleWaiver, PatientCoverage, BenefitUsed, Procedure, ProcedureVisit,
     Claim, ClaimProc, ClaimPayment, ClaimPaymentLine, PatientPayment, PaymentAllocation,
     Adjustment, Appointment, LedgerNote, AuditLog, LedgerEntry, PatientCarrierMonth,
-    CarrierMonth, *ERA_MODELS, AppliedCredit,
+    CarrierMonth, *ERA_MODELS, AppliedCredit, Statement,
 )
 MODELS += (PatientPhone,)  # patient registration (issue 14)
 

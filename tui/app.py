@@ -80,6 +80,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         # patient is F4, on every footer.
         Binding("f4", "posting_form('patient')", "New patient", key_display="F4",
                 id="app.new_patient"),
+        Binding("f7", "statements", "Statements", show=False, id="app.statements"),
     ]
 
     def __init__(self, frontdesk: FrontDesk, *, config: Mapping[str, Any] | None = None,
@@ -213,6 +214,13 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             return
         from tui.screens.reports import open_report
         open_report(self)
+
+    def action_statements(self) -> None:
+        if self.config.get("statements") is None:
+            self.notify("Statements are not available here.", severity="warning")
+            return
+        from tui.screens.statements import open_statements
+        open_statements(self)
 
     def action_find_patient(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, FindPatientScreen):

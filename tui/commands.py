@@ -85,6 +85,11 @@ COMMANDS: tuple[DeskCommand, ...] = (
     DeskCommand("Account: previous family member", "", "previous_member", "screen",
                 "AccountScreen"),
     DeskCommand("Account: back to Find patient", "", "back", "screen", "AccountScreen"),
+    DeskCommand("Statements: billing run", "Preview and send the statements of every family "
+                "that owes (F7)", "statements"),
+    DeskCommand("Account: walk-out statement of today's visit",
+                "Today's work, insurance estimates and what was paid; write it as PDF or text",
+                "walkout", "screen", "AccountScreen"),
     DeskCommand("Account: reverse the line under the cursor",
                 "Post the negative of a patient payment or an adjustment, dated today",
                 "reverse_line", "screen", "AccountScreen"),

@@ -155,7 +155,6 @@ def _add_columns(db: Database, table: str, columns: dict[str, str]) -> None:
             db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind}')
 
 
-
 # Version 9 columns of `models.Patient` (registration at the desk), as a new database has them.
 REGISTRATION_COLUMNS = (
     ("middle_name", "TEXT"), ("preferred_name", "TEXT"), ("gender", "TEXT"),
@@ -199,9 +198,25 @@ def add_patient_registration(db: Database) -> None:
                  for key in phone_keys(home, mobile, work)])
 
 
+PATIENT_ADDRESS = ("address1", "address2", "city", "state", "zip")
+
+
+def add_statements(db: Database) -> None:
+    """Version 10: statements sent (`models.Statement`) and the patients' postal address. Each
+    address column is added only when missing: patient registration (version 9) adds them."""
+    from ..models import Statement
+
+    columns = column_names(db, "patient")
+    for name in PATIENT_ADDRESS:
+        if name not in columns:
+            db.execute_sql(f'ALTER TABLE "patient" ADD COLUMN "{name}" TEXT')
+    with db.bind_ctx([Statement]):
+        db.create_tables([Statement])  # no statement yet: the ledger lines stay as they are
+
+
 MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months,
               add_coverage_dates, add_era_tables, add_original_split_and_applied_credits,
-              add_users_and_audit_chain, add_patient_registration]
+              add_users_and_audit_chain, add_patient_registration, add_statements]
 LATEST = len(MIGRATIONS)
 
 

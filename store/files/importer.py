@@ -43,10 +43,11 @@ from ..connection import (
 )
 from ..family import records
 from ..family.ids import IdMap, display_name, name_key
+from ..family.loader import office_settings
 from ..read.patients import has_practice
 
 STAMP = ("entered_at", "entered_by", "workstation", "location")
-PRACTICE_SETTINGS = "key IN ('as_of', 'lock_date') OR key LIKE 'pref.%'"
+PRACTICE_SETTINGS = "key IN ('as_of', 'lock_date') OR key LIKE 'pref.%' OR key LIKE 'office.%'"
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,9 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
                        for pt in practice.patients),
         claim_payments=stamped(practice.claim_payments),
         patient_payments=stamped(map(canonical_payment, practice.patient_payments)),
-        adjustments=stamped(practice.adjustments), ledger_notes=stamped(practice.ledger_notes))
+        adjustments=stamped(practice.adjustments), ledger_notes=stamped(practice.ledger_notes),
+        statements=stamped(practice.statements),
+        office=practice.office if practice.office != m.Office() else None)
 
 
 def _whole_seconds(stamp: m.Stamp | None) -> m.Stamp | None:
@@ -192,7 +195,8 @@ class _Loader:
         for step in (self.settings, self.codes, self.fee_schedules, self.providers,
                      self.carriers, self.patients, self.plans, self.coverage, self.procedures,
                      self.claims, self.claim_payments, self.claim_procs, self.payment_lines,
-                     self.patient_payments, self.adjustments, self.notes_and_appointments):
+                     self.patient_payments, self.adjustments, self.notes_and_appointments,
+                     self.statements):
             step()
 
     # -- helpers --------------------------------------------------------------
@@ -247,6 +251,7 @@ class _Loader:
                   "lock_date": p.lock_date.isoformat() if p.lock_date else None}
         for f in dataclasses.fields(m.Preferences):
             values[f"pref.{f.name}"] = "1" if getattr(p.preferences, f.name) else "0"
+        values.update(office_settings(p.office))
         self.db.cursor().executemany("INSERT INTO setting (key, value) VALUES (?, ?) "
                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                      [(k, v) for k, v in values.items() if v is not None])
@@ -549,3 +554,12 @@ class _Loader:
         self.insert(t.LedgerNote, ("patient", "date", "text"),
                     [(self.ref("patient", n.patient, "ledger note"), n.date.isoformat(), n.text,
                       n.stamp) for n in self.p.ledger_notes], posted=True)
+
+    def statements(self) -> None:
+        self.insert(t.Statement, ("guarantor", "date", "period_start", "amount_due_cents",
+                                  "new_balance_cents", "insurance_pending_cents", "format",
+                                  "file_name"),
+                    [(self.ref("patient", s.patient, "statement"), s.date.isoformat(),
+                      s.period_start.isoformat() if s.period_start else None, s.amount_due,
+                      s.new_balance, s.insurance_pending, s.format, s.file, s.stamp)
+                     for s in self.p.statements], posted=True)

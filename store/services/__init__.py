@@ -27,6 +27,7 @@ from .payments import post_payment
 from .procedures import (
     add_procedure, change_procedure, complete_procedure, delete_procedure, edit_fee,
 )
+from .statements import RunTotals, SentStatement, record_billing_run, record_statement
 from .remittances import (
     ClaimChoice, EraSource, close_era_claim, finish_era_claim, post_era,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "resolve_procedure", "resolve_claim", "patient_balance",
     "register_patient", "edit_patient", "move_patient", "move_planned", "set_plan_order",
     "change_procedure", "set_overrides", "set_no_bill",
+    "SentStatement", "RunTotals", "record_statement", "record_billing_run",
     "EraSource", "ClaimChoice", "post_era", "finish_era_claim", "close_era_claim",
     "add_user", "set_disabled", "set_role", "add_ssh_key", "remove_ssh_key", "set_password",
     "set_daily_backup",

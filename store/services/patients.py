@@ -21,7 +21,7 @@ from ..connection import Database
 from ..family.ids import display_name, name_key, name_search_keys, phone_digits, phone_keys
 from ..read.patients import possible_duplicates
 from . import lookup
-from .common import Actor, Posting, ServiceError, as_date, insert_rows, one, posting
+from .common import Actor, Posting, ServiceError, insert_rows, one, posting
 from .setup import add_coverage
 
 OLDEST = date(1880, 1, 1)
@@ -160,8 +160,11 @@ def _text(value: object, what: str) -> str | None:
 def _birthdate(value: object, today: date) -> date:
     if value in (None, ""):
         raise ServiceError("a patient needs a birthdate")
-    born = as_date(value, today, "birthdate")
-    if born > today:
+    try:
+        born = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ServiceError(f"birthdate {value!r} is not a date (YYYY-MM-DD)") from None
+    if born > today:  # said as such, before the posting-date range would say it vaguely
         raise ServiceError(f"the birthdate {born.isoformat()} is in the future")
     if born < OLDEST:
         raise ServiceError(f"the birthdate {born.isoformat()} is before {OLDEST.year}")

@@ -67,6 +67,7 @@ class AccountScreen(DeskScreen):
                 id="account.procedure_preauth"),
         Binding("K", "correct('complete')", "Complete planned work", group=CORRECT,
                 id="account.complete_planned"),
+        Binding("w", "walkout", "Walk-out statement", show=False, id="account.walkout"),
     ]
 
     def __init__(self, patient_id: str) -> None:
@@ -157,6 +158,8 @@ class AccountScreen(DeskScreen):
             return getattr(self.desk, "correct_procedure", None) is not None
         if action == "coverage":
             return getattr(self.desk, "open_coverage", None) is not None
+        if action == "walkout":
+            return self.desk.config.get("statements") is not None
         return True
 
     def action_post(self, kind: str) -> None:
@@ -183,6 +186,10 @@ class AccountScreen(DeskScreen):
         opener = getattr(self.desk, "open_coverage", None)  # wired with the set-up screens
         if opener is not None:
             opener(self.patient_id)
+
+    def action_walkout(self) -> None:
+        from tui.screens.walkout import open_walkout  # loaded when first asked for
+        open_walkout(self.app, self.patient_id)
 
     def action_next_member(self) -> None:
         self._member(1)

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-ROWS = Binding.Group("Rows")  # the footer shows "F7 F8 Rows" on a report of many pages
+ROWS = Binding.Group("Rows")  # the footer shows "< > Rows" on a report of many pages
 
 from estimator.money import fmt_grouped
 from estimator.report_table import (
@@ -32,7 +32,7 @@ from tui.widgets.key_bar import KeyBar
 if TYPE_CHECKING:
     from tui.screens.base import DeskApp
 
-PAGE_ROWS = 2000  # rows on screen at a time (F7 / F8 page through the rest)
+PAGE_ROWS = 2000  # rows on screen at a time (< and > page through the rest)
 ALL_CARRIERS = "__all__"
 
 
@@ -85,9 +85,10 @@ class ReportsScreen(DeskScreen):
         # box runs the report).
         Binding("enter", "open_account", "Open account", priority=True,
                 id="reports.open_account"),
-        Binding("f7", "page_rows(-1)", "Previous rows", key_display="F7", group=ROWS,
-                id="reports.previous_rows"),
-        Binding("f8", "page_rows(1)", "Next rows", key_display="F8", group=ROWS,
+        # < and >: a date box takes them as typing; on the table they page (F7 is statements).
+        Binding("less_than_sign", "page_rows(-1)", "Previous rows", key_display="<",
+                group=ROWS, id="reports.previous_rows"),
+        Binding("greater_than_sign", "page_rows(1)", "Next rows", key_display=">", group=ROWS,
                 id="reports.next_rows"),
     ]
 
@@ -277,7 +278,7 @@ class ReportsScreen(DeskScreen):
         if self.page_count > 1:
             last = min(len(self._lines), first + PAGE_ROWS)
             notes.insert(0, f"Lines {first + 1:,}-{last:,} of {len(self._lines):,} "
-                            f"(page {self.page + 1} of {self.page_count}): F8 next, F7 previous.")
+                            f"(page {self.page + 1} of {self.page_count}): > next, < previous.")
         self.query_one("#reports-notes", Static).update(Text("\n".join(clean(n) for n in notes)))
         self.refresh_bindings()
 

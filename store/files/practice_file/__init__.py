@@ -64,7 +64,15 @@ name in ``estimator.model``):
 - ``practice.adjustment_codes``: ``[{code, kind?, description?}]``, kind one of
   ``estimator.model.ADJUSTMENT_KINDS`` (default ``other``);
 - ``practice.ledger_notes``: ``[{patient, date, text}]``;
-- ``practice.lock_date``: nothing can be posted or edited on or before it.
+- ``practice.lock_date``: nothing can be posted or edited on or before it;
+- ``practice.office``: ``{name?, address?: [lines], phone?, statement_message?}``, the
+  practice as its statements print it (address: street lines, then "City, ST 12345") and the
+  message printed on statements unless one is given;
+- ``practice.statements``: ``[{patient, date, amount_due, new_balance, insurance_pending?,
+  period_start?, format?, file?, stamp?}]``, the statements sent: ``patient`` is the guarantor
+  (the account), ``format`` ``pdf`` or ``text``, ``file`` the file's name as written; the
+  ledger card shows each as a line ("Statement sent, due 124.50") and the billing run skips a
+  family billed in the last days.
 
 Writing is canonical: keys in spec order, keys at their default or None left out (keys the
 spec lists as required are always written), money with exactly two decimals, lists in model

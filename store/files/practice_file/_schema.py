@@ -265,6 +265,27 @@ LEDGER_NOTE = Entity(m.LedgerNote, (
     F("stamp", STAMP),  # extension
 ))
 
+# The office as statements print it (extension).
+OFFICE = Entity(m.Office, (
+    F("name", TEXT),
+    F("address", ListOf(TEXT)),
+    F("phone", TEXT),
+    F("statement_message", TEXT),
+))
+
+# A statement sent to a family (extension): what the account was billed, and when.
+STATEMENT_SENT = Entity(m.StatementSent, (
+    F("patient", PATIENT, required=True),
+    F("date", Date(), required=True),
+    F("amount_due", MONEY, required=True),
+    F("new_balance", SIGNED, required=True),
+    F("insurance_pending", MONEY),
+    F("period_start", Date()),
+    F("format", Enum(m.STATEMENT_FORMATS)),
+    F("file", TEXT),
+    F("stamp", STAMP),
+))
+
 PRACTICE = Entity(m.Practice, (
     F("as_of", Date(), required=True),
     F("preferences", PREFERENCES),
@@ -283,4 +304,6 @@ PRACTICE = Entity(m.Practice, (
     F("adjustment_codes", ListOf(ADJUSTMENT_CODE)),  # extension
     F("ledger_notes", ListOf(LEDGER_NOTE)),  # extension
     F("lock_date", Date()),  # extension
+    F("office", OFFICE),  # extension
+    F("statements", ListOf(STATEMENT_SENT)),  # extension
 ))
