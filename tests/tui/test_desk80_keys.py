@@ -188,3 +188,36 @@ def test_no_screen_uses_textuals_footer_or_checkbox():
             if isinstance(node, ast.ImportFrom) and node.module == "textual.widgets":
                 names = {alias.name for alias in node.names}
                 assert not names & {"Footer", "Checkbox"}, path
+
+
+def _readme_words() -> str:
+    text = (TUI.parent / "README.md").read_text(encoding="utf-8").replace("`", "")
+    return " ".join(text.split()).lower()
+
+
+def _footer_items(line: str) -> list[str]:
+    items = [part.strip() for part in line.split("  ") if part.strip()]
+    shown = []
+    for item in items:
+        if item.startswith(("F1 Help", "F2 More", "^p Commands")):
+            continue
+        item = item.replace("⏎", "Enter").replace("^q", "Ctrl+Q").replace("^s", "Ctrl+S")
+        shown.append(" ".join(item.split()).lower())
+    return shown
+
+
+async def test_the_readme_key_table_says_what_the_footers_show(desk, helpers):
+    readme = _readme_words()
+    app = with_forms(desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await helpers.settle(app, pilot)
+        for keys in ((), ("enter",)):  # Find patient, then the first match's account
+            await pilot.press(*keys)
+            await helpers.settle(app, pilot)
+            bar = app.screen.query_one(KeyBar)
+            for _ in range(bar.page_count):
+                for item in _footer_items(footer(app)):
+                    assert item in readme, item
+                if bar.page_count > 1:
+                    await pilot.press("f2")
+                    await pilot.pause()
