@@ -221,3 +221,27 @@ async def test_the_readme_key_table_says_what_the_footers_show(desk, helpers):
                 if bar.page_count > 1:
                     await pilot.press("f2")
                     await pilot.pause()
+
+
+async def test_a_long_note_wraps_whole_in_the_lines_detail(desk, make_app, helpers, monkeypatch):
+    from tui.ports import DetailSection, LineDetail
+    note = ("Patient called twice about the crown on #30; insurance said the narrative was "
+            "missing, resent with x-rays on 2024-05-02, will call back Friday after 3 pm")
+
+    def detail(patient_id, ref):
+        return LineDetail(title="Ledger note", sections=(DetailSection("Line", (
+            ("Notes", note),)),), explanation=())
+    monkeypatch.setattr(desk, "line_detail", detail)
+    app = make_app(desk, patient="P1")
+    async with app.run_test(size=SIZE) as pilot:
+        await helpers.settle(app, pilot)
+        await pilot.press("enter")
+        await helpers.settle(app, pilot)
+        lines = helpers.screen_text(app).replace("│", " ").splitlines()
+        words = " ".join(" ".join(lines).split())
+        assert "will call back Friday after 3 pm" in words and "…" not in words
+        at = next(n for n, line in enumerate(lines) if "Notes" in line)
+        start = lines[at].index("Patient called")
+        follow = lines[at + 1]
+        label = lines[at].index("Notes")
+        assert follow[label:start].strip() == "" and follow[start] != " "  # wraps under itself
