@@ -123,8 +123,8 @@ class KeyBar(Widget):
         def place(node) -> int:  # the screen's own keys first (the account: its postings)
             return 0 if isinstance(node, Screen) else 2 if isinstance(node, App) else 1
         active = sorted(self.screen.active_bindings.values(), key=lambda a: place(a.node))
-        bindings = [a.binding for a in active
-                    if a.binding.action not in ("help", "more_keys", "command_palette",
+        bindings = [a.binding for a in active if a.enabled  # a key that does nothing now: off
+                    and a.binding.action not in ("help", "more_keys", "command_palette",
                                                 "app.help", "app.more_keys")]
         return footer_items(bindings, self.app.get_key_display)
 
