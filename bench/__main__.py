@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from . import (
-    cache, figures_audit, figures_backup, figures_era, figures_ledger, figures_money,
-    figures_process, figures_search, figures_statements, figures_visit,
+    cache, figures_audit, figures_backup, figures_era, figures_import, figures_ledger,
+    figures_money, figures_process, figures_search, figures_statements, figures_visit,
 )
 from .context import load_context
 from .report import Figure, table, write_json
@@ -37,6 +37,7 @@ FIGURES = {
     "backup": figures_backup.backup,
     "visit": figures_visit.visit,
     "statements": figures_statements.billing_run,
+    "import": figures_import.practice_import,
 }
 
 

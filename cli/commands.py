@@ -357,22 +357,28 @@ def record_view(db, patient_id: int, via: str) -> None:
 # --- practice files -----------------------------------------------------------
 
 def cmd_import(args) -> int:
+    from cli.progress import Progress
+    from store.db import bulk_load, write_transaction
     from store.derived import estimates
     from store.files.importer import import_practice
     from store.files.practice_file import load_practice_file
 
     require("import")
-    parsed = load_practice_file(args.file)  # validates everything before opening the db
-    from store.db import write_transaction
+    from store.audit import current_user
 
-    db = _open(args)
-    with write_transaction(db):  # import and estimates: all or nothing
-        from store.audit import current_user
-        result = import_practice(db, parsed.practice, replace=args.replace,
-                                 audit_user=current_user())
-        estimates.reestimate_all(db)
-    counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
-    _out(f"imported {args.file}: {counts}")
+    with Progress(f"importing {args.file}") as progress:
+        # Validates everything before the database is opened.
+        parsed = progress.step(f"reading {args.file}", lambda: load_practice_file(args.file))
+        db = _open(args)
+        # One transaction for the rows and their estimates: all or nothing.
+        with bulk_load(db, durable=True), write_transaction(db):
+            result = progress.step("storing the practice", lambda: import_practice(
+                db, parsed.practice, replace=args.replace, audit_user=current_user()))
+            progress.stage("estimating families")
+            estimates.reestimate_practice(db, progress=progress, derived=False)
+            progress.step("ledger lines and report sums", lambda: estimates.rebuild_derived(db))
+        counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
+        progress.done(f"imported {args.file}: {counts}")
     return 0
 
 
@@ -423,10 +429,13 @@ def cmd_demo(args) -> int:
         return 0
     if args.patients < 1:
         raise ValueError("--patients must be at least 1")
+    from cli.progress import Progress
     from store.demo import synthetic
-    stats = synthetic.generate(db, patients=args.patients, seed=args.seed,
-                               replace=args.replace, progress=sys.stderr.isatty())
-    _out(f"generated {stats}")
+    with Progress(f"generating {args.patients} patients") as progress:
+        progress.stage("generating patients", total=args.patients)
+        stats = synthetic.generate(db, patients=args.patients, seed=args.seed,
+                                   replace=args.replace, progress=progress)
+        progress.done(f"generated {stats}", timed=False)  # the stats say how long
     return 0
 
 

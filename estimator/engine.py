@@ -26,11 +26,11 @@ __all__ = ["estimate_practice", "replay_frozen", "benefits_summary", "BenefitSum
 def estimate_practice(practice: Practice,
                       frozen: Mapping[Key, LineEstimate] | None = None) -> dict[Key, LineEstimate]:
     """One LineEstimate per (procedure id, plan id) for every plan covering the procedure's patient."""
+    book = Workbook(practice)
     if practice.preferences.ins_est_recalc_received:
         frozen = {}
     elif frozen is None:
-        frozen = replay_frozen(practice)
-    book = Workbook(practice)
+        frozen = _replay(practice, book)  # a family's replay reuses its lines (built once)
     return Run(book, book.lk.state, frozen).run()  # the lookup's state: every payment entered
 
 

@@ -60,8 +60,31 @@ def _money(key: str, title: str, group: str, width: int = 10) -> Column:
     return Column(key, title, group, width, "right")
 
 
-def card_columns(n_plans: int) -> tuple[Column, ...]:
-    """Every column of the card, group by group; ``Ins N`` columns for N <= n_plans (1..4)."""
+# What a card's cells need, when the store knows it (`card_columns(widths=...)`): "money" is
+# the widest amount on the card (``-12,345.67`` is 10), "claim_no" the longest claim number.
+MONEY_WIDTH = "money"
+CLAIM_NO_WIDTH = "claim_no"
+CLAIM_NO_KEYS = ("claim_no", "claim_no1", "claim_no2", "claim_no3", "claim_no4")
+
+
+def _sized(col: Column, widths: Mapping[str, int]) -> Column:
+    """``col`` at least as wide as its title, and as wide as the card's content where the store
+    measured it (amounts are never cut; claim numbers neither)."""
+    width = col.width
+    if col.align == "right" and MONEY_WIDTH in widths:
+        width = widths[MONEY_WIDTH]
+    elif col.key in CLAIM_NO_KEYS and CLAIM_NO_WIDTH in widths:
+        width = max(width, widths[CLAIM_NO_WIDTH])
+    width = max(width, len(col.title))
+    return col if width == col.width else Column(col.key, col.title, col.group, width, col.align)
+
+
+def card_columns(n_plans: int, widths: Mapping[str, int] | None = None) -> tuple[Column, ...]:
+    """Every column of the card, group by group; ``Ins N`` columns for N <= n_plans (1..4).
+
+    ``widths`` (`MONEY_WIDTH`, `CLAIM_NO_WIDTH`): what the card's content needs, measured by
+    the store; without it money columns are 10 wide (``-99,999.99``) and the screen shows
+    ``#`` marks for a wider amount."""
     n = max(1, min(MAX_PLANS, n_plans))
     plans = range(1, n + 1)
     main = (
@@ -94,20 +117,23 @@ def card_columns(n_plans: int) -> tuple[Column, ...]:
         *(_money(f"ins{n}_est", f"Ins {n} Est", "Original") for n in plans),
     )
     claim_status = tuple(Column(f"ins{n}_claim", f"Ins {n} Claim", "Claim Status", 13) for n in plans)
+    # Free text (notes, service) is cut with "…" on the card and shown whole, wrapped, in the
+    # line's detail (Enter); numbers people read back (check, claim) get room for the usual ones.
     detail = (
         Column("notes", "Notes", "Detail", 30),
         Column("payment_by", "Payment By", "Detail", 10),
-        Column("check_no", "Check #", "Detail", 10),
-        Column("bank_no", "Bank #", "Detail", 10),
-        Column("preauth_no", "Pre Auth #", "Detail", 10),
+        Column("check_no", "Check #", "Detail", 14),
+        Column("bank_no", "Bank #", "Detail", 12),
+        Column("preauth_no", "Pre Auth #", "Detail", 12),
         Column("trans_date", "Trans Date", "Detail", 10),
-        Column("trans_time", "Trans Time", "Detail", 8),
+        Column("trans_time", "Trans Time", "Detail", 10),
         Column("user", "User", "Detail", 8),
-        Column("location", "Location", "Detail", 8),
-        Column("claim_no", "Claim No", "Detail", 10),
-        *(Column(f"claim_no{n}", f"Claim No {n}", "Detail", 10) for n in plans),
+        Column("location", "Location", "Detail", 10),
+        Column("claim_no", "Claim No", "Detail", 12),
+        *(Column(f"claim_no{n}", f"Claim No {n}", "Detail", 12) for n in plans),
     )
-    return main + current + original + claim_status + detail
+    every = main + current + original + claim_status + detail
+    return tuple(_sized(c, widths or {}) for c in every)
 
 
 @dataclass(frozen=True)

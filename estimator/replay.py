@@ -33,10 +33,12 @@ from .usage import Usage, counted
 from .worksheet import Key, Run, Workbook, add_benefits_used_elsewhere, is_received
 
 
-def replay_frozen(practice: Practice) -> dict[Key, LineEstimate]:
+def replay_frozen(practice: Practice, book: Workbook | None = None) -> dict[Key, LineEstimate]:
+    """``book``: the practice's workbook when the caller has built it (it is only read), used
+    when the practice is one family (re-estimating a family after an import)."""
     frozen: dict[Key, LineEstimate] = {}
     for family in _families(practice):
-        _replay_family(family, frozen)
+        _replay_family(family, frozen, book if family is practice else None)
     return frozen
 
 
@@ -68,8 +70,9 @@ def _families(practice: Practice) -> Iterator[Practice]:
                                        for name in ("patients", "procedures", "claims", "claim_payments")})
 
 
-def _replay_family(practice: Practice, frozen: dict[Key, LineEstimate]) -> None:
-    book = Workbook(practice)
+def _replay_family(practice: Practice, frozen: dict[Key, LineEstimate],
+                   book: Workbook | None = None) -> None:
+    book = book or Workbook(practice)
     ledger = Ledger(book, frozen)
     payments = sorted(enumerate(practice.claim_payments), key=lambda t: (t[1].date, t[0]))
     for _, payment in payments:

@@ -85,6 +85,12 @@ def parse_day(text: str | None, what: str) -> date | None:
 
 # --- the result ---------------------------------------------------------------------------
 
+# A row may name the family's account it is about (a patient id as the desk names patients:
+# the file id, or the generated ``PT12``) under this key; no column shows it; the Reports
+# screen opens that account on Enter.
+ACCOUNT = "account"
+
+
 @dataclass(frozen=True)
 class ReportColumn:
     key: str

@@ -49,3 +49,12 @@ class LineEstimate:
     @property
     def is_capitation(self) -> bool:
         return self.status in (CAP_ESTIMATE, CAP_COMPLETE)
+
+
+def changed(line: LineEstimate, **changes) -> LineEstimate:
+    """``dataclasses.replace(line, **changes)`` without its per-call field checks (the replay
+    of an import makes hundreds of thousands): ``changes`` must name fields of LineEstimate."""
+    new = object.__new__(LineEstimate)
+    new.__dict__.update(line.__dict__)
+    new.__dict__.update(changes)
+    return new

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .ledger_types import AccountSummary, CardTotals, Column
-from .money import Cents, fmt
+from .frozen import EMPTY
+from .money import Cents, fmt_grouped
 
 if TYPE_CHECKING:  # the search screen loads this module: it must not load the whole model
     from .model import Procedure
@@ -71,24 +72,29 @@ class LineDetail:
 
 
 def procedure_detail(proc: Procedure, description: str, patient_portion: Cents,
-                     lines: Iterable[LineEstimate]) -> LineDetail:
+                     lines: Iterable[LineEstimate], *, plan_names: Mapping[str, str] = EMPTY,
+                     claim_numbers: Mapping[str, str] = EMPTY) -> LineDetail:
     """What Enter on a procedure shows: the procedure, then each plan's claim procedure
-    with the estimator's steps."""
+    with the estimator's steps. Plans and claims are named as the office knows them
+    (``plan_names``: plan id -> carrier and plan; ``claim_numbers``: claim id -> number)."""
     head = DetailSection("Procedure", (
         ("Code", proc.code), ("Service", description), ("Date", str(proc.date)),
         ("Status", proc.status), ("Tooth", proc.tooth or ""), ("Surface", proc.surface or ""),
-        ("Units", str(proc.units)), ("Charge", fmt(proc.charge)),
-        ("Patient portion", fmt(patient_portion)),
+        ("Units", str(proc.units)), ("Charge", fmt_grouped(proc.charge)),
+        ("Patient portion", fmt_grouped(patient_portion)),
+        *((("Notes", proc.note),) if proc.note else ()),
     ))
     sections, steps = [head], []
     for ln in sorted(lines, key=lambda line: line.order):
-        sections.append(DetailSection(f"Insurance {ln.order}: plan {ln.plan}", (
-            ("Status", ln.status.replace("_", " ")), ("Claim", ln.claim or ""),
-            ("Allowed", fmt(ln.allowed)), ("Copay", fmt(ln.copay)),
-            ("Deductible", fmt(ln.deductible)), ("Percent", f"{ln.percent}%"),
-            ("Estimate", fmt(ln.ins_est)), ("Write-off est", fmt(ln.writeoff_est)),
-            ("Paid", fmt(ln.paid)), ("Write-off", fmt(ln.writeoff)),
-            ("Deductible applied", fmt(ln.deductible_applied)), ("Note", ln.note),
+        plan = plan_names.get(ln.plan, ln.plan)
+        claim = claim_numbers.get(ln.claim or "", ln.claim or "")
+        sections.append(DetailSection(f"Insurance {ln.order}: {plan}", (
+            ("Status", ln.status.replace("_", " ")), ("Claim", claim),
+            ("Allowed", fmt_grouped(ln.allowed)), ("Copay", fmt_grouped(ln.copay)),
+            ("Deductible", fmt_grouped(ln.deductible)), ("Percent", f"{ln.percent}%"),
+            ("Estimate", fmt_grouped(ln.ins_est)), ("Write-off est", fmt_grouped(ln.writeoff_est)),
+            ("Paid", fmt_grouped(ln.paid)), ("Write-off", fmt_grouped(ln.writeoff)),
+            ("Deductible applied", fmt_grouped(ln.deductible_applied)), ("Note", ln.note),
         ), ln.explanation))
         steps += [f"Ins {ln.order}: {s}" for s in ln.explanation]
     return LineDetail(title=f"{proc.code} {description}".strip(),

@@ -6,7 +6,6 @@ paid). The import replay reuses one workbook for every payment step.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Iterable, Mapping
 
 from .benefits import override_for
@@ -19,7 +18,7 @@ from .model import Practice
 from .money import fmt
 from .one_line import estimate_line
 from .results import (
-    CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE, NOT_RECEIVED, PREAUTH, RECEIVED, LineEstimate,
+    CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE, NOT_RECEIVED, PREAUTH, RECEIVED, LineEstimate, changed,
 )
 from .usage import Usage
 
@@ -163,8 +162,8 @@ class Run:
         if _already(estimate, line, claim, actual, step):  # a stored received line, as it was
             return estimate
         steps = tuple(s for s in estimate.explanation if not s.startswith(RECEIVED_STEP)) + (step,)
-        return replace(estimate, procedure=line.proc.id, plan=line.plan.id, order=line.order, status=RECEIVED,
-                       claim=claim, paid=actual.paid, writeoff=actual.writeoff,
+        return changed(estimate, procedure=line.proc.id, plan=line.plan.id, order=line.order,
+                       status=RECEIVED, claim=claim, paid=actual.paid, writeoff=actual.writeoff,
                        deductible_applied=actual.deductible, explanation=steps)
 
     def _frequency(self, line: Line) -> str:

@@ -70,11 +70,15 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         # show=False: the Footer already shows the palette key on its right.
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
                 id="app.command_palette"),
-        Binding("f1,question_mark", "help", "Help", key_display="?", id="app.help"),
+        # F1 is what every footer shows (`tui.widgets.key_bar`): `?` types into a text box.
+        Binding("f1,question_mark", "help", "Help", key_display="F1", id="app.help"),
+        Binding("f2", "more_keys", "More keys", show=False, key_display="F2", id="app.more_keys"),
         Binding("ctrl+f", "find_patient", "Find patient", show=False, id="app.find_patient"),
-        Binding("f5", "refresh_data", "Refresh", show=False, id="app.refresh"),
-        Binding("f6", "reports", "Reports", show=False, id="app.reports"),
-        Binding("f2", "posting_form('patient')", "New patient", show=False,
+        Binding("f5", "refresh_data", "Refresh", show=False, key_display="F5", id="app.refresh"),
+        Binding("f6", "reports", "Reports", show=False, key_display="F6", id="app.reports"),
+        # F2 is the footer's More (every screen), F3 Find patient's inactive patients; a new
+        # patient is F4, on every footer.
+        Binding("f4", "posting_form('patient')", "New patient", key_display="F4",
                 id="app.new_patient"),
         Binding("f7", "statements", "Statements", show=False, id="app.statements"),
     ]
@@ -235,6 +239,22 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         from tui.screens.help import HelpScreen
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_more_keys(self) -> None:
+        """F2: the footer's next page of keys (tui.widgets.key_bar)."""
+        from tui.widgets.key_bar import KeyBar
+        bars = self.screen.query(KeyBar)
+        if not bars or not bars.first().next_page():
+            self.action_help()
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: asks first when a form on the way has unsaved changes."""
+        from tui.screens.discard import ask_discard, unsaved
+        changed = next((s for s in reversed(self.screen_stack) if unsaved(s)), None)
+        if changed is None:
+            self.exit()
+        else:
+            ask_discard(changed, self.exit, "Quit and discard your changes?")
 
     # --- data changes -------------------------------------------------------
 

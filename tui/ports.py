@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol, Sequence, runtime_checkable
 
-from estimator.ledger_types import CardRow
+from estimator.ledger_types import CardRow, CardTotals
 # The view types live in the core (estimator.views) so store and tui share them;
 # re-exported here because they are part of this port.
 from estimator.views import AccountView, DetailSection, LineDetail, PatientHit, PlanBenefit
@@ -47,6 +47,11 @@ class FrontDesk(Protocol):
 
     def line_detail(self, patient_id: str, ref: str) -> LineDetail:
         """The line behind ``CardRow.ref``."""
+        ...
+
+    def totals(self, patient_id: str, start: date | None, end: date | None) -> CardTotals:
+        """The card's totals line over the lines posted from ``start`` to ``end`` (inclusive;
+        None = open): the date filter's totals."""
         ...
 
     def revision(self) -> int:

@@ -332,14 +332,18 @@ class bulk_load:
     """
 
     SETTINGS = (("synchronous", "OFF"), ("cache_size", -262144), ("foreign_keys", 0))
+    # ``durable``: an import into an office's database (maybe replacing its practice) keeps
+    # every fsync and the foreign-key checks at commit; it only gets the cache and the journal.
+    DURABLE = (("synchronous", "FULL"), ("cache_size", -262144))
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, *, durable: bool = False):
         self.db = db
         self.saved: list[tuple[str, object]] = []
         self.wal = False
+        self.settings = self.DURABLE if durable else self.SETTINGS
 
     def __enter__(self):
-        for name, value in self.SETTINGS:
+        for name, value in self.settings:
             self.saved.append((name, self.pragma(name)))
             self.db.execute_sql(f"PRAGMA {name} = {value}")
         if self.pragma("journal_mode") == "wal":

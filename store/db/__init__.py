@@ -7,7 +7,7 @@ May import: `store.connection`, `store.models`, and `store.derived` (a migration
 derived table fills it). Nothing in the store imports this package except the demo generators.
 """
 from ..connection import (
-    MEMORY, MIN_SQLITE, WAL_AUTOCHECKPOINT_PAGES, Database, StoreError, checkpoint,
+    MEMORY, MIN_SQLITE, WAL_AUTOCHECKPOINT_PAGES, Database, StoreError, bulk_load, checkpoint,
     describe_error, root_error, sqlite_version, write_transaction,
 )
 from .opening import default_db_path, open_database
@@ -15,5 +15,5 @@ from .opening import default_db_path, open_database
 __all__ = [
     "open_database", "default_db_path",
     "MEMORY", "MIN_SQLITE", "WAL_AUTOCHECKPOINT_PAGES", "Database", "StoreError", "checkpoint",
-    "describe_error", "root_error", "sqlite_version", "write_transaction",
+    "describe_error", "root_error", "sqlite_version", "write_transaction", "bulk_load",
 ]

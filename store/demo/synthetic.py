@@ -45,6 +45,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import accumulate
 from random import Random
+from typing import Callable
 
 from estimator import model as m
 from estimator.money import fmt, percent_of
@@ -351,11 +352,13 @@ class Stats:
 # --- entry point ------------------------------------------------------------------------------
 
 def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = False,
-             progress: bool = False, big_ledgers: tuple[int, ...] = BIG_LEDGERS) -> Stats:
+             progress: bool | Callable[[int, int], None] = False,
+             big_ledgers: tuple[int, ...] = BIG_LEDGERS) -> Stats:
     """Fill ``db`` with a synthetic practice of ``patients`` patients (see the module docstring).
 
     ``patients`` counts everyone, the big-ledger accounts included. Refuses a database that
-    already holds a practice unless ``replace``. Same seed, same data.
+    already holds a practice unless ``replace``. Same seed, same data. ``progress``: True for
+    a plain text bar on stderr, or a callback ``(patients done, patients)`` (`cli.progress`).
     """
     if patients < len(big_ledgers) + 1:
         raise ValueError(f"--patients must be at least {len(big_ledgers) + 1}")
@@ -367,7 +370,8 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
                                  "generate with replace to overwrite it")
             wipe_practice(db)  # also any stray rows: the reference data uses fixed ids
             db.execute_sql(f"DELETE FROM setting WHERE key LIKE '{SETTING_PREFIX}%'")
-            bar = _Progress(patients) if progress else None
+            bar = (_Callback(progress, patients) if callable(progress)
+                   else _Progress(patients) if progress else None)
             builder = _Builder(db, Random(seed), patients, big_ledgers, bar)
             with indexes_dropped(db, _Rows.COLUMNS):
                 stats = builder.run()
@@ -384,6 +388,16 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
                                               "replace": replace})
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+class _Callback:
+    """Progress handed to a caller's ``callback(done, total)``."""
+
+    def __init__(self, callback: Callable[[int, int], None], total: int):
+        self.callback, self.total = callback, total
+
+    def update(self, done: int, final: bool = False) -> None:
+        self.callback(done, self.total)
 
 
 class _Progress:
@@ -558,7 +572,7 @@ class _Builder:
     """Builds the practice: reference data, then family after family, then the big ledgers."""
 
     def __init__(self, db: Database, rng: Random, patients: int, big: tuple[int, ...],
-                 progress: "_Progress | None"):
+                 progress: "_Progress | _Callback | None"):
         self.db, self.rng, self.n, self.big, self.progress = db, rng, patients, big, progress
         self.rows = _Rows(db)
         self.today = AS_OF.toordinal()

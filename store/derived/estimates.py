@@ -10,19 +10,23 @@ the estimator replays its claim payments in date order to recover them.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Mapping
+from typing import Callable, Mapping
 
 from estimator.engine import estimate_practice
+from estimator.model import Practice
 from estimator.results import RECEIVED, LineEstimate
 
 from ..connection import Database, bind_list, in_list
-from ..family.ids import IdMap, family_patient_ids
+from ..family.ids import IdMap, family_patient_ids, load_id_map
 from ..family.loader import (
-    family_id_map, load_line_estimates, load_stored_estimates, read_practice,
+    PracticeReader, family_id_map, load_line_estimates, load_stored_estimates, read_practice,
 )
 from . import applied_credits, ledger_entries, report_summary
+
+Progress = Callable[[int, int], None]  # (families done, families): `cli.progress`
 
 _COLUMNS = ("coverage_order", "status", "allowed_cents", "copay_cents", "percent",
             "deductible_est_cents", "base_est_cents", "ins_est_cents", "writeoff_est_cents",
@@ -106,6 +110,68 @@ def freeze_originals(db: Database, procedures: str = "1", params=()) -> None:
         "AND orig_charge_cents IS NOT NULL)", params)
     db.execute_sql(f"UPDATE procedure SET orig_charge_cents = fee_cents * units "
                    f"WHERE id IN ({posted} AND orig_charge_cents IS NULL)", params)
+
+
+def reestimate_practice(db: Database, *, progress: Progress | None = None,
+                        derived: bool = True) -> int:
+    """Every family, read in one pass (`reestimate_all` reads family by family): an import.
+
+    The whole practice and its stored lines are read once, split into families in memory,
+    each estimated as `reestimate_family` would (a family with no frozen line replays its
+    claim payments), and every changed line is written in one statement; then the ledger
+    lines and report sums are rebuilt once (``derived=False``: the caller runs
+    `rebuild_derived` itself). ``progress(done, total)``: families estimated.
+    """
+    ids = load_id_map(db)
+    practice = read_practice(db, ids, None, for_estimates=True)
+    frozen: set[tuple[str, str]] = set()
+    reader = PracticeReader(db, ids, None)
+    stored = reader.lines_where("1", frozen)
+    families = family_practices(practice)
+    results: dict[tuple[str, str], LineEstimate] = {}
+    if progress:
+        progress(0, len(families))
+    for n, family in enumerate(families, 1):
+        kept = {key: stored[key] for key in frozen if key[0] in family.procedure_ids}
+        results.update(estimate_practice(family.practice, kept or None))
+        if progress:
+            progress(n, len(families))
+    changed = _write(db, ids, results, stored)
+    freeze_originals(db)  # as reestimate_family does, for every family at once
+    if derived:
+        rebuild_derived(db)
+    return changed
+
+
+@dataclass(frozen=True)
+class Family:
+    practice: Practice         # the family's patients, procedures, claims and claim payments
+    procedure_ids: frozenset[str]
+
+
+def family_practices(practice: Practice) -> list[Family]:
+    """``practice`` cut into families (a guarantor and the patients they guarantee), each with
+    what `read_practice` gives for one family when estimating: every plan, schedule and code,
+    and the family's own patients, procedures, claims and claim payments."""
+    family_of = {p.id: p.guarantor or p.id for p in practice.patients}
+    parts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for patient in practice.patients:
+        parts[family_of[patient.id]]["patients"].append(patient)
+    proc_family = {}
+    for proc in practice.procedures:
+        proc_family[proc.id] = family = family_of.get(proc.patient)
+        parts[family]["procedures"].append(proc)
+    claim_family = {}
+    for claim in practice.claims:
+        claim_family[claim.id] = family = next(
+            (proc_family[pid] for pid in claim.procedures if pid in proc_family), None)
+        parts[family]["claims"].append(claim)
+    for payment in practice.claim_payments:
+        parts[claim_family.get(payment.claim)]["claim_payments"].append(payment)
+    names = ("patients", "procedures", "claims", "claim_payments")
+    return [Family(replace(practice, **{name: tuple(part[name]) for name in names}),
+                   frozenset(p.id for p in part["procedures"]))
+            for family, part in parts.items() if family is not None]
 
 
 def load_estimates(db: Database) -> dict[tuple[str, str], LineEstimate]:

@@ -19,9 +19,11 @@ from typing import Callable, Sequence
 
 from estimator.ledger import LedgerCard
 from estimator.ledger_balance import portion_of
+from estimator.ledger_codes import claim_number
 from estimator.ledger_index import LedgerIndex
 from estimator.ledger_rows import day_summary_row
-from estimator.ledger_types import AccountSummary, CardRow, card_columns
+from estimator.ledger_types import AccountSummary, CardRow, CardTotals, card_columns
+from estimator.money import fmt_grouped
 from estimator.views import AccountView, DetailSection, LineDetail, procedure_detail
 
 from ..connection import Database
@@ -101,7 +103,9 @@ class CardReader:
             summary=summary, n_plans=n_plans,
             benefits=ledger_summary.benefits(self.db, db_id, members, today),
             totals=ledger_summary.card_totals(self.db, db_id, account.days),
-            row_count=starts[-1], columns=card_columns(n_plans))
+            row_count=starts[-1],
+            columns=card_columns(n_plans, ledger_summary.content_widths(self.db, members,
+                                                                        account.days)))
         return _Card(revision, db_id, members, account.days, starts[:-1], view)
 
     def _snapshot(self):
@@ -141,6 +145,14 @@ class CardReader:
         return [next(built) if is_entry else day_summary_row(day.posted, day.money, day.sums)
                 for day, is_entry in slots]
 
+    def totals(self, patient_id: str, start: date | None, end: date | None) -> CardTotals:
+        """The totals line over the days posted from ``start`` to ``end`` (None: open)."""
+        with self._snapshot():
+            card = self._card(patient_id)
+            days = [d for d in card.days if (start is None or d.posted >= start)
+                    and (end is None or d.posted <= end)]
+            return ledger_summary.card_totals(self.db, card.db_id, days)
+
     def day_index(self, patient_id: str) -> Sequence[tuple[date, int]]:
         with self._snapshot():
             card = self._card(patient_id)
@@ -173,7 +185,8 @@ class CardReader:
             raise KeyError(ref)
         row = Window(self.db, card.db_id, [entry]).rows()[0]
         titles = {c.key: c.title for c in card.view.columns}
-        fields = tuple((titles.get(k, k), v) for k, v in row.cells.items() if v)
+        fields = tuple((titles.get(k, k), fmt_grouped(row.values[k]) if k in row.values else v)
+                       for k, v in row.cells.items() if v)
         return LineDetail(title=f"{row.kind.replace('_', ' ').title()} {row.posted}",
                           sections=(DetailSection("Line", fields),))
 
@@ -214,4 +227,21 @@ def _procedure_detail(window: Window, proc_id: str) -> LineDetail:
     description = next((c.description for c in idx.practice.procedure_codes
                         if c.code == proc.code), "")
     lines = [ln for (p, _), ln in window.estimates.items() if p == proc.id]
-    return procedure_detail(proc, description, portion_of(idx, proc), lines)
+    return procedure_detail(proc, description, portion_of(idx, proc), lines,
+                            plan_names=_plan_names(idx), claim_numbers=_claim_numbers(idx))
+
+
+def _plan_names(idx: LedgerIndex) -> dict[str, str]:
+    """Plan id -> "Carrier (employer, group G)", as the office names a plan."""
+    out = {}
+    for plan_id, plan in idx.plans.items():
+        carrier = idx.carriers.get(plan.carrier)
+        what = ", ".join(filter(None, (plan.employer, plan.group_number and
+                                       f"group {plan.group_number}")))
+        name = carrier.name if carrier else plan_id
+        out[plan_id] = f"{name} ({what})" if what else name
+    return out
+
+
+def _claim_numbers(idx: LedgerIndex) -> dict[str, str]:
+    return {claim_id: claim_number(claim) for claim_id, claim in idx.claims.items()}

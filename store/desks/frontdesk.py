@@ -20,7 +20,7 @@ from ..read.patients import first_patients, search_patients
 
 if TYPE_CHECKING:
     from estimator.ledger import LedgerCard
-    from estimator.ledger_types import CardRow
+    from estimator.ledger_types import CardRow, CardTotals
     from estimator.views import AccountView, LineDetail
 
     from .card_reader import CardReader
@@ -120,6 +120,9 @@ class DbFrontDesk:
 
     def line_detail(self, patient_id: str, ref: str) -> LineDetail:
         return self.cards.line_detail(patient_id, ref)
+
+    def totals(self, patient_id: str, start: date | None, end: date | None) -> CardTotals:
+        return self.cards.totals(patient_id, start, end)
 
     @property
     def cards(self) -> CardReader:

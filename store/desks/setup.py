@@ -8,7 +8,7 @@ and calls `store.services.setup`, which does the writing. Refusals come back as 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from estimator import model as m
@@ -63,6 +63,7 @@ class GridView:
     plan_label: str
     identical: int                 # other plans identical to this one
     shared: dict                   # schedule id -> how many plans use it
+    schedule_names: dict = field(default_factory=dict)  # schedule id -> its name (shown)
 
 
 @dataclass(frozen=True)
@@ -216,10 +217,12 @@ class DbSetupDesk:
     def grid(self, plan_id: str) -> GridView:
         view = self.plan(plan_id)
         grid = code_grid(self.practice(), plan_id)
-        shared = {row.schedule.id: row.plans for row in self.fee_schedules()}
+        schedules = self.fee_schedules()
+        shared = {row.schedule.id: row.plans for row in schedules}
+        names = {row.schedule.id: row.schedule.name or row.schedule.id for row in schedules}
         label = " ".join(filter(None, (view.carrier_name, view.plan.group_number, "-",
                                        view.subscriber_name)))
-        return GridView(grid, label, len(view.identical), shared)
+        return GridView(grid, label, len(view.identical), shared, names)
 
     def find_patient(self, text: str) -> tuple[str, str]:
         """(patient id, name) of the one patient ``text`` names."""

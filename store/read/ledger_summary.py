@@ -21,7 +21,10 @@ from estimator import model as m
 from estimator.aging import apply_credits, bucket_of
 from estimator.dates import benefit_year_start
 from estimator.ledger import percent_kept
-from estimator.ledger_types import SUMMED_COLUMNS, Aging, Balance, CardTotals
+from estimator.ledger_types import (
+    CLAIM_NO_WIDTH, MONEY_WIDTH, SUMMED_COLUMNS, Aging, Balance, CardTotals,
+)
+from estimator.money import fmt_grouped
 from estimator.results import NOT_RECEIVED, RECEIVED, LineEstimate
 from estimator.views import PlanBenefit
 
@@ -39,6 +42,7 @@ class Day:
     entries: int
     money: int
     sums: Mapping[str, int]
+    widest: int = 0  # the largest amount of one line that day (cents, either sign)
 
     @property
     def rows(self) -> int:
@@ -74,7 +78,9 @@ SELECT e.patient_id, e.posted, count(*),
         (SELECT o.fee FROM office o WHERE o.provider_id = e.provider_id
          AND o.code_id = e.code_id) * e.units, e.billed_cents) ELSE 0 END),
   sum(e.paid_cents), sum(e.adjust_cents), sum(e.balance_cents), sum(e.ins_owed_cents),
-  sum(max(e.aging_cents, 0)), sum(min(e.aging_cents, 0)), max(e.plan_order)
+  sum(max(e.aging_cents, 0)), sum(min(e.aging_cents, 0)), max(e.plan_order),
+  max(abs(e.billed_cents)), max(abs(e.paid_cents)), max(abs(e.adjust_cents)),
+  max(abs(e.balance_cents))
 FROM ledger_entry e WHERE e.patient_id IN ({{ids}})
 GROUP BY e.patient_id, e.posted"""
 
@@ -85,11 +91,12 @@ def accounts(db: Database, patient_ids, today: date) -> dict[int, Account]:
     out = {pid: Account() for pid in ids}
     sql = _DAYS_SQL.format(ids=",".join(map(str, ids)) or "NULL")
     for (pid, posted, n, money, billed, ucr, paid, adjust, balance, owed, debit, credit,
-         order) in db.execute_sql(sql):
+         order, *widest) in db.execute_sql(sql):
         acc = out[pid]
         day = date.fromisoformat(posted)
         acc.days.append(Day(day, n, money, dict(zip(SUMMED_COLUMNS,
-                                                    (billed, ucr, paid, adjust, balance)))))
+                                                    (billed, ucr, paid, adjust, balance))),
+                            max(w or 0 for w in widest)))
         acc.total += balance
         acc.insurance += owed
         acc.debits[bucket_of(day, today)] += debit
@@ -116,6 +123,19 @@ def card_totals(db: Database, patient_id: int, days: list[Day]) -> CardTotals:
     return CardTotals(
         **{key: sum(d.sums[key] for d in days) for key in SUMMED_COLUMNS}, **stats,
         percent_kept=percent_kept(stats["kept"], stats["cancelled"], stats["failed"]))
+
+
+def content_widths(db: Database, members: list[int], days: list[Day]) -> dict[str, int]:
+    """What the card's cells need (`estimator.ledger_types.card_columns`): the widest amount
+    (a line's, or a day summary's) and the longest claim number of the family."""
+    widest = max((max(d.widest, *(abs(v) for v in d.sums.values())) for d in days), default=0)
+    longest = db.execute_sql(
+        "SELECT max(length(coalesce(claim_no, file_id))) FROM claim "
+        f"WHERE patient_id IN ({','.join(map(str, members)) or 'NULL'})").fetchone()[0]
+    out = {MONEY_WIDTH: len(fmt_grouped(-widest))}
+    if longest:
+        out[CLAIM_NO_WIDTH] = int(longest)
+    return out
 
 
 def plan_count(db: Database, patient_id: int, account: Account) -> int:

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from estimator.aging import apply_credits, bucket_edges
-from estimator.report_table import KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable
+from estimator.report_table import (
+    ACCOUNT, KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable,
+)
 
 from ..connection import Database
-from ..family.ids import display_name
+from ..family.ids import IdMap, display_name
 from .common import q, total_row
 
 # Every dated amount of every account, summed per patient into debits by age bucket and
@@ -93,7 +95,7 @@ buckets(pid, b0, b1, b2, b3, credit, ins) AS (
   GROUP BY p.patient_id
 )
 SELECT g.id, g.last_name, g.first_name, count(*), sum(b0), sum(b1), sum(b2), sum(b3),
-       sum(credit), sum(ins)
+       sum(credit), sum(ins), g.file_id
 FROM buckets x
 CROSS JOIN patient pt ON pt.id = x.pid
 CROSS JOIN patient g ON g.id = coalesce(pt.guarantor_id, pt.id)
@@ -118,7 +120,7 @@ WITH per(pid, b0, b1, b2, b3, credit, ins) AS (
   GROUP BY e.patient_id
 )
 SELECT g.id, g.last_name, g.first_name, count(*), sum(b0), sum(b1), sum(b2), sum(b3),
-       sum(credit), sum(ins)
+       sum(credit), sum(ins), g.file_id
 FROM per x
 CROSS JOIN patient pt ON pt.id = x.pid
 CROSS JOIN patient g ON g.id = coalesce(pt.guarantor_id, pt.id)
@@ -134,6 +136,7 @@ class FamilyAging:
     d61_90: int
     over_90: int
     insurance: int   # what insurance is still expected to cover
+    account: str = ""  # the guarantor as the desk names a patient (opens the family's account)
 
     @property
     def balance(self) -> int:
@@ -150,12 +153,13 @@ def family_aging(db: Database, as_of: date, *, exact: bool = False) -> list[Fami
     edges = [d.isoformat() for d in bucket_edges(as_of)]
     out = []
     sql = AGING_SQL if exact else AGING_ENTRIES_SQL
-    for gid, last, first, _, b0, b1, b2, b3, credit, ins in q(db, sql, edges):
+    for gid, last, first, _, b0, b1, b2, b3, credit, ins, file_id in q(db, sql, edges):
         aged = apply_credits((b0, b1, b2, b3), credit)
         if not (aged.total or ins):
             continue
         out.append(FamilyAging(gid, display_name(last, first), aged.current, aged.d31_60,
-                               aged.d61_90, aged.over_90, ins))
+                               aged.d61_90, aged.over_90, ins,
+                               file_id or IdMap.generated("patient", gid)))
     out.sort(key=lambda f: (f.guarantor.lower(), f.guarantor_id))
     return out
 
@@ -171,8 +175,8 @@ _AGING_MONEY = ("current", "d31_60", "d61_90", "over_90", "balance", "insurance"
 
 def aging_report(db: Database, as_of: date) -> ReportTable:
     families = family_aging(db, as_of)
-    rows = [{"guarantor": f.guarantor, **{k: getattr(f, k) for k in _AGING_MONEY}}
-            for f in families]
+    rows = [{"guarantor": f.guarantor, **{k: getattr(f, k) for k in _AGING_MONEY},
+             ACCOUNT: f.account} for f in families]
     owing = tuple(r for r in rows if r["balance"] >= 0)
     credits = tuple(r for r in rows if r["balance"] < 0)
     return ReportTable(

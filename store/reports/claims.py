@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from estimator.ledger_codes import CLAIM_STATUS_TEXT
-from estimator.report_table import KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable
+from estimator.report_table import (
+    ACCOUNT, KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable,
+)
 
 from ..connection import Database
 from ..family.ids import IdMap, display_name
@@ -20,7 +22,7 @@ SELECT c.id, c.file_id, c.claim_no, c.status, c.kind, c.date, c.sent_date, car.n
        (SELECT pc.coverage_order FROM patient_coverage pc
         WHERE pc.patient_id = c.patient_id AND pc.plan_id = c.plan_id),
        coalesce(sum(CASE WHEN p.status != 'deleted' THEN p.fee_cents * p.units END), 0),
-       coalesce(sum(cp.ins_est_cents), 0)
+       coalesce(sum(cp.ins_est_cents), 0), c.patient_id, pt.file_id
 FROM claim c INDEXED BY claim_status_date
 CROSS JOIN plan pl ON pl.id = c.plan_id
 CROSS JOIN carrier car ON car.id = pl.carrier_id
@@ -45,6 +47,7 @@ class OutstandingClaim:
     days: int        # since sent, or since the claim date when not sent
     billed: int
     estimate: int
+    account: str = ""  # the patient as the desk names them (opens their account)
 
 
 def outstanding_claims(db: Database, as_of: date, start: date | None = None,
@@ -53,13 +56,14 @@ def outstanding_claims(db: Database, as_of: date, start: date | None = None,
     """Claims not received (unsent, on hold, queued, sent), oldest first."""
     out = []
     for (cid, fid, cno, status, kind, day, sent, carrier, last, first, order, billed,
-         est) in q(db, OUTSTANDING_SQL, (iso(start), iso(end), carrier_id)):
+         est, pid, patient_file_id) in q(db, OUTSTANDING_SQL, (iso(start), iso(end), carrier_id)):
         day, sent = date.fromisoformat(day), (date.fromisoformat(sent) if sent else None)
         kind_text = (kind or "").capitalize() or ORDER_NAMES.get(order or 1, "Primary")
         out.append(OutstandingClaim(cno or fid or IdMap.generated("claim", cid),
                                     CLAIM_STATUS_TEXT.get(status, status), kind_text, carrier,
                                     display_name(last, first), day, sent,
-                                    (as_of - (sent or day)).days, billed, est))
+                                    (as_of - (sent or day)).days, billed, est,
+                                    patient_file_id or IdMap.generated("patient", pid)))
     out.sort(key=lambda c: (-c.days, c.carrier.lower(), c.claim))
     return out
 
@@ -78,7 +82,8 @@ def claims_report(db: Database, as_of: date, start: date | None = None, end: dat
     claims = outstanding_claims(db, as_of, start, end, carrier_id)
     rows = tuple({"days": c.days, "carrier": c.carrier, "status": c.status, "kind": c.kind,
                   "claim": c.claim, "patient": c.patient, "date": c.date, "sent": c.sent,
-                  "billed": c.billed, "estimate": c.estimate} for c in claims)
+                  "billed": c.billed, "estimate": c.estimate, ACCOUNT: c.account}
+                 for c in claims)
     total = total_row(rows, ("billed", "estimate"), "carrier",
                    f"Total ({len(rows)} claim{'s' if len(rows) != 1 else ''})")
     span = ""

@@ -9,7 +9,7 @@ from estimator.ledger_codes import DEFAULT_WRITEOFF_CODE
 from estimator.report_table import ReportError
 
 from ..connection import Database
-from ..family.ids import display_name
+from ..family.ids import IdMap, display_name
 
 NO_INSURANCE = "(no insurance)"
 NO_CARRIER = "(no carrier)"
@@ -83,6 +83,17 @@ def patient_names(db: Database, ids: Iterable[int]) -> dict[int, str]:
         inn = ",".join(map(str, ids[chunk:chunk + 500]))
         out.update({pid: display_name(last, first) for pid, last, first in q(
             db, f"SELECT id, last_name, first_name FROM patient WHERE id IN ({inn})")})
+    return out
+
+
+def patient_accounts(db: Database, ids: Iterable[int]) -> dict[int, str]:
+    """Each patient as the desk names them (file id, or the generated ``PT12``)."""
+    ids = sorted({int(i) for i in ids})
+    out = {}
+    for chunk in range(0, len(ids), 500):
+        inn = ",".join(map(str, ids[chunk:chunk + 500]))
+        out.update({pid: file_id or IdMap.generated("patient", pid) for pid, file_id in q(
+            db, f"SELECT id, file_id FROM patient WHERE id IN ({inn})")})
     return out
 
 

@@ -6,13 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from estimator.report_table import KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable
+from estimator.report_table import (
+    ACCOUNT, KINDS_BY_NAME, ReportColumn, ReportSection, ReportTable,
+)
 
 from ..connection import Database
 from ..family.ids import IdMap
 from .common import (
-    NO_CARRIER, Carrier, by_name, carrier_name, carriers_by_id, only, patient_names,
-    primary_carriers, q,
+    NO_CARRIER, Carrier, by_name, carrier_name, carriers_by_id, only, patient_accounts,
+    patient_names, primary_carriers, q,
 )
 
 # Posted capitation write-offs (a partial index holds only them) of work posted in the range.
@@ -114,6 +116,7 @@ def writeoffs_report(db: Database, start: date, end: date,
                      carrier_id: int | None = None) -> ReportTable:
     lines = writeoff_lines(db, start, end, carrier_id)
     names = patient_names(db, {ln.patient_id for ln in lines})
+    accounts = patient_accounts(db, {ln.patient_id for ln in lines})
     groups: dict[tuple, list[WriteoffLine]] = defaultdict(list)
     for ln in lines:
         groups[(ln.carrier_id is None, ln.carrier.lower(), ln.carrier, ln.code)].append(ln)
@@ -122,7 +125,8 @@ def writeoffs_report(db: Database, start: date, end: date,
         _, _, carrier, code = key
         rows = tuple({"carrier": ln.carrier, "code": ln.code, "source": ln.source,
                       "claim": ln.claim, "patient": names.get(ln.patient_id, ""),
-                      "date": ln.day, "amount": ln.amount}
+                      "date": ln.day, "amount": ln.amount,
+                      ACCOUNT: accounts.get(ln.patient_id, "")}
                      for ln in sorted(groups[key], key=lambda w: (_SOURCES[w.source], w.day,
                                                                     w.claim, w.patient_id)))
         total = {"carrier": carrier, "code": code, "source": "Total",

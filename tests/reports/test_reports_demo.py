@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from report_fixtures import TODAY
-from estimator.report_table import ReportRequest
+from estimator.report_table import ACCOUNT, ReportRequest
 from store.reports import DbReports, resolve_carrier, run_report
 from estimator.report_table import ReportError
 
@@ -40,7 +40,7 @@ def test_every_report_has_a_title_with_its_dates_totals_and_notes(demo_db, name)
     assert table.sections or table.grand_total
     assert_totals_add_up(table)
     for row in table.rows():
-        assert set(row) <= {c.key for c in table.columns}
+        assert set(row) <= {c.key for c in table.columns} | {ACCOUNT}
         for key in money_keys(table):
             assert isinstance(row.get(key, 0), int)  # cents
 
@@ -154,3 +154,15 @@ def test_the_port_lists_carriers_and_runs(demo_db):
     carriers = port.carriers()
     assert ("DELTA", "Delta Dental") in carriers
     assert port.run(ReportRequest("aging")).title.endswith("2026-11-20")
+
+
+@pytest.mark.parametrize("name,column", [("aging", "guarantor"), ("claims", "patient"),
+                                         ("writeoffs", "patient")])
+def test_a_report_row_names_the_account_the_desk_opens(demo_db, name, column):
+    from store.desks.frontdesk import DbFrontDesk
+    desk = DbFrontDesk(demo_db, today=lambda: TODAY)
+    rows = run(demo_db, name).rows()
+    assert rows and all(row[ACCOUNT] for row in rows)
+    for row in rows[:5]:
+        summary = desk.account(row[ACCOUNT]).summary
+        assert summary.name == row[column]

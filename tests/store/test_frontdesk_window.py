@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from estimator import engine, ledger
+from estimator.ledger_codes import claim_number
+from estimator.money import fmt_grouped
 from estimator.views import DetailSection, LineDetail, PlanBenefit, procedure_detail
 from store import services
 from store.derived import estimates
@@ -77,7 +79,8 @@ class Reference:
             return self._procedure_detail(key)
         row = next(r for r in self.card.rows if r.ref == ref)
         titles = {c.key: c.title for c in self.card.columns}
-        fields = tuple((titles.get(k, k), v) for k, v in row.cells.items() if v)
+        fields = tuple((titles.get(k, k), fmt_grouped(row.values[k]) if k in row.values else v)
+                       for k, v in row.cells.items() if v)
         return LineDetail(title=f"{row.kind.replace('_', ' ').title()} {row.posted}",
                           sections=(DetailSection("Line", fields),))
 
@@ -87,8 +90,33 @@ class Reference:
         proc = next(p for p in practice.procedures if p.id == proc_id)
         description = {c.code: c.description for c in practice.procedure_codes}.get(proc.code, "")
         lines = [ln for (p, _), ln in self.estimates.items() if p == proc.id]
+        carriers = {c.id: c.name for c in practice.carriers}
+        plans = {}
+        for plan in practice.plans:  # named as the office names them, never by id
+            what = ", ".join(filter(None, (plan.employer, plan.group_number and
+                                           f"group {plan.group_number}")))
+            name = carriers.get(plan.carrier, plan.id)
+            plans[plan.id] = f"{name} ({what})" if what else name
+        claims = {c.id: claim_number(c) for c in practice.claims}
         return procedure_detail(proc, description,
-                                ledger.patient_portion(practice, self.estimates, proc.id), lines)
+                                ledger.patient_portion(practice, self.estimates, proc.id), lines,
+                                plan_names=plans, claim_numbers=claims)
+
+
+def _unsized(col) -> tuple:
+    return (col.key, col.title, col.group, col.align)
+
+
+def assert_cells_fit(columns, rows) -> None:
+    """Amounts of Main and claim numbers fit their columns: the card never shows `#` for them."""
+    widths = {c.key: c.width for c in columns}
+    for row in rows:
+        for key in ("billed", "paid", "adjust", "balance"):
+            if key in row.values:
+                assert len(fmt_grouped(row.values[key])) <= widths[key], (key, row)
+        for key, text in row.cells.items():
+            if key.startswith("claim_no") and key in widths:
+                assert len(text) <= widths[key], (key, text)
 
 
 def assert_same_cards(db, today: date, patients=None, window: int = 7) -> int:
@@ -108,7 +136,10 @@ def assert_same_cards(db, today: date, patients=None, window: int = 7) -> int:
         assert list(desk.day_index(pid)) == ref.day_index(), pid
         assert view.totals == ref.card.totals, pid
         assert view.summary == ref.card.summary, pid
-        assert view.columns == ref.card.columns, pid
+        # The same columns; their widths are the card's content's (`content_widths`).
+        assert [c[:4] for c in map(_unsized, view.columns)] == \
+            [c[:4] for c in map(_unsized, ref.card.columns)], pid
+        assert_cells_fit(view.columns, got)
         assert view.n_plans == sum(c.key.endswith("_est") and c.key.startswith("ins")
                                    for c in ref.card.columns), pid
         assert view.benefits == ref.benefits(), pid

@@ -163,6 +163,18 @@ class FakeFrontDesk:
                          "Ins 2: standard COB: 168.00 - 126.00 = 42.00"),
         )
 
+    def totals(self, patient_id: str, start: date | None, end: date | None) -> CardTotals:
+        """The sums of the lines posted in the range (the fixed totals when unfiltered)."""
+        a = self.accounts[patient_id]
+        if start is None and end is None:
+            return self._totals(a)
+        rows = [a.get_row(i) for i in range(a.count)]
+        rows = [r for r in rows if r.kind != "day_summary" and (start is None or r.posted >= start)
+                and (end is None or r.posted <= end)]
+        sums = {k: sum(r.values.get(k, 0) for r in rows)
+                for k in ("billed", "ucr", "paid", "adjust", "balance")}
+        return CardTotals(**sums, cancelled=1, failed=0, kept=7, percent_kept=87)
+
     def revision(self) -> int:
         return self.rev
 

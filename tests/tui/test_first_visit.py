@@ -1,5 +1,5 @@
 """A new family's first visit, end to end at the keyboard, on the demo office: register the
-guarantor (F2), give her a new Delta Dental plan from her account (v, a, the plan form),
+guarantor (F4), give her a new Delta Dental plan from her account (v, a, the plan form),
 register her son into the family with the plan (relationship child), plan three procedures
 on his treatment plan (t, P), read their estimates, complete two (c), create the claim (c),
 enter the carrier's check (i), take the patient's payment (y), and see a zero balance."""
@@ -30,7 +30,7 @@ def db(template, tmp_path, monkeypatch):
 
 
 async def register(app, pilot, last: str, first: str, born: str, family: str = "") -> None:
-    await pilot.press("f2")
+    await pilot.press("f4")
     await settle(app, pilot)
     await pilot.press(*last, "tab", *first, "tab", "tab", "tab", *born)
     form = app.screen

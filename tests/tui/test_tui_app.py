@@ -45,7 +45,7 @@ class TestCommandPalette:
 
     async def test_a_command_runs_on_the_card(self, desk, make_app, helpers):
         app = make_app(desk, patient="P1")
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=(160, 50)) as pilot:
             await helpers.settle(app, pilot)
             provider = DeskCommands(app.screen)
             found = [hit async for hit in provider.search("next column group")]

@@ -48,7 +48,7 @@ async def test_a_possible_duplicate_is_shown_and_needs_a_yes(db):
     app = visit_app(db)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("f2")
+        await pilot.press("f4")
         await settle(app, pilot)
         await pilot.press(*"DELGADO", "tab", *"jose", "tab", "tab", "tab", *"03/19/1946",
                           "ctrl+s")
@@ -163,7 +163,7 @@ async def test_corrections_from_the_card_post_or_show_the_refusal(db):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert "on a claim" in str(app.screen.query_one("#form-error", Static).render())
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # a date was typed: Esc asks before discarding it
         card.move_cursor(0)  # not a procedure: the keys say so
         await pilot.press("F")
         await settle(app, pilot)

@@ -25,7 +25,7 @@ def db(template, tmp_path, monkeypatch):
 
 @SIZES
 def test_register_patient(snap_compare, db, size):
-    assert shot(snap_compare, db, size, on_account("f2", typed={
+    assert shot(snap_compare, db, size, on_account("f4", typed={
         "last_name": "Delgado", "first_name": "Marisol", "birthdate": "2019-03-02",
         "family-search": "delgado, rob"}), patient=None)
 

@@ -21,13 +21,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from estimator.money import MoneyError, to_cents
 from estimator.text import clean
 from tui.forms.confirm import ConfirmScreen
 from tui.forms.port import CreditRefused, PostingDesk, PostingRefused
-from tui.screens.base import FOCUS_BINDINGS, after_typed_keys
+from tui.screens.base import FOCUS_BINDINGS, ChangesGuard, after_typed_keys
+from tui.screens.discard import ask_discard
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from tui.screens.base import DeskApp
@@ -52,9 +54,9 @@ def or_none(text: str) -> str | None:
     return text.strip() or None
 
 
-class FormScreen(ModalScreen[None], inherit_bindings=False):
+class FormScreen(ChangesGuard, ModalScreen[None], inherit_bindings=False):
     """A posting form over the account: Tab / Shift+Tab between fields, Enter or
-    Ctrl+S posts, Esc cancels."""
+    Ctrl+S posts, Esc cancels (asking first when something was typed: `ChangesGuard`)."""
 
     CSS_PATH = "forms.tcss"
     FORM_TITLE: ClassVar[str] = "Form"
@@ -95,7 +97,7 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
                 yield from self.fields()
             yield Static(Text(""), id="form-error")
             yield Static(Text(self.HINT), classes="form-hint")
-        yield Footer()  # covers the account's footer: only this form's keys work now
+        yield KeyBar()  # covers the account's footer: only this form's keys work now
 
     def title_text(self) -> Text:
         if self.patient_id is None or not self.NEEDS_PATIENT:
@@ -119,6 +121,7 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
             box.cursor_blink = self.desk.config["cursor_blink"]
         self.prefill()
         self.focus_first()
+        self.call_after_refresh(self.remember_fields)  # what Esc compares with
 
     def prefill(self) -> None:
         """Fill defaults that need the mounted widgets."""
@@ -259,4 +262,4 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
         self.notify(clean(message), title="Not posted", severity="error", markup=False)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        ask_discard(self, lambda: self.dismiss(None))

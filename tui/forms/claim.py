@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Static
+from textual.widgets import Static
 
 from estimator.money import fmt_grouped
 from estimator.text import clean
@@ -16,6 +16,7 @@ from tui.forms.base import FormScreen, text_box
 from tui.forms.payment import procedure_label
 from tui.forms.port import CoverageInfo, PostingDesk, ProcedureInfo
 from tui.forms.visit_port import ClaimCandidate
+from tui.widgets.checkbox import Checkbox
 
 ORDINALS = {1: "primary", 2: "secondary", 3: "tertiary", 4: "quaternary"}
 

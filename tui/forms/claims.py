@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from estimator.money import fmt_grouped
 from estimator.posting_views import SETTABLE_CLAIM_STATUSES
@@ -20,6 +20,8 @@ from tui.forms.confirm import ChoiceScreen, ConfirmScreen
 from tui.forms.insurance import InsurancePaymentForm, line_label
 from tui.forms.port import ClaimInfo, ClaimLineInfo, PostingDesk, PostingRefused
 from tui.screens.base import FOCUS_BINDINGS
+from tui.widgets.desk_table import DeskTable
+from tui.widgets.key_bar import KeyBar
 
 ORDER_NAMES = {0: "", 1: "Pri", 2: "Sec", 3: "Ter", 4: "Qua"}
 CLAIM_COLUMNS = (("Claim", "left"), ("Carrier", "left"), ("Ins", "left"), ("Status", "left"),
@@ -72,12 +74,13 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         with Vertical(id="claims-dialog", classes="form-dialog"):
             yield Static(Text(f"Claims · {clean(self.patient_name())}"), classes="form-title")
-            yield DataTable(id="claims-table", cursor_type="row", zebra_stripes=True)
+            yield DeskTable(id="claims-table", cursor_type="row", zebra_stripes=True)
             yield Static(Text(""), id="claims-lines-title", classes="form-text")
-            yield DataTable(id="lines-table", cursor_type="row", zebra_stripes=True)
-            yield Static(Text("Tab claims/lines · s send · u queue · t status · x deny line · "
-                              "i payment · E ERA file · Esc close"), classes="form-hint")
-        yield Footer()
+            yield DeskTable(id="lines-table", cursor_type="row", zebra_stripes=True)
+            # The keys are in the footer (80 columns: no room to repeat them here).
+            yield Static(Text("Tab: claims / lines · ] [ more columns · F1 every key"),
+                         classes="form-hint")
+        yield KeyBar()
 
     def patient_name(self) -> str:
         try:

@@ -10,7 +10,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from estimator.money import MoneyError, fmt, fmt_grouped, to_cents
 from estimator.text import clean
@@ -19,6 +19,7 @@ from tui.forms.base import FormScreen, text_box
 from tui.forms.port import PostingRefused
 from tui.forms.preview import preview_text
 from tui.forms.visit_port import Correction, ProcedureView, VisitDesk
+from tui.widgets.checkbox import Checkbox
 
 OVERRIDE_LABELS = {"percent": "Percent", "allowed": "Allowed fee", "ins_est": "Estimate",
                    "writeoff_est": "Write-off est", "deductible": "Deductible"}

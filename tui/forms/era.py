@@ -22,7 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from era.review import (
@@ -35,6 +35,7 @@ from tui.forms.era_dialogs import LineDialog, PromptDialog
 from tui.forms.era_files import EraPathSuggester, era_choices
 from tui.forms.era_port import EraDesk, PostingRefused
 from tui.screens.base import FOCUS_BINDINGS, DeskScreen, after_typed_keys
+from tui.widgets.key_bar import KeyBar
 
 GRID = (("", 4), ("Claim", 13), ("Procedure", 13), ("Charge", 10), ("Paid", 10),
         ("Write-off", 10), ("Deduct", 9), ("Match", 6), ("Remarks", 60))
@@ -108,7 +109,7 @@ class EraScreen(DeskScreen):
             yield Static(Text(""), id="era-detail")
             yield Static(Text(""), id="era-running")
             yield Static(Text(self.guide), id="era-guide")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         path = self.query_one("#era-path", Input)
@@ -467,7 +468,7 @@ class EraFinishScreen(DeskScreen):
                                  width=width, key=title)
             yield table
             yield Static(Text(""), id="finish-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from era.review import LinePick
 from estimator.money import MoneyError, fmt, to_cents
 from estimator.text import clean
 from tui.screens.base import FOCUS_BINDINGS, after_typed_keys
+from tui.widgets.checkbox import Checkbox
 
 MONEY_BOXES = (("paid", "Paid"), ("writeoff", "Write-off"), ("deductible", "Deductible"))
 

@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from estimator import eob
 from estimator.money import fmt, fmt_grouped
@@ -24,6 +24,7 @@ from estimator.text import clean
 from tui.forms.base import FormScreen, or_none, text_box
 from tui.forms.payment import lenient_cents
 from tui.forms.port import ClaimInfo, ClaimLineInfo, EobEntry, InsurancePaymentEntry, PostingDesk
+from tui.widgets.checkbox import Checkbox
 
 GRID_COLUMNS = (("Procedure", "grid-proc"), ("Charge", "grid-money"), ("Paid", "grid-head-money"),
                 ("Write-off", "grid-head-money"), ("Deduct", "grid-head-money"),

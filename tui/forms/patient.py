@@ -1,4 +1,4 @@
-"""Register a patient (F2, the palette) and edit one (``e`` on the account): name, preferred
+"""Register a patient (F4, the palette) and edit one (``e`` on the account): name, preferred
 name, birthdate, gender, address, phones, e-mail, chart number (blank: generated), provider;
 a new patient is their own guarantor or joins a family (search the guarantor), and may be
 covered by the plans its members subscribe to, with the relationship to each subscriber.
@@ -12,13 +12,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Select, Static
+from textual.widgets import Select, Static
 
 from estimator.model import GENDERS, RELATIONSHIPS
 from estimator.text import clean
 from tui.forms.base import FormScreen, or_none, text_box
 from tui.forms.family import FamilyChoice
 from tui.forms.visit_port import CoverageChoice, PatientEntry, VisitDesk
+from tui.widgets.checkbox import Checkbox
 
 # (field, label, css width class) of the text boxes, in form order; birthdate, gender and
 # provider are placed among them by `PatientFields.fields`.

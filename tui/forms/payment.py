@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from estimator import eob
 from estimator.model import PAYMENT_METHODS
@@ -17,6 +17,7 @@ from estimator.money import MoneyError, fmt, fmt_grouped, to_cents
 from estimator.text import clean
 from tui.forms.base import FormScreen, or_none, text_box
 from tui.forms.port import PaymentEntry, PostingDesk, ProcedureInfo
+from tui.widgets.checkbox import Checkbox
 
 
 def procedure_label(proc: ProcedureInfo) -> str:

@@ -11,13 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from estimator.money import fmt
 from estimator.text import clean
 from tui.forms.base import FormScreen, or_none, text_box
 from tui.forms.port import CodeInfo, PostingDesk, PostingRefused, ProcedureEntry
 from tui.forms.preview import preview_text
+from tui.widgets.checkbox import Checkbox
 
 MATCHES_SHOWN = 4
 MATCHES_LISTED = 30

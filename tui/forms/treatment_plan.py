@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from estimator.money import fmt_grouped
 from estimator.text import clean
@@ -19,6 +19,8 @@ from tui.forms.confirm import ConfirmScreen
 from tui.forms.port import PostingRefused
 from tui.forms.visit_port import PlannedLine, TreatmentPlan, VisitDesk
 from tui.screens.base import FOCUS_BINDINGS
+from tui.widgets.desk_table import DeskTable
+from tui.widgets.key_bar import KeyBar
 
 DESCRIPTION_WIDTH = 22
 
@@ -92,11 +94,11 @@ class TreatmentPlanScreen(ModalScreen[None], inherit_bindings=False):
         with Vertical(id="plan-dialog", classes="form-dialog"):
             yield Static(Text("Treatment plan"), id="plan-title", classes="form-title")
             yield Static(Text(""), id="plan-benefits", classes="form-text")
-            yield DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
+            yield DeskTable(id="plan-table", cursor_type="row", zebra_stripes=True)
             yield Static(Text("* cut by the annual maximum · Shift+Up/Down reorder · f fee · "
                               "x drop · c complete · P plan more · Esc close"),
                          classes="form-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.patient_id is None:

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from estimator.text import clean
 from tui.ports import AccountView
@@ -17,9 +17,12 @@ from tui.screens.date_filter import DateFilterScreen
 from tui.screens.line_detail import LineDetailScreen
 from tui.widgets.account_header import header_text, totals_text
 from tui.widgets.ledger_card import LedgerCard
+from tui.widgets.key_bar import KeyBar
 
 
 WIDE = 140  # columns from which the header packs into fewer lines
+FAMILY = Binding.Group("Family")  # the footer shows ". , Family"
+CORRECT = Binding.Group("Correct")  # procedure corrections: "F D X O B U K Correct"
 
 
 class AccountScreen(DeskScreen):
@@ -27,45 +30,42 @@ class AccountScreen(DeskScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Find patient", id="account.back"),
-        Binding("full_stop", "next_member", "Next in family", key_display=".",
+        Binding("full_stop", "next_member", "Next in family", key_display=".", group=FAMILY,
                 id="account.next_member"),
-        Binding("comma", "previous_member", "Prev in family", key_display=",",
+        Binding("comma", "previous_member", "Prev in family", key_display=",", group=FAMILY,
                 id="account.previous_member"),
-        # Posting forms (tui/forms): shown only once the app has them registered.
+        # Posting forms (tui/forms): shown only once the app has them registered. The footer
+        # pages them (F2 More) at 80 columns; help lists them with this screen's keys.
         Binding("P", "post('procedure')", "Procedure", id="account.post_procedure"),
         Binding("y,dollar_sign", "post('patient_payment')", "Payment", key_display="y",
                 id="account.post_payment"),
         Binding("a", "post('adjustment')", "Adjust", id="account.post_adjustment"),
         Binding("c", "post('claim')", "Claim", id="account.create_claim"),
         Binding("i", "post('insurance_payment')", "Ins pay", id="account.insurance_payment"),
+        Binding("I", "post('insurance_check')", "Ins check", id="account.insurance_check"),
         Binding("l", "post('claims')", "Claims", id="account.claims"),
-        # Off the footer (it is full at 80 columns); help and the palette list them.
-        Binding("N", "post('ledger_note')", "Ledger note", show=False, id="account.ledger_note"),
-        Binding("A", "post('appointment')", "Appointment", show=False,
-                id="account.appointment"),
-        Binding("I", "post('insurance_check')", "Insurance check", show=False,
-                id="account.insurance_check"),
-        Binding("R", "reverse_line", "Reverse line", show=False, id="account.reverse_line"),
-        # The visit (tui/forms: patient, treatment_plan, corrections); off the footer too.
-        Binding("e", "post('patient_edit')", "Edit patient", show=False,
-                id="account.edit_patient"),
-        Binding("M", "post('patient_move')", "Move to another family", show=False,
-                id="account.move_patient"),
-        Binding("t", "post('treatment_plan')", "Treatment plan", show=False,
-                id="account.treatment_plan"),
-        Binding("v", "coverage", "Coverage", show=False, id="account.coverage"),
-        Binding("F", "correct('fee')", "Procedure fee", show=False, id="account.procedure_fee"),
-        Binding("D", "correct('date')", "Procedure date or provider", show=False,
+        Binding("N", "post('ledger_note')", "Note", id="account.ledger_note"),
+        Binding("A", "post('appointment')", "Appt", id="account.appointment"),
+        Binding("R", "reverse_line", "Reverse", id="account.reverse_line"),
+        # The visit (tui/forms: patient, treatment_plan, corrections).
+        Binding("e", "post('patient_edit')", "Edit patient", id="account.edit_patient"),
+        Binding("M", "post('patient_move')", "Move family", id="account.move_patient"),
+        Binding("t", "post('treatment_plan')", "Tx plan", id="account.treatment_plan"),
+        Binding("v", "coverage", "Coverage", id="account.coverage"),
+        # Corrections of the procedure under the cursor: one footer item ("F D X O B U K
+        # Correct"); help lists each with its own description.
+        Binding("F", "correct('fee')", "Procedure fee", group=CORRECT, id="account.procedure_fee"),
+        Binding("D", "correct('date')", "Procedure date or provider", group=CORRECT,
                 id="account.procedure_date"),
-        Binding("X", "correct('delete')", "Delete procedure", show=False,
+        Binding("X", "correct('delete')", "Delete procedure", group=CORRECT,
                 id="account.procedure_delete"),
-        Binding("O", "correct('override')", "Override estimate", show=False,
+        Binding("O", "correct('override')", "Override estimate", group=CORRECT,
                 id="account.procedure_override"),
-        Binding("B", "correct('no_bill')", "Do not bill", show=False,
+        Binding("B", "correct('no_bill')", "Do not bill", group=CORRECT,
                 id="account.procedure_no_bill"),
-        Binding("U", "correct('preauth')", "Pre-authorization", show=False,
+        Binding("U", "correct('preauth')", "Pre-authorization", group=CORRECT,
                 id="account.procedure_preauth"),
-        Binding("K", "correct('complete')", "Complete planned work", show=False,
+        Binding("K", "correct('complete')", "Complete planned work", group=CORRECT,
                 id="account.complete_planned"),
         Binding("w", "walkout", "Walk-out statement", show=False, id="account.walkout"),
     ]
@@ -79,7 +79,7 @@ class AccountScreen(DeskScreen):
         yield Static(Text(""), id="account-header")
         yield LedgerCard(self.frontdesk, id="ledger-card")
         yield Static(Text(""), id="account-totals")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def card(self) -> LedgerCard:
@@ -101,8 +101,8 @@ class AccountScreen(DeskScreen):
             return
         opened = patient_id != self.patient_id or self.view is None
         self.patient_id, self.view = patient_id, view
-        self._draw_header()
         self.card.load(patient_id, view.columns, view.row_count, keep_position=keep_position)
+        self._draw_header()  # after the card: a kept date filter picks the totals
         if opened and not keep_position:  # audited once the card is on screen
             self.call_after_refresh(self._viewed, patient_id)
 
@@ -115,8 +115,21 @@ class AccountScreen(DeskScreen):
         if self.view is not None:
             wide = self.size.width >= WIDE
             self.query_one("#account-header", Static).update(header_text(self.view, wide=wide))
+            self._draw_totals()
+
+    def _draw_totals(self) -> None:
+        """The card's totals, or those of the posted dates the card is filtered to."""
+        if self.view is None:
+            return
+        wide = self.size.width >= WIDE
+        start, end = self.card.date_filter
+        if start is None and end is None:
             totals = totals_text(self.view.totals, wide=wide)
-            self.query_one("#account-totals", Static).update(totals)
+        else:
+            span = f"{start or '…'} to {end or '…'}"
+            totals = totals_text(self.frontdesk.totals(self.patient_id, start, end), wide=wide,
+                                 span=span)
+        self.query_one("#account-totals", Static).update(totals)
 
     def on_resize(self) -> None:
         self._draw_header()
@@ -204,6 +217,7 @@ class AccountScreen(DeskScreen):
         def apply(result: tuple[date | None, date | None] | None) -> None:
             if result is not None:
                 card.set_date_filter(*result)
+                self._draw_totals()
 
         today = self.desk.clock().date()
         self.app.push_screen(DateFilterScreen(start, end, today=today), apply)

@@ -10,10 +10,12 @@ from typing import ClassVar, Protocol, runtime_checkable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from estimator.text import clean
 from tui.screens.base import DeskScreen
+from tui.widgets.desk_table import DeskTable
+from tui.widgets.key_bar import KeyBar
 
 COLUMNS = (("at", "When"), ("user", "User"), ("from", "From"), ("action", "Action"),
            ("patient", "Patient"), ("detail", "Change"))
@@ -54,8 +56,8 @@ class AuditLogScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="audit-title")
-        yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Protocol, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
@@ -105,3 +106,38 @@ class DeskModal(ModalScreen[ResultType], inherit_bindings=False):
 
     def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
         steady_cursor(self.app, event)
+
+
+# --- unsaved changes ------------------------------------------------------------------------
+
+def field_values(root: DOMNode) -> dict[str, object]:
+    """What every field under ``root`` holds now (by widget id; fields without an id are
+    numbered in DOM order)."""
+    # Imported here: Find patient starts without the widgets only forms use.
+    from textual.widgets import Checkbox, Input, RadioButton, Select, TextArea
+    values: dict[str, object] = {}
+    for n, widget in enumerate(root.query("*")):
+        if isinstance(widget, (Input, Select, Checkbox, RadioButton, TextArea)):
+            value = widget.text if isinstance(widget, TextArea) else widget.value
+            values[widget.id or f"#{n}"] = value
+    return values
+
+
+class ChangesGuard:
+    """Mixed into a screen with fields (posting forms, set-up forms): remembers what the fields
+    held once filled (`remember_fields`) so Esc and Ctrl+Q ask before discarding typing
+    (`has_unsaved_changes`, `tui.screens.discard.ask_discard`). A form that mounts fields
+    later (rows of a grid) calls `remember_fields` again after mounting them: fields already
+    remembered keep their first value."""
+
+    _remembered: dict[str, object] | None = None
+
+    def remember_fields(self) -> None:
+        now = field_values(self)  # type: ignore[arg-type]
+        self._remembered = {**now, **(self._remembered or {})}
+
+    def has_unsaved_changes(self) -> bool:
+        if self._remembered is None:
+            return False
+        now = field_values(self)  # type: ignore[arg-type]
+        return any(key in now and now[key] != value for key, value in self._remembered.items())

@@ -8,12 +8,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from estimator.money import fmt_grouped
 from tui.ports import PatientHit
 from tui.screens.base import DeskScreen, after_typed_keys
 from tui.widgets.result_list import GAP, ResultList
+from tui.widgets.key_bar import KeyBar
 
 MONEY_WIDTH = 9  # "99,999.99"
 BIRTH_WIDTH = 10
@@ -70,7 +71,7 @@ class FindPatientScreen(DeskScreen):
         Binding("pageup", "move(-10)", "Ten up", show=False, id="find.page_up"),
         Binding("enter", "open", "Open account", priority=True, id="find.open"),
         Binding("escape", "clear", "Clear", id="find.clear"),
-        Binding("f3", "toggle_inactive", "Show/hide inactive", show=False,
+        Binding("f3", "toggle_inactive", "Inactive", key_display="F3",
                 id="find.toggle_inactive"),
     ]
 
@@ -87,7 +88,7 @@ class FindPatientScreen(DeskScreen):
         yield Input(placeholder="Name, chart number or birthdate", id="find-input")
         yield ResultList(id="find-results")
         yield Static(Text(""), id="find-status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def results(self) -> ResultList:
@@ -101,7 +102,16 @@ class FindPatientScreen(DeskScreen):
         self.search("")
 
     def focus_search(self) -> None:
-        self.query_one("#find-input", Input).focus()
+        """The search box focused with its text selected: typing replaces the last search,
+        Up/Down and Enter still work on its results."""
+        box = self.query_one("#find-input", Input)
+        box.focus()
+        box.action_select_all()
+
+    def on_screen_resume(self) -> None:
+        # Back from an account (Esc, Ctrl+F): ready for the next patient's name.
+        if self.is_mounted:
+            self.focus_search()
 
     def current_patient(self) -> str | None:
         row = self.results.cursor

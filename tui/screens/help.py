@@ -15,7 +15,11 @@ from textual.widgets import Static
 from tui.screens.base import DeskModal
 from tui.widgets.card_layout import MARKER_STYLES, MARKERS
 
-PLACES = {"LedgerCard": "Ledger card", "Input": "Text box", "DataTable": "Results"}
+PLACES = {"LedgerCard": "Ledger card", "DataTable": "Results"}
+# Text boxes bring some thirty editing keys (Home, Ctrl+A, word left...): help names them in
+# one line instead of listing them before the screen's own keys.
+TEXT_BOXES = ("Input", "TextArea", "MaskedInput")
+TEXT_EDITING = "Text box", "arrows Home End Ctrl+W Ctrl+U ...", "the usual editing keys"
 
 CODE_TYPES = (
     ("0", "a procedure"),
@@ -27,25 +31,32 @@ CODE_TYPES = (
 
 
 def screen_keys(screen: Screen) -> list[tuple[str, str, str]]:
-    """(where, keys, description) of every described binding active on ``screen``."""
+    """(where, keys, description) of every described binding active on ``screen``: the
+    screen's own first, then the focused widget's, then the app's (Everywhere)."""
     found: dict[tuple[str, str], list[str]] = {}
+    editing = False
     for active in screen.active_bindings.values():
         binding, node = active.binding, active.node
         if not binding.description or binding.system:
             continue
-        if isinstance(node, App):
-            where = "Everywhere"
+        if isinstance(node, App) or (binding.id or "").startswith("screen."):
+            where = "Everywhere"  # Tab, Shift+Tab, copy: every screen has them
         elif isinstance(node, Screen):
             where = "This screen"
+        elif type(node).__name__ in TEXT_BOXES:
+            editing = True
+            continue
         else:
             where = PLACES.get(type(node).__name__, type(node).__name__)
         shown = screen.app.get_key_display(binding)
         keys = found.setdefault((where, binding.description), [])
         if shown not in keys:
             keys.append(shown)
-    order = {"This screen": 1, "Everywhere": 9}
+    order = {"This screen": 0, "Everywhere": 9}
     rows = [(where, " ".join(keys), description) for (where, description), keys in found.items()]
-    return sorted(rows, key=lambda row: order.get(row[0], 0))
+    if editing:
+        rows.append(TEXT_EDITING)
+    return sorted(rows, key=lambda row: order.get(row[0], 5))
 
 
 def keys_text(keys: list[tuple[str, str, str]]) -> Text:

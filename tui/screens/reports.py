@@ -15,20 +15,24 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+ROWS = Binding.Group("Rows")  # the footer shows "< > Rows" on a report of many pages
 
 from estimator.money import fmt_grouped
 from estimator.report_table import (
-    KINDS_BY_NAME, REPORT_KINDS, ReportColumn, ReportError, ReportRequest, ReportTable,
+    ACCOUNT, KINDS_BY_NAME, REPORT_KINDS, ReportColumn, ReportError, ReportRequest, ReportTable,
     parse_day, resolve,
 )
 from estimator.text import clean
 from tui.screens.base import DeskScreen
+from tui.widgets.desk_table import DeskTable
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from tui.screens.base import DeskApp
 
-MAX_ROWS = 2000   # rows shown on screen; the totals always cover every row
+PAGE_ROWS = 2000  # rows on screen at a time (< and > page through the rest)
 ALL_CARRIERS = "__all__"
 
 
@@ -77,12 +81,24 @@ class ReportsScreen(DeskScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="reports.back"),
         Binding("ctrl+r,f9", "run", "Run report", key_display="^r", id="reports.run"),
+        # priority: the table's own Enter would hide it; off the table Enter goes on (a date
+        # box runs the report).
+        Binding("enter", "open_account", "Open account", priority=True,
+                id="reports.open_account"),
+        # < and >: a date box takes them as typing; on the table they page (F7 is statements).
+        Binding("less_than_sign", "page_rows(-1)", "Previous rows", key_display="<",
+                group=ROWS, id="reports.previous_rows"),
+        Binding("greater_than_sign", "page_rows(1)", "Next rows", key_display=">", group=ROWS,
+                id="reports.next_rows"),
     ]
 
     def __init__(self, name: str = "carriers") -> None:
         super().__init__()
         self.report_name = name if name in KINDS_BY_NAME else "carriers"
         self.table_data: ReportTable | None = None
+        # Every line of the results (section titles, rows, totals), drawn a page at a time.
+        self._lines: list[tuple[str, object]] = []
+        self.page = 0
 
     # --- layout ---------------------------------------------------------------
 
@@ -107,9 +123,9 @@ class ReportsScreen(DeskScreen):
                          allow_blank=False, id="reports-carrier")
         yield Static(Text(""), id="reports-error")
         yield Static(Text(""), id="reports-title")
-        yield DataTable(id="reports-table", cursor_type="row", zebra_stripes=True)
+        yield DeskTable(id="reports-table", cursor_type="row", zebra_stripes=True, key_columns=1)
         yield Static(Text(""), id="reports-notes")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def port(self) -> ReportsPort | None:
@@ -218,38 +234,86 @@ class ReportsScreen(DeskScreen):
         for column in result.columns:
             table.add_column(Text(column.title, justify="right" if column.money else "left"),
                              key=column.key)
-        shown = self._fill(result)
+        self._lines = self._all_lines(result)
+        self.page = 0
+        self._draw_page()
         self.query_one("#reports-title", Static).update(Text(clean(result.title), style="bold"))
-        notes = list(result.notes)
-        rows = len(result.rows())
-        if shown < rows:
-            notes.insert(0, f"Showing the first {shown} of {rows} rows (the totals count them "
-                            f"all); `dentledger report {result.name} --format csv` prints "
-                            "every row.")
-        self.query_one("#reports-notes", Static).update(Text("\n".join(clean(n) for n in notes)))
 
-    def _fill(self, result: ReportTable) -> int:
-        """Rows (sections titled when there are several), each total in bold; rows shown."""
-        table, columns = self.table, result.columns
+    def _all_lines(self, result: ReportTable) -> list[tuple[str, object]]:
+        """("title", text) / ("row", row) / ("total", row) of every section, grand total last."""
         several = len(result.sections) > 1 or result.grand_total is not None
-        shown = 0
+        lines: list[tuple[str, object]] = []
         for section in result.sections:
             if several and section.title:
-                table.add_row(Text(clean(section.title), style="bold underline"),
-                              *(Text("") for _ in columns[1:]))
-            for row in section.rows[:max(0, MAX_ROWS - shown)]:
-                table.add_row(*(cell(c, row.get(c.key)) for c in columns))
-                shown += 1
-            self._total_row(columns, section.total)
+                lines.append(("title", section.title))
+            lines.extend(("row", row) for row in section.rows)
+            lines.append(("total", section.total))
         if result.grand_total is not None:
-            self._total_row(columns, result.grand_total)
-        return shown
+            lines.append(("total", result.grand_total))
+        return lines
 
-    def _total_row(self, columns, total) -> None:
-        cells = [cell(c, total.get(c.key)) for c in columns]
-        for text in cells:
-            text.stylize("bold")
-        self.table.add_row(*cells)
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-len(self._lines) // PAGE_ROWS))
+
+    def _draw_page(self) -> None:
+        """The page's lines in the table; the notes say which rows they are."""
+        result, table = self.table_data, self.table
+        if result is None:
+            return
+        table.clear()
+        columns = result.columns
+        first = self.page * PAGE_ROWS
+        for kind, payload in self._lines[first:first + PAGE_ROWS]:
+            if kind == "title":
+                table.add_row(Text(clean(str(payload)), style="bold underline"),
+                              *(Text("") for _ in columns[1:]))
+            else:
+                cells = [cell(c, payload.get(c.key)) for c in columns]  # type: ignore[union-attr]
+                if kind == "total":
+                    for text in cells:
+                        text.stylize("bold")
+                table.add_row(*cells)
+        notes = list(result.notes)
+        if self.page_count > 1:
+            last = min(len(self._lines), first + PAGE_ROWS)
+            notes.insert(0, f"Lines {first + 1:,}-{last:,} of {len(self._lines):,} "
+                            f"(page {self.page + 1} of {self.page_count}): > next, < previous.")
+        self.query_one("#reports-notes", Static).update(Text("\n".join(clean(n) for n in notes)))
+        self.refresh_bindings()
+
+    def action_page_rows(self, step: int) -> None:
+        page = min(max(0, self.page + step), self.page_count - 1)
+        if page != self.page:
+            self.page = page
+            self._draw_page()
+            self.table.move_cursor(row=0)
+
+    def _line_at_cursor(self) -> tuple[str, object] | None:
+        at = self.page * PAGE_ROWS + self.table.cursor_row
+        return self._lines[at] if 0 <= at < len(self._lines) else None
+
+    def action_open_account(self) -> None:
+        """Enter on a row about a family (aging, claims, write-offs): open its account."""
+        line = self._line_at_cursor()
+        account = line[1].get(ACCOUNT) if line and line[0] == "row" else None  # type: ignore
+        if account:
+            self.desk.open_account(str(account))
+        else:
+            self.notify("This line is not one family's.", severity="warning")
+
+    @on(DataTable.RowSelected, "#reports-table")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        # The table takes Enter itself (its own binding): the screen's binding is its label.
+        event.stop()
+        self.action_open_account()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page_rows":
+            return self.page_count > 1
+        if action == "open_account":  # not while typing a date or picking a report
+            return self.focused is self.table
+        return True
 
     def rows_text(self) -> list[list[str]]:
         """What the results table shows, as plain text (tests, copying)."""

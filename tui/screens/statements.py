@@ -21,11 +21,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
 from estimator.money import MoneyError, fmt_grouped, to_cents
 from estimator.text import clean
 from tui.screens.base import DeskScreen
+from tui.widgets.desk_table import DeskTable
+from tui.widgets.key_bar import KeyBar
 
 SHOWN = 500  # families listed in the preview (the counts and totals cover them all)
 FORMATS = (("PDF", "pdf"), ("Text", "text"))
@@ -102,10 +104,10 @@ class StatementsScreen(DeskScreen):
         yield Static(Text(""), id="statements-error")
         yield Static(Text("Set the date and the minimum, then preview (Ctrl+R)."),
                      id="statements-summary")
-        yield DataTable(id="statements-table", cursor_type="row", zebra_stripes=True)
+        yield DeskTable(id="statements-table", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(total=None, show_eta=False, id="statements-progress")
         yield Static(Text(""), id="statements-status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def port(self) -> StatementsPort | None:

@@ -11,7 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
 from estimator.text import clean
-from tui.screens.base import DeskModal
+from tui.screens.base import ChangesGuard, DeskModal
+from tui.screens.discard import ask_discard
 from tui.setup.common import SetupListScreen, cell
 
 
@@ -48,7 +49,7 @@ class CarriersScreen(SetupListScreen):
             self.changed("Carrier saved.")  # reloads this list too
 
 
-class CarrierForm(DeskModal[str | None]):
+class CarrierForm(ChangesGuard, DeskModal[str | None]):
     """Name, write-off code and electronic id; Enter in the last box (or ctrl+s) saves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -85,6 +86,11 @@ class CarrierForm(DeskModal[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#carrier-name", Input).focus()
+        self.call_after_refresh(self.remember_fields)  # what Esc compares with
+
+    def action_close(self) -> None:
+        """Esc asks before throwing typed changes away (`ChangesGuard`)."""
+        ask_discard(self, lambda: self.dismiss(None))
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

@@ -15,17 +15,21 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from estimator.code_estimates import FIXED, CodeEstimate
-from estimator.money import fmt
+from estimator.money import fmt_grouped as fmt  # one format: grouped, as the card
 from estimator.text import clean
 from tui.setup import fields as fx
 from tui.setup.common import InlineEditor, SetupScreen, cell, scope_dialog
+from tui.widgets.desk_table import DeskTable
+from tui.widgets.key_bar import KeyBar
 
 COLUMNS = ("Code", "Description", "Office", "Allowed", "Pays", "Copay", "Deduct", "Ins est",
            "Write-off", "Patient", "Note")
-WIDTHS = (6, 20, 9, 9, 16, 8, 8, 9, 9, 9, 14)
+# Money, percentages and notes are as wide as their widest value (never cut); the description
+# stays short so that code and description (kept in view) leave room for the rest at 80 columns.
+WIDTHS = (6, 20, None, None, None, None, None, None, None, None, None)
 EDITABLE = {"Allowed": "allowed", "Pays": "percent", "Copay": "copay"}
 
 
@@ -65,10 +69,11 @@ class CodeGridScreen(SetupScreen):
     def compose(self) -> ComposeResult:
         yield Static(Text("Code-specific estimating"), classes="screen-title", id="grid-title")
         yield Static(Text(""), classes="setup-info", id="grid-info")
-        yield DataTable(id="grid-table", cursor_type="cell", zebra_stripes=True)
+        # Code and description stay in view while the cursor goes right (80 columns).
+        yield DeskTable(id="grid-table", cursor_type="cell", zebra_stripes=True, key_columns=2)
         yield Static(Text(""), classes="setup-status")
         yield InlineEditor(id="grid-editor")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -95,7 +100,8 @@ class CodeGridScreen(SetupScreen):
 
     def _info(self) -> str:
         v, g = self.view, self.view.grid
-        allowed = (f"{g.allowed_schedule} (used by {v.shared.get(g.allowed_schedule, 0)} plan(s))"
+        names = getattr(v, "schedule_names", {}) or {}
+        allowed = (f"{names.get(g.allowed_schedule, g.allowed_schedule)} (used by {v.shared.get(g.allowed_schedule, 0)} plan(s))"
                    if g.allowed_schedule else "none yet" if g.allowed_slot else "office fee (capitation)")
         pays = "a fixed benefit per code" if g.pays == FIXED else "a percentage"
         same = f" · {v.identical} identical plan(s)" if v.identical else ""

@@ -10,12 +10,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, ProgressBar, Static
+from textual.widgets import DataTable, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from estimator.text import clean
 from tui.screens.base import DeskModal, DeskScreen
+from tui.widgets.desk_table import DeskTable
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from tui.setup.port import SetupDesk
@@ -83,9 +85,9 @@ class SetupListScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.LIST_TITLE), classes="screen-title")
-        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield DeskTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), classes="setup-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

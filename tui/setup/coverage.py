@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from estimator.model import RELATIONSHIPS
@@ -22,6 +22,8 @@ from estimator.text import clean
 from tui.screens.base import DeskModal
 from tui.setup import fields as fx
 from tui.setup.common import ChoiceDialog, PromptDialog, SetupScreen, cell
+from tui.widgets.desk_table import DeskTable
+from tui.widgets.key_bar import KeyBar
 
 ORDER_NAMES = {1: "Primary", 2: "Secondary", 3: "Tertiary", 4: "Quaternary"}
 NEW_PLAN = "__new_plan__"
@@ -51,13 +53,13 @@ class CoverageScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Coverage"), classes="screen-title", id="coverage-title")
-        yield DataTable(id="coverage-table", cursor_type="row", zebra_stripes=True)
+        yield DeskTable(id="coverage-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text("A plan covers only work dated from its effective to its terminated "
                           "date. Pending is a reminder only: it does not change estimates. Benefits "
                           "used elsewhere count against this year's maximum and deductible."),
                      classes="setup-info")
         yield Static(Text(""), classes="setup-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from estimator.model import FEE_SCHEDULE_KINDS
 from estimator.money import fmt
@@ -22,6 +22,8 @@ from estimator.text import clean
 from tui.screens.base import DeskModal
 from tui.setup import fields as fx
 from tui.setup.common import InlineEditor, ProgressDialog, SetupListScreen, SetupScreen, cell
+from tui.widgets.desk_table import DeskTable
+from tui.widgets.key_bar import KeyBar
 
 KIND_NAMES = {"office": "Office (UCR)", "allowed": "Allowed (PPO / carrier)", "copay": "Copay",
               "fixed_benefit": "Fixed benefit"}
@@ -92,10 +94,10 @@ class FeeScheduleScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), classes="screen-title", id="schedule-title")
-        yield DataTable(id="fees-table", cursor_type="row", zebra_stripes=True)
+        yield DeskTable(id="fees-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), classes="setup-status")
         yield InlineEditor(id="fee-editor")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -225,9 +227,9 @@ class ImportFeesScreen(SetupScreen):
                           "All or nothing: fix every rejected line before importing."),
                      classes="setup-info")
         yield Static(Text(""), id="import-summary")
-        yield DataTable(id="import-table", cursor_type="row", zebra_stripes=True)
+        yield DeskTable(id="import-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), classes="setup-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

@@ -15,12 +15,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from estimator.model import CATEGORIES, COB_RULES, PLAN_TYPES, Plan
 from estimator.text import clean
 from tui.setup import fields as fx
 from tui.setup.common import ProgressDialog, SetupScreen, scope_dialog
+from tui.screens.base import ChangesGuard
+from tui.screens.discard import ask_discard
+from tui.widgets.key_bar import KeyBar
 
 YES_NO = [("Yes", "yes"), ("No", "no")]
 UNKNOWN_YES_NO = [("Unknown", "unknown"), ("Yes", "yes"), ("No", "no")]
@@ -80,7 +83,7 @@ SECTIONS: tuple[tuple[str, tuple[FormField, ...]], ...] = (
 )
 
 
-class PlanFormScreen(SetupScreen):
+class PlanFormScreen(ChangesGuard, SetupScreen):
     """ctrl+s saves (asking about identical plans), ctrl+g opens code-specific estimating."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -120,10 +123,15 @@ class PlanFormScreen(SetupScreen):
                         yield Label(Text(f.label))
                         yield self._widget(f, plan)
         yield Static(Text(""), classes="setup-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#f-subscriber" if self.view is None else "#f-carrier").focus()
+        self.call_after_refresh(self.remember_fields)  # what Esc compares with
+
+    def action_back(self) -> None:
+        """Esc asks before throwing typed changes away (`ChangesGuard`)."""
+        ask_discard(self, super().action_back)
 
     def _who(self) -> ComposeResult:
         if self.view is None:

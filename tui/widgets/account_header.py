@@ -92,10 +92,13 @@ def benefit_line(benefit: PlanBenefit) -> Text:
     return line
 
 
-def totals_text(totals: CardTotals, *, wide: bool = False) -> Text:
-    """Card totals and appointment statistics (two lines; the "Totals" label only when wide)."""
+def totals_text(totals: CardTotals, *, wide: bool = False, span: str = "") -> Text:
+    """Card totals and appointment statistics (two lines; the "Totals" label only when wide).
+    ``span`` names a date filter: the totals are then those of the filtered lines."""
     out = Text(end="")
-    if wide:
+    if span:
+        out.append(f"Posted {span}:", "bold")
+    elif wide:
         out.append("Totals", LABEL)
     for label, cents in (("Billed", totals.billed), ("UCR", totals.ucr), ("Paid", totals.paid),
                          ("Adjust", totals.adjust), ("Balance", totals.balance)):

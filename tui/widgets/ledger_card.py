@@ -26,7 +26,9 @@ from textual.strip import Strip
 from estimator.ledger_types import DAY_SUMMARY, TEXT_KINDS, CardRow, Column
 from estimator.text import clean
 from tui.ports import FrontDesk
-from tui.widgets.card_layout import MARKER_STYLES, MARKERS, CardLayout, col_width, fit
+from tui.widgets.card_layout import (
+    MARKER_STYLES, MARKERS, CardLayout, col_width, fit, fit_money,
+)
 from tui.widgets.rows_in_view import scroll_to_row
 
 __all__ = ["HEADER_ROWS", "MARKERS", "WINDOW", "LedgerCard"]
@@ -35,6 +37,8 @@ HEADER_ROWS = 2      # group names, column titles
 WINDOW = 128         # rows fetched per FrontDesk.rows call
 MAX_WINDOWS = 8      # windows kept (LRU)
 SEPARATOR = "│"      # between the fixed columns and the scrolling part
+COLUMNS = Binding.Group("Columns")  # the footer shows "] [ Columns" (tui.widgets.key_bar)
+DAYS = Binding.Group("Day")
 
 
 class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
@@ -50,11 +54,11 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("left", "column_left", "Column left", show=False, id="ledger.left"),
         Binding("right", "column_right", "Column right", show=False, id="ledger.right"),
         Binding("right_square_bracket", "next_group", "Next group", key_display="]",
-                id="ledger.next_group"),
+                group=COLUMNS, id="ledger.next_group"),
         Binding("left_square_bracket", "previous_group", "Previous group", key_display="[",
-                show=False, id="ledger.previous_group"),
-        Binding("n", "next_day", "Next day", id="ledger.next_day"),
-        Binding("p", "previous_day", "Previous day", show=False, id="ledger.previous_day"),
+                group=COLUMNS, id="ledger.previous_group"),
+        Binding("n", "next_day", "Next day", group=DAYS, id="ledger.next_day"),
+        Binding("p", "previous_day", "Previous day", group=DAYS, id="ledger.previous_day"),
         Binding("f", "filter_dates", "Dates", id="ledger.filter_dates"),
         Binding("d", "toggle_detail", "Detail", id="ledger.toggle_detail"),
         Binding("enter", "open_line", "Open line", id="ledger.open_line"),
@@ -108,10 +112,12 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         self._days = list(self._fd.day_index(patient_id))
         if not same:
             self._filter = (None, None)
-            self.cursor = 0
+            self.cursor = row_count  # the latest line: what the desk asks about (`_apply_filter`)
             self.scroll_to(0, 0, animate=False)
         self._relayout()
         self._apply_filter()
+        if not same:
+            self.call_after_refresh(self.action_last_line)  # once the card knows its height
 
     @property
     def patient_id(self) -> str | None:
@@ -160,9 +166,9 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _resize(self) -> None:
         layout = self._layout
-        # Room for the last group to scroll to the left edge, so `]` reaches every group.
+        # Room for the last column to scroll to the left edge, so `]` reaches every column.
         view = max(0, self.scrollable_content_region.width - layout.fixed_width)
-        last_start = layout.groups[-1][1] if layout.groups else 0
+        last_start = layout.offsets[-1] if layout.offsets else 0
         width = layout.fixed_width + max(layout.scroll_width, last_start + view)
         self.virtual_size = Size(width, self.shown_rows + HEADER_ROWS)
         self._update_titles()
@@ -214,38 +220,41 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
     def _style(self, name: str, base: Style) -> Style:
         return base + self.get_component_rich_style(f"ledger-card--{name}")
 
-    def _join(self, fixed: list[Segment], scroll: list[Segment], scroll_x: int,
-              width: int, base: Style, length: int | None = None) -> Strip:
-        """Fixed cells + separator + the visible slice of the scrolling cells (``length``
-        cells long; default: every scrolling column)."""
+    def _shown(self, width: int) -> range:
+        """The scrolling columns in view: whole columns only (`CardLayout.shown`)."""
         view = max(0, width - self._layout.fixed_width)
+        return self._layout.shown(self.scroll_offset.x, view)
+
+    def _join(self, fixed: list[Segment], moving: list[Segment], base: Style) -> Strip:
+        """Fixed cells + separator + the scrolling cells in view (`render_line` pads and
+        crops to the width)."""
         if self._layout.fixed:
             fixed = [*fixed, Segment(SEPARATOR, self._style("separator", base))]
-        length = self._layout.scroll_width if length is None else length
-        moving = Strip(scroll, length).crop(scroll_x, scroll_x + view)
-        return Strip.join([Strip(fixed), moving])
+        return Strip.join([Strip(fixed), Strip(moving)])
 
     def _group_line(self, scroll_x: int, width: int, base: Style) -> Strip:
-        # Group names stick to the left edge while their group is partly scrolled off.
+        # Each group's name over its columns in view, even when it started off to the left.
         style = self._style("group", base)
         layout = self._layout
         fixed = [Segment(" " * (layout.fixed_width - 1), style)] if layout.fixed else []
-        view_end = scroll_x + max(0, width - layout.fixed_width)
-        moving: list[Segment] = []
-        for name, x0, x1 in layout.groups:
-            a, b = max(x0, scroll_x), min(x1, view_end)
-            if a < b:
-                label = f"{name} " + "─" * (b - a)
-                moving.append(Segment(set_cell_size(label, b - a - 1) + " ", style))
-        if fixed:
-            fixed.append(Segment(SEPARATOR, self._style("separator", base)))
-        return Strip.join([Strip(fixed), Strip(moving)])
+        spans: list[list] = []  # [group name, cells]
+        for i in self._shown(width):
+            col = layout.scroll[i]
+            name = layout.groups[layout.group_of(i)][0]
+            if not spans or spans[-1][0] != name:
+                spans.append([name, 0])
+            spans[-1][1] += col_width(col) + 1
+        moving = [Segment(set_cell_size(f"{name} " + "─" * cells, cells - 1) + " ", style)
+                  for name, cells in spans]
+        return self._join(fixed, moving, base)
 
     def _title_line(self, scroll_x: int, width: int, base: Style) -> Strip:
         style = self._style("title", base)
-        fixed = [Segment(fit(c.title, col_width(c), c.align) + " ", style) for c in self._layout.fixed]
-        scroll = [Segment(fit(c.title, col_width(c), c.align) + " ", style) for c in self._layout.scroll]
-        return self._join(fixed, scroll, scroll_x, width, base)
+        layout = self._layout
+        fixed = [Segment(fit(c.title, col_width(c), c.align) + " ", style) for c in layout.fixed]
+        moving = [Segment(fit(layout.scroll[i].title, col_width(layout.scroll[i]),
+                              layout.scroll[i].align) + " ", style) for i in self._shown(width)]
+        return self._join(fixed, moving, base)
 
     def _row_line(self, row: CardRow, is_cursor: bool, scroll_x: int, width: int,
                   base: Style) -> Strip:
@@ -259,13 +268,15 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         fixed = [self._cell(row, c, style) for c in self._layout.fixed]
         if row.kind in TEXT_KINDS:  # a note reads across the card, whichever group is in view
             view = max(0, width - self._layout.fixed_width)
-            text = fit(row.cells.get("service", ""), view)
-            return self._join(fixed, [Segment(text, style)], 0, width, base, view)
-        scroll = [self._cell(row, c, style) for c in self._layout.scroll]
-        return self._join(fixed, scroll, scroll_x, width, base)
+            return self._join(fixed, [Segment(fit(row.cells.get("service", ""), view), style)],
+                              base)
+        moving = [self._cell(row, self._layout.scroll[i], style) for i in self._shown(width)]
+        return self._join(fixed, moving, base)
 
     @staticmethod
     def _cell(row: CardRow, col: Column, style: Style) -> Segment:
+        if col.key in row.values:  # money: the one formatter, never cut (`fit_money`)
+            return Segment(fit_money(row.values[col.key], col.width) + " ", style)
         text = row.cells.get(col.key, "")
         if col.key != "code":
             return Segment(fit(text, col.width, col.align) + " ", style)
@@ -275,8 +286,11 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _update_titles(self) -> None:
         group = self.current_group()
-        detail = "" if self._show_detail else " · d: show Detail"
-        self.border_title = f"Ledger card · {group}{detail}" if group else "Ledger card"
+        width = self.scrollable_content_region.width
+        shown = self._shown(width) if width else range(0)
+        more = " · ] more" if shown and shown.stop < len(self._layout.scroll) else ""
+        detail = "" if self._show_detail else " · d: Detail"
+        self.border_title = f"Ledger card · {group}{more}{detail}" if group else "Ledger card"
         where = f"line {self._lo + self.cursor + 1:,} of {self._count:,}" if self.shown_rows else "no lines"
         start, end = self._filter
         if start or end:
@@ -284,12 +298,11 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         self.border_subtitle = where
 
     def current_group(self) -> str:
-        """The group at the left edge of the scrolling part."""
-        x = self.scroll_offset.x
-        for name, x0, x1 in self._layout.groups:
-            if x0 <= x < x1:
-                return name
-        return self._layout.groups[-1][0] if self._layout.groups else ""
+        """The group of the first scrolling column in view."""
+        layout = self._layout
+        if not layout.scroll:
+            return ""
+        return layout.groups[layout.group_of(layout.first_at(self.scroll_offset.x))][0]
 
     # --- cursor and scrolling -----------------------------------------------
 
@@ -339,15 +352,15 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         x = self.scroll_offset.x
         self._scroll_x_to(next((o for o in reversed(self._layout.offsets) if o < x), 0))
 
+    def _view_width(self) -> int:
+        return max(0, self.scrollable_content_region.width - self._layout.fixed_width)
+
     def action_next_group(self) -> None:
-        x = self.scroll_offset.x
-        starts = [x0 for _, x0, _ in self._layout.groups]
-        self._scroll_x_to(next((s for s in starts if s > x), x))
+        """The columns of this group that are not in view, else the next group."""
+        self._scroll_x_to(self._layout.next_page(self.scroll_offset.x, self._view_width()))
 
     def action_previous_group(self) -> None:
-        x = self.scroll_offset.x
-        starts = [x0 for _, x0, _ in self._layout.groups]
-        self._scroll_x_to(next((s for s in reversed(starts) if s < x), 0))
+        self._scroll_x_to(self._layout.previous_page(self.scroll_offset.x, self._view_width()))
 
     def action_next_day(self) -> None:
         here = self._lo + self.cursor

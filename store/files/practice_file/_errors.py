@@ -8,6 +8,7 @@ from decimal import Decimal
 MAX_ERRORS = 50  # enough to fix a file in one go, short enough to read
 
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-]+\Z")
+_PLAIN: dict[str, bool] = {}
 # What JSON text leaves raw but a terminal would act on: shown escaped in messages.
 _RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -65,7 +66,12 @@ class Problems:
 
 def key_path(base: str, key: str) -> str:
     """``practice.plans[2]`` + ``coverage`` -> ``practice.plans[2].coverage`` (odd keys in brackets)."""
-    if _PLAIN_KEY.match(key):
+    plain = _PLAIN.get(key)
+    if plain is None:  # a file repeats the same few keys millions of times
+        plain = bool(_PLAIN_KEY.match(key))
+        if len(_PLAIN) < 10_000:
+            _PLAIN[key] = plain
+    if plain:
         return f"{base}.{key}" if base else key
     return f"{base}[{quoted(key if len(key) <= 40 else key[:36] + '...')}]"
 

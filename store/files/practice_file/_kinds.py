@@ -415,9 +415,9 @@ class Entity(Kind):
                 ctx.error(key_path(path, key), unknown_key(key, self._known))
         values = {}
         for f in self.fields:
-            sub = key_path(path, f.key)
             if raw.get(f.key) is None and not f.required:
                 continue  # absent or null: unknown, the model's default
+            sub = key_path(path, f.key)  # (only for keys present: most are optional)
             if f.key in raw:
                 values[f.key] = f.kind.read(ctx, raw[f.key], sub)
             elif f.required:
