@@ -24,7 +24,7 @@ from pathlib import Path
 
 from estimator.money import fmt_grouped, to_cents
 
-from .commands import require
+from .commands import record_view, require
 
 
 def register(subparsers) -> None:
@@ -90,8 +90,9 @@ def cmd_statement(args) -> int:
     st = desk.statement(patient, day, period_start=start)
     from documents import batch, statement_pdf, statement_text
 
-    if out is None:
+    if out is None:  # a look, not a statement sent: audited as a view, like the ledger
         sys.stdout.write(statement_text.statement_text(st))
+        record_view(desk.db, patient, "statement")
         return 0
     data = (statement_pdf.statement_pdf(st) if args.format == "pdf"
             else statement_text.statement_text(st).encode("utf-8"))
