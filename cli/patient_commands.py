@@ -281,7 +281,8 @@ def cmd_coverage_list(args, db=None) -> int:
 def cmd_plan(args) -> int:
     from datetime import date
 
-    from store.read.treatment_plan import office_party, treatment_plan
+    from store.read.statements import office
+    from store.read.treatment_plan import treatment_plan
     if args.format == "pdf" and not args.out:
         raise ValueError("--format pdf writes a file: give --out FILE")
     from .commands import record_view
@@ -294,9 +295,9 @@ def cmd_plan(args) -> int:
         kind = "pdf" if args.format == "pdf" or (args.out or "").lower().endswith(".pdf") \
             else "text"
         if kind == "pdf":
-            data = document.render_pdf(plan, office_party(db))
+            data = document.render_pdf(plan, office(db)[0])
         else:
-            data = document.render_text(plan, office_party(db)).encode("utf-8")
+            data = document.render_text(plan, office(db)[0]).encode("utf-8")
         if args.out:
             with open(args.out, "wb") as fh:
                 fh.write(data)
