@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .commands import require
+
 
 def register(subparsers) -> None:
     """Add ``backup`` and ``restore`` to ``dentledger``'s subparsers."""
@@ -69,7 +71,8 @@ def cmd_backup(args) -> int:
     if args.keep is not None and not (args.daily or args.set_daily):
         raise ValueError("--keep goes with --daily or --set-daily")
     if args.set_daily:
-        return _set_daily(args)
+        return _set_daily(args)  # the service checks the role
+    require("backup")
     from store.db import backup as backups
     from store.db import open_database
 
@@ -105,6 +108,7 @@ def cmd_restore(args) -> int:
     from store.db import backup as backups
     from store.db import default_db_path
 
+    require("restore")
     live = args.db or default_db_path()
     written = backups.restore(args.file, live, families=args.families)
     _say("restored", written)

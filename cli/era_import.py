@@ -38,6 +38,7 @@ def register(sub) -> None:
                         "code alone; claims with lines that match nothing)")
     p.add_argument("--validate", action="store_true",
                    help="also check the file against the X12 guide (slower)")
+    _allow_credit(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_era_import)
 
@@ -52,7 +53,14 @@ def register(sub) -> None:
     how.add_argument("--claim", help="our claim it pays (claim number, practice id or id)")
     how.add_argument("--handled", action="store_true", help="handled another way (--note says how)")
     p.add_argument("--note", help="how it was handled")
+    _allow_credit(p)
     p.set_defaults(func=cmd_era_finish)
+
+
+def _allow_credit(p) -> None:
+    p.add_argument("--allow-credit", action="store_true",
+                   help="post a claim that pays more than is left on a procedure (the account "
+                        "shows a credit); without it such a payment is refused")
 
 
 def _out(text: str) -> None:
@@ -69,6 +77,11 @@ def _db(args):
 def cmd_era_import(args) -> int:
     from era import load_file, read_era
     from store.services.remittances import EraSource
+
+    from .commands import require
+
+    if not args.dry_run:
+        require("era_import")
 
     data = load_file(args.file)
     era = read_era(data, name=Path(args.file).name, validate=args.dry_run or args.validate)
@@ -90,7 +103,7 @@ def cmd_era_import(args) -> int:
 def _one(db, args, source, remittance, seq: int):
     """(JSON, text, refusal) of one payment: matched (dry run) or posted."""
     from store.read.remittances import match_check
-    from store.services import ServiceError
+    from store.services import CreditRefused, ServiceError
     from store.services.remittances import post_era
 
     if args.dry_run:
@@ -99,7 +112,9 @@ def _one(db, args, source, remittance, seq: int):
     try:
         with _progress(args.format != "json" and sys.stderr.isatty()) as progress:
             done = post_era(db, source, remittance, seq=seq, accept_weak=args.accept_weak,
-                            progress=progress)
+                            progress=progress, confirm_credit=args.allow_credit)
+    except CreditRefused as exc:  # the desk's refusal, with the CLI's way to confirm
+        return _report(match_check(db, remittance), None, args, seq, f"{exc} (--allow-credit)")
     except ServiceError as exc:
         return _report(match_check(db, remittance), None, args, seq, str(exc))
     return _report(done.match, done, args, seq, None)
@@ -290,16 +305,23 @@ def _finish_row(c) -> dict:
 
 def cmd_era_finish(args) -> int:
     from store.read import era_lists
-    from store.services import resolve_claim
+    from store.services import CreditRefused, resolve_claim
     from store.services.remittances import close_era_claim, finish_era_claim
 
+    from .commands import require
+
+    require("era_handled" if args.handled else "era_finish")
     db = _db(args)
     if args.handled:
         if not (args.note or "").strip():
             raise ValueError("--handled needs --note saying how the ERA claim was handled")
         close_era_claim(db, args.era_claim, args.note)
     else:
-        finish_era_claim(db, args.era_claim, resolve_claim(db, args.claim))
+        try:
+            finish_era_claim(db, args.era_claim, resolve_claim(db, args.claim),
+                             confirm_credit=args.allow_credit)
+        except CreditRefused as exc:
+            raise CreditRefused(f"{exc} (--allow-credit)", exc.credit) from None
     row = era_lists.era_claim(db, args.era_claim)
     posted = f", posted {fmt(row.posted)} to claim {row.claim_label}" if row.posted else ""
     _out(clean(f"ERA claim {row.key} ({row.claim_ref}, {row.patient}) is {row.state}{posted}; "

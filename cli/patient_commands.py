@@ -179,7 +179,13 @@ def cmd_patient_move(args) -> int:
 
 
 def cmd_patient_show(args) -> int:
-    return _show(args, _db(args), None, "")
+    from .commands import record_view
+
+    db = _db(args)
+    patient = _patient(db, args.patient)
+    code = _show(args, db, patient, "")
+    record_view(db, patient, "patient show")  # after the output, like the ledger
+    return code
 
 
 def _show(args, db, patient: int | None, verb: str) -> int:
@@ -275,30 +281,34 @@ def cmd_coverage_list(args, db=None) -> int:
 def cmd_plan(args) -> int:
     from datetime import date
 
-    from store.read.treatment_plan import office_party, treatment_plan
+    from store.read.statements import office
+    from store.read.treatment_plan import treatment_plan
     if args.format == "pdf" and not args.out:
         raise ValueError("--format pdf writes a file: give --out FILE")
+    from .commands import record_view
+
     db = _db(args)
-    plan = treatment_plan(db, _patient(db, args.patient), date.today())
+    patient = _patient(db, args.patient)
+    plan = treatment_plan(db, patient, date.today())
     if args.format in ("text", "pdf") or args.out:
         from documents import treatment_plan as document
         kind = "pdf" if args.format == "pdf" or (args.out or "").lower().endswith(".pdf") \
             else "text"
         if kind == "pdf":
-            data = document.render_pdf(plan, office_party(db))
+            data = document.render_pdf(plan, office(db)[0])
         else:
-            data = document.render_text(plan, office_party(db)).encode("utf-8")
+            data = document.render_text(plan, office(db)[0]).encode("utf-8")
         if args.out:
             with open(args.out, "wb") as fh:
                 fh.write(data)
             print(f"wrote {args.out}", file=sys.stderr)
         else:
             sys.stdout.write(data.decode("utf-8"))
-        return 0
-    if args.format == "json":
+    elif args.format == "json":
         _out(json.dumps(plan_json(plan), indent=2, ensure_ascii=False))
     else:
         _out(_render(plan_rows(plan), args.format))
+    record_view(db, patient, "plan")  # printed or written: the patient's plan was read
     return 0
 
 

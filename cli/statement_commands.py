@@ -24,6 +24,8 @@ from pathlib import Path
 
 from estimator.money import fmt_grouped, to_cents
 
+from .commands import record_view, require
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("statement", help="one family's statement (text to the screen, "
@@ -81,13 +83,16 @@ def cmd_statement(args) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.is_dir():
         raise ValueError(f"--out {out}: is a folder; give the file's name")
+    if out is not None:
+        require("statement_sent")  # before the file is written
     desk = _desk(args)
     patient = resolve_patient(desk.db, args.patient)
     st = desk.statement(patient, day, period_start=start)
     from documents import batch, statement_pdf, statement_text
 
-    if out is None:
+    if out is None:  # a look, not a statement sent: audited as a view, like the ledger
         sys.stdout.write(statement_text.statement_text(st))
+        record_view(desk.db, patient, "statement")
         return 0
     data = (statement_pdf.statement_pdf(st) if args.format == "pdf"
             else statement_text.statement_text(st).encode("utf-8"))
@@ -119,6 +124,7 @@ def preview_lines(sel) -> list[str]:
 
 
 def cmd_statements(args) -> int:
+    require("billing_run")
     day = _day(args.day, "--date")
     min_due = to_cents(args.min_due)
     desk = _desk(args)

@@ -219,6 +219,10 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         if self.config.get("statements") is None:
             self.notify("Statements are not available here.", severity="warning")
             return
+        refusal = self.refusal("statements")
+        if refusal:
+            self.notify(refusal, severity="warning", markup=False)
+            return
         from tui.screens.statements import open_statements
         open_statements(self)
 

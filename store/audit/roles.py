@@ -11,7 +11,8 @@ ROLES = (FRONTDESK, BILLING, ADMIN)  # lowest first
 
 # action -> (role needed, what the refusal calls it, with its verb). An action not listed
 # needs the front-desk role only (the day's work: procedures, payments, notes,
-# appointments, claims, insurance payments, a patient's coverage).
+# appointments, claims, insurance payments, a patient's coverage, registration, editing or
+# moving a patient, the treatment plan, a procedure's date or provider, walk-out statements).
 NEEDS: dict[str, tuple[str, str]] = {
     "adjustment": (BILLING, "Adjustments need"),
     "refund": (BILLING, "Refunds need"),
@@ -42,6 +43,18 @@ NEEDS: dict[str, tuple[str, str]] = {
     "import": (ADMIN, "Importing a practice needs"),
     "demo": (ADMIN, "Loading a demo practice needs"),
     "export": (ADMIN, "Exporting the practice needs"),
+    # what landed after the roles (issues 13-16): backups, the billing run, ERAs, estimates
+    "backup": (ADMIN, "Backups need"),
+    "restore": (ADMIN, "Restoring a backup needs"),
+    "set_daily_backup": (ADMIN, "Setting the daily backup needs"),
+    "billing_run": (BILLING, "The billing run needs"),
+    "statement_sent": (BILLING, "Sending statements needs"),
+    "era_import": (BILLING, "Posting an ERA needs"),
+    "era_finish": (BILLING, "Finishing an ERA needs"),
+    "era_handled": (BILLING, "Finishing an ERA needs"),
+    "set_overrides": (BILLING, "Estimate overrides need"),
+    "set_no_bill": (BILLING, "Do-not-bill changes need"),
+    "deny_lines": (BILLING, "Denying claim lines needs"),
 }
 
 

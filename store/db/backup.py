@@ -16,8 +16,13 @@ procedure estimates of completed work, ledger card lines, the carrier report's s
 with a fresh re-computation for a random sample of families (or all of them), inside a
 transaction that is rolled back, so the copy is never changed by its check.
 
-May import: `store.connection`, `store.family`, `store.derived` (the re-computation), the rest
-of `store.db`.
+The audit key (``<database>.key``, `store.audit.key_path`) is not in the database: a backup
+copies it beside the backup (``<backup>.key``, 0600) and the chain is verified with it; a
+restore uses the key beside the backup (a new machine), else the one beside the live database,
+and puts it beside the restored database (the replaced key is kept as ``<kept>.key``).
+
+May import: `store.connection`, `store.audit` (the chain), `store.family`, `store.derived`
+(the re-computation), the rest of `store.db`.
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ import re
 import shutil
 import tempfile
 import time
+from pathlib import Path
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -37,6 +43,7 @@ from ..connection import (
     bind_list, copy_database, copy_database_file, describe_error, in_list, integrity_problems,
     make_self_contained, new_database, schema_version, sole_access, write_transaction,
 )
+from ..audit.chain import read_key, verify_database
 from ..family.ids import family_patient_ids
 from .migrations import APPLICATION_ID, LATEST
 from .opening import open_unbound
@@ -76,9 +83,11 @@ def backup(db: Database, target: str, *, families: int | None = DEFAULT_FAMILIES
     temp = _temp_beside(target)
     try:
         copy_database(db, temp)
+        _copy_key(key_file(db.database), key_file(temp))
         checked = check_file(temp, families=families, label=f"the copy of {db.database}",
                              seed=seed)
         _sync(temp)
+        _move_key(key_file(temp), key_file(target))  # first: a backup is never without it
         os.replace(temp, target)
         _sync_folder(target)
     finally:
@@ -114,6 +123,7 @@ def prune_daily(db_path: str, folder: str, keep: int) -> list[str]:
     gone = [os.path.join(folder, n) for n in names[:-keep]]
     for path in gone:
         os.remove(path)
+        _unlink(key_file(path))
     return gone
 
 
@@ -142,6 +152,11 @@ def restore(source: str, live: str, *, families: int | None = DEFAULT_FAMILIES,
     temp = _temp_beside(live)
     try:
         copy_database_file(source, temp)
+        # the key that came with the backup (restoring on a new machine), else the live one
+        for key in (key_file(source), key_file(live)):
+            if os.path.exists(key):
+                _copy_key(key, key_file(temp))
+                break
         checked = check_file(temp, families=families, label=f"backup {source}")
         _sync(temp)
         kept = _swap_in(temp, live, now or datetime.now())
@@ -153,14 +168,18 @@ def restore(source: str, live: str, *, families: int | None = DEFAULT_FAMILIES,
 def _swap_in(temp: str, live: str, now: datetime) -> str | None:
     """Rename ``temp`` over ``live`` (atomic), keeping the replaced file under a new name."""
     if not os.path.exists(live):
+        _move_key(key_file(temp), key_file(live))
         os.replace(temp, live)
         _sync_folder(live)
         return None
     kept = f"{live}.before-restore-{now.strftime('%Y%m%d-%H%M%S')}"
     with sole_access(live):  # refuses while a desk has it open; the log is folded in
         _keep(live, kept)
+        if os.path.exists(key_file(live)):
+            _keep(key_file(live), key_file(kept))  # the kept database keeps its key
         for side in SIDE_FILES:
             _unlink(live + side)  # never let a stale log be applied to the restored file
+        _move_key(key_file(temp), key_file(live))
         os.replace(temp, live)
         _sync_folder(live)
     return kept
@@ -189,7 +208,7 @@ def check_file(path: str, *, families: int | None = DEFAULT_FAMILIES,
         problems = integrity_problems(db)
         if problems:
             raise StoreError(f"{label} is damaged: {problems[0]}")
-        head = audit_chain_head(db)
+        head = audit_chain_head(db, label)
         checked, total = check_derived(db, families, seed=seed)
         make_self_contained(db)
     finally:
@@ -215,13 +234,45 @@ def _check_identity(path: str, label: str) -> None:
                          f"understands ({LATEST}): upgrade DentLedger")
 
 
-def audit_chain_head(db: Database) -> str | None:
-    """The audit chain's head once every row verifies; None while there is no chain.
+def audit_chain_head(db: Database, label: str | None = None) -> str | None:
+    """The audit chain's head (``row N <hash>``) once every row verifies with the key beside
+    ``db``; None while the log is empty. Raises `StoreError` naming the first bad row, or
+    the missing key."""
+    label = label or db.database
+    check = verify_database(db)
+    if check.ok:
+        return None if check.head_id is None else f"row {check.head_id} {check.head}"
+    if check.bad_row is None and check.rows == 0 and check.head_id is None and \
+            not os.path.exists(key_file(db.database)):
+        raise StoreError(f"{label} has an audit log but no audit key to verify it with: the "
+                         "key is the file <database>.key beside the database; copy it beside "
+                         "the backup as <backup>.key")
+    raise StoreError(f"{label}: the audit chain does not verify: {check.problem}")
 
-    TODO(trust, issue 13): the hash-chained audit log and its `verify_chain` are being built
-    on the `trust` branch; wire it here when it lands (raise StoreError naming the first bad
-    row; return the head)."""
-    return None
+
+def key_file(db_path: str) -> str:
+    """Where a database file's audit key lives (the same place as `store.audit.key_path`)."""
+    return db_path + ".key"
+
+
+def _copy_key(source: str, target: str) -> None:
+    """Copy an audit key (checked readable and whole first) to ``target``, 0600."""
+    key = read_key(Path(source))
+    if key is None:
+        return
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(key.hex() + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _move_key(temp_key: str, target_key: str) -> None:
+    """Rename the checked copy's key beside ``target`` (none: no key beside it either)."""
+    if os.path.exists(temp_key):
+        os.replace(temp_key, target_key)
+    else:
+        _unlink(target_key)
 
 
 def check_derived(db: Database, families: int | None = DEFAULT_FAMILIES, *,
@@ -394,7 +445,7 @@ def _sync_folder(path: str) -> None:
 
 def _remove(path: str) -> None:
     """A temporary copy and whatever SQLite left beside it (nothing, once renamed)."""
-    for name in (path, *(path + side for side in SIDE_FILES)):
+    for name in (path, key_file(path), *(path + side for side in SIDE_FILES)):
         _unlink(name)
 
 

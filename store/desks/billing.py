@@ -38,6 +38,7 @@ from ..family.loader import load_family, load_line_estimates
 from ..read import statements as reads
 from ..read.statement_reader import StatementReader, statement_for
 from ..services.common import Actor, ServiceError
+from ..services.common import check_role, desk_actor
 from ..services.statements import RunTotals, SentStatement, record_billing_run, record_statement
 
 FORMATS = ("pdf", "text")
@@ -115,7 +116,13 @@ class DbBillingDesk:
             st.period_start, fmt, file_name, volume), actor=self.actor)
 
     # -- the billing run ---------------------------------------------------------------
+    def may_run(self) -> None:
+        """Refuse the billing run (preview included) when the user's role lacks it: the
+        run records each family as it goes, so it is refused before the first one."""
+        check_role(self.actor or desk_actor(), "billing_run")
+
     def preview(self, day: date, *, min_due: int, skip_days: int) -> reads.Selection:
+        self.may_run()
         if min_due < 0 or skip_days < 0:
             raise ServiceError("the minimum amount due and the days to skip are 0 or more")
         return reads.select_families(self.db, day, min_due=min_due, skip_days=skip_days)
@@ -127,6 +134,7 @@ class DbBillingDesk:
             progress: Callable[[RunProgress], None] | None = None,
             cancelled: Callable[[], bool] | None = None) -> RunTotals:
         """Write and record the statements of ``sel``; returns the audited totals."""
+        self.may_run()
         if fmt not in FORMATS:
             raise ServiceError(f"a statement is written as {' or '.join(FORMATS)}, not {fmt!r}")
         out_dir = prepare_folder(out_dir)

@@ -16,7 +16,7 @@ from typing import Callable, Iterator, Sequence
 
 from era.review import ClaimPick, EraPreview, EraSummary, FinishRow, check_view
 from estimator.money import fmt
-from estimator.posting_views import PostingRefused
+from estimator.posting_views import CreditRefused, PostingRefused
 
 from .. import services
 from ..connection import Database, bind_list, in_list
@@ -29,6 +29,8 @@ from ..services import remittances
 def _refusals() -> Iterator[None]:
     try:
         yield
+    except services.CreditRefused as exc:  # the screen may ask and post it with confirm_credit
+        raise CreditRefused(str(exc)) from None
     except (services.ServiceError, ValueError) as exc:  # an EraError is a ValueError
         raise PostingRefused(str(exc)) from None
 
@@ -84,7 +86,8 @@ class DbEraDesk:
             era = read_era(data if data is not None else path, name=Path(path).name)
         return tuple(str(w) for w in era.warnings), era.validated
 
-    def post_check(self, path: str, check: int, picks: Sequence[ClaimPick]) -> str:
+    def post_check(self, path: str, check: int, picks: Sequence[ClaimPick], *,
+                   confirm_credit: bool = False) -> str:
         if path not in self._files:
             raise PostingRefused(f"{path} was not read: open it again")
         data, era = self._files[path]
@@ -95,7 +98,8 @@ class DbEraDesk:
             for p in picks]
         with _refusals():
             done = remittances.post_era(self.db, remittances.EraSource(Path(path).name, data),
-                                        remittance, seq=check, choices=choices, **self._who())
+                                        remittance, seq=check, choices=choices,
+                                        confirm_credit=confirm_credit, **self._who())
         left = sum(1 for s in done.states if s in remittances.OPEN_STATES)
         rest = f"; {left} claim(s), {fmt(done.left)}, to finish" if left else ""
         return (f"Posted ERA {remittance.trace_number}: {fmt(done.posted)} to "
@@ -109,10 +113,11 @@ class DbEraDesk:
     def to_finish(self) -> list[FinishRow]:
         return era_lists.to_finish(self.db)
 
-    def finish_by_hand(self, key: str, claim: str) -> str:
+    def finish_by_hand(self, key: str, claim: str, *, confirm_credit: bool = False) -> str:
         with _refusals():
             claim_id = services.resolve_claim(self.db, claim.strip())
-            remittances.finish_era_claim(self.db, int(key), claim_id, **self._who())
+            remittances.finish_era_claim(self.db, int(key), claim_id,
+                                         confirm_credit=confirm_credit, **self._who())
         row = era_lists.era_claim(self.db, int(key))
         return (f"Posted ERA claim {row.claim_ref} to claim {row.claim_label}: "
                 f"{fmt(row.posted)}.")

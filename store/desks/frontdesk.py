@@ -77,13 +77,14 @@ class DbFrontDesk:
         except for this desk's own "viewed" audit rows."""
         return revision(self.db) - self.views.own_changes
 
-    def viewed(self, patient_id: str) -> None:
-        """The account of ``patient_id`` was shown: audit it (after the card is up)."""
+    def viewed(self, patient_id: str, via: str = "desk") -> None:
+        """The account of ``patient_id`` was shown (``via``: the card, "walkout"): audit it
+        (after it is up)."""
         try:
             pid = self.patient_db_id(patient_id)
         except KeyError:
             return
-        self.views.add(pid, "desk")
+        self.views.add(pid, via)
 
     def close(self) -> str | None:
         """Write the views still queued, waiting as a posting would; one sentence when some

@@ -13,6 +13,12 @@ ACTIONS = {
     "adjustment": "adjustment", "ledger_note": "ledger_note", "appointment": "appointment",
     "claim": "create_claims", "claims": "claim_status", "reversal": "reverse_payment",
     "setup": "create_plan", "audit_log": "audit_log",
+    "statements": "billing_run", "era": "era_import", "era_finish": "era_finish",
+    "deny": "deny_lines", "override": "set_overrides", "no_bill": "set_no_bill",
+    "fee": "edit_fee", "date": "change_procedure", "delete": "delete_procedure",
+    "preauth": "create_preauth", "complete": "complete_procedure",
+    "patient": "register_patient", "patient_edit": "edit_patient",
+    "patient_move": "move_patient", "treatment_plan": "plan_order",
 }
 
 

@@ -1,12 +1,12 @@
 """A patient's treatment plan as stored: the family read by the one loader with its stored
 estimates (what the last posting's re-estimation wrote, the card's numbers), handed to the
-pure `estimator.treatment_plan.build_treatment_plan`."""
+pure `estimator.treatment_plan.build_treatment_plan`. The office printed on the plan is the
+statements' (`store.read.statements.office`): one office identity."""
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 
-from estimator.statement_types import Party
 from estimator.treatment_plan import build_treatment_plan
 from estimator.visit_views import TreatmentPlan
 
@@ -27,15 +27,3 @@ def treatment_plan(db: Database, patient_id: int, today: date) -> TreatmentPlan:
              for i, n in db.execute_sql("SELECT id, name FROM provider")}
     return build_treatment_plan(practice, stored, ids.practice_id("patient", patient_id),
                                 keys=keys, provider_names=names)
-
-
-# The office as printed documents show it: the settings the statements use (``office.*``).
-OFFICE_KEYS = ("office.name", "office.address", "office.phone")
-
-
-def office_party(db: Database) -> Party:
-    """The practice's name, address lines and phone (empty when none are on file)."""
-    values = dict(db.execute_sql("SELECT key, value FROM setting WHERE key IN (?, ?, ?)",
-                                 OFFICE_KEYS).fetchall())
-    address = tuple(line for line in (values.get("office.address") or "").split("\n") if line)
-    return Party(values.get("office.name") or "", address, values.get("office.phone") or "")

@@ -78,8 +78,11 @@ class EraPosting:
 def post_era(db: Database, source: EraSource, remittance: Remittance, *, seq: int = 1,
              choices: Sequence[ClaimChoice] | None = None, accept_weak: bool = False,
              actor: Actor | None = None, now: datetime | None = None,
-             progress: Callable[[int, int], None] | None = None) -> EraPosting:
-    """Post one payment of an ERA file (``seq``: its place in the file, 1-based)."""
+             progress: Callable[[int, int], None] | None = None,
+             confirm_credit: bool = False) -> EraPosting:
+    """Post one payment of an ERA file (``seq``: its place in the file, 1-based).
+    ``confirm_credit``: the office confirmed that a claim paid beyond what is left on a
+    procedure leaves a credit (else `CreditRefused`, as for a check keyed by hand)."""
     with posting(db, "era_import", actor=actor, now=now) as post:
         match = match_check(db, remittance)
         if match.refusal:
@@ -89,7 +92,7 @@ def post_era(db: Database, source: EraSource, remittance: Remittance, *, seq: in
         chosen = _chosen(grid, choices, accept_weak)
         day = remittance.date or post.today
         check_open(db, day, f"{era_label(remittance, match.carrier.name)}")
-        pay = _pay(db, post, grid, chosen, remittance, day, source, progress)
+        pay = _pay(db, post, grid, chosen, remittance, day, source, progress, confirm_credit)
         states = tuple(_state(m, i in chosen) for i, m in enumerate(grid.claims))
         posted = sum(sum(ln.paid for ln in chosen[i]) for i in chosen)
         era_id = _record(db, post, source, remittance, seq, match, chosen, states, pay)
@@ -144,7 +147,8 @@ def _edited(match: ClaimMatch, choice: ClaimChoice) -> tuple:
 
 
 def _pay(db: Database, post: Posting, grid: CheckGrid, chosen: dict[int, tuple],
-         remittance: Remittance, day, source: EraSource, progress) -> int | None:
+         remittance: Remittance, day, source: EraSource, progress,
+         confirm_credit: bool = False) -> int | None:
     """The check through the insurance payment service (its own savepoint, re-estimation
     and audit row inside this transaction); None when no claim posts."""
     kept = CheckGrid(grid.remittance, tuple(
@@ -154,7 +158,8 @@ def _pay(db: Database, post: Posting, grid: CheckGrid, chosen: dict[int, tuple],
         return None
     return enter_insurance_payment(
         db, lines, amount=sum(ln.paid for ln in lines), check_no=remittance.trace_number,
-        date=day, note=f"ERA {source.name}", actor=post.actor, now=post.at, progress=progress)
+        date=day, note=f"ERA {source.name}", confirm_credit=confirm_credit, actor=post.actor,
+        now=post.at, progress=progress)
 
 
 def _state(match: ClaimMatch, posted: bool) -> str:
@@ -266,7 +271,8 @@ def era_claim_of_file(db: Database, era_claim_id: int):
 
 
 def finish_era_claim(db: Database, era_claim_id: int, claim_id: int, *,
-                     actor: Actor | None = None, now: datetime | None = None) -> int:
+                     actor: Actor | None = None, now: datetime | None = None,
+                     confirm_credit: bool = False) -> int:
     """Post an ERA claim left open to the claim the office names; returns the payment id."""
     era_claim, _ = era_claim_of_file(db, era_claim_id)
     with posting(db, "era_finish", actor=actor, now=now) as post:
@@ -290,7 +296,7 @@ def finish_era_claim(db: Database, era_claim_id: int, claim_id: int, *,
         pay = enter_insurance_payment(
             db, lines, amount=sum(ln.paid for ln in lines), check_no=row.trace,
             date=row.check_date or post.today, note=f"ERA claim {row.claim_ref}, matched by hand",
-            actor=post.actor, now=post.at)
+            confirm_credit=confirm_credit, actor=post.actor, now=post.at)
         state = _state(match, True)
         db.execute_sql(
             "UPDATE era_claim SET claim_id = ?, how = 'hand', posted_cents = ?, "

@@ -50,7 +50,7 @@ class FakeEraDesk:
     def guide_warnings(self, path: str):
         return (), True
 
-    def post_check(self, path: str, check: int, picks) -> str:
+    def post_check(self, path: str, check: int, picks, *, confirm_credit: bool = False) -> str:
         self.posted.append((path, check, list(picks)))
         return f"Posted check {check} to {len(picks)} claim(s)."
 
@@ -60,7 +60,7 @@ class FakeEraDesk:
     def to_finish(self):
         return list(self.rows)
 
-    def finish_by_hand(self, key: str, claim: str) -> str:
+    def finish_by_hand(self, key: str, claim: str, *, confirm_credit: bool = False) -> str:
         if claim == "C9999":
             raise PostingRefused("there is no claim C9999")
         self.finished.append((key, claim))

@@ -67,6 +67,17 @@ def cigna_check():
                    payer=Party("CIGNA", "2U", "62308"), date=PAID_ON)
 
 
+def cigna_overpaid():
+    """Cigna pays 50.00 more on C0221's line than is left on it after the write-off."""
+    c221 = office_claim("C0221")
+    onlay, = c221.lines
+    line = svc("D2160", onlay.fee, 7000 + 9000 + 5000, adj("CO-45", 8000), day=onlay.date,
+               billed_code="D2393")
+    claim = clp(c221.sent_id, [line], patient=era_patient(c221))
+    return replace(payment([claim], trace=TRACES[1], payer="CIGNA", control="0002"),
+                   payer=Party("CIGNA", "2U", "62308"), date=cigna_check().date)
+
+
 def delta_check():
     c223, c224, c001 = (office_claim(c) for c in ("C0223", "C0224", "C0001"))
     exam, prophy = c223.lines

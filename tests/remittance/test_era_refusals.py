@@ -9,7 +9,7 @@ import pytest
 from cli.main import main
 from era.build import build_835
 from era.model import Party
-from office_era import cigna_check, delta_check, metlife_check, office_file
+from office_era import cigna_check, cigna_overpaid, delta_check, metlife_check, office_file
 from remit_helpers import adj
 from store.models import MODELS
 from store.read.remittances import match_check
@@ -228,3 +228,23 @@ def test_a_reversal_of_a_payment_never_posted_here_stays_to_finish(office_db):
     assert done.states == ("open",) and done.payment_id is None
     assert done.grid.claims[0].reason == ("a reversal, but claim C0223 has no payment here to "
                                           "take back")
+
+
+# --- an ERA leaving a credit (numbers2's refusal, confirmed as for a check keyed by hand) ---
+
+def test_an_era_leaving_a_credit_is_refused_unless_confirmed(office_db):
+    message = refused(office_db, cigna_overpaid(), "would show a credit of 50.00",
+                      accept_weak=True)
+    assert "confirm the credit" in message
+    done = post(office_db, cigna_overpaid(), accept_weak=True, confirm_credit=True)
+    assert done.posted == cigna_check().amount + 14000
+
+
+def test_era_import_allow_credit_from_the_command_line(office_path, tmp_path, capsys):
+    path = office_file(tmp_path, [cigna_overpaid()], name="over.835")
+    db = ["--db", str(office_path)]
+    assert main([*db, "era", "import", str(path), "--accept-weak"]) == 1
+    err = capsys.readouterr().err
+    assert "credit of 50.00" in err and "(--allow-credit)" in err
+    assert main([*db, "era", "import", str(path), "--accept-weak", "--allow-credit"]) == 0
+    assert "already posted" not in capsys.readouterr().err

@@ -213,3 +213,30 @@ def test_era_to_finish_snapshot(snap_compare, office_db, size):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_an_era_leaving_a_credit_asks_and_posts_once_confirmed(office_db, tmp_path):
+    """numbers2's refusal of a credit, on the ERA screen: the same question as the insurance
+    payment form; No posts nothing, Yes posts with the credit confirmed."""
+    from office_era import cigna_overpaid, office_file
+
+    path = office_file(tmp_path, [cigna_overpaid()], name="over.835")
+    app = app_over(office_db, QuickGuideDesk(office_db))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.action_posting_form("era")
+        await pilot.pause()
+        app.screen.query_one("#era-path", Input).value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for answer in ("n", "y"):
+            await pilot.press("ctrl+s", "y")  # post the check: refused, asked about the credit
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "credit of 50.00" in str(app.screen.query_one("#confirm-message",
+                                                                  Static).render())
+            await pilot.press(answer)
+            await pilot.pause()
+            posted = office_db.execute_sql("SELECT count(*) FROM era").fetchone()[0]
+            assert posted == (answer == "y")

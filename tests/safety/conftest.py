@@ -41,4 +41,5 @@ def office(template, tmp_path) -> str:
     path = folder / "dentledger.db"
     shutil.copy(template, path)
     path.chmod(0o600)
+    shutil.copy(f"{template}.key", f"{path}.key")  # the audit key goes with its database
     return str(path)

@@ -232,7 +232,7 @@ def test_restore_refuses_a_bad_backup_and_changes_nothing(office, tmp_path, dama
     with pytest.raises(StoreError, match=message):
         backups.restore(str(bad), office, families=None)
     assert digest(office) == live
-    assert sorted(os.listdir(Path(office).parent)) == ["dentledger.db"]
+    assert sorted(os.listdir(Path(office).parent)) == ["dentledger.db", "dentledger.db.key"]
 
 
 def test_cli_restore_says_where_the_old_database_is(office, tmp_path, capsys):
@@ -263,7 +263,8 @@ def test_daily_backup_once_a_day_keeping_the_newest(office, tmp_path):
         assert backups.daily_backup(db, str(folder), keep=2, day=date(2026, 3, 3)) is None
     finally:
         db.close()
-    assert sorted(os.listdir(folder)) == ["dentledger-2026-03-02.db", "dentledger-2026-03-03.db"]
+    assert sorted(os.listdir(folder)) == ["dentledger-2026-03-02.db", "dentledger-2026-03-02.db.key",
+                                          "dentledger-2026-03-03.db", "dentledger-2026-03-03.db.key"]
     assert os.stat(folder).st_mode & 0o777 == 0o700
 
 
@@ -294,3 +295,89 @@ def test_the_app_writes_the_daily_backup_in_the_background(office, tmp_path):
     assert app.said == [(f"Daily backup written: {today}", "information")]
     assert backups.daily_setting(open_database(office, writer=False)) == (
         str(tmp_path / "daily"), 3)
+
+
+# --- the audit chain (trust's key beside the database) ---------------------------------
+
+def drop_audit_triggers(path: str) -> None:
+    """The append-only triggers off, so a test can tamper as an attacker with file access."""
+    conn = sqlite3.connect(path)
+    names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                        "AND tbl_name = 'audit_log'")]
+    for name in names:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.commit()
+    conn.close()
+
+
+def test_backup_prints_the_verified_head_and_copies_the_key_beside_it(office, tmp_path, capsys):
+    from store.audit import chain_head
+    target = tmp_path / "nightly.db"
+    assert main(["--db", office, "backup", str(target)]) == 0
+    out = capsys.readouterr().out
+    db = open_database(office, writer=False)
+    try:
+        _, head_id, head = chain_head(db)
+    finally:
+        db.close()
+    assert f"audit chain head row {head_id} {head}" in out
+    assert Path(f"{target}.key").read_bytes() == Path(f"{office}.key").read_bytes()
+    assert os.stat(f"{target}.key").st_mode & 0o777 == 0o600
+
+
+def test_backup_refuses_a_database_whose_audit_chain_does_not_verify(office, tmp_path, capsys):
+    drop_audit_triggers(office)
+    conn = sqlite3.connect(office)
+    conn.execute("UPDATE audit_log SET user = 'someone else' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    assert main(["--db", office, "backup", str(tmp_path / "b.db")]) == 1
+    err = capsys.readouterr().err
+    assert "audit chain does not verify" in err and "row 1" in err and err.count("\n") == 1
+    assert os.listdir(tmp_path) == ["office"]
+
+
+def test_backup_without_the_key_is_refused_with_where_the_key_lives(office, tmp_path):
+    os.remove(f"{office}.key")
+    db = open_database(office, writer=False)
+    try:
+        with pytest.raises(StoreError, match=r"no audit key .*<database>\.key"):
+            backups.backup(db, str(tmp_path / "b.db"))
+    finally:
+        db.close()
+    assert os.listdir(tmp_path) == ["office"]
+
+
+def test_restore_on_a_new_machine_takes_the_key_from_beside_the_backup(office, tmp_path):
+    copy = backup_of(office, tmp_path)
+    machine = tmp_path / "new-machine"
+    machine.mkdir(mode=0o700)
+    live = str(machine / "dentledger.db")
+    written = backups.restore(copy, live)
+    assert written.kept is None and written.checked.audit_head
+    assert Path(f"{live}.key").read_bytes() == Path(f"{copy}.key").read_bytes()
+    post_one_payment(live)  # the chain goes on with the same key: still verifies, no break
+    db = open_database(live, writer=False)
+    try:
+        from store.audit import verify_database
+        check = verify_database(db)
+        assert check.ok, check.problem
+        assert not db.execute_sql("SELECT 1 FROM audit_log WHERE action = "
+                                  "'audit_chain_resumed'").fetchone()
+    finally:
+        db.close()
+
+
+def test_restore_without_any_key_is_refused(office, tmp_path):
+    copy = backup_of(office, tmp_path)
+    os.remove(f"{copy}.key")
+    live = str(tmp_path / "elsewhere.db")
+    with pytest.raises(StoreError, match="no audit key"):
+        backups.restore(copy, live)
+    assert not os.path.exists(live) and not os.path.exists(f"{live}.key")
+
+
+def test_restore_keeps_the_replaced_key_beside_the_replaced_database(office, tmp_path):
+    copy = backup_of(office, tmp_path)
+    written = backups.restore(copy, office)
+    assert Path(f"{written.kept}.key").read_bytes() == Path(f"{office}.key").read_bytes()

@@ -108,7 +108,10 @@ def test_backups_are_private(office, tmp_path):
     assert mode(tmp_path / "b.db") == 0o600
     assert main(["--db", office, "backup", "--daily", str(tmp_path / "daily")]) == 0
     assert mode(tmp_path / "daily") == 0o700
-    assert [mode(p) for p in (tmp_path / "daily").iterdir()] == [0o600]
+    daily = sorted((tmp_path / "daily").iterdir())  # the backup and its audit key beside it
+    assert [p.suffix for p in daily] == [".db", ".key"]
+    assert [mode(p) for p in daily] == [0o600, 0o600]
+    assert mode(tmp_path / "b.db.key") == 0o600
 
 
 def test_main_leaves_the_callers_umask_as_it_was(office):

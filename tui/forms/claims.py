@@ -207,7 +207,16 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
         self.app.push_screen(ChoiceScreen(f"Status of claim {clean(claim.label)}", choices),
                              chosen)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide what the user's role may not do (the app asks the services' table)."""
+        what = {"deny": "deny", "era": "era"}.get(action)
+        return not (what and self.app.refusal(what))  # type: ignore[attr-defined]
+
     def action_deny(self) -> None:
+        refusal = self.app.refusal("deny")  # type: ignore[attr-defined]
+        if refusal:
+            self.notify(refusal, severity="warning", markup=False)
+            return
         claim, line = self.current(), self.current_line()
         if claim is None or line is None:
             self.notify("Pick a line of the claim (Tab to the lines).", severity="warning")

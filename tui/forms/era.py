@@ -33,7 +33,7 @@ from estimator.text import clean
 from tui.forms.confirm import ConfirmScreen
 from tui.forms.era_dialogs import LineDialog, PromptDialog
 from tui.forms.era_files import EraPathSuggester, era_choices
-from tui.forms.era_port import EraDesk, PostingRefused
+from tui.forms.era_port import CreditRefused, EraDesk, PostingRefused
 from tui.screens.base import FOCUS_BINDINGS, DeskScreen, after_typed_keys
 from tui.widgets.key_bar import KeyBar
 
@@ -412,10 +412,15 @@ class EraScreen(DeskScreen):
             out.append("Provider adjustments are recorded, not posted.\n")
         return out
 
-    def _post(self, check: CheckView, picks: list[ClaimPick]) -> None:
+    def _post(self, check: CheckView, picks: list[ClaimPick], confirm_credit: bool = False) -> None:
         assert self.preview is not None
         try:
-            message = self.era.post_check(self.preview.path, check.seq, picks)
+            message = (self.era.post_check(self.preview.path, check.seq, picks,
+                                           confirm_credit=True) if confirm_credit
+                       else self.era.post_check(self.preview.path, check.seq, picks))
+        except CreditRefused as exc:  # as the insurance payment form: ask, then post again
+            ask_credit(self, str(exc), lambda: self._post(check, picks, confirm_credit=True))
+            return
         except PostingRefused as exc:
             self.notify(str(exc), title="Not posted", severity="error", markup=False)
             return
@@ -501,7 +506,9 @@ class EraFinishScreen(DeskScreen):
 
         def typed(claim: str | None) -> None:
             if claim:
-                self._do(lambda: self.era.finish_by_hand(row.key, claim))
+                self._do(lambda: self.era.finish_by_hand(row.key, claim),
+                         again=lambda: self.era.finish_by_hand(row.key, claim,
+                                                               confirm_credit=True))
 
         self.app.push_screen(PromptDialog(
             f"Match {row.claim_ref} by hand", f"{row.patient}, paid {fmt_grouped(row.paid)}: "
@@ -520,9 +527,16 @@ class EraFinishScreen(DeskScreen):
             f"Mark {row.claim_ref} handled", "How was it handled? (the note is kept)",
             placeholder="e.g. keyed from the paper EOB"), typed)
 
-    def _do(self, call) -> None:
+    def _do(self, call, again=None) -> None:
+        """``call`` the desk; ``again``: the same with the credit confirmed, when it asks."""
         try:
             message = call()
+        except CreditRefused as exc:
+            if again is None:
+                self.notify(str(exc), title="Not done", severity="error", markup=False)
+            else:
+                ask_credit(self, str(exc), lambda: self._do(again))
+            return
         except PostingRefused as exc:
             self.notify(str(exc), title="Not done", severity="error", markup=False)
             return
@@ -532,3 +546,18 @@ class EraFinishScreen(DeskScreen):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def ask_credit(screen, message: str, post_again) -> None:
+    """The desk refused because an account would show a credit: say so, and post again
+    (with the credit confirmed) only when the user confirms (`FormScreen.ask_credit`)."""
+    screen.notify(clean(message), title="Not posted", severity="error", markup=False)
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            post_again()
+
+    screen.app.push_screen(ConfirmScreen(
+        "Post with a credit?",
+        Text(f"{clean(message)}.\n\nThe account will show a credit. Post it anyway?"),
+        yes="Post with a credit", warning=True), answered)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Protocol, Sequence, runtime_checkable
 
 from era.review import ClaimPick, EraPreview, EraSummary, FinishRow
-from estimator.posting_views import PostingRefused
+from estimator.posting_views import CreditRefused, PostingRefused
 
-__all__ = ["ClaimPick", "EraDesk", "EraPreview", "EraSummary", "FinishRow", "PostingRefused"]
+__all__ = ["ClaimPick", "CreditRefused", "EraDesk", "EraPreview", "EraSummary", "FinishRow",
+           "PostingRefused"]
 
 
 @runtime_checkable
@@ -27,9 +28,11 @@ class EraDesk(Protocol):
         a large file) and touches no database: the screen runs it in a thread."""
         ...
 
-    def post_check(self, path: str, check: int, picks: Sequence[ClaimPick]) -> str:
+    def post_check(self, path: str, check: int, picks: Sequence[ClaimPick], *,
+                   confirm_credit: bool = False) -> str:
         """Post payment ``check`` (1-based) of the previewed file with the claims picked
-        (the rest stays on the list to finish); returns what was done, in one sentence."""
+        (the rest stays on the list to finish); returns what was done, in one sentence.
+        `CreditRefused` when a claim would leave a credit, unless ``confirm_credit``."""
         ...
 
     def eras(self) -> Sequence[EraSummary]:
@@ -40,7 +43,7 @@ class EraDesk(Protocol):
         """ERA claims left open or posted in part."""
         ...
 
-    def finish_by_hand(self, key: str, claim: str) -> str:
+    def finish_by_hand(self, key: str, claim: str, *, confirm_credit: bool = False) -> str:
         """Post ERA claim ``key`` to our claim ``claim`` (claim number, practice id or id)."""
         ...
 

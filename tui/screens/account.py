@@ -155,7 +155,8 @@ class AccountScreen(DeskScreen):
         if action == "reverse_line":
             return self.desk.offer_reversal is not None and not self.desk.refusal("reversal")
         if action == "correct":
-            return getattr(self.desk, "correct_procedure", None) is not None
+            return getattr(self.desk, "correct_procedure", None) is not None and \
+                not self.desk.refusal(str(parameters[0]))
         if action == "coverage":
             return getattr(self.desk, "open_coverage", None) is not None
         if action == "walkout":
@@ -179,6 +180,10 @@ class AccountScreen(DeskScreen):
 
     def action_correct(self, kind: str) -> None:
         """A correction of the procedure under the card's cursor (wired with the forms)."""
+        refusal = self.desk.refusal(kind)
+        if refusal:
+            self.notify(refusal, severity="warning", markup=False)
+            return
         if self.desk.correct_procedure is not None:
             self.desk.correct_procedure(self.patient_id, self.card.cursor_row, kind)
 

@@ -79,3 +79,6 @@ def open_walkout(app, patient_id: str) -> None:
         app.notify(clean(str(exc).strip() or type(exc).__name__), severity="warning", markup=False)
         return
     app.push_screen(WalkoutScreen(patient_id, day, text))
+    viewed = getattr(app.frontdesk, "viewed", None)  # audited like the account's card
+    if callable(viewed):
+        app.call_after_refresh(viewed, patient_id, "walkout")
