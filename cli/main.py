@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="run scenario files and compare every expected number")
     p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--on", metavar="URL", help="run them on PostgreSQL, in a scratch schema "
+                   "of this database (created and dropped; the practice is not touched)")
     p.set_defaults(func=commands.cmd_check)
 
     from . import post_commands, report_commands

@@ -34,7 +34,7 @@ def record(db: Database, action: str, *, user: str, workstation: str | None = No
            detail: dict | None = None) -> int:
     """Append one audit row; returns its id."""
     cursor = db.execute_sql(
-        "INSERT INTO audit_log (at, user, workstation, action, entity, entity_id, detail) "
+        "INSERT INTO audit_log (at, \"user\", workstation, action, entity, entity_id, detail) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (now(), user, workstation, action, entity,
          None if entity_id is None else str(entity_id),
@@ -45,7 +45,7 @@ def record(db: Database, action: str, *, user: str, workstation: str | None = No
 def recent(db: Database, limit: int = 100) -> list[dict]:
     """The latest audit rows, newest first (``detail`` decoded)."""
     rows = db.execute_sql(
-        "SELECT id, at, user, workstation, action, entity, entity_id, detail "
+        "SELECT id, at, \"user\", workstation, action, entity, entity_id, detail "
         "FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
     keys = ("id", "at", "user", "workstation", "action", "entity", "entity_id", "detail")
     out = [dict(zip(keys, row)) for row in rows]

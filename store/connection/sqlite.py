@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from contextlib import AbstractContextManager
 from typing import Iterable
 
@@ -27,7 +28,13 @@ from playhouse.apsw_ext import APSWDatabase, BooleanField, DateField, DateTimeFi
 from .base import StoreError
 
 
-Database = APSWDatabase
+class Database(APSWDatabase):
+    """A DentLedger database in a SQLite file (``database`` is the path)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.engine = sys.modules[__name__]
+
 MIN_SQLITE = (3, 51, 3)  # first release with the WAL-reset fix
 BUSY_TIMEOUT_MS = 5000
 MEMORY = ":memory:"
@@ -51,7 +58,7 @@ def new_database(path: str) -> Database:
     in-memory database; it shares one connection across threads, since each new connection
     would be a different, empty database."""
     memory = path == MEMORY
-    return APSWDatabase(path, pragmas=_pragmas(memory), timeout=BUSY_TIMEOUT_MS / 1000,
+    return Database(path, pragmas=_pragmas(memory), timeout=BUSY_TIMEOUT_MS / 1000,
                         lock_type="IMMEDIATE", thread_safe=not memory,
                         statementcachesize=STATEMENT_CACHE)
 
@@ -85,6 +92,17 @@ def check_sqlite_version(db: Database) -> None:
         have = ".".join(map(str, version))
         raise StoreError(f"SQLite {have} is too old (it can corrupt WAL databases); "
                          f"DentLedger needs {need} or newer: upgrade the apsw package")
+
+
+check_version = check_sqlite_version
+
+
+def lock_family(db: Database, patient_id: int) -> None:
+    """Nothing to do: ``BEGIN IMMEDIATE`` already makes every writer take its turn."""
+
+
+def lock_practice(db: Database) -> None:
+    """Nothing to do: ``BEGIN IMMEDIATE`` already makes every writer take its turn."""
 
 
 def _pragmas(memory: bool) -> list[tuple[str, object]]:

@@ -9,8 +9,8 @@ so the later migrations only ever run on databases that need them.
 from __future__ import annotations
 
 from ..connection import (
-    Database, StoreError, application_id, column_names, schema_version, set_schema_version,
-    table_count, write_transaction,
+    Database, StoreError, application_id, column_names, lock_practice, schema_version,
+    set_schema_version, table_count, write_transaction,
 )
 
 APPLICATION_ID = 0x44544C47  # "DTLG" in the file header: this is a DentLedger file
@@ -96,6 +96,7 @@ def migrate(db: Database) -> int:
     if current == LATEST:
         return current
     with write_transaction(db):
+        lock_practice(db)  # PostgreSQL: one workstation migrates, the others wait
         current = schema_version(db)  # another workstation may have just migrated it
         _check_supported(db, current)
         if current == 0:

@@ -1,4 +1,5 @@
-"""Opening the database: the file, the engine's checks, migrations, the models' binding."""
+"""Opening the database: the file or the server, the engine's checks, migrations, the models'
+binding. A ``postgresql://`` URL opens PostgreSQL, anything else a SQLite file."""
 from __future__ import annotations
 
 import os
@@ -6,8 +7,8 @@ import os
 import peewee
 
 from ..connection import (
-    MEMORY, Database, EngineError, StoreError, bind_models, check_sqlite_version,
-    describe_error, new_database, prepare_file, refresh_statistics,
+    MEMORY, Database, EngineError, StoreError, bind_models, check_version, describe_error,
+    is_postgres, new_database, prepare_file, refresh_statistics,
 )
 from .migrations import migrate
 
@@ -27,15 +28,21 @@ def open_database(path: str | None = None, *, create: bool = True) -> Database:
 
     ``":memory:"`` gives a private in-memory database (tests, ``check``); it
     shares one connection across threads, since each new connection would be a
-    different, empty database. Raises `StoreError` with a one-line reason.
+    different, empty database. ``postgresql://user@host:port/dbname`` opens that PostgreSQL
+    database (which must exist; its tables are created on first use). Raises `StoreError`
+    with a one-line reason.
     """
     path = path or default_db_path()
-    if path != MEMORY:
+    if path != MEMORY and not is_postgres(path):
         path = prepare_file(path, create)
-    db = new_database(path)
+    try:
+        db = new_database(path)
+    except ImportError:
+        raise StoreError("PostgreSQL needs the psycopg package: pip install "
+                         "'dentledger[postgresql]'") from None
     try:
         db.connect()
-        check_sqlite_version(db)
+        check_version(db)
         migrate(db)
         refresh_statistics(db)
     except StoreError:

@@ -33,7 +33,7 @@ _PRIMARY = """(SELECT pl.carrier_id FROM patient_coverage pc
 
 # {f}: which patients (alias t). Each: patient, carrier, month, amounts.
 _BILLED = """
-SELECT t.id, pl.carrier_id, substr(c.date, 1, 7), sum(p.fee_cents * p.units),
+SELECT t.id, pl.carrier_id, substr(CAST(c.date AS TEXT), 1, 7), sum(p.fee_cents * p.units),
        sum(CASE WHEN cp.status = 'not_received' THEN cp.ins_est_cents ELSE 0 END)
 FROM patient t CROSS JOIN procedure p ON p.patient_id = t.id
 CROSS JOIN claim_proc cp ON cp.procedure_id = p.id
@@ -43,7 +43,7 @@ WHERE {f} AND c.status != 'preauth' AND p.status != 'deleted'
 GROUP BY 1, 2, 3"""
 
 _CHECKS = """
-SELECT t.id, coalesce(pay.carrier_id, pl.carrier_id), substr(pay.date, 1, 7),
+SELECT t.id, coalesce(pay.carrier_id, pl.carrier_id), substr(CAST(pay.date AS TEXT), 1, 7),
        sum(l.paid_cents), sum(l.writeoff_cents)
 FROM patient t CROSS JOIN procedure p ON p.patient_id = t.id
 CROSS JOIN claim_proc cp ON cp.procedure_id = p.id
@@ -54,7 +54,7 @@ WHERE {f}
 GROUP BY 1, 2, 3"""
 
 _CAPITATION = """
-SELECT t.id, pl.carrier_id, substr(p.date, 1, 7),
+SELECT t.id, pl.carrier_id, substr(CAST(p.date AS TEXT), 1, 7),
        sum(CASE WHEN cp.writeoff_cents != 0 THEN cp.writeoff_cents ELSE cp.writeoff_est_cents END)
 FROM patient t CROSS JOIN procedure p ON p.patient_id = t.id
 CROSS JOIN claim_proc cp ON cp.procedure_id = p.id
@@ -63,7 +63,7 @@ WHERE {f} AND cp.status = 'cap_complete' AND p.status = 'complete'
 GROUP BY 1, 2, 3"""
 
 _PAID = f"""
-SELECT t.id, {_PRIMARY.format(patient="t.id")}, substr(pp.date, 1, 7), sum(pp.amount_cents)
+SELECT t.id, {_PRIMARY.format(patient="t.id")}, substr(CAST(pp.date AS TEXT), 1, 7), sum(pp.amount_cents)
 FROM patient t CROSS JOIN patient_payment pp ON pp.patient_id = t.id
 WHERE {{f}}
 GROUP BY 1, 2, 3"""
@@ -73,7 +73,7 @@ SELECT t.id, {_PRIMARY.format(patient="t.id")},
        (SELECT pl.carrier_id FROM claim_proc cp CROSS JOIN plan pl ON pl.id = cp.plan_id
         WHERE cp.procedure_id = a.procedure_id AND cp.claim_id IS NOT NULL
         ORDER BY cp.coverage_order = 0, cp.coverage_order, cp.id LIMIT 1),
-       substr(pp.date, 1, 7), sum(a.amount_cents)
+       substr(CAST(pp.date AS TEXT), 1, 7), sum(a.amount_cents)
 FROM patient t CROSS JOIN patient_payment pp ON pp.patient_id = t.id
 CROSS JOIN payment_allocation a ON a.payment_id = pp.id
 WHERE {{f}}
@@ -131,7 +131,8 @@ def rebuild_family(db: Database, guarantor_id: int, members: list[int] | None = 
     for (_, cid, month), money in new.items():
         diff[(cid, month)] = [d + m for d, m in zip(diff[(cid, month)], money)]
     _insert(db, new)
-    changes = [(cid, month, *money) for (cid, month), money in diff.items() if any(money)]
+    # in key order: concurrent postings of other families update shared rows in one order
+    changes = sorted((cid, month, *money) for (cid, month), money in diff.items() if any(money))
     if changes:
         sets = ", ".join(f"{c} = {c} + excluded.{c}" for c in MONEY)
         executemany(
@@ -145,7 +146,7 @@ def rebuild_all(db: Database) -> int:
     """Refill both tables for the whole practice (bulk loads, migration)."""
     db.execute_sql("DELETE FROM patient_carrier_month")
     db.execute_sql("DELETE FROM carrier_month")
-    rows = contributions(db, "1")
+    rows = contributions(db, "TRUE")
     _insert(db, rows)
     db.execute_sql(f"""INSERT INTO carrier_month (carrier_id, month, {', '.join(MONEY)})
         SELECT carrier_id, month, {', '.join(f'sum({c})' for c in MONEY)}

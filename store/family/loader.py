@@ -165,17 +165,17 @@ class PracticeReader:
     def only(self, kind: str, column: str = "id") -> str:
         """SQL condition selecting the rows of ``kind`` in this export."""
         if not self.family:
-            return "1"
+            return "TRUE"
         self.params[kind] = bind_list(sorted(self.ids.to_db[kind].values()))
         return f"{column} {in_list(f':{kind}')}"
 
     def of_family_procedures(self, column: str) -> str:
         if not self.family:
-            return "1"
+            return "TRUE"
         return f"{column} IN (SELECT id FROM procedure WHERE {self.of_family()})"
 
     def of_family(self, column: str = "patient_id") -> str:
-        return f"{column} {in_list(':family')}" if self.family else "1"
+        return f"{column} {in_list(':family')}" if self.family else "TRUE"
 
     def pid(self, kind: str, db_id: int | None) -> str | None:
         return None if db_id is None else self.ids.to_practice[kind][db_id]
@@ -378,7 +378,7 @@ class PracticeReader:
         for pay, claim, proc, paid, wo, ded, denied, remarks in lines:
             parts[pay].setdefault(claim, []).append(m.ClaimPaymentLine(
                 self.pid("procedure", proc), paid, wo, ded, bool(denied), remarks))
-        scope = "1"
+        scope = "TRUE"
         if self.family:
             scope = f"id IN ({','.join(map(str, parts)) or 'NULL'}) OR claim_id {mine}"
         out = []
@@ -443,7 +443,7 @@ class PracticeReader:
 
     # -- stored estimates -------------------------------------------------------
     def lines(self, frozen_only: bool) -> dict[tuple[str, str], LineEstimate]:
-        cond = "cp.frozen AND cp.status = 'received'" if frozen_only else "1"
+        cond = "cp.frozen AND cp.status = 'received'" if frozen_only else "TRUE"
         return self.lines_where(f"{self.of_family('p.patient_id')} AND {cond}")
 
     def lines_where(self, condition: str, frozen: set | None = None
