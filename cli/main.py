@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     report_commands.register(sub)  # report NAME: carriers, write-offs, aging, claims, day sheet
     from . import era_commands
     era_commands.register(sub)     # era show FILE: an electronic remittance (X12 835) as read
+    from . import copy_commands
+    copy_commands.register(sub)    # copy FROM TO: a whole practice between engines
     return parser
 
 

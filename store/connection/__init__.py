@@ -21,7 +21,8 @@ a desk on SQLite never imports psycopg. What an engine provides:
 - queries: `revision` (moves when anyone commits), `changes`, `last_row_id`, `executemany`,
   `defer_foreign_keys`, and a list of ids bound as one parameter: `bind_list` with the SQL
   fragments `list_rows`, `in_list`, `pair_rows`;
-- bulk loading: `bulk_load`, `indexes_dropped`;
+- bulk loading: `bulk_load`, `indexes_dropped`; copying a practice: `load_rows` (many rows
+  into one table: PostgreSQL's COPY), `reset_ids` (ids continue after the copied ones), `snapshot` (a consistent read);
 - the models' field classes: `BooleanField`, `DateField`, `DateTimeField` (they store
   booleans as 1/0 and dates as ISO text values, which both engines accept).
 
@@ -98,6 +99,9 @@ changes = _by_engine("changes")
 last_row_id = _by_engine("last_row_id")
 executemany = _by_engine("executemany")
 defer_foreign_keys = _by_engine("defer_foreign_keys")
+load_rows = _by_engine("load_rows")
+reset_ids = _by_engine("reset_ids")
+snapshot = _by_engine("snapshot")
 
 
 def bulk_load(db):
@@ -114,7 +118,7 @@ __all__ = [
     "BooleanField", "Database", "DateField", "DateTimeField", "EngineError", "application_id",
     "bind_list", "bulk_load", "changes", "column_names", "check_sqlite_version", "check_version",
     "checkpoint", "defer_foreign_keys", "describe_error", "executemany", "in_list",
-    "indexes_dropped", "last_row_id", "list_rows", "lock_family", "lock_practice",
+    "indexes_dropped", "last_row_id", "load_rows", "reset_ids", "snapshot", "list_rows", "lock_family", "lock_practice",
     "new_database", "pair_rows", "prepare_file", "refresh_statistics", "revision",
     "root_error", "schema_version", "set_schema_version", "sqlite_version", "table_count",
     "write_transaction",

@@ -496,10 +496,13 @@ def bind_list(values) -> str:
 
 @contextmanager
 def bulk_load(db: Database):
-    """Commit without waiting for the log flush (the load is one transaction either way);
-    statistics afterwards."""
-    db.execute_sql("SET LOCAL synchronous_commit = off")
-    yield
+    """Around the loading transaction: its commit does not wait for the log flush (it is
+    all or nothing either way); the planner's statistics are refreshed afterwards."""
+    db.execute_sql("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        db.execute_sql("RESET synchronous_commit")
     db.execute_sql("ANALYZE")
 
 
@@ -521,6 +524,8 @@ class indexes_dropped:
 
     def __exit__(self, kind, *exc):
         if kind is None:
+            # deferred foreign key checks run now: an index cannot be built over pending ones
+            self.db.execute_sql("SET CONSTRAINTS ALL IMMEDIATE")
             for _, sql in self.indexes:
                 self.db.execute_sql(sql)
         return False
@@ -558,3 +563,28 @@ def scratch_schema(url: str, prefix: str = "dentledger_scratch"):
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+# --- copying a practice between databases (`store.db.copying`) ------------------------------
+
+def load_rows(db: Database, table: str, columns: list[str], rows) -> None:
+    """Insert ``rows`` into ``table`` with COPY (the fast path of a bulk load)."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    with peewee.__exception_wrapper__:
+        with db.connection().cursor() as cur:
+            with cur.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+
+def reset_ids(db: Database, tables) -> None:
+    """Each table's id sequence continues after the largest id copied in."""
+    for table in tables:
+        db.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence(?, 'id'), coalesce(max(id), 0) + 1, false) "
+            f'FROM "{table}"', (table,))
+
+
+def snapshot(db: Database) -> AbstractContextManager:
+    """A read transaction: every read inside sees the database as of its first read."""
+    return db.atomic(isolation_level="REPEATABLE READ")

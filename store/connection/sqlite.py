@@ -325,3 +325,22 @@ class indexes_dropped:
             for _, sql in self.indexes:
                 self.db.execute_sql(sql)
         return False
+
+
+# --- copying a practice between databases (`store.db.copying`) ------------------------------
+
+def load_rows(db: Database, table: str, columns: list[str], rows) -> None:
+    """Insert ``rows`` (tuples in ``columns`` order) into ``table``."""
+    marks = ", ".join("?" * len(columns))
+    names = ", ".join(f'"{c}"' for c in columns)
+    db.connection().cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
+                                         rows)
+
+
+def reset_ids(db: Database, tables) -> None:
+    """Nothing to do: SQLite gives a new row the largest id + 1."""
+
+
+def snapshot(db: Database) -> AbstractContextManager:
+    """A read transaction: every read inside sees the database as of its first read."""
+    return db.atomic()
