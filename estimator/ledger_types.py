@@ -53,8 +53,10 @@ def _money(key: str, title: str, group: str, width: int = 10) -> Column:
     return Column(key, title, group, width, "right")
 
 
-def card_columns(n_plans: int) -> tuple[Column, ...]:
-    """Every column of the card, group by group; ``Ins N`` columns for N <= n_plans (1..4)."""
+def card_columns(n_plans: int, location: bool = True) -> tuple[Column, ...]:
+    """Every column of the card, group by group; ``Ins N`` columns for N <= n_plans (1..4).
+    ``location``: the Location column, which appears only where several locations have been
+    set up (a group of practices)."""
     n = max(1, min(MAX_PLANS, n_plans))
     plans = range(1, n + 1)
     main = (
@@ -94,7 +96,7 @@ def card_columns(n_plans: int) -> tuple[Column, ...]:
         Column("trans_date", "Trans Date", "Detail", 10),
         Column("trans_time", "Trans Time", "Detail", 8),
         Column("user", "User", "Detail", 8),
-        Column("location", "Location", "Detail", 8),
+        *((Column("location", "Location", "Detail", 8),) if location else ()),
         Column("claim_no", "Claim No", "Detail", 10),
         *(Column(f"claim_no{n}", f"Claim No {n}", "Detail", 10) for n in plans),
     )

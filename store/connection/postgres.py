@@ -127,7 +127,7 @@ _CROSS_ON = re.compile(r"\bCROSS JOIN(\s+\w+(?:\s+(?:AS\s+)?(?!ON\b)\w+)?\s+ON)\
 def _fragments(sql: str) -> str:
     """SQLite's list fragments (`store.connection.sqlite.list_rows` / `pair_rows`) in jsonb,
     and its planner hints dropped."""
-    sql = _CROSS_ON.sub(r"JOIN\1", _INDEXED.sub("", sql))
+    sql = _CROSS_ON.sub(r"JOIN\1", _INDEXED.sub("", sql)).replace("LIMIT -1 ", "LIMIT ALL ")
     sql = _JSON_LIST.sub(
         r"(SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(\1 AS jsonb)) "
         r"AS value)", sql)
@@ -503,7 +503,14 @@ def bulk_load(db: Database):
         yield
     finally:
         db.execute_sql("RESET synchronous_commit")
-    db.execute_sql("ANALYZE")
+    analyze(db)
+
+
+def analyze(db: Database) -> None:
+    """Refresh the planner's statistics of this schema's tables (not the whole database)."""
+    for (table,) in db.execute_sql("SELECT tablename FROM pg_catalog.pg_tables "
+                                   "WHERE schemaname = current_schema()").fetchall():
+        db.execute_sql(f'ANALYZE "{table}"')
 
 
 class indexes_dropped:

@@ -134,7 +134,7 @@ def rebuild_family(db: Database, guarantor_id: int, members: list[int] | None = 
     # in key order: concurrent postings of other families update shared rows in one order
     changes = sorted((cid, month, *money) for (cid, month), money in diff.items() if any(money))
     if changes:
-        sets = ", ".join(f"{c} = {c} + excluded.{c}" for c in MONEY)
+        sets = ", ".join(f"{c} = carrier_month.{c} + excluded.{c}" for c in MONEY)
         executemany(
             db, f"INSERT INTO carrier_month (carrier_id, month, {', '.join(MONEY)}) "
             f"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (month, carrier_id) DO UPDATE SET {sets}",

@@ -24,7 +24,7 @@ from estimator.ledger_rows import day_summary_row
 from estimator.ledger_types import AccountSummary, CardRow, card_columns
 from estimator.views import AccountView, DetailSection, LineDetail, procedure_detail
 
-from ..connection import Database
+from ..connection import Database, snapshot
 from ..derived.ledger_entries import ADJUSTMENT, INSURANCE, NOTE, PATIENT_PAYMENT
 from ..family.ids import display_name, guarantor_of, load_id_map
 from ..read import ledger_summary
@@ -101,13 +101,17 @@ class CardReader:
             summary=summary, n_plans=n_plans,
             benefits=ledger_summary.benefits(self.db, db_id, members, today),
             totals=ledger_summary.card_totals(self.db, db_id, account.days),
-            row_count=starts[-1], columns=card_columns(n_plans))
+            row_count=starts[-1], columns=card_columns(n_plans, location=self._locations() > 1))
         return _Card(revision, db_id, members, account.days, starts[:-1], view)
+
+    def _locations(self) -> int:
+        """Locations set up (the Location column appears only for a group of several)."""
+        return self.db.execute_sql("SELECT count(*) FROM location").fetchone()[0]
 
     def _snapshot(self):
         """One read transaction: a card's several statements see one state of the database
         even when another workstation commits meanwhile (WAL readers never block writers)."""
-        return self.db.atomic("DEFERRED")
+        return snapshot(self.db)
 
     def account(self, patient_id: str) -> AccountView:
         with self._snapshot():

@@ -22,7 +22,7 @@ from estimator import model as m
 from estimator.results import LineEstimate
 
 from ..connection import Database, StoreError, bind_list, in_list
-from ..models import LIMIT_KINDS, OVERRIDE_FIELDS, override_column
+from ..models import LIMIT_KINDS, MODELS, OVERRIDE_FIELDS, Posted, override_column
 from .ids import IdMap, display_name, family_patient_ids, load_id_map
 
 PREFERENCES = ("ins_ppo_sec_writeoffs", "zero_writeoff_when_annual_max_exhausted",
@@ -208,9 +208,20 @@ class PracticeReader:
             **({} if self.for_estimates else dict(
                 patient_payments=self.patient_payments(), adjustments=self.adjustments(),
                 appointments=self.appointments(), adjustment_codes=self.adjustment_codes(),
-                ledger_notes=self.ledger_notes())),
+                ledger_notes=self.ledger_notes(), locations=self.locations())),
             lock_date=to_date(settings.get("lock_date")),
         )
+
+    def locations(self) -> tuple[str, ...]:
+        """A group's locations (two or more set up) that no row was posted at (those a stamp
+        names are implied); () for a single office, whose files stay as they were."""
+        if self.q("SELECT count(*) FROM location")[0][0] < 2:
+            return ()
+        unused = " AND ".join(
+            f'NOT EXISTS (SELECT 1 FROM "{m._meta.table_name}" x WHERE x.location_id = l.id)'
+            for m in MODELS if issubclass(m, Posted))
+        return tuple(name for (name,) in self.q(
+            f"SELECT l.name FROM location l WHERE {unused} ORDER BY l.id"))
 
     def providers(self):
         return tuple(m.Provider(self.pid("provider", i), name, self.pid("fee_schedule", fs))

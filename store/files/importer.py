@@ -246,6 +246,8 @@ class _Loader:
         self.db.cursor().executemany("INSERT INTO setting (key, value) VALUES (?, ?) "
                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                      [(k, v) for k, v in values.items() if v is not None])
+        for name in p.locations:  # the group's locations (office data: kept by a replace)
+            _location_id(self.db, name)
 
     def codes(self) -> None:
         p = self.p

@@ -205,7 +205,7 @@ def test_the_card_follows_every_kind_of_posting():
 # --- opening reads a window, never the ledger ---------------------------------------------
 
 @pytest.fixture(scope="module")
-def big():
+def big(engine):
     db = open_database(":memory:")
     stats = synthetic.generate(db, patients=60, seed=9, big_ledgers=(5_000,))
     yield db, stats.big_ledgers[5_000]

@@ -152,7 +152,7 @@ def _assert_on_indexes(db, statements) -> None:
 
 
 @pytest.fixture(scope="module")
-def generated():
+def generated(engine):
     db = open_database(":memory:")
     synthetic.generate(db, patients=300, seed=5, big_ledgers=(60,))
     family = db.execute_sql("SELECT coalesce(guarantor_id, id) FROM patient "

@@ -21,7 +21,7 @@ def _generate(seed: int = 7, patients: int = 300, db=None):
 
 
 @pytest.fixture(scope="module")
-def practice():
+def practice(engine):
     db, stats = _generate()
     yield db, stats
     db.close()

@@ -259,4 +259,5 @@ PRACTICE = Entity(m.Practice, (
     F("adjustment_codes", ListOf(ADJUSTMENT_CODE)),  # extension
     F("ledger_notes", ListOf(LEDGER_NOTE)),  # extension
     F("lock_date", Date()),  # extension
+    F("locations", ListOf(Text(nonempty=True, what="a location name"), unique=True)),  # extension
 ))
