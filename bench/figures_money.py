@@ -23,7 +23,7 @@ def insurance_payment(ctx: Context) -> list[Figure]:
     # 2nd slowest). Each pays a different claim, so the families differ in size.
     reps = ctx.reps(200, 30)
     work = cache.working_copy(ctx.db_path)
-    db = open_database(str(work))
+    db = open_database(str(work))  # a file, or a postgresql:// URL
     try:
         payments = _sent_claims(db, ctx, reps + 2)
         if len(payments) < reps + 2:

@@ -48,9 +48,20 @@ def patient_search(ctx: Context) -> Figure:
         raw = _raw_reference(ctx, texts, rounds)
     finally:
         db.close()
-    return Figure(op, size, mine, target_ms=2, reference="same SQL, bare apsw", ref_timing=raw,
+    bare = "bare psycopg" if str(ctx.db_path).startswith("postgresql://") else "bare apsw"
+    return Figure(op, size, mine, target_ms=2, reference=f"same SQL, {bare}", ref_timing=raw,
                   note=f"{len(texts)} texts: name prefixes, 'last, f', birthdates, ids; "
                        f"limit {LIMIT}")
+
+
+class _Percent:
+    """psycopg's cursor taking the reference's ``?`` parameters, rows as a list."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def execute(self, sql, params):
+        return self.cursor.execute(sql.replace("?", "%s"), params).fetchall()
 
 
 def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
@@ -58,8 +69,13 @@ def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
     from store.family.ids import name_key
     from store.read import patients as queries
 
-    conn = apsw.Connection(str(ctx.db_path), flags=apsw.SQLITE_OPEN_READONLY)
-    cur = conn.cursor()
+    if str(ctx.db_path).startswith("postgresql://"):  # the same SQL on bare psycopg
+        import psycopg
+        conn = psycopg.connect(str(ctx.db_path), autocommit=True)
+        cur = _Percent(conn.cursor())
+    else:
+        conn = apsw.Connection(str(ctx.db_path), flags=apsw.SQLITE_OPEN_READONLY)
+        cur = conn.cursor()
     columns = ", ".join(queries.PATIENT_COLUMNS)
 
     def run(text: str):
