@@ -15,7 +15,7 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from . import cache, figures_ledger, figures_money, figures_process, figures_search
+from . import cache, figures_era, figures_ledger, figures_money, figures_process, figures_search
 from .context import load_context
 from .report import Figure, table, write_json
 from .timing import Timing
@@ -33,6 +33,7 @@ FIGURES = {
     "payment": figures_money.insurance_payment,
     "carrier": figures_money.carrier_reports,
     "aging": figures_money.aging,
+    "era": figures_era.era_import,
 }
 
 

@@ -99,6 +99,13 @@ def _wire_desks(app, db) -> None:
         return DbReports(db, today=lambda: app.clock().date())
 
     register_all(app, OnFirstUse(posting))
+
+    def era():
+        from store.desks.era import DbEraDesk
+        return DbEraDesk(db)
+
+    from tui.forms import register_era
+    register_era(app, OnFirstUse(era))  # the ERA screen and the ERA to finish list
     register_setup(app, desk=OnFirstUse(setup))  # carriers, plans, fee schedules, coverage
     app.config["reports"] = OnFirstUse(reports)  # F6, palette (tui.screens.reports)
 

@@ -1,4 +1,5 @@
 """``dentledger era show FILE``: an ERA (X12 835) as read, headless; no database.
+(``era import``, ``era list`` and ``era finish`` post them: `cli.era_import`.)
 
     dentledger era show remit.835                 payments, claims, lines, PLB as tables
     dentledger era show remit.835 --format json   the same as JSON (keys in the README)
@@ -28,6 +29,8 @@ def register(subparsers) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help="output format (default table)")
     p.set_defaults(func=cmd_era_show)
+    from . import era_import
+    era_import.register(sub)  # import FILE, list, finish: posting ERAs against the database
 
 
 def cmd_era_show(args) -> int:

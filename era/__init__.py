@@ -24,3 +24,12 @@ def read_era(source, *, name: str | None = None, validate: bool = True) -> EraFi
     import, so commands that never read an ERA never pay for it."""
     from .reader import read_era as _read
     return _read(source, name=name, validate=validate)
+
+
+def load_file(path) -> bytes:
+    """The file's bytes (to keep with the ERA); a missing file, a folder or one that cannot
+    be read is one `EraError` line."""
+    from pathlib import Path
+
+    from .reader import load_file as _load
+    return _load(Path(path))

@@ -8,7 +8,11 @@ are `EobLine`'s fields). Weak matches and what matches nothing come back with th
 Claims: by the claim id we sent (CLP01 = our `sent_id`, or one of `other_ids`); the id matching but the patient
 not (neither the name nor the member id) is a weak match. Without the id: one claim of
 the same patient (name or member id), date and billed total is a weak match; none, or
-several, is no match.
+several, is no match (`ClaimIndex` finds them without scanning every claim per CLP). A
+claim already paid here (`OurClaim.received`) takes a reversal, and a new payment only
+as a flagged second payment (`ClaimMatch.again`) unless the same check reverses it; a
+reversal of a claim never paid here posts nothing. `ClaimMatch.review` says why a claim
+needs the office's look before it posts; `map_claim_to` maps a claim the office chose.
 Lines: by the line id we sent when the payer echoes it (REF*6R), else by code (the code
 billed, or the code paid when it is the procedure's substitution code: a downgrade),
 preferring the same date and fee; a line found by code alone is weak.
@@ -87,6 +91,8 @@ class OurClaim:
     member_id: str | None = None  # the subscriber's member id on the claim
     other_ids: tuple[str, ...] = ()  # other ids it may come back under (e.g. an imported
                                      # claim's file id next to its claim number)
+    received: bool = False      # already paid here: a payment on it is supplemental
+    label: str = ""             # how the office names it (claim number or practice id)
 
     @property
     def billed(self) -> Cents:
@@ -129,16 +135,37 @@ class ClaimMatch:
     """One CLP against our claims: the match, its grid lines and what did not fit."""
     era: EraClaim
     claim: OurClaim | None
-    how: str                     # "id", "weak" or "none"
+    how: str                     # "id", "weak", "none", or "hand" (matched by the office)
     reason: str | None = None    # why weak, why none, why nothing posts
     lines: tuple[GridLine, ...] = ()
     unmatched_lines: tuple[UnmatchedLine, ...] = ()
     not_on_era: tuple[int, ...] = ()   # our procedures the ERA does not mention
     not_posted: tuple[Adjustment, ...] = ()  # claim-level CAS no line could take
+    again: str | None = None     # the claim was already paid here (and this is no reversal)
 
     @property
     def posted(self) -> Cents:
         return sum(ln.paid for ln in self.lines)
+
+    @property
+    def review(self) -> str | None:
+        """Why the office should look before this claim posts (None: a clean match): a weak
+        claim or line match, lines matching nothing, claim-level adjustments no line
+        takes, or a claim already paid here. Such a claim posts only when accepted."""
+        if not self.lines:
+            return None
+        if self.how == "weak":
+            return self.reason
+        weak = [f"{ln.service.billed_code if ln.service else ln.procedure}: {ln.weak}"
+                for ln in self.lines if ln.weak]
+        if weak:
+            return "line " + "; line ".join(weak)
+        if self.unmatched_lines:
+            return "; ".join(u.reason for u in self.unmatched_lines)
+        if self.not_posted:
+            return ("claim-level " + ", ".join(f"{a.key} {fmt(a.amount)}" for a in self.not_posted)
+                    + " fits no line")
+        return self.again
 
     @property
     def left(self) -> Cents:
@@ -196,13 +223,34 @@ def _add(a: GridLine, b: GridLine) -> GridLine:
 def map_remittance(remittance: Remittance, our_claims: Sequence[OurClaim]) -> CheckGrid:
     """Every claim of one payment against the candidate claims (the carrier's, loaded by
     the caller)."""
-    return CheckGrid(remittance, tuple(map_claim(c, our_claims) for c in remittance.claims))
+    index = ClaimIndex(our_claims)
+    matches = [map_claim(c, index) for c in remittance.claims]
+    reversed_here = {m.claim.claim_id for m in matches if m.claim and m.era.is_reversal}
+    # A received claim paid again is a second payment, unless the same check reverses
+    # the first one (a reversal and its correction).
+    matches = [replace(m, again=None) if m.claim and m.claim.claim_id in reversed_here else m
+               for m in matches]
+    return CheckGrid(remittance, tuple(matches))
 
 
-def map_claim(era: EraClaim, our_claims: Sequence[OurClaim]) -> ClaimMatch:
+def map_claim(era: EraClaim, our_claims: Sequence[OurClaim] | ClaimIndex) -> ClaimMatch:
     claim, how, reason = match_claim(era, our_claims)
     if claim is None:
         return ClaimMatch(era, None, how, reason)
+    return map_claim_to(era, claim, how, reason)
+
+
+def map_claim_to(era: EraClaim, claim: OurClaim, how: str = "hand",
+                 reason: str | None = None) -> ClaimMatch:
+    """The grid of one ERA claim against the claim it belongs to (found by `match_claim`,
+    or chosen by the office: ``how="hand"``)."""
+    if era.is_reversal and not claim.received:
+        return ClaimMatch(era, claim, how, _join(reason, f"a reversal, but claim "
+                          f"{claim.label or claim.sent_id} has no payment here to take back"))
+    again = None
+    if claim.received and not era.is_reversal and era.status not in NOT_POSTED_STATUS:
+        again = (f"claim {claim.label or claim.sent_id} was already paid here: this adds a "
+                 "supplemental payment")
     if era.status in NOT_POSTED_STATUS:
         return ClaimMatch(era, claim, how, NOT_POSTED_STATUS[era.status])
     services = era.lines or _whole_claim(era, claim)
@@ -215,15 +263,42 @@ def map_claim(era: EraClaim, our_claims: Sequence[OurClaim]) -> ClaimMatch:
     taken = {ln.procedure for ln in lines}
     return ClaimMatch(era, claim, how, reason, lines, unmatched,
                       tuple(ln.procedure_id for ln in claim.lines if ln.procedure_id not in taken),
-                      leftover)
+                      leftover, again)
 
 
 # --- claims ---------------------------------------------------------------------------------
 
-def match_claim(era: EraClaim, our_claims: Sequence[OurClaim]):
+class ClaimIndex:
+    """Our claims by the ids they were sent under and by patient (name, member id), built
+    once per payment so matching a thousand CLPs does not scan every claim for each."""
+
+    def __init__(self, our_claims: Sequence[OurClaim]) -> None:
+        self.claims = list(our_claims)
+        self.ids: dict[str, list[int]] = {}
+        self.patients: dict[object, list[int]] = {}
+        for pos, claim in enumerate(self.claims):
+            for key in {_key(i) for i in (claim.sent_id, *claim.other_ids)}:
+                self.ids.setdefault(key, []).append(pos)
+            self.patients.setdefault((_name(claim.patient_last), _name(claim.patient_first)),
+                                     []).append(pos)
+            if claim.member_id:
+                self.patients.setdefault(_key(claim.member_id), []).append(pos)
+
+    def sent_as(self, claim_id: str) -> list[OurClaim]:
+        return [self.claims[pos] for pos in self.ids.get(_key(claim_id), ())]
+
+    def of_patient(self, era: EraClaim) -> list[OurClaim]:
+        """Claims that may be the ERA patient's (`_same_patient` decides), in order."""
+        found = set(self.patients.get((_name(era.patient.last), _name(era.patient.first)), ()))
+        if era.patient.id:
+            found |= set(self.patients.get(_key(era.patient.id), ()))
+        return [self.claims[pos] for pos in sorted(found)]
+
+
+def match_claim(era: EraClaim, our_claims: Sequence[OurClaim] | ClaimIndex):
     """(our claim or None, "id" | "weak" | "none", reason)."""
-    sent = _key(era.claim_id)
-    by_id = [c for c in our_claims if sent in {_key(i) for i in (c.sent_id, *c.other_ids)}]
+    index = our_claims if isinstance(our_claims, ClaimIndex) else ClaimIndex(our_claims)
+    by_id = index.sent_as(era.claim_id)
     if len(by_id) == 1:
         claim = by_id[0]
         if _same_patient(era, claim):
@@ -233,7 +308,7 @@ def match_claim(era: EraClaim, our_claims: Sequence[OurClaim]):
                                f"{claim.patient_first}")
     if len(by_id) > 1:
         return None, "none", f"{len(by_id)} claims were sent as {era.claim_id}: choose one"
-    alike = [c for c in our_claims if _same_patient(era, c) and _same_day(era, c)
+    alike = [c for c in index.of_patient(era) if _same_patient(era, c) and _same_day(era, c)
              and c.billed == era.billed]
     what = f"{era.patient.name} on {era.date or 'no date'} for {fmt(era.billed)}"
     if len(alike) == 1:
@@ -301,11 +376,12 @@ def _by_code(svc: ServiceLine, free: list[OurLine], era: EraClaim):
     if not fits:
         return None
     day = svc.date or era.date
-    best = max(fits, key=lambda ln: (ln.date == day) + (ln.fee == svc.billed))  # first of ties
+    charge = abs(svc.billed)  # a reversal's charge is negative
+    best = max(fits, key=lambda ln: (ln.date == day) + (ln.fee == charge))  # first of ties
     problems = []
     if best.date != day:
         problems.append(f"date {day or 'missing'} on the ERA, {best.date} here")
-    if best.fee != svc.billed:
+    if best.fee != charge:
         problems.append(f"charge {fmt(svc.billed)} on the ERA, {fmt(best.fee)} here")
     return best, ("; ".join(problems) or None)
 
@@ -375,11 +451,13 @@ def _grid_line(era: EraClaim, claim: OurClaim, svc: ServiceLine, line: OurLine,
     writeoff = sum(a.amount for a in adjustments if a.group in WRITEOFF_GROUPS)
     kept_out = tuple(a for a in adjustments if a.group not in ("CO", "PI", "PR")
                      or (denied and a.group in WRITEOFF_GROUPS))
+    # A claim paid already takes no denial (the service refuses one): a zero supplemental
+    # line that says "denied" in its remarks.
     return GridLine(
         claim.claim_id, line.procedure_id, paid, 0 if denied else writeoff,
         sum(a.amount for a in adjustments if a.key == "PR-1"),
-        denied=denied, remarks=_remarks(era, svc, adjustments, denied),
-        supplemental=reversal,
+        denied=denied and not claim.received, remarks=_remarks(era, svc, adjustments, denied),
+        supplemental=reversal or claim.received,
         patient_share=sum(a.amount for a in adjustments if a.group == "PR" and a.reason != "1"),
         not_posted=kept_out, weak=weak, service=svc)
 

@@ -31,7 +31,7 @@ def read_era(source: str | os.PathLike | bytes, *, name: str | None = None,
     if isinstance(source, (bytes, bytearray)):
         name, data = name or "the ERA", bytes(source)
     else:
-        name, data = name or str(source), _load(Path(source))
+        name, data = name or str(source), load_file(Path(source))
     text = _text(data, name)
     _quiet_pyx12()
     if not validate:
@@ -57,7 +57,8 @@ def _file(name: str, segments, warnings: list[EraWarning], validated: bool) -> E
 
 # --- the file -------------------------------------------------------------------------
 
-def _load(path: Path) -> bytes:
+def load_file(path: Path) -> bytes:
+    """The bytes of an ERA file; what keeps it from being read is one `EraError` line."""
     try:
         return path.read_bytes()
     except IsADirectoryError:

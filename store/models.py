@@ -13,7 +13,7 @@ Conventions:
 """
 from __future__ import annotations
 
-from peewee import SQL, CompositeKey, ForeignKeyField, IntegerField, Model, TextField
+from peewee import SQL, BlobField, CompositeKey, ForeignKeyField, IntegerField, Model, TextField
 
 from .connection import BooleanField, DateField, DateTimeField
 
@@ -251,7 +251,7 @@ class Claim(Posted):
     status = TextField()
     date = DateField()
     sent_date = DateField(null=True)
-    claim_no = TextField(null=True)
+    claim_no = TextField(null=True, index=True)  # the ERA finds a claim by it
     preauth_no = TextField(null=True)
 
     class Meta:
@@ -495,13 +495,84 @@ class CarrierMonth(Base):
         without_rowid = True
 
 
+# --- electronic remittances (ERA, X12 835), posted by store.services.remittances ----------
+
+class EraFile(Base):
+    """An ERA file as it came (kept whole: its unmatched claims are finished from it later)."""
+    sha256 = TextField(unique=True)
+    name = TextField()
+    size = IntegerField()
+    data = BlobField()
+
+
+class Era(Base):
+    """One ERA payment (one ST..SE of a file: one check or EFT of one carrier), imported once:
+    (carrier, trace number) is unique, so the same ERA cannot be posted twice."""
+    file = ForeignKeyField(EraFile, index=False)
+    seq = IntegerField()               # its place in the file (1-based)
+    control_number = TextField()       # ST02
+    carrier = ForeignKeyField(Carrier, index=False)
+    payer_id = TextField(null=True)    # N104 or REF*2U, as the payer sent it
+    payer_name = TextField()
+    trace_number = TextField()         # TRN02: the check or EFT number
+    method = TextField()               # BPR04: CHK, ACH, NON, ...
+    check_date = DateField(null=True)  # BPR16
+    amount_cents = Cents()             # BPR02 (negative for a debit)
+    provider_adjustments_cents = Cents(default=0)  # PLB amounts, the file's signs
+    posted_cents = Cents(default=0)    # what the claim payments applied
+    payment = ForeignKeyField(ClaimPayment, null=True, index=False)  # the check as posted
+    status = TextField()               # posted / partial (claims left to finish) / open
+    imported_at = DateTimeField()
+    imported_by = TextField()
+    workstation = TextField(null=True)
+
+    class Meta:
+        indexes = ((("carrier", "trace_number"), True), (("status", "id"), False))
+
+
+class EraClaim(Base):
+    """One claim (CLP) of an imported ERA: what it paid, the claim it matched and what of it
+    was posted; ``state`` open or partial puts it on the "ERA to finish" list."""
+    era = ForeignKeyField(Era, on_delete="CASCADE", index=False)
+    seq = IntegerField()               # its place in the payment (0-based)
+    claim_ref = TextField()            # CLP01: the claim id we sent
+    patient_name = TextField()         # as the payer wrote it
+    status_code = TextField()          # CLP02
+    billed_cents = Cents()
+    paid_cents = Cents()               # CLP04
+    posted_cents = Cents(default=0)
+    left_cents = Cents(default=0)      # paid on the ERA, not posted
+    claim = ForeignKeyField(Claim, null=True, index=False)
+    how = TextField()                  # id / weak / none / hand
+    reason = TextField(null=True)
+    state = TextField()                # posted / partial / open / handled / nothing
+    payment = ForeignKeyField(ClaimPayment, null=True, index=False)
+    note = TextField(null=True)
+    finished_at = DateTimeField(null=True)
+    finished_by = TextField(null=True)
+
+    class Meta:
+        indexes = ((("era", "seq"), True), (("state", "era"), False))
+
+
+class EraProviderAdjustment(Base):
+    """A provider-level adjustment (PLB) of an imported ERA: interest, a recovery ...;
+    recorded and reported, posted to no account."""
+    era = ForeignKeyField(Era, on_delete="CASCADE")
+    reason = TextField()
+    reference = TextField(null=True)
+    amount_cents = Cents()             # the file's sign: negative adds to the check
+
+
+ERA_MODELS = (EraFile, Era, EraClaim, EraProviderAdjustment)
+
 MODELS = (
     Setting, Location, User, FeeSchedule, Fee, Provider, ProcedureCode, AdjustmentCode,
     Carrier, Patient, Plan, PlanCoverage, PlanLimit, PlanFrequency, PlanExclusion,
     PlanDeductibleWaiver, PatientCoverage, BenefitUsed, Procedure, ProcedureVisit,
     Claim, ClaimProc, ClaimPayment, ClaimPaymentLine, PatientPayment, PaymentAllocation,
     Adjustment, Appointment, LedgerNote, AuditLog, LedgerEntry, PatientCarrierMonth,
-    CarrierMonth,
+    CarrierMonth, *ERA_MODELS,
 )
 
 

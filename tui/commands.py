@@ -25,6 +25,8 @@ POSTING_FORMS: tuple[tuple[str, str], ...] = (
     ("ledger_note", "Add ledger note"),
     ("claim", "Create claim"),
     ("appointment", "Record appointment (kept / cancelled / failed)"),
+    ("era", "Post an ERA file (electronic remittance, X12 835)"),
+    ("era_finish", "ERA to finish (claims an ERA paid that were not posted)"),
 )
 
 

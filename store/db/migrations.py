@@ -84,8 +84,18 @@ def add_coverage_dates(db: Database) -> None:
                    "WHERE status = 'cap_complete' AND writeoff_cents = 0")
 
 
+def add_era_tables(db: Database) -> None:
+    """Version 6: imported ERAs (`models.ERA_MODELS`: the file, each payment, its claims and
+    provider adjustments) and the index the ERA finds claims by (``claim.claim_no``)."""
+    from ..models import ERA_MODELS
+
+    with db.bind_ctx(ERA_MODELS):
+        db.create_tables(ERA_MODELS)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "claim_claim_no" ON "claim" ("claim_no")')
+
+
 MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months,
-              add_coverage_dates]
+              add_coverage_dates, add_era_tables]
 LATEST = len(MIGRATIONS)
 
 

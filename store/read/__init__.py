@@ -1,8 +1,9 @@
 """Read sides: queries the TUI's ports, the CLI and the services read through. Patient search
 (`patients`), balances (`balances`), what a posting shows afterwards (`readback`), and the
 ledger card's sums and windows from the derived `ledger_entry` table (`ledger_summary`,
-`ledger_window`). Read only: nothing here writes.
+`ledger_window`), an ERA's claims matched to ours and the imported ERAs (`remittances`,
+`era_lists`). Read only: nothing here writes.
 
 May import: `store.connection`, `store.family`, `store.derived` (its constants and tables),
-`estimator`.
+`estimator`, `era` (its plain data and the pure grid; never its file reader).
 """

@@ -22,6 +22,9 @@ from .insurance_payments import EobLine, deny_lines, enter_insurance_payment
 from .lookup import resolve_claim, resolve_procedure
 from .payments import post_payment
 from .procedures import add_procedure, complete_procedure, delete_procedure, edit_fee
+from .remittances import (
+    ClaimChoice, EraSource, close_era_claim, finish_era_claim, post_era,
+)
 from ..read.readback import patient_balance
 
 __all__ = [
@@ -34,4 +37,5 @@ __all__ = [
     "reverse_payment", "reverse_adjustment", "reverse_insurance_payment", "set_lock_date",
     "reversible_payment", "reversible_adjustment",
     "resolve_procedure", "resolve_claim", "patient_balance",
+    "EraSource", "ClaimChoice", "post_era", "finish_era_claim", "close_era_claim",
 ]

@@ -110,14 +110,20 @@ class Posting:
 
 @contextmanager
 def posting(db: Database, action: str, *, actor: Actor | None = None,
-            now: datetime | None = None) -> Iterator[Posting]:
-    """One write transaction + re-estimation of the touched families + one audit row."""
+            now: datetime | None = None,
+            progress: Callable[[int, int], None] | None = None) -> Iterator[Posting]:
+    """One write transaction + re-estimation of the touched families + one audit row.
+    ``progress(done, total)`` follows the re-estimation, family by family (a long one:
+    an ERA paying a thousand claims)."""
     post = Posting(db, actor or desk_actor(), now or clock(), action)
     try:
         with write_transaction(db):
             yield post
-            for guarantor in sorted(post.families):
+            families = sorted(post.families)
+            for done, guarantor in enumerate(families, 1):
                 reestimate_family(db, guarantor, as_of=post.at.date())
+                if progress is not None:
+                    progress(done, len(families))
             for step in post.after_estimates:
                 step()
             _audit(post)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Sequence
+from typing import Callable, Sequence
 
 from estimator.money import fmt
 
@@ -59,9 +59,11 @@ class _Line:
 def enter_insurance_payment(db: Database, lines: Sequence[EobLine], *, amount: int,
                             check_no: str | None = None, bank_no: str | None = None,
                             date: date | str | None = None, note: str | None = None,
-                            actor: Actor | None = None, now: datetime | None = None) -> int:
-    """Enter one check applied to the given lines; returns the claim payment id."""
-    with posting(db, "insurance_payment", actor=actor, now=now) as post:
+                            actor: Actor | None = None, now: datetime | None = None,
+                            progress: Callable[[int, int], None] | None = None) -> int:
+    """Enter one check applied to the given lines; returns the claim payment id.
+    ``progress(done, total)`` follows the families' re-estimation (`posting`)."""
+    with posting(db, "insurance_payment", actor=actor, now=now, progress=progress) as post:
         amount = cents(amount, "the check amount")
         day = as_date(date, post.today)
         check_open(db, day, "the insurance payment")

@@ -67,7 +67,7 @@ def interest(amount: int) -> ProviderAdjustment:
 # --- the demo office ------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _demo() -> dict:
+def demo_practice() -> dict:
     path = Path(sample_data.__file__).parent / "demo.json"
     return json.loads(path.read_text(encoding="utf-8"))["practice"]
 
@@ -78,7 +78,7 @@ def _number(file_id: str) -> int:
 
 def demo_claim(claim_file_id: str) -> OurClaim:
     """One of the demo office's claims as `OurClaim` (ids: the file id's digits)."""
-    practice = _demo()
+    practice = demo_practice()
     claim = next(c for c in practice["claims"] if c["id"] == claim_file_id)
     procs = {p["id"]: p for p in practice["procedures"]}
     codes = {c["code"]: c for c in practice["procedure_codes"]}
@@ -94,7 +94,8 @@ def demo_claim(claim_file_id: str) -> OurClaim:
     member = next((c.get("subscriber_id") for c in patient.get("coverage", [])
                    if c["plan"] == claim["plan"]), None)
     return OurClaim(_number(claim_file_id), claim_file_id, _number(patient_id), last, first,
-                    date.fromisoformat(claim["date"]), claim["plan"], tuple(lines), member)
+                    date.fromisoformat(claim["date"]), claim["plan"], tuple(lines), member,
+                    received=claim["status"] == "received", label=claim_file_id)
 
 
 def era_patient(claim: OurClaim) -> tuple[str, str, str | None]:

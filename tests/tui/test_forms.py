@@ -50,8 +50,12 @@ async def start(app, pilot, *keys):
     await app.workers.wait_for_complete()
     await pilot.pause()
     if keys:
-        await pilot.press(*keys)
+        # The first key opens a form: let it mount and focus its first box before typing.
+        await pilot.press(keys[0])
         await pilot.pause()
+        if keys[1:]:
+            await pilot.press(*keys[1:])
+            await pilot.pause()
 
 
 def error_of(app, field_id: str) -> str:

@@ -84,7 +84,9 @@ async def test_a_note_typed_in_the_form_is_a_card_line_at_once(db, desk, helpers
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(app, pilot)
         before = app.frontdesk.account("WILSON_J")
-        await pilot.press("N", *"Mom will call back", "enter")
+        await pilot.press("N")
+        await pilot.pause()  # the form mounts and focuses its first box
+        await pilot.press(*"Mom will call back", "enter")
         await pilot.pause()
         assert isinstance(app.screen, AccountScreen)
         after = app.frontdesk.account("WILSON_J")
@@ -98,7 +100,9 @@ async def test_payment_typed_in_the_form_shows_on_the_card(db, desk):
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready(app, pilot)
         before = app.frontdesk.account("WILSON_J")
-        await pilot.press("y", *"40", "enter")
+        await pilot.press("y")
+        await pilot.pause()  # the form mounts and focuses its first box
+        await pilot.press(*"40", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("enter")
@@ -142,7 +146,9 @@ async def test_procedure_then_claim_through_the_forms(db, desk):
     app = _app(db, desk)
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready(app, pilot)
-        await pilot.press("P", *"d4341")
+        await pilot.press("P")
+        await pilot.pause()  # the form mounts and focuses its first box
+        await pilot.press(*"d4341")
         await pilot.pause()
         assert app.screen.query_one("#fee").value == "260.00"  # DOC1's office fee
         await pilot.press("enter")

@@ -22,7 +22,9 @@ def test_insurance_payment_grid(snap_compare, desk, size):
 
     async def run_before(pilot) -> None:
         await pilot.app.workers.wait_for_complete()
-        await pilot.press("i", *"88120", "tab", "tab", "tab", *"166.00")
+        await pilot.press("i")
+        await pilot.pause()  # the form mounts and focuses its first box before we type
+        await pilot.press(*"88120", "tab", "tab", "tab", *"166.00")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -1,10 +1,13 @@
 """The posting forms: post procedure, patient payment, adjustment, ledger note,
-appointment, create claim, enter insurance payment, and the claims list with its actions.
+appointment, create claim, enter insurance payment, and the claims list with its actions;
+the ERA screen (an 835 file posted as one check per payment) and the ERA to finish list.
 
 `register_all(app, desk)` wires every form to the app's posting hooks
 (`DentLedgerApp.register_posting_form`), so the palette and the account keys
 open them. ``desk`` is the `PostingDesk` the forms post through
 (``store.desks.posting.DbPostingDesk`` over the database, a fake in tests).
+`register_era(app, desk)` does the same for the ERA screens over an `EraDesk`
+(``store.desks.era.DbEraDesk``).
 
 May import: `tui.screens`, `tui.widgets`, `tui.ports`, `estimator`; never `tui.app` (the forms
 name the app as `tui.screens.base.DeskApp`).
@@ -35,6 +38,13 @@ FORMS: dict[str, str] = {
     "appointment": "tui.forms.chart_records:AppointmentForm",
     "claim": "tui.forms.claim:CreateClaimForm",
     "claims": "tui.forms.claims:ClaimsScreen",
+}
+
+
+# The ERA screens (kinds "era" and "era_finish" in tui.commands.POSTING_FORMS), over an EraDesk.
+ERA_SCREENS: dict[str, str] = {
+    "era": "tui.forms.era:EraScreen",
+    "era_finish": "tui.forms.era:EraFinishScreen",
 }
 
 
@@ -79,3 +89,15 @@ def _factory(desk: PostingDesk, kind: str) -> Callable[[DeskApp, "str | None"], 
         except PostingRefused as exc:
             return Unavailable(str(exc))
     return open_form
+
+
+def register_era(app: DeskApp, desk: object) -> None:
+    """Wire the ERA screen and the ERA to finish list over ``desk`` (a
+    `tui.forms.era_port.EraDesk`); they load when first opened."""
+    app.era_desk = desk  # type: ignore[attr-defined]
+    for kind, where in ERA_SCREENS.items():
+        module, _, name = where.partition(":")
+
+        def open_screen(_app: DeskApp, _patient: str | None, module=module, name=name) -> Screen:
+            return getattr(import_module(module), name)(desk)
+        app.register_posting_form(kind, open_screen)

@@ -60,6 +60,7 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
         Binding("t", "set_status", "Status", id="claims.status"),
         Binding("x", "deny", "Deny line", id="claims.deny"),
         Binding("i", "pay", "Enter payment", id="claims.pay"),
+        Binding("E", "era", "ERA file", id="claims.era"),
         Binding("escape", "close", "Close", id="claims.close"),
     ]
 
@@ -75,7 +76,7 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
             yield Static(Text(""), id="claims-lines-title", classes="form-text")
             yield DataTable(id="lines-table", cursor_type="row", zebra_stripes=True)
             yield Static(Text("Tab claims/lines · s send · u queue · t status · x deny line · "
-                              "i payment · Esc close"), classes="form-hint")
+                              "i payment · E ERA file · Esc close"), classes="form-hint")
         yield Footer()
 
     def patient_name(self) -> str:
@@ -223,6 +224,10 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
                         severity="warning", markup=False)
         elif claim is not None:
             self.app.push_screen(InsurancePaymentForm(self.posting, self.patient_id, claim.key))
+
+    def action_era(self) -> None:
+        """The ERA screen: post a carrier's 835 file (any patients' claims)."""
+        self.app.action_posting_form("era")  # type: ignore[attr-defined]
 
     def action_close(self) -> None:
         self.dismiss(None)

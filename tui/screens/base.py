@@ -8,8 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Protocol, TypeVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from estimator.ledger_types import CardRow
@@ -46,6 +48,13 @@ FOCUS_BINDINGS: list[BindingType] = [
 ResultType = TypeVar("ResultType")
 
 
+def steady_cursor(app: Any, event: events.DescendantFocus) -> None:
+    """A focused text box blinks as the app's config says: not at all for screenshots, whose
+    capture time would otherwise decide whether the cursor shows."""
+    if isinstance(event.widget, Input):
+        event.widget.cursor_blink = app.config.get("cursor_blink", True)
+
+
 class DeskScreen(Screen[None], inherit_bindings=False):
     """A full screen of the front desk app."""
 
@@ -62,6 +71,9 @@ class DeskScreen(Screen[None], inherit_bindings=False):
     def reload(self) -> None:
         """Called when the data changed (a posting here or at another terminal)."""
 
+    def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        steady_cursor(self.app, event)
+
 
 class DeskModal(ModalScreen[ResultType], inherit_bindings=False):
     """A dialog over the current screen; Escape closes it."""
@@ -77,3 +89,6 @@ class DeskModal(ModalScreen[ResultType], inherit_bindings=False):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        steady_cursor(self.app, event)
