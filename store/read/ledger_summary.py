@@ -66,7 +66,8 @@ WITH office(provider_id, code_id, fee) AS MATERIALIZED (
   JOIN fee_schedule fs ON fs.id = pr.fee_schedule_id AND fs.kind = 'office'
   JOIN fee f ON f.schedule_id = fs.id JOIN procedure_code pc ON pc.code = f.code)
 SELECT e.patient_id, e.posted, count(*),
-  sum(e.priority != {NOTE} AND NOT (e.priority = {PROCEDURE} AND e.k2 > 0)),
+  sum(CASE WHEN e.priority != {NOTE} AND NOT (e.priority = {PROCEDURE} AND e.k2 > 0)
+      THEN 1 ELSE 0 END),
   sum(e.billed_cents),
   sum(CASE WHEN e.priority = {PROCEDURE} AND e.k2 = 0 THEN coalesce(
         (SELECT o.fee FROM office o WHERE o.provider_id = e.provider_id
