@@ -41,6 +41,13 @@ def scenario_files(paths: Iterable[str]) -> list[Path]:
     return files
 
 
+def empty_folders(paths: Iterable[str]) -> list[ScenarioResult]:
+    """A failed result for each folder holding no scenario file: a check that compares
+    nothing must not pass."""
+    return [ScenarioResult(raw, error="no scenario files (*.json) in this folder")
+            for raw in paths if Path(raw).is_dir() and not any(Path(raw).rglob("*.json"))]
+
+
 def _show(value) -> str:
     if value is None:
         return "nothing"
@@ -144,4 +151,6 @@ def run_scenario(path: Path, on: str | None = None) -> ScenarioResult:
         result.checked, result.failures = compare(practice, estimates, parsed.expect)
     finally:
         db.close()
+    if result.checked == 0:  # an empty expect block proves nothing
+        result.error = "compared no values (the expect block names no number to check)"
     return result

@@ -207,7 +207,7 @@ def cmd_demo(args) -> int:
 # --- scenarios ----------------------------------------------------------------
 
 def cmd_check(args) -> int:
-    from cli.check import run_scenario, scenario_files
+    from cli.check import empty_folders, run_scenario, scenario_files
 
     files = scenario_files(args.paths)
     if getattr(args, "on", None):  # PostgreSQL: every scenario in one scratch schema
@@ -218,6 +218,7 @@ def cmd_check(args) -> int:
             results = [run_scenario(p, url) for p in files]
     else:
         results = [run_scenario(p) for p in files]
+    results += empty_folders(args.paths)
     passed = sum(r.passed for r in results)
     failed = len(results) - passed
     if args.json:
@@ -232,5 +233,8 @@ def cmd_check(args) -> int:
                 _out(f"{r.path}: error: {r.error}")
             for f in r.failures:
                 _out(f"{r.path}: {f}")
+            if not r.error:  # how many values each file compared (none compared is an error)
+                verdict = f"{len(r.failures)} wrong" if r.failures else "all right"
+                _out(f"{r.path}: {r.checked} values compared, {verdict}")
         _out(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1

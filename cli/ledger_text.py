@@ -31,8 +31,8 @@ def _header(card: LedgerCard) -> list[str]:
         f"Patient:    {clean(s.name)} ({clean(s.patient_id)})",
         f"Guarantor:  {clean(s.guarantor_name)} ({clean(s.guarantor_id)})",
         f"Family:     {members}",
-        f"Balance:    {fmt(bal.total)}  (insurance est {fmt(bal.insurance)}, patient est {fmt(bal.patient)})"
-        f"   Family total: {fmt(s.family_total)}",
+        f"Balance:    {fmt(bal.total)}  (insurance est {fmt(bal.ins_est)}, write-off est "
+        f"{fmt(bal.writeoff_est)}, patient est {fmt(bal.patient)})   Family total: {fmt(s.family_total)}",
         f"Aging:      0-30 {fmt(age.current)}   31-60 {fmt(age.d31_60)}   61-90 {fmt(age.d61_90)}"
         f"   over 90 {fmt(age.over_90)}",
     ]
@@ -135,6 +135,13 @@ def json_row(card: LedgerCard, row: CardRow) -> dict:
     return out
 
 
+def balance_json(bal) -> dict:
+    """An account's split: ``insurance`` is what the carriers are expected to pay, ``writeoff``
+    what they are expected to write off, ``patient`` the rest of ``total``."""
+    return {"total": fmt(bal.total), "insurance": fmt(bal.ins_est),
+            "writeoff": fmt(bal.writeoff_est), "patient": fmt(bal.patient)}
+
+
 def render_json(card: LedgerCard) -> dict:
     """``{"patient": {...}, "rows": [...], "totals": {...}}``; money as strings with two decimals."""
     s, t = card.summary, card.totals
@@ -142,8 +149,7 @@ def render_json(card: LedgerCard) -> dict:
         "id": s.patient_id, "name": clean(s.name),
         "guarantor_id": s.guarantor_id, "guarantor": clean(s.guarantor_name),
         "members": [{"id": pid, "name": clean(name)} for pid, name in s.members],
-        "balance": {"total": fmt(s.balance.total), "insurance": fmt(s.balance.insurance),
-                    "patient": fmt(s.balance.patient)},
+        "balance": balance_json(s.balance),
         "family_total": fmt(s.family_total),
         "aging": {"current": fmt(s.aging.current), "31_60": fmt(s.aging.d31_60),
                   "61_90": fmt(s.aging.d61_90), "over_90": fmt(s.aging.over_90)},

@@ -45,7 +45,8 @@ def _align(rows: Iterable[Mapping[str, object]], key: str) -> str:
 
 BALANCE_HEADERS = {
     "id": "Id", "name": "Patient", "birthdate": "Born", "guarantor": "Guarantor",
-    "total": "Balance", "insurance": "Ins est", "patient": "Pt est", "family_total": "Family",
+    "total": "Balance", "insurance": "Ins est", "writeoff": "W/O est", "patient": "Pt est",
+    "family_total": "Family",
 }
 
 
@@ -54,7 +55,9 @@ def balances(hits, fmt_name: str) -> str:
     rows = [{
         "id": h.patient_id, "name": h.name, "birthdate": h.birthdate.isoformat() if h.birthdate else "",
         "guarantor": h.guarantor_name, "total": fmt(h.balance_total),
-        "insurance": fmt(h.insurance_est), "patient": fmt(h.patient_est),
+        # what the carriers pay, apart from what they write off: Balance = the three
+        "insurance": fmt(h.insurance_est), "writeoff": fmt(h.writeoff_est),
+        "patient": fmt(h.patient_est),
         "family_total": fmt(h.family_total),
     } for h in hits]
     if fmt_name == "json":

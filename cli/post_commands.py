@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 
-from estimator.money import fmt, to_cents
+from estimator.money import MoneyError, fmt, to_cents
 
 
 def register(subparsers) -> None:
@@ -151,6 +151,9 @@ def _register_claim(subparsers) -> None:
     p.add_argument("--deny", action="append", default=[], metavar="X",
                    help="a procedure the check denies")
     p.add_argument("--remarks")
+    p.add_argument("--allow-credit", action="store_true",
+                   help="post a check that pays more than is left on a procedure (the account "
+                        "shows a credit); without it such a check is refused")
 
 
 # --- handlers ----------------------------------------------------------------------------
@@ -175,8 +178,15 @@ def _list(values) -> list[str]:
     return [x.strip() for v in items for x in (v or "").split(",") if x.strip()]
 
 
-def _money(text: str | None) -> int | None:
-    return None if text is None else to_cents(text)
+def _money(text: str | None, option: str = "--fee", *, signed: bool = False) -> int | None:
+    """Dollars given on the command line, through the one money parser (`to_cents`); the
+    refusal names the option (`cli.main` prints it as one line)."""
+    if text is None:
+        return None
+    try:
+        return to_cents(text, signed=signed)
+    except MoneyError as exc:
+        raise MoneyError(f"{option}: {exc}") from None
 
 
 def cmd_procedure(args) -> int:
@@ -209,7 +219,7 @@ def cmd_fee(args) -> int:
     from store.read import readback
     db = _db(args)
     proc = _procedure(db, args.procedure)
-    services.edit_fee(db, proc, to_cents(args.fee))
+    services.edit_fee(db, proc, _money(args.fee))
     info = readback.procedure_info(db, proc)
     return _report(args, db, info["patient_id"], "procedure", _proc_out(info),
                    f"re-priced {_proc_text(info)}")
@@ -232,7 +242,7 @@ def cmd_payment(args) -> int:
     from store.read import readback
     db = _db(args)
     patient = _patient(db, args.patient)
-    amount = to_cents(args.amount)
+    amount = _money(args.amount, "--amount", signed=True)
     split = None
     if args.split:
         split = []
@@ -240,7 +250,7 @@ def cmd_payment(args) -> int:
             proc, sep, dollars = part.rpartition(":")
             if not sep or not proc:
                 raise ValueError(f"--split part {part!r} is not X:AMOUNT")
-            split.append((_procedure(db, proc), to_cents(dollars)))
+            split.append((_procedure(db, proc), _money(dollars, f"--split {proc}", signed=True)))
     pay = services.post_payment(
         db, patient, amount, args.method, date=args.date, check_no=args.check_no,
         bank_no=args.bank_no, procedure=_procedure(db, args.procedure) if args.procedure else None,
@@ -263,7 +273,7 @@ def cmd_adjustment(args) -> int:
     from store.read import readback
     db = _db(args)
     patient = _patient(db, args.patient)
-    amount = to_cents(args.amount)
+    amount = _money(args.amount, "--amount", signed=True)
     proc = _procedure(db, args.procedure) if args.procedure else None
     adj = services.post_adjustment(
         db, patient, amount, args.code.strip(), procedure=proc, date=args.date, note=args.note,
@@ -395,7 +405,8 @@ def cmd_claim_pay(args) -> int:
     from store.services import resolve_claim
     from store.read import readback
     parsed = [_parse_line(text) for text in args.line]  # typing errors before any look-up
-    amount = to_cents(args.amount) if args.amount else sum(paid for _, paid, _, _ in parsed)
+    amount = (_money(args.amount, "--amount", signed=True) if args.amount
+              else sum(paid for _, paid, _, _ in parsed))
     if not parsed and not args.deny:
         raise ValueError("give at least one --line X:PAID[:WRITEOFF[:DEDUCTIBLE]] or --deny X")
     db = _db(args)
@@ -404,8 +415,12 @@ def cmd_claim_pay(args) -> int:
                             remarks=args.remarks) for proc, paid, writeoff, deductible in parsed]
     eob += [services.EobLine(claim, _procedure(db, x), denied=True, remarks=args.remarks)
             for x in _list(args.deny)]
-    pay = services.enter_insurance_payment(db, eob, amount=amount, check_no=args.check_no,
-                                           bank_no=args.bank_no, date=args.date)
+    try:
+        pay = services.enter_insurance_payment(db, eob, amount=amount, check_no=args.check_no,
+                                               bank_no=args.bank_no, date=args.date,
+                                               confirm_credit=args.allow_credit)
+    except services.CreditRefused as exc:  # the same refusal as the desk's, with the CLI's way
+        raise services.CreditRefused(f"{exc} (--allow-credit)", exc.credit) from None
     info = readback.claim_info(db, claim)
     out = {**_claim_out(info), "payment": pay, "check_no": args.check_no, "amount": fmt(amount),
            "lines": _lines_out(readback.claim_lines(db, claim))}
@@ -421,8 +436,10 @@ def _parse_line(text: str) -> tuple[str, int, int | None, int]:
         raise ValueError(f"--line {text!r} is not X:PAID[:WRITEOFF[:DEDUCTIBLE]]")
     parts += [""] * (4 - len(parts))
     proc, paid, writeoff, deductible = (p.strip() for p in parts)
-    return (proc, to_cents(paid or "0"), to_cents(writeoff) if writeoff else None,
-            to_cents(deductible or "0"))
+    where = f"--line {proc}"
+    return (proc, _money(paid or "0", where + " paid", signed=True),
+            _money(writeoff, where + " write-off", signed=True) if writeoff else None,
+            _money(deductible or "0", where + " deductible", signed=True))
 
 
 # --- output ------------------------------------------------------------------------------
@@ -452,12 +469,11 @@ def _lines_out(lines: list[dict]) -> list[dict]:
 def _report(args, db, patient_id: int, key: str, posted, *lines: str) -> int:
     from store.read import readback
     who = readback.patient_info(db, patient_id)
-    bal = readback.patient_balance(db, patient_id)
-    balance = {"total": fmt(bal.total), "insurance": fmt(bal.insurance),
-               "patient": fmt(bal.patient)}
+    from cli.ledger_text import balance_json
+    balance = balance_json(readback.patient_balance(db, patient_id))
     text = list(lines) + [f"balance for {who['name']} ({who['id']}): total {balance['total']}, "
-                          f"insurance estimate {balance['insurance']}, patient estimate "
-                          f"{balance['patient']}"]
+                          f"insurance estimate {balance['insurance']}, write-off estimate "
+                          f"{balance['writeoff']}, patient estimate {balance['patient']}"]
     _emit(args, {key: posted, "patient": {"id": who["id"], "name": who["name"]},
                  "balance": balance}, text)
     return 0

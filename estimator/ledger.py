@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .ledger_balance import aging_of, all_balances, balance_of, claim_total, portion_of
 from .ledger_index import Estimates, LedgerIndex
 from .ledger_rows import card_rows
 from .ledger_types import (
     FIXED_COLUMNS, GROUPS, MAX_PLANS, AccountSummary, Aging, Balance, CardRow, CardTotals, Column,
-    LedgerCard, card_columns,
+    LedgerCard, OriginalSplit, card_columns,
 )
 from .model import Practice, practice_locations
 from .money import percent_of
@@ -109,9 +109,11 @@ def _totals(idx: LedgerIndex, patient_id: str, rows: tuple[CardRow, ...]) -> Car
     )
 
 
-def build_card(practice: Practice, estimates: Estimates, patient_id: str, *, today: date) -> LedgerCard:
-    """The patient's ledger card: header, columns, rows (with day summaries) and totals."""
-    idx = LedgerIndex(practice, estimates)
+def build_card(practice: Practice, estimates: Estimates, patient_id: str, *, today: date,
+               originals: Mapping[str, OriginalSplit] | None = None) -> LedgerCard:
+    """The patient's ledger card: header, columns, rows (with day summaries) and totals.
+    ``originals``: each completed procedure's split frozen when it was posted (the store's)."""
+    idx = LedgerIndex(practice, estimates, originals=originals)
     if patient_id not in idx.patients:
         raise LedgerError(f"no patient {patient_id!r}")
     rows = card_rows(idx, patient_id)

@@ -15,10 +15,14 @@ from datetime import date
 from typing import Iterable
 
 from .aging import apply_credits, bucket_of
-from .ledger_index import LedgerIndex, outstanding_insurance, posted_capitation_writeoff
-from .ledger_types import Aging, Balance
+from .ledger_index import (
+    LedgerIndex, natural_key, outstanding_insurance, outstanding_writeoff,
+    posted_capitation_writeoff,
+)
+from .ledger_types import PRIORITY, Aging, Balance
 from .model import Procedure
 from .results import RECEIVED
+from .unapplied import Applied, Loose, Owed, applied_by_procedure, apply_unapplied
 
 
 @dataclass(frozen=True)
@@ -29,22 +33,42 @@ class ProcedureMoney:
     writeoffs: int           # claim write-offs + a posted capitation write-off
     patient_paid: int        # the parts of patient payments allocated to the procedure
     adjustments: int         # adjustments posted on the procedure
-    insurance_by_order: dict[int, int]  # coverage order -> still expected from that plan
+    insurance_by_order: dict[int, int]  # coverage order -> still expected from that plan (+ W/O)
+    writeoff_by_order: dict[int, int]   # coverage order -> the part of that expected as write-off
+    applied: int = 0         # unapplied patient money shown here (`estimator.unapplied`)
 
     @property
     def proc_bal(self) -> int:
-        return self.charge - self.insurance_paid - self.writeoffs - self.patient_paid + self.adjustments
+        return (self.charge - self.insurance_paid - self.writeoffs - self.patient_paid
+                + self.adjustments - self.applied)
 
     @property
-    def ins_bal(self) -> int:
+    def expected(self) -> int:
+        """What insurance is still expected to cover: payments and write-offs."""
         return sum(self.insurance_by_order.values())
 
     @property
+    def wo_bal(self) -> int:
+        """The expected write-off (W/O Est): nobody pays it."""
+        return sum(self.writeoff_by_order.values())
+
+    @property
+    def ins_bal(self) -> int:
+        """What the carriers are expected to pay (Ins Bal), apart from the write-off."""
+        return self.expected - self.wo_bal
+
+    def ins_bal_of(self, order: int) -> int:
+        """Ins N Bal: what plan N is expected to pay."""
+        return self.insurance_by_order[order] - self.writeoff_by_order[order]
+
+    @property
     def pt_bal(self) -> int:
-        return self.proc_bal - self.ins_bal
+        return self.proc_bal - self.expected
 
 
-def procedure_money(idx: LedgerIndex, proc: Procedure) -> ProcedureMoney:
+def procedure_money(idx: LedgerIndex, proc: Procedure, *, applied: bool = False) -> ProcedureMoney:
+    """The procedure's money; ``applied``: with the unapplied patient money shown on it
+    (the card's Current group and colour), else as posted (aging, the account)."""
     paid_lines = idx.paid_lines.get(proc.id, ())
     lines = idx.lines_of(proc.id)
     return ProcedureMoney(
@@ -54,7 +78,44 @@ def procedure_money(idx: LedgerIndex, proc: Procedure) -> ProcedureMoney:
         patient_paid=sum(part for _, part in idx.payments_on.get(proc.id, ())),
         adjustments=sum(adj.amount for adj in idx.adjustments_on.get(proc.id, ())),
         insurance_by_order={ln.order: outstanding_insurance(ln) for ln in lines},
+        writeoff_by_order={ln.order: outstanding_writeoff(ln) for ln in lines},
+        applied=idx.applied_to(proc.id) if applied else 0,
     )
+
+
+# --- unapplied patient money, oldest procedure first ---------------------------------
+
+def family_parts(idx: LedgerIndex, patient_ids) -> tuple[Applied, ...]:
+    """How one family's unapplied patient money is applied to its lines (`estimator.unapplied`).
+    Credits are keyed ("patient_payment" | "adjustment", index in the practice's list)."""
+    loose: list[Loose] = []
+    owed: list[Owed] = []
+    for pid in patient_ids:
+        for proc in idx.procedures_of.get(pid, ()):
+            if proc.status == "complete":
+                owed.append(Owed(proc.id, (proc.date, natural_key(proc.id)),
+                                 procedure_money(idx, proc).pt_bal))
+        for n, pay in idx.patient_payments.get(pid, ()):
+            rest = idx.unallocated(pid, pay)
+            if rest:
+                loose.append(Loose(("patient_payment", n),
+                                   (pay.date, PRIORITY["patient_payment"], n), rest))
+        for n, adj in idx.adjustments.get(pid, ()):
+            if adj.amount and not idx.allocated_to(pid, adj.procedure):
+                loose.append(Loose(("adjustment", n), (adj.date, PRIORITY["adjustment"], n),
+                                   -adj.amount))
+    return apply_unapplied(loose, owed)
+
+
+def family_application(idx: LedgerIndex) -> dict[str, int]:
+    """Unapplied money shown on each procedure, every family of the index."""
+    families: dict[str, list[str]] = {}
+    for patient in idx.practice.patients:
+        families.setdefault(patient.guarantor, []).append(patient.id)
+    out: dict[str, int] = {}
+    for members in families.values():
+        out.update(applied_by_procedure(family_parts(idx, members)))
+    return out
 
 
 # --- patient portion --------------------------------------------------------
@@ -76,8 +137,7 @@ def portion_of(idx: LedgerIndex, proc: Procedure) -> int:
 
 def balance_of(idx: LedgerIndex, patient_id: str) -> Balance:
     """One patient's balance (payments belong to the patient they were posted to)."""
-    total = 0
-    insurance = 0
+    total = insurance = writeoff = 0
     for proc in idx.procedures_of.get(patient_id, ()):
         # Insurance payments and write-offs count even on work not marked complete (money that
         # was posted is on the account); charges and expected insurance only for completed work.
@@ -88,9 +148,11 @@ def balance_of(idx: LedgerIndex, patient_id: str) -> Balance:
         lines = idx.lines_of(proc.id)
         total += proc.charge - sum(map(posted_capitation_writeoff, lines))
         insurance += sum(map(outstanding_insurance, lines))
+        writeoff += sum(map(outstanding_writeoff, lines))
     total -= sum(pay.amount for _, pay in idx.patient_payments.get(patient_id, ()))
     total += sum(adj.amount for _, adj in idx.adjustments.get(patient_id, ()))
-    return Balance(total=total, insurance=insurance, patient=total - insurance)
+    return Balance(total=total, insurance=insurance, patient=total - insurance,
+                   writeoff_est=writeoff)
 
 
 def all_balances(idx: LedgerIndex) -> dict[str, Balance]:

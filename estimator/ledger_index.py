@@ -16,6 +16,7 @@ from .model import (
     Patient, PatientPayment, Plan, Practice, Procedure, ProcedureCode, Provider,
 )
 from .holds import UNSENT, released_holds
+from .ledger_types import OriginalSplit
 from .results import CAP_COMPLETE, ESTIMATE, NOT_RECEIVED, LineEstimate
 
 Estimates = Mapping[tuple[str, str], LineEstimate]
@@ -56,11 +57,27 @@ def outstanding_insurance(line: LineEstimate) -> int:
     return line.ins_est + line.writeoff_est
 
 
-class LedgerIndex:
-    """Dicts over one practice + its estimates (read-only after construction)."""
+def outstanding_writeoff(line: LineEstimate) -> int:
+    """The part of `outstanding_insurance` expected to be written off (not paid by anyone)."""
+    if line.status not in OUTSTANDING or line.no_bill:
+        return 0
+    return line.writeoff_est
 
-    def __init__(self, practice: Practice, estimates: Estimates):
+
+class LedgerIndex:
+    """Dicts over one practice + its estimates (read-only after construction).
+
+    ``originals``: the split frozen when each completed procedure was posted (the store keeps
+    it; a procedure without one shows its current estimates). ``applied``: unapplied patient
+    money shown on each procedure (`estimator.unapplied`); None: worked out here over each
+    family, which needs the whole family (a window of the card passes the stored amounts)."""
+
+    def __init__(self, practice: Practice, estimates: Estimates, *,
+                 originals: Mapping[str, OriginalSplit] | None = None,
+                 applied: Mapping[str, int] | None = None):
         self.practice = practice
+        self.originals: Mapping[str, OriginalSplit] = originals or {}
+        self._applied: dict[str, int] | None = None if applied is None else dict(applied)
         self.patients: dict[str, Patient] = {p.id: p for p in practice.patients}
         self.procedures: dict[str, Procedure] = {p.id: p for p in practice.procedures}
         self.codes: dict[str, ProcedureCode] = {c.code: c for c in practice.procedure_codes}
@@ -147,6 +164,13 @@ class LedgerIndex:
         that landed on the patient's own completed work (see `allocated_to`)."""
         return pay.amount - sum(part.amount for part in pay.parts
                                 if self.allocated_to(patient_id, part.procedure))
+
+    def applied_to(self, procedure_id: str) -> int:
+        """Unapplied patient money shown on this procedure's line (oldest first, family-wide)."""
+        if self._applied is None:
+            from .ledger_balance import family_application  # the index is built first
+            self._applied = family_application(self)
+        return self._applied.get(procedure_id, 0)
 
     def claim_status(self, claim: Claim) -> str:
         """The claim's status; a claim with a payment entered is received (practice-file: entering a

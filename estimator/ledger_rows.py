@@ -20,8 +20,8 @@ from .ledger_codes import (
     claim_number, insurance_code, ucr_fee, visit_letter,
 )
 from .ledger_index import LedgerIndex, PaidLine, natural_key, posted_capitation_writeoff
-from .ledger_types import (
-    ADJUSTMENT, CONVERTED, DAY_SUMMARY, DENIED, INSURANCE_OWES, INSURANCE_PAYMENT, NOTE,
+from .ledger_types import (  # PRIORITY: also read from here by the store
+    PRIORITY, ADJUSTMENT, CONVERTED, DAY_SUMMARY, DENIED, INSURANCE_OWES, INSURANCE_PAYMENT, NOTE,
     PAID_IN_FULL, PATIENT_OWES, PATIENT_PAYMENT, PROCEDURE, SPLIT, SUMMED_COLUMNS, CardRow,
 )
 from .frozen import frozen_map
@@ -30,10 +30,6 @@ from .money import fmt
 from .results import CAP_COMPLETE, LineEstimate
 from .text import clean
 
-# Stable order within a posted date (then by id / file order). The store's ledger_entry table
-# sorts by the same numbers (store/derived/ledger_entries.py), so keep them in step.
-PRIORITY = {"procedure": 0, "insurance_payment": 1, "writeoff": 2, "capitation": 3,
-            "patient_payment": 4, "adjustment": 5, "note": 6}
 
 SortKey = tuple
 Keyed = tuple[SortKey, CardRow]
@@ -67,12 +63,16 @@ def _n(number: int) -> tuple:
 # --- procedures ---------------------------------------------------------------
 
 def procedure_marker(idx: LedgerIndex, proc: Procedure, money: ProcedureMoney) -> str:
-    """D denied > C converted balance > = paid in full > I insurance owes > P patient owes > S split."""
+    """D denied > C converted balance > = paid in full > I insurance owes > P patient owes > S split.
+
+    ``money`` counts the unapplied patient money shown on the line (`estimator.unapplied`), so
+    a family whose account is paid never shows a line the patient owes."""
     if any(pl.line.denied for pl in idx.paid_lines.get(proc.id, ())):
         return DENIED
     if any(_is_converted(idx, adj.code) for adj in idx.adjustments_on.get(proc.id, ())):
         return CONVERTED
-    pt, ins = money.pt_bal, money.ins_bal
+    # The insurance side: what the carriers pay and what their EOBs will write off.
+    pt, ins = money.pt_bal, money.expected
     if money.proc_bal == 0:
         return PAID_IN_FULL
     if ins > 0 and pt > 0:
@@ -130,26 +130,41 @@ def _procedure_text(idx: LedgerIndex, proc: Procedure) -> dict[str, str | None]:
 
 def procedure_row(idx: LedgerIndex, proc: Procedure) -> CardRow:
     """A completed procedure's row: the charge, its Current / Original split and claim status."""
-    money = procedure_money(idx, proc)
+    money = procedure_money(idx, proc, applied=True)
     lines = idx.lines_of(proc.id)
     values = {
         "billed": proc.charge, "ucr": ucr_fee(idx, proc), "balance": proc.charge,
         "proc_bal": money.proc_bal, "pt_bal": money.pt_bal, "ins_bal": money.ins_bal,
-        "orig_charge": proc.charge,
-        # The split estimated at posting: insurance estimates; the patient owes what is not
-        # estimated to be paid or written off.
-        "orig_insurance": sum(ln.ins_est for ln in lines),
-        "orig_patient": proc.charge - sum(ln.ins_est + ln.writeoff_est for ln in lines),
+        "wo_bal": money.wo_bal,
+        **_original(idx, proc, lines),
     }
     for ln in lines:
-        values[f"ins{ln.order}_bal"] = money.insurance_by_order[ln.order]
-        values[f"ins{ln.order}_est"] = ln.ins_est
+        values[f"ins{ln.order}_bal"] = money.ins_bal_of(ln.order)
     text = _procedure_text(idx, proc)
     text.update(_claim_columns(idx, proc))
     text.update(code="0" + proc.code, complete=(proc.completed or proc.date).isoformat(), notes=proc.note)
     text.update(stamp_cells(proc.stamp))
     return _row(PROCEDURE, f"procedure:{proc.id}", proc.date, procedure_marker(idx, proc, money),
                 text, values)
+
+
+def _original(idx: LedgerIndex, proc: Procedure, lines) -> dict[str, int]:
+    """The Original group: the split estimated when the work was posted (frozen by the store,
+    `LedgerIndex.originals`; a procedure without one shows its estimates as they stand).
+    The patient's share is what was not estimated to be paid or written off."""
+    frozen = idx.originals.get(proc.id)
+    if frozen is None:
+        charge, split = proc.charge, {ln.plan: (ln.ins_est, ln.writeoff_est) for ln in lines}
+    else:
+        charge, split = frozen.charge, frozen.estimates
+    order = {ln.plan: ln.order for ln in lines}
+    values = {"orig_charge": charge,
+              "orig_insurance": sum(est for est, _ in split.values()),
+              "orig_writeoff": sum(wo for _, wo in split.values())}
+    values["orig_patient"] = charge - values["orig_insurance"] - values["orig_writeoff"]
+    for plan, (est, _) in split.items():
+        values[f"ins{order.get(plan) or idx.plan_order(proc.patient, plan)}_est"] = est
+    return values
 
 
 def visit_row(idx: LedgerIndex, proc: Procedure, n: int) -> CardRow:

@@ -36,6 +36,11 @@ DENIED = "D"
 CONVERTED = "C"
 MARKERS = (PATIENT_OWES, INSURANCE_OWES, SPLIT, PAID_IN_FULL, DENIED, CONVERTED, "")
 
+# Stable order within a posted date (then by id / file order). The store's ledger_entry table
+# sorts by the same numbers (store/derived/ledger_entries.py), so keep them in step.
+PRIORITY = {"procedure": 0, "insurance_payment": 1, "writeoff": 2, "capitation": 3,
+            "patient_payment": 4, "adjustment": 5, "note": 6}
+
 # Money columns summed by day summaries and totals.
 SUMMED_COLUMNS = ("billed", "ucr", "paid", "adjust", "balance")
 
@@ -78,12 +83,14 @@ def card_columns(n_plans: int, location: bool = True) -> tuple[Column, ...]:
         _money("proc_bal", "Proc Bal", "Current"),
         _money("pt_bal", "Pt Bal", "Current"),
         _money("ins_bal", "Ins Bal", "Current"),
+        _money("wo_bal", "W/O Est", "Current"),  # expected write-off: never what a carrier pays
         *(_money(f"ins{n}_bal", f"Ins {n} Bal", "Current") for n in plans),
     )
     original = (
         _money("orig_charge", "Charge", "Original"),
         _money("orig_patient", "Patient", "Original"),
         _money("orig_insurance", "Insurance", "Original"),
+        _money("orig_writeoff", "W/O Est", "Original"),
         *(_money(f"ins{n}_est", f"Ins {n} Est", "Original") for n in plans),
     )
     claim_status = tuple(Column(f"ins{n}_claim", f"Ins {n} Claim", "Claim Status", 13) for n in plans)
@@ -134,8 +141,22 @@ class Aging:
 @dataclass(frozen=True)
 class Balance:
     total: int       # the account balance
-    insurance: int   # what insurance is still expected to cover
+    insurance: int   # what insurance is still expected to cover: estimates + write-off estimates
     patient: int     # total - insurance
+    writeoff_est: int = 0  # the part of `insurance` expected to be written off, not paid
+
+    @property
+    def ins_est(self) -> int:
+        """What the carriers are expected to pay (the screens' "Ins est", apart from W/O est)."""
+        return self.insurance - self.writeoff_est
+
+
+@dataclass(frozen=True)
+class OriginalSplit:
+    """A completed procedure's split as estimated when the work was posted, frozen then
+    (the card's Original group): its charge and each plan's (estimate, write-off estimate)."""
+    charge: int
+    estimates: Mapping[str, tuple[int, int]] = field(default_factory=lambda: EMPTY)  # plan id ->
 
 
 @dataclass(frozen=True)

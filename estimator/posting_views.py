@@ -22,6 +22,11 @@ class PostingRefused(Exception):
     """A posting was refused, explained in one sentence; nothing was written."""
 
 
+class CreditRefused(PostingRefused):
+    """Refused because the account would show a credit (a check paying more than is left on a
+    procedure): the desk may post it again with ``confirm_credit`` once the user confirms."""
+
+
 # --- pick lists ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -186,3 +191,4 @@ class InsurancePaymentEntry:
     lines: tuple[EobEntry, ...]
     check_no: str | None = None
     bank_no: str | None = None
+    confirm_credit: bool = False     # the user confirmed the account will show a credit

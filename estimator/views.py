@@ -24,10 +24,11 @@ class PatientHit:
     name: str
     birthdate: date | None
     guarantor_name: str
-    balance_total: Cents      # the patient's account balance (insurance + patient estimate)
+    balance_total: Cents      # the patient's account balance (Ins est + W/O est + Pt est)
     patient_est: Cents        # what the patient is estimated to owe
     family_total: Cents       # the guarantor's whole family balance
-    insurance_est: Cents = 0  # what insurance is still expected to pay
+    insurance_est: Cents = 0  # what the carriers are still expected to pay
+    writeoff_est: Cents = 0   # what is expected to be written off (nobody pays it)
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,9 @@ class Procedure(Posted):
     status = TextField()  # planned / complete / deleted
     tp_order = IntegerField(null=True)
     note = TextField(null=True)
+    # The charge when the work was posted (completed); NULL until then. With the claim
+    # procedures' ``orig_*`` it is the ledger card's Original group, frozen at posting.
+    orig_charge_cents = Cents(null=True)
 
     class Meta:
         indexes = ((("patient", "date", "id"), False),)
@@ -294,6 +297,10 @@ class ClaimProc(Base):
     deductible_applied_cents = Cents(default=0)
     # True once the stored estimate is final (a received line after estimation)
     frozen = BooleanField(default=False)
+    # The estimate when the procedure was posted (completed), frozen then: the card's Original
+    # group. 0 for a line that appeared after posting (a plan added later); NULL before posting.
+    orig_ins_est_cents = Cents(null=True)
+    orig_writeoff_est_cents = Cents(null=True)
 
     class Meta:
         indexes = ((("procedure", "plan"), True),)
@@ -495,6 +502,19 @@ class CarrierMonth(Base):
         without_rowid = True
 
 
+class AppliedCredit(Base):
+    """Unapplied patient money shown on a procedure's line: one part of one payment (or of an
+    adjustment not on a procedure) applied oldest procedure first across the family
+    (`estimator.unapplied`). Derived data, rebuilt with the family's ledger lines by
+    `store.derived.applied_credits` (every posting); the card's Current group and colour and the
+    carrier report's "Pt paid" read it. ``patient_id``: the procedure's patient."""
+    patient_id = IntegerField(index=True)
+    procedure_id = IntegerField(index=True)
+    payment_id = IntegerField(null=True, index=True)
+    adjustment_id = IntegerField(null=True)
+    amount_cents = Cents()
+
+
 # --- electronic remittances (ERA, X12 835), posted by store.services.remittances ----------
 
 class EraFile(Base):
@@ -572,7 +592,7 @@ MODELS = (
     PlanDeductibleWaiver, PatientCoverage, BenefitUsed, Procedure, ProcedureVisit,
     Claim, ClaimProc, ClaimPayment, ClaimPaymentLine, PatientPayment, PaymentAllocation,
     Adjustment, Appointment, LedgerNote, AuditLog, LedgerEntry, PatientCarrierMonth,
-    CarrierMonth, *ERA_MODELS,
+    CarrierMonth, *ERA_MODELS, AppliedCredit,
 )
 
 
@@ -597,7 +617,7 @@ _sql_defaults(MODELS)
 # Tables holding practice data (wiped by an import with replace=True). Users,
 # locations and the audit log belong to the office, not to the practice file; the ledger
 # entries are derived from the practice (rebuilt whole by the re-estimation after an import).
-DERIVED_MODELS = (LedgerEntry, PatientCarrierMonth, CarrierMonth)
+DERIVED_MODELS = (LedgerEntry, PatientCarrierMonth, CarrierMonth, AppliedCredit)
 PRACTICE_MODELS = tuple(m for m in MODELS
                         if m not in (Location, User, AuditLog, *DERIVED_MODELS))
 

@@ -94,8 +94,32 @@ def add_era_tables(db: Database) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS "claim_claim_no" ON "claim" ("claim_no")')
 
 
+def add_original_split_and_applied_credits(db: Database) -> None:
+    """Version 7 (issue 11): the split estimated when work was posted (`Procedure.orig_charge_cents`,
+    `ClaimProc.orig_*`: the card's Original group), and unapplied patient money shown on the
+    lines (`models.AppliedCredit`, which the carrier report's "Pt paid" also reads).
+
+    Work posted before this version has no record of its estimate at posting; the best
+    information is the estimate stored now: a received line keeps the estimate frozen when
+    its check was entered (before payment), an open line its current estimate."""
+    from ..derived import applied_credits, estimates, report_summary
+    from ..models import AppliedCredit
+
+    for table, names in (("procedure", ("orig_charge_cents",)),
+                         ("claim_proc", ("orig_ins_est_cents", "orig_writeoff_est_cents"))):
+        columns = column_names(db, table)
+        for name in names:
+            if name not in columns:
+                db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" INTEGER')
+    with db.bind_ctx([AppliedCredit]):
+        db.create_tables([AppliedCredit])  # safe: the models' own DDL, if it is not there
+    estimates.freeze_originals(db)
+    applied_credits.rebuild_all(db)
+    report_summary.rebuild_all(db)  # "Pt paid" now follows the work each payment paid
+
+
 MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months,
-              add_coverage_dates, add_era_tables]
+              add_coverage_dates, add_era_tables, add_original_split_and_applied_credits]
 LATEST = len(MIGRATIONS)
 
 

@@ -52,7 +52,7 @@ from estimator.worksheet import received_step
 
 from ..audit import record, workstation_name
 from ..connection import Database, StoreError, bulk_load, indexes_dropped, write_transaction
-from ..derived import ledger_entries, report_summary
+from ..derived import applied_credits, estimates, ledger_entries, report_summary
 from ..files.importer import wipe_practice
 from ..read.patients import has_practice
 
@@ -370,8 +370,11 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
             builder = _Builder(db, Random(seed), patients, big_ledgers, bar)
             with indexes_dropped(db, _Rows.COLUMNS):
                 stats = builder.run()
+            # The split of the work as generated is its Original group (frozen at posting).
+            estimates.freeze_originals(db)
             # The ledger cards' lines, in one statement once the indexes are back.
             stats.ledger_entries = ledger_entries.rebuild_all(db)
+            applied_credits.rebuild_all(db)  # unapplied money on the cards' lines
             report_summary.rebuild_all(db)  # the per-carrier report's monthly sums
             if bar:
                 bar.update(patients, final=True)

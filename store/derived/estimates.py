@@ -17,12 +17,12 @@ from typing import Mapping
 from estimator.engine import estimate_practice
 from estimator.results import RECEIVED, LineEstimate
 
-from ..connection import Database
+from ..connection import Database, bind_list, in_list
 from ..family.ids import IdMap, family_patient_ids
 from ..family.loader import (
     family_id_map, load_line_estimates, load_stored_estimates, read_practice,
 )
-from . import ledger_entries, report_summary
+from . import applied_credits, ledger_entries, report_summary
 
 _COLUMNS = ("coverage_order", "status", "allowed_cents", "copay_cents", "percent",
             "deductible_est_cents", "base_est_cents", "ins_est_cents", "writeoff_est_cents",
@@ -51,8 +51,10 @@ def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = N
     stored, frozen = load_stored_estimates(db, members, ids)
     results = estimate_practice(practice, frozen or None)
     changed = _write(db, ids, results, stored)
+    freeze_originals(db, f"patient_id {in_list('?')}", (bind_list(members),))
     if ledger:
         ledger_entries.rebuild_family(db, guarantor_id, ids=ids, members=members)
+        applied_credits.rebuild_family(db, guarantor_id, members)
         report_summary.rebuild_family(db, guarantor_id, members)
     return changed
 
@@ -69,9 +71,41 @@ def reestimate_all(db: Database) -> int:
     guarantors = [g for (g,) in db.execute_sql(
         "SELECT DISTINCT coalesce(guarantor_id, id) FROM patient ORDER BY 1")]
     changed = sum(reestimate_family(db, g, ledger=False) for g in guarantors)
-    ledger_entries.rebuild_all(db)
-    report_summary.rebuild_all(db)
+    rebuild_derived(db)
     return changed
+
+
+def rebuild_derived(db: Database) -> None:
+    """Refill every derived table of the practice from the stored rows and estimates (after a
+    bulk load, a migration, re-estimating everything), in the order they read each other."""
+    ledger_entries.rebuild_all(db)
+    applied_credits.rebuild_all(db)
+    report_summary.rebuild_all(db)
+
+
+# --- the Original group: the split estimated when the work was posted -------------------
+
+# The posted capitation write-off of a cap_complete line is its write-off estimate then.
+_ORIG_WRITEOFF = ("CASE WHEN status = 'cap_complete' AND writeoff_cents != 0 THEN writeoff_cents "
+                  "ELSE writeoff_est_cents END")
+
+
+def freeze_originals(db: Database, procedures: str = "1", params=()) -> None:
+    """Freeze the split of work completed since the last call (``procedures``: an SQL condition
+    on procedure, with its ``params``): each line's estimate and the charge, now. A line that
+    appears later on work already posted (a plan added with an earlier effective date) was not
+    part of that split: it is frozen at 0."""
+    posted = f"SELECT id FROM procedure WHERE {procedures} AND status = 'complete'"
+    db.execute_sql(
+        f"UPDATE claim_proc SET orig_ins_est_cents = ins_est_cents, "
+        f"orig_writeoff_est_cents = {_ORIG_WRITEOFF} "
+        f"WHERE procedure_id IN ({posted} AND orig_charge_cents IS NULL)", params)
+    db.execute_sql(
+        "UPDATE claim_proc SET orig_ins_est_cents = 0, orig_writeoff_est_cents = 0 "
+        f"WHERE orig_ins_est_cents IS NULL AND procedure_id IN ({posted} "
+        "AND orig_charge_cents IS NOT NULL)", params)
+    db.execute_sql(f"UPDATE procedure SET orig_charge_cents = fee_cents * units "
+                   f"WHERE id IN ({posted} AND orig_charge_cents IS NULL)", params)
 
 
 def load_estimates(db: Database) -> dict[tuple[str, str], LineEstimate]:

@@ -4,7 +4,8 @@ A year's report for every carrier must not read a year of claims, checks and pay
 each patient's part of it is materialized per (carrier, month) in `models.PatientCarrierMonth`
 and the practice's sums in `models.CarrierMonth`: billed and outstanding (claims by their
 date), insurance paid and written off (check lines by the check's date), capitation
-write-offs (by the work's date) and patient paid (by the payment's date), under the same
+write-offs (by the work's date) and patient paid (by the payment's date, under the carrier of
+the work it paid: allocated, or shown on a line by `store.derived.applied_credits`), under the same
 rules as `store.reports.carriers` (whose exact SQL stays the reference and serves the partial
 months at a range's edges). Hand-posted write-offs are not summed here: which carrier owns
 one depends on the carriers' write-off codes and names, which a set-up change edits without
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..connection import Database, bind_list, executemany, list_rows
+from ..connection import Database, bind_list, column_names, executemany, list_rows
 from ..family.ids import family_patient_ids
 
 MONEY = ("billed_cents", "ins_paid_cents", "pt_paid_cents", "written_off_cents",
@@ -27,11 +28,11 @@ MONEY = ("billed_cents", "ins_paid_cents", "pt_paid_cents", "written_off_cents",
 BILLED, INS_PAID, PT_PAID, WRITTEN_OFF, OUTSTANDING = range(5)
 NONE = 0  # carrier_id of payers without insurance
 
-_PRIMARY = """(SELECT pl.carrier_id FROM patient_coverage pc
-   CROSS JOIN plan pl ON pl.id = pc.plan_id
-   WHERE pc.patient_id = {patient} AND pc.coverage_order = 1)"""
+# The carrier of the work a payment paid: the procedure's first plan (its primary line).
+_CARRIER_OF = """(SELECT pl.carrier_id FROM claim_proc cp CROSS JOIN plan pl ON pl.id = cp.plan_id
+   WHERE cp.procedure_id = {procedure}
+   ORDER BY cp.coverage_order = 0, cp.coverage_order, cp.id LIMIT 1)"""
 
-# {f}: which patients (alias t). Each: patient, carrier, month, amounts.
 _BILLED = """
 SELECT t.id, pl.carrier_id, substr(CAST(c.date AS TEXT), 1, 7), sum(p.fee_cents * p.units),
        sum(CASE WHEN cp.status = 'not_received' THEN cp.ins_est_cents ELSE 0 END)
@@ -62,22 +63,31 @@ CROSS JOIN plan pl ON pl.id = cp.plan_id
 WHERE {f} AND cp.status = 'cap_complete' AND p.status = 'complete'
 GROUP BY 1, 2, 3"""
 
-_PAID = f"""
-SELECT t.id, {_PRIMARY.format(patient="t.id")}, substr(CAST(pp.date AS TEXT), 1, 7), sum(pp.amount_cents)
+_PAID = """
+SELECT t.id, CAST(NULL AS BIGINT), substr(CAST(pp.date AS TEXT), 1, 7), sum(pp.amount_cents)
 FROM patient t CROSS JOIN patient_payment pp ON pp.patient_id = t.id
-WHERE {{f}}
+WHERE {f}
 GROUP BY 1, 2, 3"""
 
-_PAID_TO_CLAIMS = f"""
-SELECT t.id, {_PRIMARY.format(patient="t.id")},
-       (SELECT pl.carrier_id FROM claim_proc cp CROSS JOIN plan pl ON pl.id = cp.plan_id
-        WHERE cp.procedure_id = a.procedure_id AND cp.claim_id IS NOT NULL
-        ORDER BY cp.coverage_order = 0, cp.coverage_order, cp.id LIMIT 1),
-       substr(CAST(pp.date AS TEXT), 1, 7), sum(a.amount_cents)
+# The parts of payments that paid work (moved from "no insurance" to the work's carrier): parts
+# allocated to the payer's own completed work, and unapplied money shown on a line (oldest
+# procedure first, `store.derived.applied_credits`).
+_PAID_ALLOCATED = f"""
+SELECT t.id, {_CARRIER_OF.format(procedure="a.procedure_id")}, substr(CAST(pp.date AS TEXT), 1, 7),
+       sum(a.amount_cents)
 FROM patient t CROSS JOIN patient_payment pp ON pp.patient_id = t.id
 CROSS JOIN payment_allocation a ON a.payment_id = pp.id
+CROSS JOIN procedure p ON p.id = a.procedure_id
+WHERE {{f}} AND p.patient_id = pp.patient_id AND p.status = 'complete'
+GROUP BY 1, 2, 3"""
+
+_PAID_APPLIED = f"""
+SELECT t.id, {_CARRIER_OF.format(procedure="c.procedure_id")}, substr(CAST(pp.date AS TEXT), 1, 7),
+       sum(c.amount_cents)
+FROM patient t CROSS JOIN patient_payment pp ON pp.patient_id = t.id
+CROSS JOIN applied_credit c ON c.payment_id = pp.id
 WHERE {{f}}
-GROUP BY 1, 2, 3, 4"""
+GROUP BY 1, 2, 3"""
 
 Key = tuple  # (patient id, carrier id, month)
 _FAMILY = list_rows("?1")
@@ -87,9 +97,11 @@ def _q(db: Database, sql: str, params=()) -> list[tuple]:
     return db.execute_sql(sql, params).fetchall()
 
 
-def contributions(db: Database, where: str, params=()) -> dict[Key, list[int]]:
+def contributions(db: Database, where: str, params=(), *,
+                  applied: bool = True) -> dict[Key, list[int]]:
     """Each patient's (``where``, on alias t, with ``params``) sums per carrier and month,
-    zero rows dropped."""
+    zero rows dropped. ``applied=False``: without unapplied money shown on lines (a database
+    being migrated from before `models.AppliedCredit`; a later step fills it and rebuilds)."""
     out: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
 
     def add(pid, cid, month, column, cents):
@@ -103,12 +115,13 @@ def contributions(db: Database, where: str, params=()) -> dict[Key, list[int]]:
         add(pid, cid, month, WRITTEN_OFF, writeoff)
     for pid, cid, month, cents in _q(db, _CAPITATION.format(f=where), params):
         add(pid, cid, month, WRITTEN_OFF, cents)
-    for pid, cid, month, cents in _q(db, _PAID.format(f=where), params):
-        add(pid, cid, month, PT_PAID, cents)
-    for pid, payer, claimed, month, cents in _q(db, _PAID_TO_CLAIMS.format(f=where), params):
-        if claimed is not None:  # moves from the payer's primary carrier to the claim's
-            add(pid, claimed, month, PT_PAID, cents)
-            add(pid, payer, month, PT_PAID, -(cents or 0))
+    for pid, _, month, cents in _q(db, _PAID.format(f=where), params):
+        add(pid, NONE, month, PT_PAID, cents)
+    for sql in (_PAID_ALLOCATED, _PAID_APPLIED) if applied else (_PAID_ALLOCATED,):
+        for pid, carrier, month, cents in _q(db, sql.format(f=where), params):
+            if carrier is not None:  # moves from "no insurance" to the paid work's carrier
+                add(pid, carrier, month, PT_PAID, cents)
+                add(pid, NONE, month, PT_PAID, -(cents or 0))
     return {k: v for k, v in out.items() if any(v)}
 
 
@@ -146,7 +159,7 @@ def rebuild_all(db: Database) -> int:
     """Refill both tables for the whole practice (bulk loads, migration)."""
     db.execute_sql("DELETE FROM patient_carrier_month")
     db.execute_sql("DELETE FROM carrier_month")
-    rows = contributions(db, "TRUE")
+    rows = contributions(db, "TRUE", applied=bool(column_names(db, "applied_credit")))
     _insert(db, rows)
     db.execute_sql(f"""INSERT INTO carrier_month (carrier_id, month, {', '.join(MONEY)})
         SELECT carrier_id, month, {', '.join(f'sum({c})' for c in MONEY)}

@@ -46,7 +46,8 @@ class DbFrontDesk:
             patient_id=p["file_id"] or str(p["id"]), name=p["name"],
             birthdate=_day(p["birthdate"]), guarantor_name=names.get(gids[p["id"]], ""),
             balance_total=bal[p["id"]].total, patient_est=bal[p["id"]].patient,
-            family_total=fam.get(gids[p["id"]], 0), insurance_est=bal[p["id"]].insurance,
+            family_total=fam.get(gids[p["id"]], 0), insurance_est=bal[p["id"]].ins_est,
+            writeoff_est=bal[p["id"]].writeoff_est,
         ) for p in found]
 
     def _names(self, patient_ids) -> dict[int, str]:

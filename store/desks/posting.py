@@ -16,8 +16,8 @@ from typing import Callable, Iterator, Sequence
 
 from estimator.posting_views import (
     AdjustmentCodeInfo, AdjustmentEntry, AppointmentEntry, ClaimInfo, ClaimLineInfo, CodeInfo,
-    CoverageInfo, InsurancePaymentEntry, NoteEntry, PaymentEntry, PostingRefused, ProcedureEntry,
-    ProcedureInfo, ProviderInfo, ReversalInfo,
+    CoverageInfo, CreditRefused, InsurancePaymentEntry, NoteEntry, PaymentEntry, PostingRefused,
+    ProcedureEntry, ProcedureInfo, ProviderInfo, ReversalInfo,
 )
 
 from .. import services
@@ -55,6 +55,8 @@ def _refusals() -> Iterator[None]:
     """A service's refusal, in the port's words (the TUI never imports the store)."""
     try:
         yield
+    except services.CreditRefused as exc:  # the form may ask and post it with confirm_credit
+        raise CreditRefused(str(exc)) from None
     except services.ServiceError as exc:
         raise PostingRefused(str(exc)) from None
 
@@ -294,5 +296,6 @@ class DbPostingDesk:
         with _refusals():
             new = services.enter_insurance_payment(
                 self.db, lines, amount=entry.amount, check_no=entry.check_no,
-                bank_no=entry.bank_no, date=entry.date, **self._who())
+                bank_no=entry.bank_no, date=entry.date, confirm_credit=entry.confirm_credit,
+                **self._who())
         return str(new)

@@ -19,6 +19,8 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from estimator import model as m
+from estimator.frozen import frozen_map
+from estimator.ledger_types import OriginalSplit
 from estimator.results import LineEstimate
 
 from ..connection import Database, StoreError, bind_list, in_list
@@ -109,6 +111,14 @@ def load_stored_estimates(db: Database, members: list[int], ids: IdMap
     reader = PracticeReader(db, ids, members)
     stored = reader.lines_where(reader.of_family("p.patient_id"), frozen)
     return stored, {key: stored[key] for key in frozen}
+
+
+def load_originals(db: Database, ids: IdMap, members: list[int] | None
+                   ) -> dict[str, OriginalSplit]:
+    """The split each completed procedure of ``members`` (None: everyone) had when it was
+    posted (the card's Original group), by procedure id; work not posted yet has none."""
+    reader = PracticeReader(db, ids, members)
+    return reader.originals_where(reader.of_family("p.patient_id"))
 
 
 def load_frozen(db: Database, family: int | m.Practice | None = None, *,
@@ -456,6 +466,22 @@ class PracticeReader:
     def lines(self, frozen_only: bool) -> dict[tuple[str, str], LineEstimate]:
         cond = "cp.frozen AND cp.status = 'received'" if frozen_only else "TRUE"
         return self.lines_where(f"{self.of_family('p.patient_id')} AND {cond}")
+
+    def originals_where(self, condition: str) -> dict[str, OriginalSplit]:
+        """The Original split (`models.Procedure.orig_charge_cents`, `ClaimProc.orig_*`) of the
+        posted procedures matching ``condition`` (on alias p)."""
+        splits: dict[str, tuple[int, dict]] = {}
+        for proc, charge, plan, est, wo in self.q(
+                "SELECT p.id, p.orig_charge_cents, cp.plan_id, cp.orig_ins_est_cents, "
+                "cp.orig_writeoff_est_cents FROM procedure p LEFT JOIN claim_proc cp "
+                "ON cp.procedure_id = p.id AND cp.orig_ins_est_cents IS NOT NULL "
+                f"WHERE p.orig_charge_cents IS NOT NULL AND p.status != 'deleted' AND {condition} "
+                "ORDER BY p.id, cp.id"):
+            _, by_plan = splits.setdefault(self.pid("procedure", proc), (charge, {}))
+            if plan is not None:
+                by_plan[self.pid("plan", plan)] = (est, wo)
+        return {pid: OriginalSplit(charge, frozen_map(by_plan))
+                for pid, (charge, by_plan) in splits.items()}
 
     def lines_where(self, condition: str, frozen: set | None = None
                     ) -> dict[tuple[str, str], LineEstimate]:

@@ -29,6 +29,7 @@ from ..connection import Database
 from ..derived.ledger_entries import NOTE, PROCEDURE
 from ..family.ids import load_id_map
 from ..family.loader import PracticeReader, name_plan_references
+from .balances import expected_writeoffs
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,12 @@ class Account:
     debits: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # by aging bucket
     credit: int = 0
     plan_order: int = 0
+    writeoff: int = 0  # the part of `insurance` expected to be written off
 
     @property
     def balance(self) -> Balance:
         return Balance(total=self.total, insurance=self.insurance,
-                       patient=self.total - self.insurance)
+                       patient=self.total - self.insurance, writeoff_est=self.writeoff)
 
 
 _DAYS_SQL = f"""
@@ -94,6 +96,8 @@ def accounts(db: Database, patient_ids, today: date) -> dict[int, Account]:
         acc.debits[bucket_of(day, today)] += debit
         acc.credit -= credit
         acc.plan_order = max(acc.plan_order, order)
+    for pid, cents in expected_writeoffs(db, ids).items():
+        out[pid].writeoff = cents
     return out
 
 

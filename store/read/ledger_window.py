@@ -7,7 +7,8 @@ exactly the rows `estimator.ledger.build_card` gives for it:
 
 - a procedure line (and its visits and capitation write-off) needs the procedure, its claim
   procedures, every claim payment line on it, its claims (with their lines: a claim with a
-  payment is received), the patient payments allocated to it and the adjustments on it;
+  payment is received), the patient payments allocated to it, the adjustments on it, its
+  split frozen at posting and the unapplied money the family's rebuild shows on it;
 - an insurance line needs its payment line, check, claim and procedure;
 - a payment, adjustment or note needs itself and the procedures it names.
 
@@ -69,7 +70,15 @@ class Window:
                                     by[ADJUSTMENT], by[NOTE])
         self.practice = self.reader.practice()
         self.estimates = self.reader.lines()
-        self.index = LedgerIndex(self.practice, self.estimates)
+        # What the window cannot work out from its few rows: the split frozen at posting and
+        # the family's unapplied money shown on each line (`store.derived.applied_credits`).
+        full = _inn(self.full)
+        self.index = LedgerIndex(
+            self.practice, self.estimates,
+            originals=self.reader.originals_where(f"p.id IN ({full})"),
+            applied={self.reader.pid("procedure", proc): cents for proc, cents in self.q(
+                "SELECT procedure_id, sum(amount_cents) FROM applied_credit "
+                f"WHERE procedure_id IN ({full}) GROUP BY 1")})
 
     def q(self, sql: str, params=()) -> list[tuple]:
         return self.db.execute_sql(sql, params).fetchall()

@@ -14,9 +14,11 @@ Rules (the notes under each report say the same to the office):
 - Hand-posted write-offs are adjustments of a write-off code; under a carrier's write-off code
   they count as that carrier's (the patient's primary carrier when several carriers share the
   code, else the first by name).
-- Patient paid per carrier: a payment's part allocated to a procedure that is on a claim
-  counts under the carrier of that procedure's primary claim; the rest (unallocated, or on
-  work never billed) under the paying patient's primary carrier, "(no insurance)" without one.
+- Patient paid per carrier: a payment counts under the carrier of the work it paid (the
+  procedure's first plan, whatever the patient has today): its parts allocated to the payer's
+  completed work, and the rest as the ledger card applies it (the family's oldest work first,
+  `store.derived.applied_credits`); what paid no insured work, or was applied to none (an
+  account credit), under "(no insurance)".
 - Aging is estimator.ledger's rule over the current account, per family (guarantor).
 
 Speed at a large office: the per-carrier report reads the whole months of its range from the
@@ -36,7 +38,7 @@ from estimator.report_table import ReportRequest, ReportTable, resolve
 from ..connection import Database
 from .aging import AGING_SQL, FamilyAging, aging_report, family_aging
 from .carriers import (
-    BILLED_SQL, CHECKS_SQL, PAID_BY_PRIMARY_ONE_SQL, PAID_BY_PRIMARY_SQL, PAID_TO_CLAIMS_SQL,
+    BILLED_SQL, CHECKS_SQL, PAID_ALLOCATED_SQL, PAID_APPLIED_SQL, PAID_SQL,
     CarrierLedger, carrier_ledger, carriers_report, patient_paid,
 )
 from .claims import OUTSTANDING_SQL, OutstandingClaim, claims_report, outstanding_claims
@@ -54,8 +56,8 @@ __all__ = [
     "FamilyAging", "family_aging", "aging_report",
     "OutstandingClaim", "outstanding_claims", "claims_report",
     "ProviderDay", "DaySheet", "day_sheet", "daysheet_report",
-    "BILLED_SQL", "CHECKS_SQL", "CAPITATION_SQL", "HAND_WRITEOFFS_SQL", "PAID_BY_PRIMARY_SQL",
-    "PAID_BY_PRIMARY_ONE_SQL", "PAID_TO_CLAIMS_SQL", "CLAIM_WRITEOFFS_SQL", "AGING_SQL",
+    "BILLED_SQL", "CHECKS_SQL", "CAPITATION_SQL", "HAND_WRITEOFFS_SQL", "PAID_SQL",
+    "PAID_ALLOCATED_SQL", "PAID_APPLIED_SQL", "CLAIM_WRITEOFFS_SQL", "AGING_SQL",
     "OUTSTANDING_SQL", "DAY_SQL",
 ]
 

@@ -49,37 +49,34 @@ CROSS JOIN claim_payment_line l INDEXED BY report_claim_payment_line_money
 WHERE pay.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR pay.carrier_id = ?3 OR pay.carrier_id IS NULL)
 GROUP BY 1"""
 
-_PRIMARY_CARRIER = """(SELECT pl.carrier_id FROM patient_coverage pc
-   CROSS JOIN plan pl ON pl.id = pc.plan_id
-   WHERE pc.patient_id = {patient} AND pc.coverage_order = 1)"""
+# The carrier of the work a payment paid: the procedure's first plan (its primary line).
+_CARRIER_OF = """(SELECT pl.carrier_id FROM claim_proc cp CROSS JOIN plan pl ON pl.id = cp.plan_id
+   WHERE cp.procedure_id = {procedure}
+   ORDER BY cp.coverage_order = 0, cp.coverage_order, cp.id LIMIT 1)"""
 
-PAID_BY_PRIMARY_SQL = f"""
-SELECT {_PRIMARY_CARRIER.format(patient="pp.patient_id")}, sum(pp.amount_cents)
+# Every patient payment dated in the range (all of it first under "no insurance").
+PAID_SQL = """
+SELECT sum(pp.amount_cents)
 FROM patient_payment pp INDEXED BY report_patient_payment_date
-WHERE pp.date BETWEEN ?1 AND ?2
-GROUP BY 1"""
+WHERE pp.date BETWEEN ?1 AND ?2"""
 
-# The same for one carrier (?3): its plans -> their primary patients -> their payments.
-PAID_BY_PRIMARY_ONE_SQL = """
-SELECT pl.carrier_id, sum(pp.amount_cents)
-FROM plan pl
-CROSS JOIN patient_coverage pc ON pc.plan_id = pl.id
-CROSS JOIN patient_payment pp INDEXED BY patient_payment_patient_id_date
-     ON pp.patient_id = pc.patient_id
-WHERE pl.carrier_id = ?3 AND pc.coverage_order = 1 AND pp.date BETWEEN ?1 AND ?2
-GROUP BY 1"""
-
-# Allocated parts: (payer's primary carrier, carrier of the procedure's primary claim, cents).
-PAID_TO_CLAIMS_SQL = f"""
-SELECT {_PRIMARY_CARRIER.format(patient="pp.patient_id")},
-       (SELECT pl.carrier_id FROM claim_proc cp CROSS JOIN plan pl ON pl.id = cp.plan_id
-        WHERE cp.procedure_id = a.procedure_id AND cp.claim_id IS NOT NULL
-        ORDER BY cp.coverage_order = 0, cp.coverage_order, cp.id LIMIT 1) AS claimed,
-       sum(a.amount_cents)
+# The parts that paid work, by the carrier of that work: allocated to the payer's own
+# completed work, ...
+PAID_ALLOCATED_SQL = f"""
+SELECT {_CARRIER_OF.format(procedure="a.procedure_id")}, sum(a.amount_cents)
 FROM patient_payment pp INDEXED BY report_patient_payment_date
 CROSS JOIN payment_allocation a ON a.payment_id = pp.id
+CROSS JOIN procedure p ON p.id = a.procedure_id
+WHERE pp.date BETWEEN ?1 AND ?2 AND p.patient_id = pp.patient_id AND p.status = 'complete'
+GROUP BY 1"""
+
+# ... and unapplied money shown on the family's lines, oldest first (`models.AppliedCredit`).
+PAID_APPLIED_SQL = f"""
+SELECT {_CARRIER_OF.format(procedure="c.procedure_id")}, sum(c.amount_cents)
+FROM patient_payment pp INDEXED BY report_patient_payment_date
+CROSS JOIN applied_credit c ON c.payment_id = pp.id
 WHERE pp.date BETWEEN ?1 AND ?2
-GROUP BY 1, 2"""
+GROUP BY 1"""
 
 
 def carrier_ledger(db: Database, start: date, end: date, carrier_id: int | None = None, *,
@@ -178,21 +175,18 @@ def _hand_sums(db: Database, start: date, end: date) -> Sums:
 
 def patient_paid(db: Database, start: date, end: date,
                  carrier_id: int | None = None) -> dict[int | None, int]:
-    """Patient payments dated in the range, per carrier (None: payers without insurance);
-    with ``carrier_id`` right for that carrier only."""
+    """Patient payments dated in the range, per carrier of the work they paid (None: not on
+    insured work, or not applied to any line); with ``carrier_id`` that carrier only."""
     params = (start.isoformat(), end.isoformat())
     out: dict[int | None, int] = defaultdict(int)
-    if carrier_id is None:
-        primary = q(db, PAID_BY_PRIMARY_SQL, params)
-    else:
-        primary = q(db, PAID_BY_PRIMARY_ONE_SQL, (*params, carrier_id))
-    for cid, cents in primary:
-        out[cid] += cents or 0
-    for payer, claimed, cents in q(db, PAID_TO_CLAIMS_SQL, params):
-        if claimed is not None:  # moves from the payer's primary carrier to the claim's
-            out[claimed] += cents or 0
-            out[payer] -= cents or 0
-    return {cid: cents for cid, cents in out.items() if cents or cid is not None}
+    out[None] = q(db, PAID_SQL, params)[0][0] or 0
+    for sql in (PAID_ALLOCATED_SQL, PAID_APPLIED_SQL):
+        for cid, cents in q(db, sql, params):
+            if cid is not None:  # moves from "no insurance" to the paid work's carrier
+                out[cid] += cents or 0
+                out[None] -= cents or 0
+    return {cid: cents for cid, cents in out.items()
+            if (carrier_id is None or cid == carrier_id) and (cents or cid is not None)}
 
 
 CARRIER_COLUMNS = (
@@ -222,8 +216,10 @@ def carriers_report(db: Database, start: date, end: date,
             "included), under the carrier that issued the check.",
             f"Also written off: capitation write-offs of work posted {span} and adjustments "
             "dated in the range under the carrier's write-off code.",
-            f"Patient paid: payments dated {span}; the part allocated to work on a claim under "
-            "that claim's carrier, the rest under the payer's primary carrier.",
+            f"Patient paid: payments dated {span}, under the carrier of the work they paid (the "
+            "procedure's first plan): the part allocated to a procedure, and a payment not on "
+            "one as the ledger card shows it, on the family's oldest work first; the rest "
+            "under (no insurance).",
         ),
         meta={"from": start.isoformat(), "to": end.isoformat(),
               "carrier": carrier_name(db, carrier_id)},

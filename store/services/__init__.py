@@ -18,7 +18,7 @@ from .corrections import (
     reverse_adjustment, reverse_insurance_payment, reverse_payment, reversible_adjustment,
     reversible_payment, set_lock_date,
 )
-from .insurance_payments import EobLine, deny_lines, enter_insurance_payment
+from .insurance_payments import CreditRefused, EobLine, deny_lines, enter_insurance_payment
 from .lookup import resolve_claim, resolve_procedure
 from .payments import post_payment
 from .procedures import add_procedure, complete_procedure, delete_procedure, edit_fee
@@ -33,7 +33,7 @@ __all__ = [
     "post_payment", "post_adjustment", "add_ledger_note", "record_appointment",
     "create_claims", "create_preauth", "send_claim", "queue_claim", "set_claim_status",
     "release_holds",
-    "EobLine", "enter_insurance_payment", "deny_lines",
+    "EobLine", "enter_insurance_payment", "deny_lines", "CreditRefused",
     "reverse_payment", "reverse_adjustment", "reverse_insurance_payment", "set_lock_date",
     "reversible_payment", "reversible_adjustment",
     "resolve_procedure", "resolve_claim", "patient_balance",

@@ -18,6 +18,8 @@ from typing import Callable, Iterator, Sequence
 
 import peewee
 
+from estimator.money import MoneyError, check_range
+
 from ..audit import current_user, workstation_name
 from ..connection import (
     Database, EngineError, describe_error, executemany, last_row_id, lock_family,
@@ -171,10 +173,14 @@ def as_date(value: date | str | None, default: date, what: str = "date") -> date
 
 
 def cents(value: object, what: str) -> int:
-    """An amount in integer cents (parse dollars with `estimator.money.to_cents` first)."""
+    """An amount in integer cents (parse dollars with `estimator.money.to_cents` first),
+    inside the one range every entry point accepts (`estimator.money.MAX_CENTS`)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ServiceError(f"{what} must be a whole number of cents, not {value!r}")
-    return value
+    try:
+        return check_range(value, what)
+    except MoneyError as exc:
+        raise ServiceError(str(exc)) from None
 
 
 def text_or_none(value: str | None) -> str | None:

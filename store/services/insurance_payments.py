@@ -9,6 +9,13 @@ sums are updated and the stored estimate is frozen as it was before payment. A p
 on a claim already received is supplemental (it may be negative to take money back).
 Afterwards the family is re-estimated (a secondary sees what the primary really paid)
 and secondary claims waiting on these lines are released from hold.
+
+Refused, with the numbers, to the cent (issue 11): a check whose paid + write-off on a
+procedure is more than what is left on it (its charge less everything already posted on it:
+every plan's payments and write-offs, the patient's payments on it, adjustments on it), a
+first check or a supplemental one alike, unless the caller confirms that the account will
+show a credit (``confirm_credit=True``: `CreditRefused` otherwise); a deductible applied above
+the line's allowed fee (never: it is an entry error, not a credit).
 """
 from __future__ import annotations
 
@@ -28,6 +35,15 @@ from .common import (
 )
 
 PAYABLE = ("unsent", "queued", "sent")
+
+
+class CreditRefused(ServiceError):
+    """The check would leave a procedure with a credit; post it only with ``confirm_credit``.
+    ``credit``: the credit the account would show, in cents."""
+
+    def __init__(self, message: str, credit: int):
+        super().__init__(message)
+        self.credit = credit
 
 
 @dataclass(frozen=True)
@@ -59,9 +75,11 @@ class _Line:
 def enter_insurance_payment(db: Database, lines: Sequence[EobLine], *, amount: int,
                             check_no: str | None = None, bank_no: str | None = None,
                             date: date | str | None = None, note: str | None = None,
-                            actor: Actor | None = None, now: datetime | None = None,
+                            confirm_credit: bool = False, actor: Actor | None = None,
+                            now: datetime | None = None,
                             progress: Callable[[int, int], None] | None = None) -> int:
     """Enter one check applied to the given lines; returns the claim payment id.
+    ``confirm_credit``: the desk confirmed that the account will show a credit.
     ``progress(done, total)`` follows the families' re-estimation (`posting`)."""
     with posting(db, "insurance_payment", actor=actor, now=now, progress=progress) as post:
         amount = cents(amount, "the check amount")
@@ -71,6 +89,9 @@ def enter_insurance_payment(db: Database, lines: Sequence[EobLine], *, amount: i
         checked = [_line(db, eob, claims[eob.claim]) for eob in lines]
         _no_repeats(checked)
         _settle_writeoffs(db, checked)
+        _no_deductible_above_allowed(db, checked)
+        if not confirm_credit:
+            _no_credit(db, checked)
         applied = sum(ln.paid for ln in checked)
         if applied != amount:
             raise ServiceError(f"the check is {fmt(amount)} but the lines pay {fmt(applied)}; "
@@ -149,28 +170,71 @@ def _no_repeats(lines: list[_Line]) -> None:
         seen.add(ln.cp_id)
 
 
-def _settle_writeoffs(db: Database, lines: list[_Line]) -> None:
-    """Payments + write-offs may not exceed a procedure's charge: an explicit write-off that
-    would is refused, a defaulted one is cut to what is left. Sums never go below zero."""
+def _by_procedure(lines: list[_Line]) -> dict[int, list[_Line]]:
     by_proc = defaultdict(list)
     for ln in lines:
         by_proc[ln.proc.id].append(ln)
-    for proc_id, mine in by_proc.items():
+    return by_proc
+
+
+def _insurance_posted(db: Database, proc_id: int) -> int:
+    """Every plan's payments and write-offs already posted on the procedure (checks before
+    this one, supplemental ones and a posted capitation write-off included)."""
+    return one(db, "SELECT coalesce(sum(paid_cents + writeoff_cents), 0) FROM claim_proc "
+                   "WHERE procedure_id = ?", (proc_id,))[0]
+
+
+def _settle_writeoffs(db: Database, lines: list[_Line]) -> None:
+    """A write-off left blank is the line's estimate, cut to what the charge leaves after
+    the insurance money (never below zero); sums never go below zero."""
+    for proc_id, mine in _by_procedure(lines).items():
         proc = mine[0].proc
-        posted = one(db, "SELECT coalesce(sum(paid_cents + writeoff_cents), 0) FROM claim_proc "
-                         "WHERE procedure_id = ?", (proc_id,))[0]
         given = [ln for ln in mine if not ln.default_writeoff]
-        room = proc.charge - posted - sum(ln.paid for ln in mine) \
+        room = proc.charge - _insurance_posted(db, proc_id) - sum(ln.paid for ln in mine) \
             - sum(ln.writeoff for ln in given)
-        if room < 0 and any(ln.writeoff > 0 for ln in given):
-            raise ServiceError(f"the write-off on procedure {proc.label} would make payments and "
-                               f"write-offs exceed its charge {fmt(proc.charge)} by {fmt(-room)}")
         for ln in mine:
             if ln.default_writeoff:
                 ln.writeoff = max(0, min(ln.writeoff, room))
                 room -= ln.writeoff
         for ln in mine:
             _not_below_zero(db, ln)
+
+
+def left_on(db: Database, proc: lookup.ProcedureRow) -> int:
+    """What is left on a procedure before this check: its charge less everything posted on it
+    (insurance paid and written off, the patient's payments on it) plus adjustments on it."""
+    patient_paid, adjusted = one(
+        db, "SELECT (SELECT coalesce(sum(a.amount_cents), 0) FROM payment_allocation a "
+            "JOIN patient_payment pp ON pp.id = a.payment_id "
+            "WHERE a.procedure_id = ?1 AND pp.patient_id = ?2), "
+            "(SELECT coalesce(sum(j.amount_cents), 0) FROM adjustment j "
+            "WHERE j.procedure_id = ?1 AND j.patient_id = ?2)", (proc.id, proc.patient_id))
+    return proc.charge - _insurance_posted(db, proc.id) - patient_paid + adjusted
+
+
+def _no_credit(db: Database, lines: list[_Line]) -> None:
+    """Not one cent more than is left on a procedure, unless the desk confirms the credit."""
+    for proc_id, mine in _by_procedure(lines).items():
+        proc = mine[0].proc
+        paid, writeoff = sum(ln.paid for ln in mine), sum(ln.writeoff for ln in mine)
+        left = left_on(db, proc)
+        if paid + writeoff > 0 and paid + writeoff > left:
+            credit = paid + writeoff - left
+            raise CreditRefused(
+                f"procedure {proc.label}: the check pays {fmt(paid)} and writes off "
+                f"{fmt(writeoff)} but {fmt(left)} is left on it; the account would show a "
+                f"credit of {fmt(credit)}: confirm the credit to post it", credit)
+
+
+def _no_deductible_above_allowed(db: Database, lines: list[_Line]) -> None:
+    """A deductible is part of the allowed fee: applying more is an entry error."""
+    for ln in lines:
+        allowed, applied = one(db, "SELECT allowed_cents, deductible_applied_cents FROM "
+                                   "claim_proc WHERE id = ?", (ln.cp_id,))
+        allowed = allowed or ln.proc.charge  # a line never estimated: the charge
+        if ln.deductible > 0 and applied + ln.deductible > allowed:
+            raise ServiceError(f"the deductible {fmt(applied + ln.deductible)} on procedure "
+                               f"{ln.proc.label} is more than its allowed fee {fmt(allowed)}")
 
 
 def _not_below_zero(db: Database, ln: _Line) -> None:

@@ -30,7 +30,6 @@ from .common import (
 
 Progress = Callable[[int, int], None]
 SCOPES = ("this", "identical")
-MAX_MONEY = 1_000_000_000 * 100  # cents; far past any dental amount
 KEEP = object()  # "leave this value as it is" (None would mean "set to unknown")
 TODAY = "today"  # a coverage's effective date: the day of the change
 
@@ -428,11 +427,9 @@ def _schedule(db: Database, value, kinds, what: str) -> int | None:
 
 
 def _money(value, what: str) -> int:
-    value = cents(value, what)
+    value = cents(value, what)  # refuses beyond the one range (estimator.money.MAX_CENTS)
     if value < 0:
         raise ServiceError(f"{what} cannot be negative")
-    if value >= MAX_MONEY:
-        raise ServiceError(f"{what} {fmt(value)} is too large")
     return value
 
 
@@ -875,14 +872,12 @@ def _fee_cells(cells: list[str], known: Mapping[str, str]) -> tuple[str | None, 
         return "no procedure code", "", 0
     if code.upper() not in known:
         return f"unknown code {code}", code, 0
-    try:
-        amount = to_cents(money)
-    except MoneyError:
-        return f"bad money {money!r}" if money else "no fee", code, 0
-    if amount < 0:
-        return f"negative fee {money}", code, 0
-    if amount >= MAX_MONEY:
-        return f"fee {money} is too large", code, 0
+    if not money:
+        return "no fee", code, 0
+    try:  # the one money parser: the same rules and range as a typed or imported fee
+        amount = to_cents(money, signed=False)
+    except MoneyError as exc:
+        return f"fee {exc}", code, 0
     return None, known[code.upper()], amount
 
 

@@ -36,7 +36,8 @@ def test_ledger_json_has_proc_bal_per_part_and_the_detail_columns(tmp_path, caps
     assert cli_main.main(["--db", db, "ledger", "ANN", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)["rows"]
     procs = {r["id"]: r for r in rows if r["kind"] == "procedure"}
-    assert (procs["X1"]["proc_bal"], procs["X2"]["proc_bal"]) == ("30.00", "30.00")
+    # 120.00 and 50.00 allocated; the unallocated 30.00 shows on the oldest line (issue 11)
+    assert (procs["X1"]["proc_bal"], procs["X2"]["proc_bal"]) == ("0.00", "30.00")
     assert [procs["X1"][k] for k in ("trans_date", "trans_time", "user", "location")] == \
         ["2026-02-16", "14:05:09", "maria", "Main St"]
     assert procs["X2"]["user"] == "import"  # no stamp in the file: the importing user

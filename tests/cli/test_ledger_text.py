@@ -49,7 +49,8 @@ def test_text_has_header_sections_and_totals():
         assert f"== {group} ==" in text
     assert "Patient:    Lee, Ann␇ (ANN)" in text
     # 390.00 - 88.00 paid - 60.00 written off - 47.00 patient - 5.00 courtesy
-    assert "Balance:    190.00  (insurance est 128.00, patient est 62.00)" in text
+    assert ("Balance:    190.00  (insurance est 68.00, write-off est 60.00, patient est 62.00)"
+            in text)
     assert "Totals:     Billed 390.00   UCR 390.00   Paid 135.00   Adjust -65.00   Balance 190.00" in text
     assert "kept 1, cancelled 1, failed 0, kept 50%" in text
     assert "\x1b" not in text and "\x07" not in text
@@ -76,7 +77,9 @@ def test_json_shape():
     doc = render_json(_card())
     json.dumps(doc)  # serialisable
     assert set(doc) == {"patient", "rows", "totals"}
-    assert doc["patient"]["balance"] == {"total": "190.00", "insurance": "128.00", "patient": "62.00"}
+    # insurance: what the carrier pays, apart from the 60.00 it will write off (issue 11)
+    assert doc["patient"]["balance"] == {"total": "190.00", "insurance": "68.00",
+                                         "writeoff": "60.00", "patient": "62.00"}
     assert doc["totals"]["billed"] == "390.00" and doc["totals"]["percent_kept"] == 50
     proc = doc["rows"][0]
     assert (proc["kind"], proc["id"], proc["code"], proc["billed"], proc["paid"]) == (

@@ -67,7 +67,9 @@ def test_whole_life_to_a_zero_balance(post):
     assert plan1["procedure"]["fee"] == "260.00" and plan1["balance"]["total"] == "0.00"
     post("post", "complete", "--procedure", x1, "--date", "2026-03-02")
     done = post("post", "complete", "--procedure", x2, "--date", "2026-03-02")
-    assert done["balance"] == {"total": "520.00", "insurance": "520.00", "patient": "0.00"}
+    # the carriers are expected to pay 360.00 and write off 160.00 (shown apart, issue 11)
+    assert done["balance"] == {"total": "520.00", "insurance": "360.00", "writeoff": "160.00",
+                               "patient": "0.00"}
 
     # claims: primary unsent, secondary on hold
     made = post("claim", "create", "--patient", "WILSON_J", "--date", "2026-03-02")["claims"]
@@ -82,7 +84,8 @@ def test_whole_life_to_a_zero_balance(post):
     assert paid["claim"]["status"] == "received"
     assert [(ln["ins_est"], ln["paid"], ln["writeoff"]) for ln in paid["claim"]["lines"]] == \
         [("104.00", "144.00", "80.00"), ("144.00", "144.00", "80.00")]
-    assert paid["balance"] == {"total": "72.00", "insurance": "72.00", "patient": "0.00"}
+    assert paid["balance"] == {"total": "72.00", "insurance": "72.00", "writeoff": "0.00",
+                               "patient": "0.00"}
 
     # the secondary is released and re-estimated from the actual payment: 260 - 144 - 80
     sent = post("claim", "send", secondary, "--date", "2026-03-21")
@@ -90,13 +93,15 @@ def test_whole_life_to_a_zero_balance(post):
     paid2 = post("claim", "pay", secondary, "--check-no", "551200", "--date", "2026-04-10",
                  "--line", f"{x1}:36.00:0:50.00", "--line", f"{x2}:30.00:0:0")
     assert [ln["ins_est"] for ln in paid2["claim"]["lines"]] == ["36.00", "36.00"]
-    assert paid2["balance"] == {"total": "6.00", "insurance": "0.00", "patient": "6.00"}
+    assert paid2["balance"] == {"total": "6.00", "insurance": "0.00", "writeoff": "0.00",
+                                "patient": "6.00"}
 
     # the patient pays the rest
     last = post("post", "payment", "--patient", "WILSON_J", "--amount", "6.00", "--method",
                 "card", "--date", "2026-04-15")
     assert last["payment"]["allocations"] == [{"procedure": x2, "amount": "6.00"}]
-    assert last["balance"] == {"total": "0.00", "insurance": "0.00", "patient": "0.00"}
+    assert last["balance"] == {"total": "0.00", "insurance": "0.00", "writeoff": "0.00",
+                               "patient": "0.00"}
 
 
 def test_table_output_names_the_posting_and_the_balance(db_path, capsys):
@@ -106,7 +111,7 @@ def test_table_output_names_the_posting_and_the_balance(db_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out == ["posted procedure PR1 D2392 #30 MO 180.00 on 2026-03-02 (complete)",
                    "balance for Page, Tom (PAGE_T): total 180.00, insurance estimate 0.00, "
-                   "patient estimate 180.00"]
+                   "write-off estimate 0.00, patient estimate 180.00"]
 
 
 def test_payment_adjustment_and_reversals(post):
@@ -174,3 +179,22 @@ def test_errors_are_one_line_and_write_nothing(db_path, capsys, post):
     # nothing was written: the next procedure is the first one
     first = post("post", "procedure", "--patient", "PAGE_T", "--code", "D1110", "--provider", "DOC1")
     assert first["procedure"]["id"] == "PR1"
+
+
+def test_refusal_claim_pay_overpaying_is_one_line_unless_allow_credit(db_path, capsys, post):
+    """Issue 11: the service's refusal, with its numbers; --allow-credit posts it."""
+    proc = post("post", "procedure", "--patient", "WILSON_J", "--code", "D4341",
+                "--provider", "DOC1", "--date", "2026-03-02")["procedure"]["id"]
+    primary = post("claim", "create", "--patient", "WILSON_J", "--date", "2026-03-02")["claims"][0]
+    post("claim", "send", primary["id"], "--date", "2026-03-03")
+    capsys.readouterr()
+    argv = ["--db", db_path, "claim", "pay", primary["id"], "--check-no", "77",
+            "--line", f"{proc}:200.00:80.00"]
+    assert run(argv) == 1
+    err = capsys.readouterr().err
+    assert err == (f"dentledger: procedure {proc}: the check pays 200.00 and writes off 80.00 but "
+                   "260.00 is left on it; the account would show a credit of 20.00: confirm "
+                   "the credit to post it (--allow-credit)\n")
+    paid = post("claim", "pay", primary["id"], "--check-no", "77", "--line",
+                f"{proc}:200.00:80.00", "--allow-credit")
+    assert paid["balance"]["total"] == "-20.00"

@@ -97,8 +97,10 @@ def test_a_refund_split_adds_back_to_each_procedure():
 def test_parts_on_planned_work_or_another_patients_work_stay_on_the_payers_account():
     p = practice(split(10000, ("X1", 4000), ("X3", 1000), ("K1", 2000)))
     rows = proc_rows(card(p))
-    assert rows["X1"].values["proc_bal"] == 11000
-    assert proc_rows(card(p, patient="KID"))["K1"].values["proc_bal"] == 5000
+    # the 60.00 not on ANN's completed work shows on the family's oldest lines (issue 11):
+    # K1 (50.00, the first id on D1), then 10.00 of X1's 110.00; the accounts do not move
+    assert rows["X1"].values["proc_bal"] == 10000
+    assert proc_rows(card(p, patient="KID"))["K1"].values["proc_bal"] == 0
     bal = ledger.balances(p, {})
     assert (bal["ANN"].total, bal["KID"].total) == (13000, 5000)
     # aging: X1's 110.00 and X2's 80.00, less the 60.00 not on ANN's completed work

@@ -186,7 +186,10 @@ def test_card_balance_column_sums_to_account_total(path, source):
         card = ledger.build_card(practice, estimates, patient.id, today=practice.as_of)
         assert card.totals.balance == bals[patient.id].total == card.summary.balance.total
         procs = [r for r in card.rows if r.kind == "procedure" and r.values]
-        assert sum(r.values["ins_bal"] for r in procs) == bals[patient.id].insurance
+        # Ins Bal is what the carriers pay, W/O Est what they will write off: together the
+        # insurance part of the balance (issue 11: shown apart)
+        assert sum(r.values["ins_bal"] + r.values["wo_bal"] for r in procs) == bals[patient.id].insurance
+        assert sum(r.values["wo_bal"] for r in procs) == bals[patient.id].writeoff_est
     family = {p.id for p in practice.patients}
     ages = ledger.aging(practice, estimates, family, practice.as_of)
     assert ages.total == sum(bals[p].total for p in family)

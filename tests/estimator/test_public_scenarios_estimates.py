@@ -12,9 +12,7 @@ from estimator.engine import benefits_summary, estimate_practice
 from store.files.practice_file import load_practice_file
 
 HERE = Path(__file__).resolve().parent
-SCENARIOS = HERE.parent / "scenarios"
-if not SCENARIOS.is_dir():
-    SCENARIOS = Path("/work/shared/scenarios")
+SCENARIOS = HERE.parent / "scenarios"  # the copy in the repository, never the machine's own
 FILES = sorted(SCENARIOS.rglob("*.json"))
 
 FIELD = re.compile(r"(ins|writeoff|ded|copay|paid)([1-4])(_est|_note)?\Z")

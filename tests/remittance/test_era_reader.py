@@ -157,7 +157,7 @@ def test_a_file_in_the_guides_own_style_from_another_payer():
 
 
 def test_an_amount_with_more_than_two_decimals_is_refused(clean_text):
-    with pytest.raises(EraError, match=r"segment \d+ SVC03: 52.005 has more than two decimals"):
+    with pytest.raises(EraError, match=r"segment \d+ SVC03: '52.005' has more than two decimals"):
         _read(clean_text.replace("SVC*AD:D0120*65.00*52.00", "SVC*AD:D0120*65.00*52.005"))
 
 

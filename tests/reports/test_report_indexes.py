@@ -24,14 +24,14 @@ PLANS = {
         "SEARCH cp USING COVERING INDEX report_claim_proc_capitation (plan_id=?)",
         "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)"]),
     "HAND_WRITEOFFS_SQL": (RANGE, ["SEARCH a USING INDEX report_adjustment_date (date>? AND date<?)"]),
-    "PAID_BY_PRIMARY_SQL": (RANGE, [
+    "PAID_SQL": (RANGE, [
         "SEARCH pp USING COVERING INDEX report_patient_payment_date (date>? AND date<?)"]),
-    "PAID_BY_PRIMARY_ONE_SQL": ((*RANGE, 1), [
-        "SEARCH pl USING COVERING INDEX plan_carrier_id (carrier_id=?)",
-        "SEARCH pp USING INDEX patient_payment_patient_id_date (patient_id=? AND date>? AND date<?)"]),
-    "PAID_TO_CLAIMS_SQL": (RANGE, [
+    "PAID_ALLOCATED_SQL": (RANGE, [
         "SEARCH pp USING COVERING INDEX report_patient_payment_date (date>? AND date<?)",
         "SEARCH a USING INDEX payment_allocation_payment_id (payment_id=?)"]),
+    "PAID_APPLIED_SQL": (RANGE, [
+        "SEARCH pp USING COVERING INDEX report_patient_payment_date (date>? AND date<?)",
+        "SEARCH c USING INDEX applied_credit_payment_id (payment_id=?)"]),
     "CLAIM_WRITEOFFS_SQL": ((*RANGE, None), [
         "SEARCH pay USING INDEX report_claim_payment_date (date>? AND date<?)",
         "SEARCH l USING COVERING INDEX report_claim_payment_line_money (payment_id=?)"]),

@@ -61,26 +61,41 @@ def test_a_code_shared_by_carriers_goes_to_the_patients_primary(fresh_demo_db):
     assert hand == {("Guardian", 300), ("Delta Dental", 700)}  # else the first by name
 
 
-def test_patient_paid_follows_the_claim_then_the_primary_carrier(fresh_demo_db):
+def test_carrier_report_pt_paid_follows_the_work_it_paid_never_the_plan_today(fresh_demo_db):
+    """Issue 11: "Pt paid" counts a payment under the carrier of the work it paid: the part
+    allocated to a procedure, and the unallocated rest where the card applies it (the family's
+    oldest work the patient owes on first); what paid no work, under (no insurance). The plan
+    the patient has today never decides."""
     db = fresh_demo_db
-    payer = patient(db, "FAM01_P1")
+    payer = patient(db, "FAM01_P1")  # Delta Dental; the family owes no patient share yet
     claimed = one(db, "SELECT p.id FROM procedure p JOIN claim_proc cp ON cp.procedure_id = p.id "
                       "JOIN plan pl ON pl.id = cp.plan_id JOIN carrier c ON c.id = pl.carrier_id "
                       "WHERE p.patient_id = ? AND p.status = 'complete' AND cp.claim_id IS NOT NULL "
                       "AND c.name = 'Delta Dental' ORDER BY p.id LIMIT 1", (payer,))[0]
+    crown = services.add_procedure(db, payer, "D2740", fee=120000, date=DAY, actor=ACTOR, now=NOW)
+    owed = one(db, "SELECT e.aging_cents - e.ins_owed_cents FROM ledger_entry e "
+                   "WHERE e.src_id = ? AND e.priority = 0", (crown,))[0]
+    assert owed > 3000  # the patient's share of the crown, insured by Delta
     before = by_carrier(db)
     services.post_payment(db, payer, 13000, "check", date=DAY, allocations=[(claimed, 10000)],
                           actor=ACTOR, now=NOW)
-    # The payer's primary plan is now Cigna's: the unallocated 30.00 follows it, the 100.00
-    # on work billed to Delta stays Delta's.
+    services.post_payment(db, payer, owed, "cash", date=DAY, actor=ACTOR, now=NOW)
+
+    def paid_today() -> dict[str, int]:
+        after = by_carrier(db)
+        got = {name: after[name].patient_paid - (before[name].patient_paid if name in before else 0)
+               for name in after}
+        return {k: v for k, v in got.items() if v}
+
+    # 100.00 allocated to Delta work; the unallocated 30.00 and the cash pay the crown's share
+    # (Delta's) up to what is owed; the 30.00 left over paid no work.
+    assert paid_today() == {"Delta Dental": 10000 + owed, "(no insurance)": 3000}
+    # The payer's primary plan is now Cigna's: nothing moves.
     cigna_plan = one(db, "SELECT p.id FROM plan p JOIN carrier c ON c.id = p.carrier_id "
                          "WHERE c.name = 'Cigna' ORDER BY p.id LIMIT 1")[0]
     db.execute_sql("UPDATE patient_coverage SET plan_id = ? WHERE patient_id = ? AND "
                    "coverage_order = 1", (cigna_plan, payer))
-    after = by_carrier(db)
-    got = {name: after[name].patient_paid - (before[name].patient_paid if name in before else 0)
-           for name in after}
-    assert {k: v for k, v in got.items() if v} == {"Delta Dental": 10000, "Cigna": 3000}
+    assert paid_today() == {"Delta Dental": 10000 + owed, "(no insurance)": 3000}
 
 
 def test_split_payment_and_refund_keep_everything_reconciled(fresh_demo_db):

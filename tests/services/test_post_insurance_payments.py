@@ -141,7 +141,7 @@ def test_refusals(db):
     pay = services.enter_insurance_payment
     refused(db, pay, [EobLine(primary, x1, 14400)], amount=14000, match="must be equal")
     refused(db, pay, [EobLine(primary, x1, 14400, writeoff=20000)], amount=14400,
-            match="exceed its charge 260.00 by 84.00")
+            match="the account would show a credit of 84.00")
     refused(db, pay, [EobLine(secondary, x1, 100)], amount=100, match="on hold")
     refused(db, pay, [EobLine(9999, x1, 100)], amount=100, match="no claim")
     refused(db, pay, [EobLine(primary, 9999, 100)], amount=100, match="no procedure")

@@ -232,8 +232,9 @@ class TestFeeSchedules:
         assert [(f.line, f.code, f.amount) for f in preview.accepted] == [(2, "D0120", 4000),
                                                                          (10, "D0150", 7750)]
         assert [(r.line, r.reason) for r in preview.rejected] == [
-            (3, "bad money 'abc'"), (4, "unknown code Z9999"),
-            (5, "duplicate code D0120 (also on line 2)"), (7, "negative fee -5"),
+            (3, "fee 'abc' is not an amount (digits, at most two decimals: 1,234.50)"),
+            (4, "unknown code Z9999"), (5, "duplicate code D0120 (also on line 2)"),
+            (7, "fee '-5' is negative; this amount must be 0 or more"),
             (8, "expected two columns: code, fee")]
         assert not preview.ok
 

@@ -22,7 +22,7 @@ from store.derived import estimates
 from store.demo import synthetic
 from store.db import open_database, write_transaction
 from store.demo.office import load_demo_office
-from store.family.loader import family_id_map, load_line_estimates, read_practice
+from store.family.loader import family_id_map, load_line_estimates, load_originals, read_practice
 from store.desks.frontdesk import DbFrontDesk
 from store.files.importer import import_practice
 from store.files.practice_file import load_practice_file
@@ -47,7 +47,8 @@ class Reference:
         self.practice = replace(read_practice(db, ids, members), as_of=today)
         self.estimates = load_line_estimates(db, gid, ids=ids)
         self.pid = ids.practice_id("patient", db_id)
-        self.card = ledger.build_card(self.practice, self.estimates, self.pid, today=today)
+        self.card = ledger.build_card(self.practice, self.estimates, self.pid, today=today,
+                                      originals=load_originals(db, ids, members))
 
     def day_index(self) -> list[tuple[date, int]]:
         out: list[tuple[date, int]] = []
@@ -93,6 +94,7 @@ class Reference:
 def assert_same_cards(db, today: date, patients=None, window: int = 7) -> int:
     """Every (or the given) patient's card through the front desk equals the reference."""
     ids = load_id_map(db, kinds=("patient",)).to_practice["patient"]
+    assert patients or ids  # no card compared would prove nothing (planned-only: no rows)
     checked = 0
     for db_id in patients or sorted(ids):
         ref, pid = Reference(db, db_id, today), ids[db_id]

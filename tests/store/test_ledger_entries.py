@@ -144,6 +144,7 @@ def _statements_of(db, action) -> list[tuple[str, object]]:
 
 
 def _assert_on_indexes(db, statements) -> None:
+    assert statements  # no statement seen would prove nothing
     for sql, params in statements:
         plan = [r[-1] for r in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params or ())]
         scans = [s for s in plan if re.match(r"SCAN (\w+)", s)

@@ -10,6 +10,7 @@ reloads so the ledger card shows the new line at once.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,7 +26,7 @@ from textual.widgets import Footer, Input, Label, Static
 from estimator.money import MoneyError, to_cents
 from estimator.text import clean
 from tui.forms.confirm import ConfirmScreen
-from tui.forms.port import PostingDesk, PostingRefused
+from tui.forms.port import CreditRefused, PostingDesk, PostingRefused
 from tui.screens.base import FOCUS_BINDINGS
 
 if TYPE_CHECKING:
@@ -134,21 +135,21 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
 
     def money(self, field_id: str, *, required: bool = True, nonzero: bool = False,
               negative: bool = True) -> int | None:
-        """Typed dollars as cents (`to_cents`); records an error and returns None if not."""
+        """Typed dollars as cents through the one parser (`to_cents`, which says what is
+        wrong in one line); records an error and returns None if not."""
         raw = self.text(field_id).strip()
         if not raw:
             if required:
                 self.error(field_id, "enter an amount")
             return None
         try:
-            cents = to_cents(raw)
-        except MoneyError:
-            self.error(field_id, "not an amount (e.g. 120.00)")
+            cents = to_cents(raw, signed=negative)
+        except MoneyError as exc:
+            self.error(field_id, "cannot be negative" if str(exc).endswith("0 or more")
+                       else str(exc))
             return None
         if nonzero and cents == 0:
             self.error(field_id, "must not be 0.00")
-        elif not negative and cents < 0:
-            self.error(field_id, "cannot be negative")
         return cents
 
     def day(self, field_id: str) -> date | None:
@@ -226,12 +227,31 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
     def post_now(self, entry: Any) -> None:
         try:
             message = self.post(entry)
+        except CreditRefused as exc:
+            self.ask_credit(entry, str(exc))
+            return
         except PostingRefused as exc:
             self.refused(str(exc))
             return
         self.notify(message, title="Posted", markup=False)
         self.dismiss(None)
         self.desk.refresh_data()
+
+    def ask_credit(self, entry: Any, message: str) -> None:
+        """The desk refused because the account would show a credit: say so, and post only
+        when the user confirms (the entry again, with ``confirm_credit``)."""
+        self.refused(message)
+        if not hasattr(entry, "confirm_credit"):
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.post_now(replace(entry, confirm_credit=True))
+
+        self.app.push_screen(ConfirmScreen(
+            "Post with a credit?",
+            Text(f"{clean(message)}.\n\nThe account will show a credit. Post it anyway?"),
+            yes="Post with a credit", warning=True), answered)
 
     def refused(self, message: str) -> None:
         """The desk's refusal: on the form and as a notification; the form stays open."""

@@ -14,13 +14,14 @@ from typing import Protocol, Sequence, runtime_checkable
 
 from estimator.posting_views import (
     AdjustmentCodeInfo, AdjustmentEntry, AppointmentEntry, ClaimInfo, ClaimLineInfo, CodeInfo,
-    CoverageInfo, EobEntry, InsurancePaymentEntry, NoteEntry, PaymentEntry, PostingRefused,
+    CoverageInfo, CreditRefused, EobEntry, InsurancePaymentEntry, NoteEntry, PaymentEntry,
+    PostingRefused,
     ProcedureEntry, ProcedureInfo, ProviderInfo, ReversalInfo,
 )
 
 __all__ = [
     "AdjustmentCodeInfo", "AdjustmentEntry", "AppointmentEntry", "ClaimInfo", "ClaimLineInfo",
-    "CodeInfo", "CoverageInfo", "EobEntry", "InsurancePaymentEntry", "NoteEntry", "PaymentEntry",
+    "CodeInfo", "CoverageInfo", "CreditRefused", "EobEntry", "InsurancePaymentEntry", "NoteEntry", "PaymentEntry",
     "PostingDesk", "PostingRefused", "ProcedureEntry", "ProcedureInfo", "ProviderInfo",
     "ReversalInfo",
 ]

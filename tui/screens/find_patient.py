@@ -19,6 +19,7 @@ MONEY_WIDTH = 9  # "99,999.99"
 BIRTH_WIDTH = 10
 CHART_WIDTH = 10
 CHART_FROM = 100  # screens at least this wide also show the chart number
+INSURANCE_FROM = 120  # ... and the insurance split: Ins est (carriers pay) apart from W/O est
 
 
 def result_columns(width: int) -> list[tuple[str, int, str]]:
@@ -26,7 +27,9 @@ def result_columns(width: int) -> list[tuple[str, int, str]]:
     screens add the chart number: patients of the same name and age are common in a
     large practice."""
     chart = width >= CHART_FROM
-    fixed = 3 * MONEY_WIDTH + BIRTH_WIDTH + (CHART_WIDTH + len(GAP) if chart else 0)
+    split = width >= INSURANCE_FROM
+    extra = [("Chart", CHART_WIDTH)] * chart + [("Ins est", MONEY_WIDTH), ("W/O est", MONEY_WIDTH)] * split
+    fixed = 3 * MONEY_WIDTH + BIRTH_WIDTH + sum(w + len(GAP) for _, w in extra)
     # A leading space, a gap between columns, 2 for the scrollbar.
     free = max(24, width - fixed - 1 - 5 * len(GAP) - 2)
     name = free * 3 // 5
@@ -36,6 +39,7 @@ def result_columns(width: int) -> list[tuple[str, int, str]]:
         ("Born", BIRTH_WIDTH, "left"),
         ("Guarantor", free - name, "left"),
         ("Balance", MONEY_WIDTH, "right"),
+        *([("Ins est", MONEY_WIDTH, "right"), ("W/O est", MONEY_WIDTH, "right")] if split else []),
         ("Pt est", MONEY_WIDTH, "right"),
         ("Family", MONEY_WIDTH, "right"),
     ]
@@ -49,6 +53,7 @@ def hit_cells(hit: PatientHit, columns: list[tuple[str, int, str]]) -> list[str]
         "Name": hit.name, "Chart": hit.patient_id,
         "Born": hit.birthdate.isoformat() if hit.birthdate else "",
         "Guarantor": hit.guarantor_name, "Balance": fmt_grouped(hit.balance_total),
+        "Ins est": fmt_grouped(hit.insurance_est), "W/O est": fmt_grouped(hit.writeoff_est),
         "Pt est": fmt_grouped(hit.patient_est), "Family": fmt_grouped(hit.family_total),
     }
     return [cells[title] for title, _, _ in columns]

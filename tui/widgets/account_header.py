@@ -62,9 +62,12 @@ def _balance_line(view: AccountView) -> Text:
     b = view.summary.balance
     line = Text()
     _pair(line, "Balance", fmt_grouped(b.total))
-    _pair(line, "Ins est", fmt_grouped(b.insurance))
+    # What the carriers are expected to pay apart from what they will write off (issue 11).
+    _pair(line, "Ins est", fmt_grouped(b.ins_est))
+    _pair(line, "W/O est", fmt_grouped(b.writeoff_est))
     _pair(line, "Pt est", fmt_grouped(b.patient))
-    _pair(line, "Family total", fmt_grouped(view.summary.family_total), gap="   ")
+    # "Family" (as on Find patient): the line with W/O est still fits 80 columns
+    _pair(line, "Family", fmt_grouped(view.summary.family_total), gap="   ")
     return line
 
 

@@ -15,12 +15,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from estimator.model import EMPTY, frozen_map
-from estimator.money import MoneyError, to_cents, to_decimal
+from estimator.money import MoneyError, check_range, to_cents, to_decimal
 
 from ._errors import Problems, index_path, key_path, show
 from ._json import BadConstant
 
-MONEY_LIMIT = Decimal(1_000_000_000)  # far past any dental amount, safely inside SQLite integers
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
 
@@ -162,20 +161,18 @@ class Money(Kind):
         value = _number(ctx, raw, path, "an amount of money")
         if value is None:
             return 0
-        if abs(value) >= MONEY_LIMIT:
-            ctx.error(path, f"{show(raw)} is too large an amount")
-            return 0
-        try:
+        try:  # the one parser: the same range as typed amounts and as `dump`
             cents = to_cents(value)
-        except MoneyError:
-            ctx.error(path, f"{show(raw)} has more than two decimals")
+        except MoneyError as exc:
+            ctx.error(path, str(exc))
             return 0
         if cents < 0 and not self.signed:
             ctx.error(path, f"{show(raw)} is negative; this amount must be 0 or more")
         return cents
 
     def dump(self, value):
-        return to_decimal(value)
+        # An export must import again: refuse what `read` would refuse.
+        return to_decimal(check_range(value, "an amount"))
 
 
 def _whole(value: int | Decimal) -> bool:
