@@ -223,10 +223,13 @@ class PracticeReader:
         )
 
     def locations(self) -> tuple[str, ...]:
-        """A group's locations (two or more set up) that no row was posted at (those a stamp
-        names are implied); () for a single office, whose files stay as they were."""
-        if self.q("SELECT count(*) FROM location")[0][0] < 2:
-            return ()
+        """A group's locations (two or more set up); () for a single office, whose files stay
+        as they were. A family's read gets all of them (its card shows the Location column as
+        the practice's does); the whole practice's only those no row was posted at (those a
+        stamp names are implied, so a file lists no name twice)."""
+        names = tuple(name for (name,) in self.q("SELECT name FROM location ORDER BY id"))
+        if len(names) < 2 or self.family:
+            return names if len(names) > 1 else ()
         unused = " AND ".join(
             f'NOT EXISTS (SELECT 1 FROM "{m._meta.table_name}" x WHERE x.location_id = l.id)'
             for m in MODELS if issubclass(m, Posted))
