@@ -124,10 +124,36 @@ _INDEXED = re.compile(r"\s+(?:INDEXED BY \w+|NOT INDEXED)\b")
 _CROSS_ON = re.compile(r"\bCROSS JOIN(\s+\w+(?:\s+(?:AS\s+)?(?!ON\b)\w+)?\s+ON)\b")
 
 
+_MIN_MAX = re.compile(r"\b(max|min)\(", re.IGNORECASE)
+
+
+def _scalar_min_max(sql: str) -> str:
+    """SQLite's scalar ``max(a, b, ...)`` / ``min(...)`` (two or more arguments) as
+    PostgreSQL's ``greatest`` / ``least``; the aggregate (one argument) stays."""
+    out, position = [], 0
+    for match in _MIN_MAX.finditer(sql):
+        if match.start() < position:
+            continue
+        depth, commas, end = 1, 0, match.end()
+        while end < len(sql) and depth:
+            char = sql[end]
+            if char == "'":
+                end = sql.index("'", end + 1)
+            depth += (char == "(") - (char == ")")
+            commas += char == "," and depth == 1
+            end += 1
+        if commas:
+            name = "greatest" if match.group(1).lower() == "max" else "least"
+            out.append(sql[position:match.start()] + name + "(")
+            position = match.end()
+    return "".join(out) + sql[position:] if out else sql
+
+
 def _fragments(sql: str) -> str:
     """SQLite's list fragments (`store.connection.sqlite.list_rows` / `pair_rows`) in jsonb,
-    and its planner hints dropped."""
+    its scalar max/min, and its planner hints dropped."""
     sql = _CROSS_ON.sub(r"JOIN\1", _INDEXED.sub("", sql)).replace("LIMIT -1 ", "LIMIT ALL ")
+    sql = _scalar_min_max(sql) if ("max(" in sql or "min(" in sql or "MAX(" in sql) else sql
     sql = _JSON_LIST.sub(
         r"(SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(\1 AS jsonb)) "
         r"AS value)", sql)

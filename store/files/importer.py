@@ -39,7 +39,8 @@ from estimator.results import CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE, NOT_RECEIVED
 from .. import models as t
 from ..audit import now, record, workstation_name
 from ..connection import (
-    Database, EngineError, StoreError, defer_foreign_keys, root_error, write_transaction,
+    Database, EngineError, StoreError, defer_foreign_keys, reset_ids, root_error,
+    write_transaction,
 )
 from ..family.ids import IdMap, display_name, name_key
 from ..read.patients import has_practice
@@ -71,6 +72,9 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
             stamp = m.Stamp(datetime.fromisoformat(now()), user, workstation, location or None)
             loader = _Loader(db, practice, stamp)
             loader.run()
+            # the file's ids were written as given: new rows' ids continue after them
+            reset_ids(db, [md._meta.table_name for md in t.PRACTICE_MODELS
+                           if "id" in md._meta.fields])
             record(db, "import", user=user, workstation=workstation, entity="practice",
                    detail={"replace": replace, "counts": loader.counts})
     except (EngineError, peewee.PeeweeException) as exc:

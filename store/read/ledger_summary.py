@@ -75,9 +75,11 @@ SELECT e.patient_id, e.posted, count(*),
         (SELECT o.fee FROM office o WHERE o.provider_id = e.provider_id
          AND o.code_id = e.code_id) * e.units, e.billed_cents) ELSE 0 END),
   sum(e.paid_cents), sum(e.adjust_cents), sum(e.balance_cents), sum(e.ins_owed_cents),
-  sum(max(e.aging_cents, 0)), sum(min(e.aging_cents, 0)), max(e.plan_order)
+  sum(CASE WHEN e.aging_cents > 0 THEN e.aging_cents ELSE 0 END),
+  sum(CASE WHEN e.aging_cents < 0 THEN e.aging_cents ELSE 0 END), max(e.plan_order)
 FROM ledger_entry e WHERE e.patient_id IN ({{ids}})
-GROUP BY e.patient_id, e.posted"""
+GROUP BY e.patient_id, e.posted
+ORDER BY e.patient_id, e.posted"""
 
 
 def accounts(db: Database, patient_ids, today: date) -> dict[int, Account]:

@@ -292,6 +292,7 @@ def _ledger_rows(fetched) -> int:
                if set(re.findall(r'\b(?:FROM|JOIN)\s+"?(\w+)', sql)) & set(LEDGER_TABLES))
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 def test_the_card_queries_stay_on_indexes(big):
     db, patient = big
     desk = DbFrontDesk(db, today=lambda: synthetic.AS_OF)
