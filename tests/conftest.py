@@ -52,24 +52,8 @@ def pytest_generate_tests(metafunc):
     chosen = metafunc.config.getoption("engine")
     engines = [e for e in ENGINES if chosen in ("both", e)]
     if metafunc.definition.get_closest_marker("sqlite_only"):
-        engines = ["sqlite"]
+        engines = [e for e in engines if e == "sqlite"]  # none on --engine postgresql
     metafunc.parametrize("engine", engines, indirect=True, scope="session")
-
-
-# PostgreSQL runs that must pass; the others are not yet checked one by one on PostgreSQL
-# (notes/postgres.md) and report as xfail / xpass instead of failing the build.
-PG_REQUIRED = ("tests/services/test_concurrency.py", "tests/services/test_locations.py",
-               "tests/store/test_postgres.py", "tests/services/test_post_claims.py")
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        spec = getattr(item, "callspec", None)
-        if spec is None or spec.params.get("engine") != "postgresql":
-            continue
-        if not item.nodeid.startswith(PG_REQUIRED):
-            item.add_marker(pytest.mark.xfail(
-                strict=False, reason="PostgreSQL variant not yet required (notes/postgres.md)"))
 
 
 @pytest.fixture(scope="session")

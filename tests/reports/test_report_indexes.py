@@ -8,6 +8,10 @@ from store.db import open_database
 from store.db.migrations import MIGRATIONS, REPORT_INDEX_SQL, add_report_indexes
 from store.models import REPORT_INDEXES
 
+# SQLite's query plans and index list (PostgreSQL plans by statistics; its indexes come from the
+# same models)
+pytestmark = pytest.mark.sqlite_only
+
 RANGE = ("2025-01-01", "2025-12-31")
 
 # query -> (parameters, steps the plan must contain)
