@@ -15,7 +15,11 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from . import cache, figures_era, figures_ledger, figures_money, figures_process, figures_search
+from . import (
+    cache, figures_audit, figures_backup, figures_era, figures_ledger, figures_money,
+    figures_process,
+    figures_search,
+)
 from .context import load_context
 from .report import Figure, table, write_json
 from .timing import Timing
@@ -34,6 +38,9 @@ FIGURES = {
     "carrier": figures_money.carrier_reports,
     "aging": figures_money.aging,
     "era": figures_era.era_import,
+    "audit": figures_audit.posting_with_chain,
+    "verify": figures_audit.verify,
+    "backup": figures_backup.backup,
 }
 
 

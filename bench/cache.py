@@ -66,6 +66,8 @@ def practice_db(patients: int, seed: int, *, rebuild: bool = False, log=print):
         db.close()
     remove(path)
     os.replace(building, path)
+    if os.path.exists(f"{building}.key"):  # the audit chain's key goes with its database
+        os.replace(f"{building}.key", f"{path}.key")
     log(f"generated {stats}")
     return path, stats
 
@@ -107,6 +109,8 @@ def working_copy(path):
     copy = path.with_name(path.stem + ".work.db")
     remove(copy)
     shutil.copyfile(path, copy)
+    if os.path.exists(f"{path}.key"):  # so the copy's audit chain verifies
+        shutil.copyfile(f"{path}.key", f"{copy}.key")
     return copy
 
 
@@ -134,7 +138,7 @@ def remove(path) -> None:
                              autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
         return
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in ("", "-wal", "-shm", "-journal", ".key"):
         try:
             os.remove(f"{path}{suffix}")
         except FileNotFoundError:

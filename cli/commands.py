@@ -7,10 +7,22 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
+import warnings
 from pathlib import Path
 
 from . import output
+
+
+# Errors that explain bad input or a refusal in their own words (by name: naming them must not
+# import the store); any other exception is a bug, reported as an incident (`cli.incidents`).
+USER_ERRORS = {"StoreError", "PracticeFileError", "MoneyError", "ServiceError", "ValueError",
+               "PostingRefused", "LedgerError", "CliError"}
+
+
+def is_user_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) or any(c.__name__ in USER_ERRORS for c in type(exc).__mro__)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -19,16 +31,95 @@ def describe_error(exc: BaseException) -> str:
         return f"{exc.filename or exc}: no such file" if exc.filename else str(exc)
     if isinstance(exc, PermissionError):
         return f"{exc.filename}: permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename}: is a folder, not a file"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror[:1].lower()}{exc.strerror[1:]}"
     text = str(exc).strip() or type(exc).__name__
-    known = {"StoreError", "PracticeFileError", "MoneyError", "ServiceError", "ValueError"}
-    if type(exc).__name__ in known or any(c.__name__ in known for c in type(exc).__mro__):
+    if is_user_error(exc):
         return text
     return f"{type(exc).__name__}: {text}"
 
 
-def _open(args, *, create: bool = True):
+# --- who is acting (--as, SSH) -------------------------------------------------------
+
+FORCED = ("--db", "--as")  # what the forced command decides and the SSH command may not
+
+
+def acting_as(args, build_parser):
+    """``--as NAME``: sign in as that user (refused when unknown or disabled). With no command
+    on the line and ``$SSH_ORIGINAL_COMMAND`` set (sshd's forced command), that command is
+    split into arguments (never by a shell) and becomes the command, as the same user, on the
+    same database."""
+    import os
+    import shlex
+
+    original = os.environ.get("SSH_ORIGINAL_COMMAND", "").strip()
+    if args.command is None and original:
+        try:
+            words = shlex.split(original)
+        except ValueError as exc:
+            raise ValueError(f"cannot read the SSH command: {exc}") from None
+        if any(_names_forced(word) for word in words):
+            raise ValueError("an SSH command may not choose --db or --as: "
+                             "the key's forced command decides them")
+        inner = build_parser().parse_args(words)
+        if inner.db is not None or inner.as_user is not None:
+            raise ValueError("an SSH command may not choose --db or --as: "
+                             "the key's forced command decides them")
+        inner.db, inner.as_user = args.db, args.as_user
+        args = inner
+    from store.audit import sign_in
     from store.db import open_database
-    return open_database(args.db, create=create)
+
+    db = open_database(args.db, create=False)
+    try:
+        sign_in(db, args.as_user)
+    finally:
+        db.close()
+    return args
+
+
+def as_account_owner() -> None:
+    """No ``--as``: act as the account owner (forgetting a sign-in of an earlier `main` call
+    in this process, as the tests make; nothing to forget, nothing loaded, otherwise)."""
+    session = sys.modules.get("store.audit.session")
+    if session is not None:
+        session.sign_out()
+
+
+def _names_forced(word: str) -> bool:
+    """``--db``, ``--as`` or an abbreviation argparse would take for one (``--d=x``)."""
+    name = word.split("=", 1)[0]
+    return len(name) > 2 and name.startswith("--") and any(f.startswith(name) for f in FORCED)
+
+
+def require(action: str) -> None:
+    """Refuse a command that is not a service call when the user's role lacks it."""
+    from store.audit import current, refusal
+
+    who = current()
+    message = refusal(who.user, who.role, action)
+    if message:
+        raise ValueError(message)
+
+
+def db_path(args) -> str | None:
+    """The database a command works on (for the incident log's place), never failing."""
+    try:
+        if getattr(args, "db", None):
+            return args.db
+        from store.db import default_db_path
+        return default_db_path()
+    except Exception:  # noqa: BLE001 - only asked while reporting another error
+        return None
+
+
+def _open(args, *, create: bool = True, writer: bool = True):
+    """The command's database; ``writer=False`` for read-only commands (no write lock at open)."""
+    from store.db import open_database
+    return open_database(args.db, create=create, writer=writer)
 
 
 def _out(text: str) -> None:
@@ -46,29 +137,98 @@ def cmd_tui(args) -> int:
         app.run()
     finally:
         gc.enable()
-    return 0
+    close = getattr(app.frontdesk, "close", None)  # views still queued for the audit log
+    problem = close() if callable(close) else None
+    if problem:
+        print(f"dentledger: {problem}", file=sys.stderr)
+        return 1
+    return int(app.return_code or 0)  # a crash (one line, an incident id) exits non-zero
 
 
 def _build_tui(args):
-    import os
-
     from store.demo import office as demo_office
     from store.db import default_db_path, open_database
     from store.desks.frontdesk import DbFrontDesk
     from tui.app import build_app
 
     path = args.db or default_db_path()
-    db = open_database(path)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        db = open_database(path, writer=False)  # statistics when idle: never wait at start
     config = {"exit_after_first_paint": bool(os.environ.get("DENTLEDGER_EXIT_AFTER_FIRST_PAINT")),
-              "after_first_paint": started}
+              "after_first_paint": _after_first_paint(db),
+              "report_crash": _crash_reporter(path),
+              "idle_lock_seconds": idle_lock_seconds(os.environ.get("DENTLEDGER_IDLE_LOCK"))}
+    notices = [str(w.message) for w in said]
     if demo_office.is_empty(db):
         demo_office.load_demo_office(db)
-        notice = f"Created {path} with the demo practice."
-        print(notice, file=sys.stderr)
-        config["notice"] = notice  # also said on screen: the app hides the terminal
+        notices.append(f"Created {path} with the demo practice.")
+    if notices:
+        for notice in notices:
+            print(notice, file=sys.stderr)
+        config["notice"] = " ".join(notices)  # also said on screen: the app hides the terminal
     app = build_app(DbFrontDesk(db), config=config)
     _wire_desks(app, db)
     return app
+
+
+def _crash_reporter(db_path: str):
+    """What the app calls on an unexpected error: log it without values, return one line."""
+    def report(exc: BaseException) -> str:
+        from . import incidents
+        return incidents.report(exc, incidents.folder_of(db_path))
+    return report
+
+
+def _after_first_paint(db):
+    def after(app) -> None:
+        started(app)
+        daily_backup_soon(app, db)
+    return after
+
+
+def daily_backup_soon(app, db) -> None:
+    """The first start of the day writes the daily backup (`dentledger backup --set-daily`)
+    in a background thread with its own connection; the desk works on meanwhile and is told
+    when it is written (or why not)."""
+    import threading
+    from datetime import date
+
+    from store.db import backup as backups
+
+    setting = None if db.database == ":memory:" else backups.daily_setting(db)
+    if setting is None:
+        return
+    folder, keep = setting
+    if os.path.exists(backups.daily_path(db.database, folder, date.today())):
+        return
+
+    def run() -> None:
+        try:
+            written = backups.daily_backup(db, folder, keep=keep)
+            text, severity = (f"Daily backup written: {written.path}" if written else None), \
+                "information"
+        except Exception as exc:  # noqa: BLE001 - told on screen, the desk keeps working
+            text, severity = f"Daily backup failed: {error_text(exc, db.database)}", "error"
+        finally:
+            db.close()  # this thread's connection
+        if text:
+            from estimator.text import clean
+            try:
+                app.call_from_thread(app.notify, clean(text), severity=severity, markup=False,
+                                     timeout=10)
+            except RuntimeError:  # the app has exited meanwhile
+                pass
+
+    threading.Thread(target=run, name="daily-backup", daemon=True).start()
+
+
+def error_text(exc: BaseException, db_path: str | None) -> str:
+    """A refusal's own words, or an incident line for a bug (`cli.incidents`)."""
+    if is_user_error(exc):
+        return describe_error(exc)
+    from . import incidents
+    return incidents.report(exc, incidents.folder_of(db_path))
 
 
 def started(_app) -> None:
@@ -98,6 +258,14 @@ def _wire_desks(app, db) -> None:
         from store.reports import DbReports
         return DbReports(db, today=lambda: app.clock().date())
 
+    def audit_log():
+        from store.desks.audit_log import DbAuditLog
+        return DbAuditLog(db)
+
+    from store.desks.session import DbSession
+    app.config["session"] = DbSession(db)  # who is here: roles, the idle lock
+    app.config["audit_log"] = OnFirstUse(audit_log)
+
     register_all(app, OnFirstUse(posting))
 
     def era():
@@ -108,6 +276,20 @@ def _wire_desks(app, db) -> None:
     register_era(app, OnFirstUse(era))  # the ERA screen and the ERA to finish list
     register_setup(app, desk=OnFirstUse(setup))  # carriers, plans, fee schedules, coverage
     app.config["reports"] = OnFirstUse(reports)  # F6, palette (tui.screens.reports)
+
+
+def idle_lock_seconds(text: str | None) -> int:
+    """``$DENTLEDGER_IDLE_LOCK``: seconds, or minutes with ``m`` (``600``, ``10m``); 0 never
+    locks; unset: 10 minutes."""
+    if text is None or not text.strip():
+        return 600
+    raw = text.strip().lower()
+    scale = 60 if raw.endswith("m") else 1
+    number = raw[:-1] if raw[-1:] in ("m", "s") else raw
+    if not number.isdigit() or int(number) * scale > 7 * 24 * 3600:
+        raise ValueError(f"DENTLEDGER_IDLE_LOCK={text!r}: give seconds or minutes "
+                         "(e.g. 600 or 10m; 0 never locks)")
+    return int(number) * scale
 
 
 class OnFirstUse:
@@ -128,11 +310,10 @@ class OnFirstUse:
 def cmd_balance(args) -> int:
     from store.desks.frontdesk import DbFrontDesk
 
-    db = _open(args, create=False)
+    db = _open(args, create=False, writer=False)
     hits = DbFrontDesk(db).search(args.query, limit=200)
-    if not hits:
-        print(f"no patient matches {args.query!r}", file=sys.stderr)
-        return 1
+    if not hits:  # one line on standard error from cli.main, like every other refusal
+        raise ValueError(f"no patient matches {args.query!r}")
     _out(output.balances(hits, args.format))
     return 0
 
@@ -142,7 +323,7 @@ def cmd_ledger(args) -> int:
     from store.desks.frontdesk import DbFrontDesk
     from store.read.patients import resolve_patient
 
-    db = _open(args, create=False)
+    db = _open(args, create=False, writer=False)
     patient_id = resolve_patient(db, args.patient)
     card = DbFrontDesk(db).card(patient_id)
     if args.format == "json":
@@ -151,7 +332,21 @@ def cmd_ledger(args) -> int:
         _out(ledger_text.render_csv(card))
     else:
         _out(ledger_text.render_text(card))
+    record_view(db, patient_id, "ledger")
     return 0
+
+
+def record_view(db, patient_id: int, via: str) -> None:
+    """Audit that one patient's account was shown (after it was: the output comes first);
+    a failure is an error, never silent."""
+    from store.audit import record_view as write
+
+    sys.stdout.flush()
+    try:
+        write(db, patient_id, via=via)
+    except Exception as exc:
+        raise ValueError(f"the account was shown but its view could not be written to the "
+                         f"audit log: {describe_error(exc)}") from exc
 
 
 # --- practice files -----------------------------------------------------------
@@ -161,12 +356,15 @@ def cmd_import(args) -> int:
     from store.files.importer import import_practice
     from store.files.practice_file import load_practice_file
 
+    require("import")
     parsed = load_practice_file(args.file)  # validates everything before opening the db
     from store.db import write_transaction
 
     db = _open(args)
     with write_transaction(db):  # import and estimates: all or nothing
-        result = import_practice(db, parsed.practice, replace=args.replace)
+        from store.audit import current_user
+        result = import_practice(db, parsed.practice, replace=args.replace,
+                                 audit_user=current_user())
         estimates.reestimate_all(db)
     counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
     _out(f"imported {args.file}: {counts}")
@@ -177,19 +375,42 @@ def cmd_export(args) -> int:
     from store.files.exporter import export_practice
     from store.files.practice_file import dumps_practice
 
-    db = _open(args, create=False)
+    require("export")
+    db = _open(args, create=False, writer=False)
     text = dumps_practice(export_practice(db))
     if args.file == "-":
         _out(text)
     else:
-        Path(args.file).write_text(text, encoding="utf-8")
+        write_private(args.file, text)
         print(f"exported {args.file}", file=sys.stderr)
     return 0
+
+
+def write_private(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` as a 0600 file, whole or not at all (a temporary name in the
+    same folder, renamed when written): exports hold patients' data."""
+    import os
+    import tempfile
+
+    target = Path(path).expanduser().resolve()
+    if target.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if not target.parent.is_dir():
+        raise FileNotFoundError(2, "No such folder", str(target.parent))
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, target)
+    finally:
+        if os.path.exists(temp):
+            os.remove(temp)
 
 
 def cmd_demo(args) -> int:
     from store.demo import office as demo_office
 
+    require("demo")
     db = _open(args)
     if args.patients is None:
         demo_office.load_demo_office(db, replace=args.replace)

@@ -11,7 +11,6 @@ package (and pyx12 under it) loads only when the command runs.
 """
 from __future__ import annotations
 
-import json
 import sys
 
 from estimator.money import fmt
@@ -38,7 +37,8 @@ def cmd_era_show(args) -> int:
     era = read_era(args.file)
     if args.format == "json":
         from era.view import era_json
-        _out(json.dumps(era_json(era), indent=2, ensure_ascii=False))
+        from cli.output import to_json
+        _out(to_json(era_json(era)))
         return 0
     _out(render_table(era))
     _warn(era.warnings)

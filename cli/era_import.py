@@ -16,7 +16,6 @@ error; every payment ends with a one-line summary.
 """
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,9 +76,9 @@ def cmd_era_import(args) -> int:
     source = EraSource(Path(args.file).name, data)
     results = [_one(db, args, source, r, seq) for seq, r in enumerate(era.remittances, 1)]
     if args.format == "json":
-        _out(json.dumps({"file": str(args.file), "validated": era.validated,
-                         "dry_run": args.dry_run, "warnings": [str(w) for w in era.warnings],
-                         "payments": [r[0] for r in results]}, indent=2, ensure_ascii=False))
+        _out(output.to_json({"file": str(args.file), "validated": era.validated,
+                             "dry_run": args.dry_run, "warnings": [str(w) for w in era.warnings],
+                             "payments": [r[0] for r in results]}))
     else:
         _out("\n\n".join(r[1] for r in results))
         _warnings(era)
@@ -255,7 +254,7 @@ def cmd_era_list(args) -> int:
     claims = [_finish_row(c) for c in open_claims]
     if args.format == "json":
         data = {"eras": eras, **({"to_finish": claims} if args.open else {})}
-        _out(json.dumps(data, indent=2, ensure_ascii=False))
+        _out(output.to_json(data))
         return 0
     if not eras:
         _out("no ERA left to finish" if args.open else "no ERA imported yet")

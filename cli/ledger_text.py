@@ -6,8 +6,6 @@ already formatted (money by `estimator.money.fmt`); every piece of text is passe
 """
 from __future__ import annotations
 
-import csv
-import io
 from typing import Sequence
 
 from tabulate import tabulate
@@ -164,25 +162,11 @@ def render_json(card: LedgerCard) -> dict:
 
 # --- CSV ------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _csv_safe(text: str) -> str:
-    """Keep a spreadsheet from running user text as a formula (a leading = + - @)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def render_csv(card: LedgerCard) -> str:
-    """One header line (kind, id, ref, marker, then every column key), one line per row."""
-    money = _money_keys(card)
+    """One header line (kind, id, ref, marker, then every column key), one line per row;
+    every cell through `cli.output.csv_cell` (no formulas, no control characters)."""
+    from cli.output import csv_text
+
     keys = ["kind", "id", "ref", "marker"] + [c.key for c in card.columns]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(keys)
-    for row in card.rows:
-        data = json_row(card, row)
-        writer.writerow([
-            "" if data[k] is None else (data[k] if k in money or k in ("kind", "marker") else _csv_safe(data[k]))
-            for k in keys
-        ])
-    return buf.getvalue()
+    data = (json_row(card, row) for row in card.rows)
+    return csv_text(keys, ([d[k] for k in keys] for d in data))

@@ -28,6 +28,9 @@ def _add_format(p: argparse.ArgumentParser, default: str = "table") -> None:
 def _add_globals(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH",
                         help="database file (default: $DENTLEDGER_DB, else the user data dir)")
+    parser.add_argument("--as", dest="as_user", metavar="NAME",
+                        help="act as this user, with their role (SSH keys' forced commands); "
+                             "an SSH command in $SSH_ORIGINAL_COMMAND then runs as them")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,13 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
     era_commands.register(sub)     # era show FILE: an electronic remittance (X12 835) as read
     from . import copy_commands
     copy_commands.register(sub)    # copy FROM TO: a whole practice between engines
+    from . import audit_commands, user_commands
+    user_commands.register(sub)    # user add/list/disable/key/passwd: who signs in, by SSH key
+    audit_commands.register(sub)   # audit verify / audit log: the hash-chained audit log
+    from . import backup_commands
+    backup_commands.register(sub)  # backup FILE | --daily DIR, restore FILE: checked copies
     return parser
 
 
 def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
     """``dentledger [--db PATH]``: the app, parsed without building every subcommand's
     parser (whose modules would delay the first screen); None for anything else."""
-    if any(arg.startswith("-") and not arg.startswith("--db") for arg in argv):
+    if any(arg.startswith("-") and not arg.startswith(("--db", "--as")) for arg in argv):
         return None  # --help, --version, a typo: the full parser answers
     app_only = argparse.ArgumentParser(prog="dentledger", add_help=False, exit_on_error=False)
     _add_globals(app_only)
@@ -103,11 +111,26 @@ def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything this process writes (the database and its -wal/-shm, backups, exports, keys,
+    # logs) is private to the account, whatever umask the shell or service left.
+    umask = os.umask(0o077)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(umask)  # for a caller in the same process (the tests)
+
+
+def _main(argv: list[str] | None) -> int:
+    _warnings_as_lines()
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _app_arguments(argv) or build_parser().parse_args(argv)
-    if args.command is None:
-        args.func = commands.cmd_tui
     try:
+        if args.as_user is not None:
+            args = commands.acting_as(args, build_parser)
+        else:
+            commands.as_account_owner()
+        if args.command is None:
+            args.func = commands.cmd_tui
         return int(args.func(args) or EXIT_OK)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -117,8 +140,24 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one clear line, never a traceback
         if os.environ.get("DENTLEDGER_DEBUG"):
             raise
-        print(f"dentledger: {commands.describe_error(exc)}", file=sys.stderr)
+        # A refusal or bad input says what is wrong; anything else is a bug: its line names
+        # an incident whose details (without values) are logged (`cli.incidents`).
+        from estimator.text import clean
+        text = commands.error_text(exc, commands.db_path(args))
+        line = "; ".join(part.strip() for part in text.splitlines() if part.strip())
+        print(f"dentledger: {clean(line)}", file=sys.stderr)
         return EXIT_FAIL
+
+
+def _warnings_as_lines() -> None:
+    """A warning (e.g. a database others could read) is one line on standard error."""
+    import warnings
+
+    def show(message, category, *_rest, **_kw) -> None:
+        from estimator.text import clean
+        print(f"dentledger: warning: {clean(str(message))}", file=sys.stderr)
+
+    warnings.showwarning = show
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,6 @@ Errors are raised: `cli.main` prints them as one line.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from estimator.money import MoneyError, fmt, to_cents
@@ -481,7 +480,8 @@ def _report(args, db, patient_id: int, key: str, posted, *lines: str) -> int:
 
 def _emit(args, data: dict, lines: list[str]) -> None:
     if args.format == "json":
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        from cli.output import to_json
+        sys.stdout.write(to_json(data) + "\n")
     else:
         from estimator.text import clean
         sys.stdout.write("".join(clean(line) + "\n" for line in lines))

@@ -14,7 +14,6 @@ each figure is by. Errors are raised (`cli.main` prints them as one line).
 """
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 
@@ -73,7 +72,7 @@ def cmd_report(args) -> int:
 
     today = date.today()
     request = request_of(args, today)  # before opening anything: argument errors come first
-    db = open_database(getattr(args, "db", None), create=False)
+    db = open_database(getattr(args, "db", None), create=False, writer=False)
     try:
         table = run_report(db, request, today)
     finally:
@@ -87,7 +86,8 @@ def cmd_report(args) -> int:
 
 def render_report(table: ReportTable, fmt_name: str) -> str:
     if fmt_name == "json":
-        return json.dumps(report_json(table), indent=2, ensure_ascii=False)
+        from cli.output import to_json
+        return to_json(report_json(table))
     from . import output
     headers = {c.key: c.title for c in table.columns}
     if fmt_name == "csv":
@@ -99,18 +99,20 @@ def render_report(table: ReportTable, fmt_name: str) -> str:
 
 
 def _table_text(table: ReportTable, headers: dict[str, str]) -> str:
+    from estimator.text import clean
+
     from . import output
-    parts = [table.title]
+    parts = [clean(table.title)]
     several = len(table.sections) > 1 or table.grand_total is not None
-    for section in table.sections:
+    for section in table.sections:  # a section's title may be a carrier's name: data
         rows = [{c.key: cell_text(c, r.get(c.key)) for c in table.columns}
                 for r in (*section.rows, section.total)]
-        parts.append((section.title + "\n" if several and section.title else "")
+        parts.append((clean(section.title) + "\n" if several and section.title else "")
                      + output.render(rows, "table", headers))
     if table.grand_total is not None:
         total = {c.key: cell_text(c, table.grand_total.get(c.key)) for c in table.columns}
         parts.append("All\n" + output.render([total], "table", headers))
-    parts.append("\n".join(f"* {note}" for note in table.notes))
+    parts.append("\n".join(f"* {clean(note)}" for note in table.notes))
     return "\n\n".join(p for p in parts if p)
 
 

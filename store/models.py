@@ -41,7 +41,24 @@ class Location(Base):
 
 
 class User(Base):
+    """Someone who signs in (``dentledger --as NAME``, an SSH key's forced command). Rows are
+    also made for names that only stamp postings (imports, the generator): front desk."""
     name = TextField(unique=True)
+    role = TextField(default="frontdesk")  # store.audit.roles.ROLES
+    disabled = BooleanField(default=False)
+    password_hash = TextField(null=True)   # argon2id (the idle lock screen); NULL = none set
+    created = DateTimeField(null=True)
+
+
+class SshKey(Base):
+    """A user's SSH public key: written into the service account's authorized_keys as a forced
+    command (store.audit.authorized_keys)."""
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="ssh_keys")
+    type = TextField()
+    key = TextField(unique=True)   # base64, as in the .pub file
+    comment = TextField(default="")
+    fingerprint = TextField()      # SHA256:... as OpenSSH prints it
+    added = DateTimeField(null=True)
 
 
 class FeeSchedule(Base):
@@ -389,16 +406,22 @@ class LedgerNote(Posted):
 
 
 class AuditLog(Base):
+    """Append-only (triggers refuse UPDATE and DELETE) and hash-chained (store.audit.chain)."""
     at = DateTimeField(index=True)
-    user = TextField()
+    user = TextField()                 # the app user
     workstation = TextField(null=True)
     action = TextField()
     entity = TextField(null=True)
     entity_id = TextField(null=True)
     detail = TextField(null=True)  # JSON
+    os_user = TextField(null=True)     # the OS account, from the process's uid
+    ssh_origin = TextField(null=True)  # SSH_CONNECTION when over SSH
+    patient_id = IntegerField(null=True)  # the patient the row is about (no FK: rows outlive them)
+    hash = TextField(null=True)        # HMAC-SHA256 chain (store.audit.chain)
 
     class Meta:
-        indexes = ((("entity", "entity_id"), False),)
+        indexes = ((("entity", "entity_id"), False), (("patient_id", "id"), False),
+                   (("user", "id"), False))
 
 
 # --- indexes of the office reports (store/reports/) --------------------------
@@ -587,7 +610,7 @@ class EraProviderAdjustment(Base):
 ERA_MODELS = (EraFile, Era, EraClaim, EraProviderAdjustment)
 
 MODELS = (
-    Setting, Location, User, FeeSchedule, Fee, Provider, ProcedureCode, AdjustmentCode,
+    Setting, Location, User, SshKey, FeeSchedule, Fee, Provider, ProcedureCode, AdjustmentCode,
     Carrier, Patient, Plan, PlanCoverage, PlanLimit, PlanFrequency, PlanExclusion,
     PlanDeductibleWaiver, PatientCoverage, BenefitUsed, Procedure, ProcedureVisit,
     Claim, ClaimProc, ClaimPayment, ClaimPaymentLine, PatientPayment, PaymentAllocation,
@@ -619,7 +642,7 @@ _sql_defaults(MODELS)
 # entries are derived from the practice (rebuilt whole by the re-estimation after an import).
 DERIVED_MODELS = (LedgerEntry, PatientCarrierMonth, CarrierMonth, AppliedCredit)
 PRACTICE_MODELS = tuple(m for m in MODELS
-                        if m not in (Location, User, AuditLog, *DERIVED_MODELS))
+                        if m not in (Location, User, SshKey, AuditLog, *DERIVED_MODELS))
 
 
 def _bind_to_the_open_database() -> None:

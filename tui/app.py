@@ -8,10 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable, ClassVar, Mapping
 
+from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from estimator.text import clean
 from tui.commands import POSTING_FORMS, DeskCommands
 from tui.ports import FrontDesk
 from tui.screens.find_patient import FindPatientScreen
@@ -30,7 +33,25 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     "notice": None,           # a message to show once at start (e.g. "Created ... demo")
     "after_first_paint": None,  # callable(app), run once the first screen is drawn
     "cursor_blink": True,     # False for screenshots (a blinking cursor makes them flaky)
+    "idle_lock_seconds": 600,  # lock the desk after this long without a key (0 = never)
+    "session": None,          # a tui.screens.lock.SessionDesk: who is here, what they may do
+    "audit_log": None,        # a tui.screens.audit_log.AuditLogPort (the palette's Audit log)
+    "report_crash": None,     # callable(exception) -> one line naming the incident (cli.incidents)
 }
+
+# Actions still allowed while the desk is locked (tui.screens.lock).
+WHILE_LOCKED = frozenset({"quit", "help_quit"})
+
+# What the app shows for an unexpected error when no reporter is wired (tests, demos).
+CRASH_LINE = "internal error ({kind})"
+
+
+class Crash(Exception):
+    """An unexpected error as the app shows it: one plain line (no traceback, no values)."""
+
+    def __rich__(self) -> Text:  # an error with __rich__ is rendered so, not as a traceback
+        return Text(f"DentLedger stopped: {self}", style="bold red")
+
 
 # A posting form factory: (app, current patient id or None) -> the screen to push.
 PostingForm = Callable[["DentLedgerApp", "str | None"], Screen]
@@ -65,6 +86,9 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         self.posting_desk: Any = None  # a tui.forms.port.PostingDesk once forms are wired
         self.offer_reversal: Callable[[str, Any], None] | None = None  # likewise (tui.forms)
         self._revision: int | None = None
+        self._last_input = clock()
+        self.locked = False
+        self._crashes: list[Crash] = []
 
     # --- start --------------------------------------------------------------
 
@@ -79,6 +103,8 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         self._revision = self.frontdesk.revision()
         if self.config["refresh_seconds"]:
             self.set_interval(self.config["refresh_seconds"], self.refresh_data)
+        if self.config["idle_lock_seconds"]:
+            self.set_interval(min(15.0, self.config["idle_lock_seconds"] / 4), self.lock_when_idle)
         if self.config["patient"]:
             self.open_account(self.config["patient"])
         if self.config["notice"]:
@@ -87,6 +113,74 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             self.call_after_refresh(self.exit)
         if self.config["after_first_paint"]:
             self.call_after_refresh(self.config["after_first_paint"], self)
+
+    # --- who is here: roles and the idle lock ------------------------------------
+
+    def refusal(self, what: str) -> str | None:
+        """Why the user may not do ``what`` (a posting form's kind, "reversal", "setup",
+        "audit_log"), in the services' words; None when they may (or nobody says)."""
+        session = self.config.get("session")
+        return session.refusal(what) if session is not None else None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
+                              events.MouseScrollUp, events.Paste)):
+            self._last_input = self.clock()
+        await super().on_event(event)
+
+    def lock_when_idle(self) -> None:
+        """Lock once nobody has typed for ``idle_lock_seconds`` (the clock is injected)."""
+        limit = self.config["idle_lock_seconds"]
+        if limit and not self.locked and \
+                (self.clock() - self._last_input).total_seconds() >= limit:
+            self.lock()
+
+    def lock(self) -> None:
+        from tui.screens.lock import LockScreen
+
+        def unlocked(_result: object) -> None:
+            self.locked = False
+            self._last_input = self.clock()
+
+        self.locked = True
+        self.push_screen(LockScreen(self.config.get("session")), unlocked)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.locked and action not in WHILE_LOCKED:
+            return False
+        return super().check_action(action, parameters)
+
+    def action_audit_log(self, current_patient: bool = False) -> None:
+        from tui.screens.audit_log import open_audit_log
+        open_audit_log(self, self.current_patient() if current_patient else None)
+    # --- crashes --------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual prints an unhandled error as rich's traceback with every frame's local
+        variables (the open patient's name, amounts, notes). Show one line instead, with the
+        incident the wired reporter logged without values; Textual still exits, status 1."""
+        crash = Crash(clean(self._crash_line(error)))
+        self._crashes.append(crash)
+        super()._handle_exception(crash)  # has __rich__: Textual renders it, no traceback
+
+    def _print_error_renderables(self) -> None:
+        """Textual prints what it rendered at the screen's width: rich folds a long line, and
+        the log's path with it. The first crash is printed whole on one line instead."""
+        if not self._crashes:
+            super()._print_error_renderables()
+            return
+        self.error_console.print(Text(f"DentLedger stopped: {self._crashes[0]}", style="bold red"),
+                                 soft_wrap=True, highlight=False)
+        self._crashes.clear()
+
+    def _crash_line(self, error: BaseException) -> str:
+        report = self.config.get("report_crash")
+        if callable(report):
+            try:
+                return report(error)
+            except Exception:  # noqa: BLE001 - reporting must not hide the first error
+                pass
+        return CRASH_LINE.format(kind=type(error).__name__)
 
     # --- navigation ---------------------------------------------------------
 
@@ -148,7 +242,9 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             return
         idle = getattr(self.frontdesk, "idle", None)  # optional part of the port
         if callable(idle):
-            idle()
+            warning = idle()
+            if warning:
+                self.notify(warning, severity="warning", markup=False)
 
     def action_refresh_data(self) -> None:
         self.refresh_data(force=True)
@@ -160,6 +256,10 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         self.posting_forms[kind] = factory
 
     def action_posting_form(self, kind: str) -> None:
+        refusal = self.refusal(kind)
+        if refusal:
+            self.notify(refusal, severity="warning", markup=False)
+            return
         factory = self.posting_forms.get(kind)
         if factory is None:
             title = dict(POSTING_FORMS).get(kind, kind)

@@ -76,6 +76,9 @@ COMMANDS: tuple[DeskCommand, ...] = (
                 "Post the negative of a patient payment or an adjustment, dated today",
                 "reverse_line", "screen", "AccountScreen"),
     *(DeskCommand(title, "Posting form", f"posting_form('{kind}')") for kind, title in POSTING_FORMS),
+    DeskCommand("Audit log", "Who did what, when and from where (admin)", "audit_log"),
+    DeskCommand("Audit log: current patient", "Who opened or changed this patient's account",
+                "audit_log(True)"),
     DeskCommand("Quit", "Leave DentLedger", "quit"),
 )
 

@@ -9,15 +9,25 @@ database call that engine's, so the rest of the store never asks which engine it
 a desk on SQLite never imports psycopg. What an engine provides:
 
 - the connection: `Database` (the peewee database class), `new_database`, `check_version`
-  (refuse an engine too old), `refresh_statistics` (planner statistics at open),
-  `checkpoint` (idle-time log folding), `describe_error` / `root_error` / `EngineError` (the
-  driver's errors, explained in one line); SQLite's file: `prepare_file`, `MEMORY`;
+  (refuse an engine too old), `refresh_statistics` (planner statistics at open;
+  `refresh_statistics_if_free` when idle, never waiting for the lock), `checkpoint` (idle-time
+  log folding), `describe_error` / `root_error` / `EngineError` (the driver's errors,
+  explained in one line); SQLite's file: `prepare_file`, `MEMORY`;
 - transactions: `write_transaction` (one write transaction that waits for other writers:
-  SQLite's ``BEGIN IMMEDIATE``), `lock_family` (a posting waits for other postings to the
-  same family: PostgreSQL's row lock, nothing on SQLite, where every writer already waits),
-  `lock_practice` (practice-wide writers: migrations, the audit chain's head);
+  SQLite's ``BEGIN IMMEDIATE``), `waiting_at_most` (a shorter wait for a write that can be
+  retried later) and `is_busy` (the error was another writer's lock); `lock_family` (a
+  posting waits for other postings to the same family: PostgreSQL's row lock, nothing on
+  SQLite, where every writer already waits), `lock_practice` (practice-wide writers:
+  migrations, the audit chain's head); a write transaction refuses when the file was deleted
+  or replaced under the connection (`check_same_file`; nothing on PostgreSQL);
+- the file (SQLite; PostgreSQL backs up with ``pg_dump``): `secure_files` (0600,
+  `StoreWarning` when others could read it), `copy_database` / `copy_database_file` (a
+  consistent copy while desks post), `integrity_problems`, `make_self_contained`,
+  `sole_access` (hold it alone while a restore replaces it), `SIDE_FILES`, `FILE_MODE`,
+  `FOLDER_MODE`;
 - the database's identity and shape: `schema_version`, `set_schema_version`,
-  `application_id`, `table_count`, `column_names`;
+  `application_id`, `table_count`, `column_names`, `trigger_names`, `protect_table` (an
+  append-only table: triggers refuse UPDATE and DELETE) and `unprotect_table`;
 - queries: `revision` (moves when anyone commits), `changes`, `last_row_id`, `executemany`,
   `defer_foreign_keys`, and a list of ids bound as one parameter: `bind_list` with the SQL
   fragments `list_rows`, `in_list`, `pair_rows`;
@@ -35,11 +45,14 @@ May import: nothing else of the store (peewee, apsw; psycopg only in ``postgres.
 """
 from __future__ import annotations
 
-from .base import StoreError, bind_models, last_opened
+from .base import StoreError, StoreWarning, bind_models, last_opened
 from .sqlite import (
     BUSY_TIMEOUT_MS, MEMORY, MIN_SQLITE, STATEMENT_CACHE, WAL_AUTOCHECKPOINT_PAGES, BooleanField,
     Database, DateField, DateTimeField, EngineError, bind_list, check_sqlite_version, in_list,
     list_rows, pair_rows, prepare_file, sqlite_version,
+)
+from .sqlite import (  # the SQLite file itself: modes, copies (backup and restore)
+    FILE_MODE, FOLDER_MODE, SIDE_FILES, copy_database_file, sole_access,
 )
 from . import sqlite as _sqlite
 
@@ -102,6 +115,34 @@ defer_foreign_keys = _by_engine("defer_foreign_keys")
 load_rows = _by_engine("load_rows")
 reset_ids = _by_engine("reset_ids")
 snapshot = _by_engine("snapshot")
+protect_table = _by_engine("protect_table")
+unprotect_table = _by_engine("unprotect_table")
+trigger_names = _by_engine("trigger_names")
+refresh_statistics_if_free = _by_engine("refresh_statistics_if_free")
+check_same_file = _by_engine("check_same_file")
+copy_database = _by_engine("copy_database")
+integrity_problems = _by_engine("integrity_problems")
+make_self_contained = _by_engine("make_self_contained")
+audit_key_path = _by_engine("audit_key_path")
+
+
+def waiting_at_most(db, ms: int):
+    return db.engine.waiting_at_most(db, ms)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when ``exc`` (or the driver error under it) is another writer holding the lock."""
+    if _sqlite.is_busy(exc):
+        return True
+    if "store.connection.postgres" in __import__("sys").modules:
+        from . import postgres
+        return postgres.is_busy(exc)
+    return False
+
+
+def secure_files(path: str) -> None:
+    if not is_postgres(path):
+        _sqlite.secure_files(path)
 
 
 def bulk_load(db):
@@ -113,7 +154,7 @@ def indexes_dropped(db, tables):
 
 
 __all__ = [
-    "StoreError", "bind_models", "last_opened", "is_postgres", "engine_for",
+    "StoreError", "StoreWarning", "bind_models", "last_opened", "is_postgres", "engine_for",
     "BUSY_TIMEOUT_MS", "MEMORY", "MIN_SQLITE", "STATEMENT_CACHE", "WAL_AUTOCHECKPOINT_PAGES",
     "BooleanField", "Database", "DateField", "DateTimeField", "EngineError", "application_id",
     "bind_list", "bulk_load", "changes", "column_names", "check_sqlite_version", "check_version",
@@ -121,5 +162,8 @@ __all__ = [
     "indexes_dropped", "last_row_id", "load_rows", "reset_ids", "snapshot", "list_rows", "lock_family", "lock_practice",
     "new_database", "pair_rows", "prepare_file", "refresh_statistics", "revision",
     "root_error", "schema_version", "set_schema_version", "sqlite_version", "table_count",
-    "write_transaction",
+    "write_transaction", "protect_table", "trigger_names", "is_busy", "waiting_at_most",
+    "unprotect_table", "FILE_MODE", "FOLDER_MODE", "SIDE_FILES", "check_same_file",
+    "copy_database", "copy_database_file", "integrity_problems", "make_self_contained",
+    "refresh_statistics_if_free", "secure_files", "sole_access", "audit_key_path",
 ]

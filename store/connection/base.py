@@ -1,4 +1,5 @@
-"""What the store shares whatever the engine: its error, and the database opened last."""
+"""What the store shares whatever the engine: its error and warning, and the database opened
+last."""
 from __future__ import annotations
 
 import sys
@@ -6,6 +7,11 @@ import sys
 
 class StoreError(Exception):
     """A database problem explained in one line for the front desk."""
+
+
+class StoreWarning(UserWarning):
+    """Something the user should know about the database, in one line (e.g. a file others
+    could read); the CLI prints it on standard error, the app shows it at start."""
 
 
 # The models (`store.models`) serve the database opened last. They are bound when they are

@@ -31,7 +31,9 @@ May import: `store.connection.base` (peewee, psycopg).
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import sys
 import threading
@@ -421,6 +423,101 @@ def lock_practice(db: Database) -> None:
     """Wait for (then hold until commit) the practice-wide writer lock (migrations, the audit
     chain's head)."""
     db.execute_sql("SELECT pg_advisory_xact_lock(?)", (PRACTICE_LOCK,))
+
+
+class waiting_at_most:
+    """Wait at most ``ms`` milliseconds for another desk's lock inside the block (instead of
+    `LOCK_TIMEOUT`): a write that may be retried later must not hold up the desk."""
+
+    def __init__(self, db: Database, ms: int) -> None:
+        self.db, self.ms = db, int(ms)
+
+    def __enter__(self):
+        self.db.execute_sql(f"SET lock_timeout = '{max(self.ms, 1)}ms'")
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            self.db.execute_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+        except peewee.PeeweeException:
+            pass  # the transaction failed: the next one starts with the session's setting
+        return False
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when ``exc`` (or the driver error under it) is another desk holding the lock."""
+    return isinstance(root_error(exc), (psycopg.errors.LockNotAvailable,
+                                        psycopg.errors.DeadlockDetected))
+
+
+def check_same_file(db: Database) -> None:
+    """Nothing to check: the server holds the database (no file to be replaced under us)."""
+
+
+def refresh_statistics_if_free(db: Database) -> bool:
+    """Autovacuum keeps the statistics: nothing to do."""
+    return True
+
+
+# --- an append-only table (the audit log) ---------------------------------------------------
+
+_APPEND_ONLY = "dentledger_append_only"
+
+
+def protect_table(db: Database, table: str) -> None:
+    """Make ``table`` append-only: triggers refuse every UPDATE, DELETE and TRUNCATE (PL/pgSQL,
+    the same message as SQLite's)."""
+    db.execute_sql(
+        f"CREATE OR REPLACE FUNCTION {_APPEND_ONLY}() RETURNS trigger LANGUAGE plpgsql AS $f$ "
+        "BEGIN RAISE EXCEPTION '% is append-only: its rows cannot be changed or deleted', "
+        "TG_TABLE_NAME USING ERRCODE = 'restrict_violation'; END $f$")
+    for op, level in (("update", "ROW"), ("delete", "ROW"), ("truncate", "STATEMENT")):
+        db.execute_sql(f'DROP TRIGGER IF EXISTS "{table}_no_{op}" ON "{table}"')
+        db.execute_sql(f'CREATE TRIGGER "{table}_no_{op}" BEFORE {op.upper()} ON "{table}" '
+                       f"FOR EACH {level} EXECUTE FUNCTION {_APPEND_ONLY}()")
+
+
+def unprotect_table(db: Database, table: str) -> None:
+    """Drop `protect_table`'s triggers (a migration that must fill a new column first)."""
+    for op in ("update", "delete", "truncate"):
+        db.execute_sql(f'DROP TRIGGER IF EXISTS "{table}_no_{op}" ON "{table}"')
+
+
+def trigger_names(db: Database, table: str) -> set[str]:
+    """The triggers on ``table`` in this schema."""
+    return {name for (name,) in db.execute_sql(
+        "SELECT t.tgname FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal "
+        "AND t.tgrelid = to_regclass(?)", (f'"{table}"',))}
+
+
+def audit_key_path(db: Database) -> str:
+    """Where the audit log's key is kept: never in the database (a copy of the database alone
+    cannot be re-chained). ``DENTLEDGER_AUDIT_KEY`` names the file (every desk of a group
+    points at the same one, e.g. in the office's shared folder); else one file per server,
+    database and schema in the user's data folder."""
+    named = os.environ.get("DENTLEDGER_AUDIT_KEY")
+    if named:
+        return os.path.expanduser(named)
+    import platformdirs
+
+    digest = hashlib.sha256(safe_url(db.database).encode()).hexdigest()[:16]
+    return os.path.join(platformdirs.user_data_dir("dentledger"), "keys", f"pg-{digest}.key")
+
+
+# --- the file (SQLite's): PostgreSQL is backed up with its own tools --------------------------
+
+def copy_database(db: Database, target: str) -> None:
+    """Refused: `store.db.backup` says what to use instead (pg_dump, or dentledger copy)."""
+    raise StoreError("a PostgreSQL database is not copied to a file here: use pg_dump")
+
+
+def integrity_problems(db: Database, limit: int = 10) -> list[str]:
+    """The server checks its pages itself (checksums, WAL): nothing to report here."""
+    return []
+
+
+def make_self_contained(db: Database) -> None:
+    """Nothing to fold in: the database is the server's."""
 
 
 # --- describing errors ---------------------------------------------------------------------

@@ -9,8 +9,8 @@ so the later migrations only ever run on databases that need them.
 from __future__ import annotations
 
 from ..connection import (
-    Database, StoreError, application_id, column_names, lock_practice, schema_version,
-    set_schema_version, table_count, write_transaction,
+    Database, StoreError, application_id, column_names, lock_practice, protect_table,
+    schema_version, set_schema_version, table_count, unprotect_table, write_transaction,
 )
 
 APPLICATION_ID = 0x44544C47  # "DTLG" in the file header: this is a DentLedger file
@@ -118,9 +118,54 @@ def add_original_split_and_applied_credits(db: Database) -> None:
     report_summary.rebuild_all(db)  # "Pt paid" now follows the work each payment paid
 
 
+
+# Version 8 columns (name -> SQL type and default), as `store.models` declares them.
+USER_COLUMNS = {"role": "TEXT NOT NULL DEFAULT 'frontdesk'",
+                "disabled": "INTEGER NOT NULL DEFAULT 0", "password_hash": "TEXT",
+                "created": "DATETIME"}
+AUDIT_COLUMNS = {"os_user": "TEXT", "ssh_origin": "TEXT", "patient_id": "INTEGER",
+                 "hash": "TEXT"}
+AUDIT_INDEX_SQL = (
+    'CREATE INDEX IF NOT EXISTS "audit_log_patient_id_id" ON "audit_log" ("patient_id", "id")',
+    'CREATE INDEX IF NOT EXISTS "audit_log_user_id" ON "audit_log" ("user", "id")',
+)
+
+
+def add_users_and_audit_chain(db: Database) -> None:
+    """Version 8: users with a role, SSH keys and a password hash; audit rows with the OS
+    account, SSH origin, patient and chain hash. Existing audit rows are chained (the key
+    file is created beside the database), then the table is made append-only."""
+    from ..audit.chain import chain_existing_rows
+    from ..models import SshKey
+
+    _add_columns(db, "user", USER_COLUMNS)
+    _add_columns(db, "audit_log", AUDIT_COLUMNS)
+    for sql in AUDIT_INDEX_SQL:
+        db.execute_sql(sql)
+    with db.bind_ctx([SshKey]):
+        db.create_tables([SshKey])
+    unprotect_table(db, "audit_log")  # a file stamped older than it is may have them already
+    chain_existing_rows(db)
+    protect_table(db, "audit_log")
+
+
+def _add_columns(db: Database, table: str, columns: dict[str, str]) -> None:
+    have = column_names(db, table)
+    for name, kind in columns.items():
+        if name not in have:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind}')
+
+
 MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months,
-              add_coverage_dates, add_era_tables, add_original_split_and_applied_credits]
+              add_coverage_dates, add_era_tables, add_original_split_and_applied_credits,
+              add_users_and_audit_chain]
 LATEST = len(MIGRATIONS)
+
+
+def version_before(step) -> int:
+    """The schema version a database has just before ``step`` runs (tests build such a database
+    by undoing what ``step`` adds; every later step is safe to run on a database that has it)."""
+    return MIGRATIONS.index(step)
 
 
 def migrate(db: Database) -> int:
@@ -136,6 +181,7 @@ def migrate(db: Database) -> int:
         if current == 0:
             _check_empty(db)
             create_schema(db)
+            protect_table(db, "audit_log")  # triggers: the models cannot declare them
         else:
             for step in MIGRATIONS[current:]:
                 step(db)

@@ -50,7 +50,7 @@ from estimator import model as m
 from estimator.money import fmt, percent_of
 from estimator.worksheet import received_step
 
-from ..audit import record, workstation_name
+from ..audit import current_user, record, workstation_name
 from ..connection import (
     Database, StoreError, bulk_load, defer_foreign_keys, indexes_dropped, write_transaction,
 )
@@ -381,7 +381,7 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
             report_summary.rebuild_all(db)  # the per-carrier report's monthly sums
             if bar:
                 bar.update(patients, final=True)
-            record(db, "generate", user="demo", workstation=workstation_name(),
+            record(db, "generate", user=current_user(), workstation=workstation_name(),
                    entity="practice", detail={"patients": patients, "seed": seed,
                                               "replace": replace})
     stats.seconds = time.perf_counter() - started

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from estimator.views import PatientHit
 
-from ..connection import Database, checkpoint, revision
+from ..audit.views import ViewLog
+from ..connection import Database, checkpoint, refresh_statistics_if_free, revision
 from ..family.ids import ID_KINDS, load_id_map
 from ..read import balances
 from ..read.patients import first_patients, search_patients
@@ -32,6 +33,8 @@ class DbFrontDesk:
         self.db = db
         self.today = today
         self._reader: CardReader | None = None
+        self.views = ViewLog(db)  # "viewed" audit rows (store.audit.views)
+        self._statistics_fresh = False
 
     # -- search ------------------------------------------------------------------
     def search(self, text: str, limit: int = 50) -> list[PatientHit]:
@@ -57,13 +60,33 @@ class DbFrontDesk:
         return {pid: f"{last}, {first}" if first else last for pid, last, first in rows}
 
     # -- the database's state -------------------------------------------------------
-    def idle(self) -> None:
-        """A quiet moment at the desk: checkpoint the log off the posting path."""
+    def idle(self) -> str | None:
+        """A quiet moment at the desk: write views still queued, refresh the planner's
+        statistics once (not at open: a start must not take the write lock), checkpoint the log
+        off the posting path; a warning when views have waited for the database too long."""
+        self.views.flush()
+        if not self._statistics_fresh:
+            self._statistics_fresh = refresh_statistics_if_free(self.db)
         checkpoint(self.db)
+        return self.views.warning()
 
     def revision(self) -> int:
-        """Moves when this or another connection commits (SQLite data_version + changes)."""
-        return revision(self.db)
+        """Moves when this or another connection commits (SQLite data_version + changes),
+        except for this desk's own "viewed" audit rows."""
+        return revision(self.db) - self.views.own_changes
+
+    def viewed(self, patient_id: str) -> None:
+        """The account of ``patient_id`` was shown: audit it (after the card is up)."""
+        try:
+            pid = self.patient_db_id(patient_id)
+        except KeyError:
+            return
+        self.views.add(pid, "desk")
+
+    def close(self) -> str | None:
+        """Write the views still queued, waiting as a posting would; one sentence when some
+        could not be written (the caller says so)."""
+        return self.views.close()
 
     def patient_db_id(self, patient_id: str | int) -> int:
         """Database id of a patient named by practice id (file id or generated) or db id."""

@@ -58,8 +58,10 @@ class ImportResult:
 
 def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                     workstation: str | None = None, location: str | None = None,
-                    replace: bool = False) -> ImportResult:
-    """Store ``practice``; see the module docstring for the rules."""
+                    replace: bool = False, audit_user: str | None = None) -> ImportResult:
+    """Store ``practice``; see the module docstring for the rules. ``user`` stamps rows
+    without a stamp of their own; the audit row names ``audit_user`` (who ran the import)
+    when given, else ``user``."""
     workstation = workstation or workstation_name()
     try:
         with write_transaction(db):
@@ -75,7 +77,8 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
             # the file's ids were written as given: new rows' ids continue after them
             reset_ids(db, [md._meta.table_name for md in t.PRACTICE_MODELS
                            if "id" in md._meta.fields])
-            record(db, "import", user=user, workstation=workstation, entity="practice",
+            record(db, "import", user=audit_user or user, workstation=workstation,
+                   entity="practice",
                    detail={"replace": replace, "counts": loader.counts})
     except (EngineError, peewee.PeeweeException) as exc:
         reason = (str(root_error(exc) or exc).strip().splitlines() or [type(exc).__name__])[0]

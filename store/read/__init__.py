@@ -2,8 +2,10 @@
 (`patients`), balances (`balances`), what a posting shows afterwards (`readback`), and the
 ledger card's sums and windows from the derived `ledger_entry` table (`ledger_summary`,
 `ledger_window`), an ERA's claims matched to ours and the imported ERAs (`remittances`,
-`era_lists`). Read only: nothing here writes.
+`era_lists`), the audit log (`audit`) and the users with their keys (`users`). Read only:
+nothing here writes.
 
 May import: `store.connection`, `store.family`, `store.derived` (its constants and tables),
-`estimator`, `era` (its plain data and the pure grid; never its file reader).
+`store.audit` (key parsing), `estimator`, `era` (its plain data and the pure grid; never its
+file reader).
 """

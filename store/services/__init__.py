@@ -9,6 +9,7 @@ May import: `store.read`, `store.derived`, `store.family`, `store.audit`, `store
 `store.connection`, `estimator`.
 """
 from .adjustments import post_adjustment
+from .backup_settings import set_daily_backup
 from .chart_records import add_ledger_note, record_appointment
 from .claims import (
     create_claims, create_preauth, queue_claim, release_holds, send_claim, set_claim_status,
@@ -25,6 +26,7 @@ from .procedures import add_procedure, complete_procedure, delete_procedure, edi
 from .remittances import (
     ClaimChoice, EraSource, close_era_claim, finish_era_claim, post_era,
 )
+from .users import add_ssh_key, add_user, remove_ssh_key, set_disabled, set_password, set_role
 from ..read.readback import patient_balance
 
 __all__ = [
@@ -38,4 +40,6 @@ __all__ = [
     "reversible_payment", "reversible_adjustment",
     "resolve_procedure", "resolve_claim", "patient_balance",
     "EraSource", "ClaimChoice", "post_era", "finish_era_claim", "close_era_claim",
+    "add_user", "set_disabled", "set_role", "add_ssh_key", "remove_ssh_key", "set_password",
+    "set_daily_backup",
 ]

@@ -9,7 +9,6 @@ so a refused posting leaves nothing written.
 """
 from __future__ import annotations
 
-import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,9 +19,9 @@ import peewee
 
 from estimator.money import MoneyError, check_range
 
-from ..audit import current_user, workstation_name
+from ..audit import current as current_session, record, refusal, workstation_name
 from ..connection import (
-    Database, EngineError, describe_error, executemany, last_row_id, lock_family,
+    Database, EngineError, StoreError, describe_error, executemany, last_row_id, lock_family,
     write_transaction,
 )
 from ..derived.estimates import reestimate_family
@@ -35,15 +34,27 @@ class ServiceError(Exception):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who posts, from which workstation and office location (stamped on every row)."""
+    """Who posts, from which workstation and office location (stamped on every row), with
+    which role (`store.audit.roles`; an Actor made in code is the account owner, admin)."""
     user: str
     workstation: str | None = None
     location: str | None = None
+    role: str = "admin"
 
 
 def desk_actor() -> Actor:
-    """The logged-in user at this machine (location from ``$DENTLEDGER_LOCATION``)."""
-    return Actor(current_user(), workstation_name(), os.environ.get("DENTLEDGER_LOCATION") or None)
+    """The signed-in user (``--as``) or the account owner at this machine (location from
+    ``$DENTLEDGER_LOCATION``)."""
+    who = current_session()
+    return Actor(who.user, workstation_name(), os.environ.get("DENTLEDGER_LOCATION") or None,
+                 who.role)
+
+
+def check_role(actor: Actor, action: str) -> None:
+    """Refuse ``action`` when the actor's role lacks it (`store.audit.roles.NEEDS`)."""
+    message = refusal(actor.user, actor.role, action)
+    if message:
+        raise ServiceError(message)
 
 
 def clock() -> datetime:
@@ -69,6 +80,7 @@ class Posting:
     entity_id: object = None
     detail: dict = field(default_factory=dict)
     families: set[int] = field(default_factory=set)
+    patient_id: int | None = None  # the first patient touched: the audit row's patient
     after_estimates: list[Callable[[], None]] = field(default_factory=list)
     _location: int | None = None
 
@@ -80,6 +92,8 @@ class Posting:
         """Re-estimate this patient's family before the posting commits (and wait for other
         desks' postings to it: `lock_family`)."""
         lock_family(self.db, patient_id)
+        if self.patient_id is None:
+            self.patient_id = patient_id
         self.families.add(guarantor_of(self.db, patient_id))
 
     def record(self, entity: str, entity_id: object, **detail) -> None:
@@ -116,8 +130,10 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
             progress: Callable[[int, int], None] | None = None) -> Iterator[Posting]:
     """One write transaction + re-estimation of the touched families + one audit row.
     ``progress(done, total)`` follows the re-estimation, family by family (a long one:
-    an ERA paying a thousand claims)."""
+    an ERA paying a thousand claims). The actor's role is checked first (`check_role`): a
+    refusal names the role missing."""
     post = Posting(db, actor or desk_actor(), now or clock(), action)
+    check_role(post.actor, action)
     try:
         with write_transaction(db):
             yield post
@@ -132,15 +148,14 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
     except (peewee.PeeweeException, EngineError) as exc:
         raise ServiceError(f"{action.replace('_', ' ')} failed, nothing was written: "
                            f"{describe_error(db.database, exc)}") from exc
+    except StoreError as exc:  # e.g. the file was replaced under the desk: the desk says so
+        raise ServiceError(str(exc)) from exc
 
 
 def _audit(post: Posting) -> None:
-    detail = json.dumps(post.detail, sort_keys=True, default=str) if post.detail else None
-    post.db.execute_sql(
-        "INSERT INTO audit_log (at, \"user\", workstation, action, entity, entity_id, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (stamp_text(post.at), post.actor.user, post.actor.workstation, post.action, post.entity,
-         None if post.entity_id is None else str(post.entity_id), detail))
+    record(post.db, post.action, user=post.actor.user, workstation=post.actor.workstation,
+           entity=post.entity, entity_id=post.entity_id, detail=post.detail or None,
+           patient_id=post.patient_id, at=stamp_text(post.at))
 
 
 # --- checks shared by the services ------------------------------------------------
@@ -158,18 +173,40 @@ def check_open(db: Database, day: date, what: str) -> None:
                            f"{locked.isoformat()}; correct it with an entry dated after the lock date")
 
 
+# The dates a service accepts: no year 1 or 9999 (a typing or conversion slip), from
+# 1900-01-01 to two years after today (appointments, planned work, a coverage's end may be
+# ahead; nothing sane is further).
+FIRST_DAY = date(1900, 1, 1)
+YEARS_AHEAD = 2
+
+
 def as_date(value: date | str | None, default: date, what: str = "date") -> date:
-    """A date argument (``None`` = ``default``); ISO text accepted."""
+    """A date argument (``None`` = ``default``); ISO text accepted; refused outside
+    `FIRST_DAY` .. two years after today (or after ``default``, a posting's own day)."""
     if value is None:
         return default
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ServiceError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+    return in_range(day, max(clock().date(), default), what)
+
+
+def in_range(day: date, today: date, what: str = "date") -> date:
+    """``day`` if it lies in FIRST_DAY .. `YEARS_AHEAD` years after ``today``."""
     try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ServiceError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+        last = today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        last = today.replace(year=today.year + YEARS_AHEAD, day=28)
+    if not FIRST_DAY <= day <= last:
+        raise ServiceError(f"{what} {day.isoformat()} is outside the dates a posting may have "
+                           f"({FIRST_DAY.isoformat()} .. {last.isoformat()})")
+    return day
 
 
 def cents(value: object, what: str) -> int:

@@ -158,10 +158,13 @@ def edit_carrier(db: Database, carrier_id: int, *, actor: Actor | None = None,
             raise ServiceError(f"a carrier has no field {sorted(unknown)[0]!r}")
         name = changes.get("name") or one(db, "SELECT name FROM carrier WHERE id = ?", (carrier_id,))[0]
         values = _carrier_values(db, changes, name)
+        before = {}
         if values:
+            row = one(db, f"SELECT {', '.join(values)} FROM carrier WHERE id = ?", (carrier_id,))
+            before = dict(zip(values, row))
             sets = ", ".join(f"{k} = ?" for k in values)
             db.execute_sql(f"UPDATE carrier SET {sets} WHERE id = ?", (*values.values(), carrier_id))
-        change.record("carrier", carrier_id, **values)
+        change.record("carrier", carrier_id, before=before, **values)
 
 
 def _carrier_values(db: Database, given: Mapping, name: str | None = None) -> dict:
@@ -288,10 +291,14 @@ def edit_plan(db: Database, plan_id: int, changes: Mapping[str, object], *, scop
         if "subscriber" in changes:
             raise ServiceError("the subscriber of a plan cannot change; create a new plan")
         values = check_plan_values(db, dict(changes), plan_ids=targets)
+        columns = [_COLUMN[k] for k in values if k in _COLUMN]
+        before = dict(zip(columns, one(db, f"SELECT {', '.join(columns)} FROM plan WHERE id = ?",
+                                       (plan_id,)))) if columns else {}
         for target in targets:
             _write_plan(db, target, values)
         change.plans_changed(targets)
-        change.record("plan", plan_id, scope=scope, plans=targets, **_audit_values(values))
+        change.record("plan", plan_id, scope=scope, plans=targets, before=before,
+                      **_audit_values(values))
         return targets
 
 
@@ -624,7 +631,8 @@ def set_coverage_dates(db: Database, patient_id: int, plan_id: int, *, effective
         db.execute_sql("UPDATE patient_coverage SET effective = ?, terminated = ? WHERE "
                        "patient_id = ? AND plan_id = ?", (start, end, patient_id, plan_id))
         change.patient_changed(patient_id)
-        change.record("patient_coverage", patient_id, plan=plan_id, effective=start, terminated=end)
+        change.record("patient_coverage", patient_id, plan=plan_id, effective=start, terminated=end,
+                      before={"effective": old[0], "terminated": old[1]})
 
 
 def _coverage_dates(today: date, effective, terminated) -> tuple[str | None, str | None]:
@@ -736,11 +744,15 @@ def set_coverage(db: Database, patient_id: int, plan_id: int, *, pending=KEEP,
             values["pending"] = int(pending)
         if subscriber_id is not KEEP:
             values["subscriber_id"] = text_or_none(subscriber_id)
+        before = {}
         if values:
+            before = dict(zip(values, one(db, f"SELECT {', '.join(values)} FROM patient_coverage "
+                                              "WHERE patient_id = ? AND plan_id = ?",
+                                          (patient_id, plan_id))))
             sets = ", ".join(f"{k} = ?" for k in values)
             db.execute_sql(f"UPDATE patient_coverage SET {sets} WHERE patient_id = ? AND plan_id = ?",
                            (*values.values(), patient_id, plan_id))
-        change.record("patient_coverage", patient_id, plan=plan_id, **values)
+        change.record("patient_coverage", patient_id, plan=plan_id, before=before, **values)
 
 
 def set_benefits_used(db: Database, patient_id: int, plan_id: int, *, paid: int,
@@ -751,13 +763,16 @@ def set_benefits_used(db: Database, patient_id: int, plan_id: int, *, paid: int,
     with _change(db, "set_benefits_used", actor, now, progress) as change:
         _require_coverage(db, patient_id, plan_id)
         paid, ded = _money(paid, "benefits paid"), _money(deductible_met, "deductible met")
+        old = one(db, "SELECT coalesce(sum(paid_cents), 0), coalesce(sum(deductible_met_cents), 0) "
+                      "FROM benefit_used WHERE patient_id = ? AND plan_id = ?", (patient_id, plan_id))
         db.execute_sql("DELETE FROM benefit_used WHERE patient_id = ? AND plan_id = ?",
                        (patient_id, plan_id))
         if paid or ded:
             db.execute_sql("INSERT INTO benefit_used (patient_id, plan_id, paid_cents, "
                            "deductible_met_cents) VALUES (?, ?, ?, ?)", (patient_id, plan_id, paid, ded))
         change.patient_changed(patient_id)
-        change.record("benefit_used", patient_id, plan=plan_id, paid=paid, deductible_met=ded)
+        change.record("benefit_used", patient_id, plan=plan_id, paid=paid, deductible_met=ded,
+                      before={"paid": old[0], "deductible_met": old[1]})
 
 
 # --- fee schedules -------------------------------------------------------------------
@@ -786,9 +801,12 @@ def set_fee(db: Database, schedule_id: int, code: str, amount: int | None, *,
         if code not in _known_codes(db):
             raise ServiceError(f"there is no procedure code {code!r}")
         amount = None if amount is None else _money(amount, f"the fee for {code}")
+        old = one(db, "SELECT amount_cents FROM fee WHERE schedule_id = ? AND code = ?",
+                  (schedule_id, code))
         _put_fee(db, schedule_id, code, amount)
         change.plans_changed(plans_using_schedule(db, schedule_id))
-        change.record("fee_schedule", schedule_id, code=code, amount=amount)
+        change.record("fee_schedule", schedule_id, code=code, amount=amount,
+                      before={"amount": old[0] if old else None})
 
 
 def _require_schedule(db: Database, schedule_id: int) -> str:

@@ -55,5 +55,7 @@ def test_start_up_loads_only_what_find_patient_needs(tmp_path, monkeypatch):
              "tui.screens.reports", "estimator.report_table", "store.models",
              "pyx12", "era.reader",
              "store.family.loader", "store.derived.estimates", "store.files.importer",
-             "store.read.ledger_summary", "store.demo.synthetic"}
+             "store.read.ledger_summary", "store.demo.synthetic",
+             "argon2", "store.audit.passwords", "store.services.users", "tui.screens.lock",
+             "tui.screens.audit_log", "store.desks.audit_log", "store.read.audit"}
     assert sorted(loaded & later) == []

@@ -93,8 +93,8 @@ def test_a_payment_dated_on_or_before_the_lock_date_writes_nothing(office_db):
 
 
 def test_a_service_refusal_mid_check_leaves_nothing_of_it(office_db):
-    """Accepted weak lines whose write-off exceeds the charge: the insurance payment service
-    refuses inside the ERA's transaction, and nothing of the check (nor the ERA) stays."""
+    """Accepted weak lines whose write-off would leave the procedure in credit: the insurance payment
+    service refuses inside the ERA's transaction, and nothing of the check (nor the ERA) stays."""
     check = cigna_check()
     line = check.claims[0].lines[0]
     bad = replace(line, billed=line.billed + 100, adjustments=(adj("CO-45", 17100),))
@@ -102,7 +102,7 @@ def test_a_service_refusal_mid_check_leaves_nothing_of_it(office_db):
     assert post(office_db, check).states == ("open",)  # weak (the charge): left alone
     office_db.execute_sql("DELETE FROM era_claim")
     office_db.execute_sql("DELETE FROM era")
-    refused(office_db, check, "exceed its charge", accept_weak=True)
+    refused(office_db, check, "would show a credit", accept_weak=True)
 
 
 def test_a_weak_match_posts_only_when_accepted(office_db):

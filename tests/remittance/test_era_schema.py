@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from store.connection import schema_version, set_schema_version, write_transaction
 from store.db import open_database
-from store.db.migrations import APPLICATION_ID, LATEST
+from store.db.migrations import APPLICATION_ID, LATEST, add_era_tables, version_before
 
 ERA_TABLES = ("era_file", "era", "era_claim", "era_provider_adjustment")
 
@@ -21,7 +21,7 @@ def test_a_database_of_the_previous_version_gets_the_era_tables(office_path):
         for table in reversed(ERA_TABLES):
             db.execute_sql(f'DROP TABLE "{table}"')
         db.execute_sql('DROP INDEX "claim_claim_no"')
-        set_schema_version(db, LATEST - 1, APPLICATION_ID)
+        set_schema_version(db, version_before(add_era_tables), APPLICATION_ID)
     db.close()
     db = open_database(str(office_path))
     try:

@@ -136,9 +136,11 @@ def test_negative_amounts_where_the_spec_allows_them():
 
 
 def test_names_are_stored_as_given():
+    """Markup-looking text is data (the screens never render names as markup); control
+    characters are refused (issue 13: `tests/safety/test_import_limits.py`)."""
     doc = minimal()
-    doc["practice"]["patients"][0]["name"] = "O'Brien, [bold]Sean\x1b[31m"
-    assert parse(doc).practice.patients[0].name == "O'Brien, [bold]Sean\x1b[31m"
+    doc["practice"]["patients"][0]["name"] = "O'Brien, [bold]Sean[/]"
+    assert parse(doc).practice.patients[0].name == "O'Brien, [bold]Sean[/]"
 
 
 # --- extensions ------------------------------------------------------------------

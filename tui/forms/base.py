@@ -256,7 +256,7 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
     def refused(self, message: str) -> None:
         """The desk's refusal: on the form and as a notification; the form stays open."""
         self.query_one("#form-error", Static).update(Text(clean(message)))
-        self.notify(message, title="Not posted", severity="error", markup=False)
+        self.notify(clean(message), title="Not posted", severity="error", markup=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -77,9 +77,17 @@ class AccountScreen(DeskScreen):
         except KeyError:
             self.notify(f"No patient {clean(patient_id)}.", severity="error", markup=False)
             return
+        opened = patient_id != self.patient_id or self.view is None
         self.patient_id, self.view = patient_id, view
         self._draw_header()
         self.card.load(patient_id, view.columns, view.row_count, keep_position=keep_position)
+        if opened and not keep_position:  # audited once the card is on screen
+            self.call_after_refresh(self._viewed, patient_id)
+
+    def _viewed(self, patient_id: str) -> None:
+        viewed = getattr(self.frontdesk, "viewed", None)  # optional part of the port
+        if callable(viewed):
+            viewed(patient_id)
 
     def _draw_header(self) -> None:
         if self.view is not None:
@@ -106,16 +114,21 @@ class AccountScreen(DeskScreen):
             self.show_patient(members[i])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "post":  # hide the keys of forms the app does not have
-            return parameters[0] in self.desk.posting_forms
+        if action == "post":  # hide the keys of forms the app does not have, or the role lacks
+            kind = str(parameters[0])
+            return kind in self.desk.posting_forms and not self.desk.refusal(kind)
         if action == "reverse_line":
-            return self.desk.offer_reversal is not None
+            return self.desk.offer_reversal is not None and not self.desk.refusal("reversal")
         return True
 
     def action_post(self, kind: str) -> None:
         self.desk.action_posting_form(kind)
 
     def action_reverse_line(self) -> None:
+        refusal = self.desk.refusal("reversal")
+        if refusal:
+            self.notify(refusal, severity="warning", markup=False)
+            return
         row = self.card.cursor_row
         if row is None or not row.ref:
             self.notify("Put the cursor on a payment or an adjustment first.", severity="warning")

@@ -18,10 +18,21 @@ if TYPE_CHECKING:
 def register_setup(app: DeskApp, desk: SetupDesk) -> SetupDesk:
     """Wire the set-up screens into ``app``, over ``desk``."""
     app.setup_desk = desk  # type: ignore[attr-defined]
-    commands = [DeskCommand(title, help_text, "", callback=lambda opener=opener: opener(app))
+    commands = [DeskCommand(title, help_text, "",
+                            callback=lambda opener=opener: _open_if_allowed(app, opener))
                 for title, help_text, opener in _ENTRIES]
     app.extra_commands = [*getattr(app, "extra_commands", ()), *commands]  # type: ignore[attr-defined]
     return desk
+
+
+def _open_if_allowed(app, opener) -> None:
+    """Open a set-up screen, or say which role it needs (a patient's coverage is front-desk
+    work; carriers, plans, fee schedules and re-estimation are billing's)."""
+    refusal = None if opener is open_coverage else app.refusal("setup")
+    if refusal:
+        app.notify(refusal, severity="warning", markup=False)
+    else:
+        opener(app)
 
 
 def open_carriers(app) -> None:

@@ -8,6 +8,14 @@ from decimal import Decimal
 MAX_ERRORS = 50  # enough to fix a file in one go, short enough to read
 
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-]+\Z")
+# What JSON text leaves raw but a terminal would act on: shown escaped in messages.
+_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def quoted(text: str) -> str:
+    """``text`` as a JSON string for a message: C0 controls escaped by JSON itself, C1 controls
+    and bidirectional overrides escaped here (``\\u202e``), other letters as they are."""
+    return _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 class PracticeFileError(ValueError):
@@ -59,7 +67,7 @@ def key_path(base: str, key: str) -> str:
     """``practice.plans[2]`` + ``coverage`` -> ``practice.plans[2].coverage`` (odd keys in brackets)."""
     if _PLAIN_KEY.match(key):
         return f"{base}.{key}" if base else key
-    return f"{base}[{json.dumps(key, ensure_ascii=False)}]"
+    return f"{base}[{quoted(key if len(key) <= 40 else key[:36] + '...')}]"
 
 
 def index_path(base: str, index: int) -> str:
@@ -73,7 +81,7 @@ def show(raw: object) -> str:
     if raw is None:
         return "null"
     if isinstance(raw, str):
-        text = json.dumps(raw, ensure_ascii=False)
+        text = quoted(raw[:40])
         return text if len(text) <= 40 else text[:36] + '..."'
     if isinstance(raw, (int, Decimal)):
         text = str(raw)

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ._errors import Problems, index_path, key_path
+from ._errors import Problems, index_path, key_path, quoted
 
 MAX_DEPTH = 32  # the format nests about 6 deep; anything far deeper is not a practice file
 _INLINE_WIDTH = 100
@@ -57,8 +57,15 @@ def load_raw(text: str, problems: Problems) -> object:
     except json.JSONDecodeError as exc:
         problems.add("", f"not valid JSON: {exc.msg} (line {exc.lineno} column {exc.colno})")
         return None
-    except (ValueError, RecursionError) as exc:  # e.g. a 5000-digit integer, absurd nesting
+    except RecursionError:  # absurd nesting, deeper than the parser goes
+        problems.add("", f"not valid JSON for a practice file: nested more than {MAX_DEPTH} "
+                         f"levels deep")
+        return None
+    except ValueError as exc:  # e.g. a 5000-digit integer
         problems.add("", f"not valid JSON: {exc}")
+        return None
+    if raw is None:  # the document `null`: None is also "could not parse" to the caller
+        problems.add("", "a practice file is a JSON object, not null")
         return None
     _check_tree(raw, problems)
     return raw
@@ -111,8 +118,8 @@ def _scalar(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, Decimal)):
         return str(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):  # readable letters; C1 controls and bidi overrides escaped
+        return quoted(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 

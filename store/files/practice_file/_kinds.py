@@ -20,6 +20,9 @@ from estimator.money import MoneyError, check_range, to_cents, to_decimal
 from ._errors import Problems, index_path, key_path, show
 from ._json import BadConstant
 
+# Dates a practice file may hold (a year 1 or 9999 is a typing or conversion error). Fixed,
+# not "today +- n": whether a file imports must not depend on the day it is read.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
 
@@ -68,27 +71,67 @@ class Kind:
         return value
 
 
+# Text limits (the file's text goes to screens, statements and claims): an id is short
+# printable text; a name is one line without control or bidirectional-override characters;
+# free text (notes, descriptions) may have line breaks and tabs, nothing else of that kind.
+MAX_ID, MAX_NAME, MAX_TEXT = 64, 200, 10_000
+_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 class Text(Kind):
+    """Text of one of three sorts: ``"id"``, ``"name"`` (one line) or ``"text"`` (free text)."""
+
     placeholder = ""
 
-    def __init__(self, nonempty: bool = False, what: str = "text"):
+    def __init__(self, nonempty: bool = False, what: str = "text", sort: str = "text"):
         self.nonempty = nonempty
         self.what = what
+        self.sort = sort
+        self.longest = {"id": MAX_ID, "name": MAX_NAME}.get(sort, MAX_TEXT)
 
     def read(self, ctx, raw, path):
         if not isinstance(raw, str):
             ctx.error(path, f"{show(raw)} is not {self.what} (write it in quotes)")
             return ""
+        if len(raw) > self.longest:
+            ctx.error(path, f"is {len(raw):,} characters long; {_PLURAL[self.sort]} have at "
+                            f"most {self.longest:,}")
+            return ""
+        bad = self._bad_character(raw)
+        if bad is not None:
+            ctx.error(path, f"contains {_character(bad)}, which {_PLURAL[self.sort]} may not hold")
+            return raw
         if self.nonempty and not raw.strip():
             ctx.error(path, "must not be empty")
         return raw
+
+    def _bad_character(self, raw: str) -> str | None:
+        if self.sort == "id":
+            return next((ch for ch in raw if not ch.isprintable()), None)
+        found = (_NOT_IN_NAME if self.sort == "name" else _NOT_IN_TEXT).search(raw)
+        return found.group() if found else None
+
+
+_PLURAL = {"id": "ids", "name": "names", "text": "texts"}
+
+
+def _character(ch: str) -> str:
+    code = ord(ch)
+    if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069":
+        return f"a bidirectional override (U+{code:04X})"
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return f"a control character (U+{code:04X})"
+    if ch in "\u2028\u2029":
+        return f"a line separator (U+{code:04X})"
+    return f"a character that does not print (U+{code:04X})"
 
 
 class Ref(Text):
     """The id of a row defined elsewhere in the file; resolved once the whole file is read."""
 
     def __init__(self, table: str, kinds: tuple[str, ...] | None = None):
-        super().__init__(nonempty=True, what="an id")
+        super().__init__(nonempty=True, what="an id", sort="id")
         self.table = table
         self.kinds = kinds  # for fee schedules: the kinds allowed here
 
@@ -107,10 +150,15 @@ class Date(Kind):
             ctx.error(path, f"{show(raw)} is not a date (write YYYY-MM-DD)")
             return date.min
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             ctx.error(path, f"{show(raw)} is not a real date")
             return date.min
+        if not FIRST_DAY <= day <= LAST_DAY:
+            ctx.error(path, f"{show(raw)} is outside {FIRST_DAY.isoformat()} .. "
+                            f"{LAST_DAY.isoformat()}")
+            return date.min
+        return day
 
     def dump(self, value):
         return value.isoformat()
@@ -126,10 +174,15 @@ class DateTime(Kind):
             ctx.error(path, f"{show(raw)} is not a date and time (write YYYY-MM-DDTHH:MM:SS)")
             return datetime.min
         try:
-            return datetime.fromisoformat(raw)
+            at = datetime.fromisoformat(raw)
         except ValueError:
             ctx.error(path, f"{show(raw)} is not a real date and time")
             return datetime.min
+        if not FIRST_DAY <= at.date() <= LAST_DAY:
+            ctx.error(path, f"{show(raw)} is outside {FIRST_DAY.isoformat()} .. "
+                            f"{LAST_DAY.isoformat()}")
+            return datetime.min
+        return at
 
     def dump(self, value):
         # Whole seconds, no zone: the only spelling `read` accepts, so a dump always reads back.

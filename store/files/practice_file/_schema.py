@@ -9,8 +9,8 @@ from ._kinds import (
 
 FORMAT = "dentledger-practice/1"
 
-ID = Text(nonempty=True, what="an id")
-NAME = Text(nonempty=True)
+ID = Text(nonempty=True, what="an id", sort="id")
+NAME = Text(nonempty=True, sort="name")
 TEXT = Text()
 MONEY = Money()
 SIGNED = Money(signed=True)
@@ -216,7 +216,7 @@ ADJUSTMENT = Entity(m.Adjustment, (
     F("patient", PATIENT, required=True),
     F("date", Date(), required=True),
     F("amount", SIGNED, required=True),  # negative reduces what is owed
-    F("code", Text(nonempty=True), required=True),
+    F("code", Text(nonempty=True, sort="id"), required=True),
     F("procedure", PROCEDURE),
     F("note", TEXT),
     F("stamp", STAMP),  # extension

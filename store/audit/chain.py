@@ -1,0 +1,290 @@
+"""The audit log's hash chain and its key.
+
+Each row's ``hash`` is HMAC-SHA256(key, previous row's hash + "\\n" + the row's canonical
+encoding): the JSON array of `FIELDS` in that order (ASCII, no spaces). The first row's
+previous hash is empty. Changing, moving or deleting a row breaks the chain at that row (a
+deleted row leaves a gap in the ids, which are consecutive); forging a row needs the key. The
+database refuses UPDATE and DELETE on the table (triggers, `store.connection.protect_table`),
+so a change needs a connection that drops them first: the chain is what shows it.
+
+The key is 32 random bytes kept as hex in ``<database>.key`` beside the database, mode 0600,
+created on first need and never stored in the database: a copy of the database alone cannot
+be re-chained. (An in-memory database gets a key for the life of the process.) When the key
+file is missing but the log already has rows, a new key is made; the next row written then
+finds the last row does not verify and an ``audit_chain_resumed`` row says so first:
+`verify_chain` reports the earlier rows as signed by a key that is not here, instead of the
+office being unable to post.
+
+`verify_chain(db, key)` is the pure-ish check `backup`/`restore` and ``audit verify`` call.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..connection import MEMORY, Database, StoreError, audit_key_path, lock_practice
+
+FIELDS = ("id", "at", "user", "os_user", "ssh_origin", "workstation", "action", "entity",
+          "entity_id", "patient_id", "detail")
+COLUMNS = ", ".join(f'"{name}"' for name in FIELDS)
+KEY_BYTES = 32
+CHAIN_RESUMED = "audit_chain_resumed"  # the row written after a break (see `append`)
+
+_memory_key = secrets.token_bytes(KEY_BYTES)
+_cache: dict[str, tuple[tuple[int, int], bytes]] = {}
+_checked: dict[str, tuple[int, str | None]] = {}  # database -> head known to verify (id, hash)
+_enabled = True  # the benchmark's reference (`unchained`) turns it off on a throw-away copy
+
+
+# --- the key ------------------------------------------------------------------------------
+
+def key_path(db: Database) -> Path | None:
+    """``<database>.key`` (None for an in-memory database; PostgreSQL:
+    `store.connection.postgres.audit_key_path`)."""
+    return None if db.database == MEMORY else Path(audit_key_path(db))
+
+
+def read_key(path: Path) -> bytes | None:
+    """The key in ``path`` (None when there is no file); StoreError when it is damaged."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    stamp = (stat.st_ino, stat.st_mtime_ns)
+    cached = _cache.get(str(path))
+    if cached and cached[0] == stamp:
+        return cached[1]
+    try:
+        text = path.read_text(encoding="ascii").strip()
+        key = bytes.fromhex(text)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise StoreError(f"the audit key {path} cannot be read: "
+                         f"{getattr(exc, 'strerror', None) or 'not a key file'}") from None
+    if len(key) != KEY_BYTES:
+        raise StoreError(f"the audit key {path} is damaged (not {KEY_BYTES} bytes)")
+    _cache[str(path)] = (stamp, key)
+    return key
+
+
+def database_key(db: Database) -> bytes | None:
+    """This database's key, None when it has none yet."""
+    path = key_path(db)
+    return _memory_key if path is None else read_key(path)
+
+
+def _key_for_writing(db: Database) -> tuple[bytes, bool]:
+    """(key, whether this call created it)."""
+    path = key_path(db)
+    if path is None:
+        return _memory_key, False
+    key = read_key(path)
+    if key is not None:
+        return key, False
+    return _create_key(path)
+
+
+def _create_key(path: Path) -> tuple[bytes, bool]:
+    """A new key file, written whole then linked into place (so a second process creating
+    one at the same moment reads the winner's instead of overwriting it)."""
+    key = secrets.token_bytes(KEY_BYTES)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # PostgreSQL's keys folder
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(key.hex() + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, 0o600)
+            os.link(temp, path)
+            created = True
+        except FileExistsError:
+            created = False
+        finally:
+            os.unlink(temp)
+    except OSError as exc:
+        raise StoreError(f"cannot create the audit key {path}: {exc.strerror or exc}") from None
+    return (key, True) if created else (read_key(path) or key, False)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+_CANONICAL = json.JSONEncoder(separators=(",", ":"))  # ASCII, no spaces; one encoder, made once
+
+
+def row_hash(key: bytes, previous: str | None, row: tuple) -> str:
+    """The chain hash of ``row`` (values in `FIELDS` order) after ``previous``."""
+    body = _CANONICAL.encode(list(row))
+    return hmac.digest(key, f"{previous or ''}\n{body}".encode(), "sha256").hex()
+
+
+def append(db: Database, values: dict) -> int:
+    """Append one row (`FIELDS` but ``id``) with its hash; returns its id. Call inside the
+    write transaction of the change it describes.
+
+    The last row is checked first (once per new head: a desk's own rows are not checked
+    again): when it does not verify with this key (a new key file, a replaced one, or a
+    changed last row), an `CHAIN_RESUMED` row goes in before this one, so the break is
+    written down where it happened."""
+    if not _enabled:
+        lock_practice(db)
+        last = db.execute_sql("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        return _insert(db, b"", last, values)[0]
+    key, created = _key_for_writing(db)
+    lock_practice(db)  # PostgreSQL: one head at a time (SQLite's writers already take turns)
+    last = db.execute_sql(f"SELECT {COLUMNS}, hash FROM audit_log ORDER BY id DESC "
+                          "LIMIT 1").fetchone()
+    head = None if last is None else (last[0], last[-1])
+    if head is not None and _checked.get(db.database) != head and not _last_verifies(db, key, last):
+        reason = "a new key file was made" if created else "the last row does not verify with this key"
+        head = _insert(db, key, head, {
+            **values, "action": CHAIN_RESUMED, "entity": "audit_log", "entity_id": str(head[0]),
+            "patient_id": None,
+            "detail": json.dumps({"reason": reason, "after_row": head[0],
+                                  "previous_head": head[1]}, sort_keys=True)})
+    head = _insert(db, key, head, values)
+    _checked[db.database] = head
+    return head[0]
+
+
+def _last_verifies(db: Database, key: bytes, last: tuple) -> bool:
+    before = db.execute_sql("SELECT hash FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT 1",
+                            (last[0],)).fetchone()
+    stored = last[-1]
+    return stored is not None and hmac.compare_digest(
+        row_hash(key, before[0] if before else None, tuple(last[:-1])), str(stored))
+
+
+def _insert(db: Database, key: bytes, last: tuple | None, values: dict) -> tuple[int, str | None]:
+    row_id = 1 if last is None else last[0] + 1
+    row = (row_id, *(values.get(name) for name in FIELDS[1:]))
+    digest = row_hash(key, last[1] if last else None, row) if _enabled else None
+    db.execute_sql(f"INSERT INTO audit_log ({COLUMNS}, hash) VALUES "
+                   f"({', '.join('?' * (len(FIELDS) + 1))})", (*row, digest))
+    return row_id, digest
+
+
+class unchained:
+    """Write audit rows without their hash (the benchmark's reference only, on a copy)."""
+
+    def __enter__(self):
+        global _enabled
+        _enabled = False
+        return self
+
+    def __exit__(self, *exc):
+        global _enabled
+        _enabled = True
+        return False
+
+
+def chain_existing_rows(db: Database) -> int:
+    """Hash every row that has no hash yet, in id order, each after the row before it (the
+    migration that introduces the chain); returns how many were hashed."""
+    key, _ = _key_for_writing(db)
+    rows = db.execute_sql(f"SELECT {COLUMNS}, hash FROM audit_log ORDER BY id").fetchall()
+    previous, done = None, 0
+    for *values, stored in rows:
+        if stored is None:
+            stored = row_hash(key, previous, tuple(values))
+            db.execute_sql("UPDATE audit_log SET hash = ? WHERE id = ?", (stored, values[0]))
+            done += 1
+        previous = stored
+    return done
+
+
+# --- verifying ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """What `verify_chain` found: ``rows`` verified in order up to ``head_id`` (whose hash is
+    ``head``); ``bad_row`` and ``problem`` name the first row that is not as it was written."""
+    rows: int
+    head_id: int | None
+    head: str | None
+    bad_row: int | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.bad_row is None and self.problem is None
+
+    def summary(self) -> str:
+        if self.ok:
+            head = f"row {self.head_id}, {self.head}" if self.head_id else "empty log"
+            return f"audit chain verified: {self.rows} rows, head {head}"
+        return f"audit chain broken: {self.problem}"
+
+
+def verify_chain(db: Database, key: bytes) -> ChainCheck:
+    """Walk the audit log in id order and check every row's hash with ``key``."""
+    cursor = db.execute_sql(f"SELECT {COLUMNS}, hash FROM audit_log ORDER BY id")
+    previous: str | None = None
+    last_id: int | None = None
+    count = 0
+    for *values, stored in cursor:
+        row = tuple(values)
+        row_id = row[0]
+        expected_id = 1 if last_id is None else last_id + 1
+        if row_id != expected_id:
+            return _bad(count, last_id, previous, expected_id,
+                        f"row {expected_id} is missing (deleted): row {row_id} follows row "
+                        f"{last_id or 'none'}")
+        if stored is None:
+            return _bad(count, last_id, previous, row_id, f"row {row_id} has no hash")
+        if not hmac.compare_digest(row_hash(key, previous, row), str(stored)):
+            return _bad(count, last_id, previous, row_id, _why(db, key, row, stored, count))
+        previous, last_id, count = str(stored), row_id, count + 1
+    return ChainCheck(count, last_id, previous)
+
+
+def verify_database(db: Database) -> ChainCheck:
+    """`verify_chain` with the key beside the database."""
+    key = database_key(db)
+    if key is None:
+        has_rows = db.execute_sql("SELECT 1 FROM audit_log LIMIT 1").fetchone()
+        if not has_rows:
+            return ChainCheck(0, None, None)
+        return ChainCheck(0, None, None, None, f"there is no audit key at {key_path(db)}: "
+                          "the chain cannot be checked without it")
+    return verify_chain(db, key)
+
+
+def _bad(count, last_id, previous, bad_row, problem) -> ChainCheck:
+    return ChainCheck(count, last_id, previous, bad_row, problem)
+
+
+def _why(db: Database, key: bytes, row: tuple, stored: str, verified: int) -> str:
+    """Why ``row`` fails: if the next row chains on from its stored hash, the row itself was
+    changed after it was written; if not, the row does not belong (inserted, moved, or, when
+    nothing verifies from the start, the key is another database's)."""
+    row_id = row[0]
+    resumed = db.execute_sql("SELECT id, at, detail FROM audit_log WHERE action = ? AND id > ? "
+                             "ORDER BY id LIMIT 1", (CHAIN_RESUMED, row_id)).fetchone()
+    if resumed is not None:
+        reason = (json.loads(resumed[2] or "{}").get("reason") or "the chain broke")
+        return (f"row {row_id} does not verify with this key; the chain was resumed at row "
+                f"{resumed[0]} ({resumed[1]}) because {reason}: the rows before it were signed "
+                "with a key that is not here, or changed (restore the key file that was "
+                "beside this database)")
+    nxt = db.execute_sql(f"SELECT {COLUMNS}, hash FROM audit_log WHERE id > ? ORDER BY id "
+                         "LIMIT 1", (row_id,)).fetchone()
+    if nxt is not None and nxt[-1] == row_hash(key, stored, tuple(nxt[:-1])):
+        return f"row {row_id} was changed after it was written (its hash does not match)"
+    if verified == 0:
+        return (f"row {row_id} does not verify with this key: the key is not this database's, "
+                f"or row {row_id} was changed")
+    return (f"row {row_id} does not belong in the chain (inserted, moved or changed without "
+            "the key)")
+
+
+def chain_head(db: Database) -> tuple[int, int | None, str | None]:
+    """(rows, last id, last hash): what a backup prints so a later copy can be compared."""
+    count = db.execute_sql("SELECT count(*) FROM audit_log").fetchone()[0]
+    last = db.execute_sql("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return (count, last[0], last[1]) if last else (0, None, None)
