@@ -140,9 +140,7 @@ def is_busy(exc: BaseException) -> bool:
     return False
 
 
-def secure_files(path: str) -> None:
-    if not is_postgres(path):
-        _sqlite.secure_files(path)
+secure_files = _sqlite.secure_files  # a URL names no file: nothing to do
 
 
 def bulk_load(db):

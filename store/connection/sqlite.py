@@ -74,12 +74,16 @@ def refresh_statistics(db: Database) -> None:
     bounded ``PRAGMA optimize`` at open; it costs ~0.4 s once on a 100,000-patient
     practice and nothing afterwards (the statistics live in the file).
     """
-    db.execute_sql("PRAGMA analysis_limit = 400")
     try:
-        db.execute_sql("PRAGMA optimize = 0x10002")
+        _optimize(db)
     except peewee.OperationalError as exc:  # other desks are writing: next open will do it
         if not isinstance(root_error(exc), apsw.BusyError):
             raise
+
+
+def _optimize(db: Database) -> None:
+    db.execute_sql("PRAGMA analysis_limit = 400")
+    db.execute_sql("PRAGMA optimize = 0x10002")
 
 
 def refresh_statistics_if_free(db: Database) -> bool:
@@ -91,7 +95,7 @@ def refresh_statistics_if_free(db: Database) -> bool:
     conn = db.connection()
     conn.set_busy_timeout(0)
     try:
-        refresh_statistics(db)
+        _optimize(db)
         return True
     except (apsw.BusyError, apsw.LockedError, peewee.OperationalError):
         return False
