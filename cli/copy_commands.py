@@ -42,6 +42,6 @@ def cmd_copy(args) -> int:
     engine = engine_for(args.target)
     where = engine.safe_url(args.target) if is_postgres(args.target) else args.target
     print(f"copied {result.total:,} rows ({len(result.rows)} tables) to {where}; "
-          f"balances of {result.patients:,} patients checked")
+          f"balances of {result.patients:,} patients checked; {result.audit}")
     sys.stdout.flush()
     return 0

@@ -11,6 +11,8 @@ it (`pg_support`). Tests about the SQLite file itself are marked ``sqlite_only``
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import pg_support
@@ -69,8 +71,17 @@ def engine(request):
         pytest.skip(f"PostgreSQL runs skipped: {request.config.pg_why}")
     worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
     database = pg_support.WorkerDatabase(url, worker)
+    # the audit chain's key: one throw-away file for this worker (not the user's data folder)
+    keys = request.config._tmp_path_factory.mktemp("audit-key")
+    saved = os.environ.get("DENTLEDGER_AUDIT_KEY")
+    os.environ["DENTLEDGER_AUDIT_KEY"] = str(keys / "audit.key")
+    pg_support.current = database
     try:
         with pg_support.redirected(database):
             yield name
     finally:
         database.drop()
+        if saved is None:
+            os.environ.pop("DENTLEDGER_AUDIT_KEY", None)
+        else:
+            os.environ["DENTLEDGER_AUDIT_KEY"] = saved

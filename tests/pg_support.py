@@ -20,6 +20,7 @@ import tempfile
 from contextlib import contextmanager
 
 ENV = "DENTLEDGER_TEST_PG"
+current = None  # this worker's WorkerDatabase while a PostgreSQL run is on (tests/conftest.py)
 
 
 def find_pg_bin() -> str | None:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..connection import (
     Database, StoreError, bulk_load, defer_foreign_keys, indexes_dropped, load_rows,
-    lock_practice, reset_ids, snapshot, write_transaction,
+    lock_practice, protect_table, reset_ids, snapshot, unprotect_table, write_transaction,
 )
 
 # What "checks balances" compares: each patient's balance and insurance still owed on the
@@ -29,6 +29,7 @@ _CARRIER_MONTHS = ("SELECT carrier_id, month, billed_cents, ins_paid_cents, pt_p
 class CopyResult:
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows copied
     patients: int = 0                                    # balances compared
+    audit: str = ""                                      # the audit chain on the copy
 
     @property
     def total(self) -> int:
@@ -64,6 +65,7 @@ def copy_practice(source: Database, target: Database, *, replace: bool = False,
             raise StoreError(f"{_name(target)} is not empty: copy with --replace to "
                              "overwrite everything in it")
         defer_foreign_keys(target)
+        unprotect_table(target, "audit_log")  # append-only: the copy replaces it whole
         for name in reversed(names):
             target.execute_sql(f'DELETE FROM "{name}"')
         with indexes_dropped(target, names) if big else nullcontext():
@@ -75,7 +77,9 @@ def copy_practice(source: Database, target: Database, *, replace: bool = False,
                 if progress:
                     progress(name, result.rows.get(name, 0))
         reset_ids(target, [name for name, columns in tables() if "id" in columns])
+        protect_table(target, "audit_log")
         result.patients = check_copy(source, target, result)
+        result.audit = _carry_audit_key(source, target)
     return result
 
 
@@ -103,6 +107,40 @@ def check_copy(source: Database, target: Database, result: CopyResult) -> int:
         raise StoreError("copy check failed: the balances differ from the source's; "
                          "nothing was copied")
     return len(balances)
+
+
+def _carry_audit_key(source: Database, target: Database) -> str:
+    """The source's audit key goes with the copy (it is never in the database): the target's
+    key file gets it, and the copied chain must verify with it. Refuses (nothing copied)
+    when it does not."""
+    from ..audit import chain
+
+    key = chain.database_key(source)
+    if key is None:
+        return "the source has no audit key: the copied chain cannot be checked" \
+            if _has_audit_rows(target) else "empty audit log"
+    path = chain.key_path(target)
+    if path is not None and chain.read_key(path) != key:
+        _write_key(path, key)
+    check = chain.verify_chain(target, key)
+    if not check.ok:
+        raise StoreError(f"copy check failed: {check.summary()}; nothing was copied")
+    return check.summary()
+
+
+def _has_audit_rows(db: Database) -> bool:
+    return bool(db.execute_sql("SELECT 1 FROM audit_log LIMIT 1").fetchone())
+
+
+def _write_key(path, key: bytes) -> None:
+    import os
+    import tempfile
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")  # mode 0600
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(key.hex() + "\n")
+    os.replace(temp, path)
 
 
 def _rows(db: Database, sql: str) -> set[tuple]:

@@ -156,7 +156,7 @@ def test_refuses_a_database_with_a_practice_unless_replace(tmp_path, engine):
     assert stats.patients == _one(db, "SELECT count(*) FROM patient") == 80
     if engine == "sqlite":
         assert _one(db, "PRAGMA journal_mode") == "wal"  # back to WAL after the bulk load
-    assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
     db.close()
 
 
