@@ -45,7 +45,7 @@ def register(subparsers) -> None:
                            help=f"{kind.day_label.lower()} this day (default today)")
         if kind.uses_carrier:
             p.add_argument("--carrier", help="only this carrier (id or name)")
-        if kind.name == "daysheet":
+        if kind.name in ("daysheet", "writeoffs"):  # store.reports.PER_LOCATION
             p.add_argument("--location", help="only what was posted at this location of a "
                            "group (default: the whole group)")
         p.add_argument("--format", choices=FORMATS, default="table",

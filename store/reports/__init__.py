@@ -91,18 +91,24 @@ def resolve_location(db: Database, name: str | None) -> tuple[int, str] | None:
     raise StoreError(f"no location named {name!r} (locations: {known})")
 
 
+# Reports of postings, which record where they were made (the others are about accounts and
+# claims, which belong to the whole group).
+PER_LOCATION = ("daysheet", "writeoffs")
+
+
 def run_report(db: Database, request: ReportRequest, today: date | None = None) -> ReportTable:
     """The report ``request`` names (defaults filled and checked by `resolve`)."""
     req = resolve(request, today or date.today())
-    if req.location is not None and req.name != "daysheet":
+    if req.location is not None and req.name not in PER_LOCATION:
         from ..connection import StoreError
-        raise StoreError(f"the {req.name} report is for the whole group; only the day sheet "
-                         "is run per location (--location)")
+        raise StoreError(f"the {req.name} report is for the whole group; the day sheet and "
+                         "write-offs are run per location (--location)")
     carrier = resolve_carrier(db, req.carrier) if req.carrier else None
     if req.name == "carriers":
         return carriers_report(db, req.start, req.end, carrier)
     if req.name == "writeoffs":
-        return writeoffs_report(db, req.start, req.end, carrier)
+        return writeoffs_report(db, req.start, req.end, carrier,
+                                resolve_location(db, req.location))
     if req.name == "aging":
         return aging_report(db, req.day)
     if req.name == "claims":

@@ -24,10 +24,10 @@ PLANS = {
     "CHECKS_SQL": ((*RANGE, 1), [
         "SEARCH pay USING COVERING INDEX report_claim_payment_date (date>? AND date<?)",
         "SEARCH l USING COVERING INDEX report_claim_payment_line_money (payment_id=?)"]),
-    "CAPITATION_SQL": ((*RANGE, None), [
+    "CAPITATION_SQL": ((*RANGE, None, None), [
         "SEARCH cp USING COVERING INDEX report_claim_proc_capitation (plan_id=?)",
         "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)"]),
-    "HAND_WRITEOFFS_SQL": (RANGE, ["SEARCH a USING INDEX report_adjustment_date (date>? AND date<?)"]),
+    "HAND_WRITEOFFS_SQL": ((*RANGE, None), ["SEARCH a USING INDEX report_adjustment_date (date>? AND date<?)"]),
     "PAID_SQL": (RANGE, [
         "SEARCH pp USING COVERING INDEX report_patient_payment_date (date>? AND date<?)"]),
     "PAID_ALLOCATED_SQL": (RANGE, [
@@ -36,7 +36,7 @@ PLANS = {
     "PAID_APPLIED_SQL": (RANGE, [
         "SEARCH pp USING COVERING INDEX report_patient_payment_date (date>? AND date<?)",
         "SEARCH c USING INDEX applied_credit_payment_id (payment_id=?)"]),
-    "CLAIM_WRITEOFFS_SQL": ((*RANGE, None), [
+    "CLAIM_WRITEOFFS_SQL": ((*RANGE, None, 1), [
         "SEARCH pay USING INDEX report_claim_payment_date (date>? AND date<?)",
         "SEARCH l USING COVERING INDEX report_claim_payment_line_money (payment_id=?)"]),
     "OUTSTANDING_SQL": ((None, None, None), ["SEARCH c USING INDEX claim_status_date (status=?)"]),

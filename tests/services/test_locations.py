@@ -1,6 +1,6 @@
 """Locations of a group of practices (both engines): each posting records where it was made,
 the ledger card's Location column appears only once several locations are set up, the day
-sheet runs per location or for the group, and the practice file carries a group's locations."""
+sheet and write-offs run per location or for the group, and the practice file carries a group's locations."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,8 +12,8 @@ from store.connection import StoreError
 from store.desks.frontdesk import DbFrontDesk
 from store.files.exporter import export_practice
 from store.files.importer import import_practice
-from store.reports import day_sheet, run_report
-from store.services import Actor, post_payment
+from store.reports import day_sheet, run_report, writeoff_lines
+from store.services import Actor, post_adjustment, post_payment
 from svc_helpers import NOW, pid
 
 DAY = NOW.date()
@@ -58,8 +58,24 @@ def test_an_unknown_location_or_a_group_report_per_location_is_refused(db):
     _pay(db, "Main St", 1000)
     with pytest.raises(StoreError, match="no location named 'Uptown'"):
         run_report(db, ReportRequest("daysheet", day=DAY, location="Uptown"), DAY)
-    with pytest.raises(StoreError, match="only the day sheet"):
+    with pytest.raises(StoreError, match="the day sheet and write-offs are run per location"):
         run_report(db, ReportRequest("aging", day=DAY, location="Main St"), DAY)
+
+
+def test_write_offs_per_location_add_up_to_the_group(db):
+    for where, cents in (("Main St", -1500), ("Riverside", -700), ("Riverside", -300)):
+        post_adjustment(db, pid(db, "WILSON_J"), cents, "WO-LOC", create_code=True,
+                        kind="writeoff", actor=Actor("maria", "front-1", where))
+    ids = dict(db.execute_sql("SELECT name, id FROM location").fetchall())
+
+    def total(location=None):
+        return sum(w.amount for w in writeoff_lines(db, DAY, DAY, location=location)
+                   if w.code == "WO-LOC")
+    assert (total(ids["Main St"]), total(ids["Riverside"])) == (1500, 1000)
+    assert total() == 2500
+    table = run_report(db, ReportRequest("writeoffs", start=DAY, end=DAY, location="Riverside"),
+                       DAY)
+    assert table.title.endswith(", Riverside") and table.grand_total["amount"] == 1000
 
 
 def test_the_practice_file_carries_a_groups_locations(db):
