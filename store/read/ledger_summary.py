@@ -71,13 +71,14 @@ SELECT e.patient_id, e.posted, count(*),
   sum(CASE WHEN e.priority != {NOTE} AND NOT (e.priority = {PROCEDURE} AND e.k2 > 0)
       THEN 1 ELSE 0 END),
   sum(e.billed_cents),
-  sum(CASE WHEN e.priority = {PROCEDURE} AND e.k2 = 0 THEN coalesce(
-        (SELECT o.fee FROM office o WHERE o.provider_id = e.provider_id
-         AND o.code_id = e.code_id) * e.units, e.billed_cents) ELSE 0 END),
+  sum(CASE WHEN e.priority = {PROCEDURE} AND e.k2 = 0 THEN coalesce(o.fee * e.units,
+      e.billed_cents) ELSE 0 END),
   sum(e.paid_cents), sum(e.adjust_cents), sum(e.balance_cents), sum(e.ins_owed_cents),
   sum(CASE WHEN e.aging_cents > 0 THEN e.aging_cents ELSE 0 END),
   sum(CASE WHEN e.aging_cents < 0 THEN e.aging_cents ELSE 0 END), max(e.plan_order)
-FROM ledger_entry e WHERE e.patient_id IN ({{ids}})
+FROM ledger_entry e
+LEFT JOIN office o ON o.provider_id = e.provider_id AND o.code_id = e.code_id
+WHERE e.patient_id IN ({{ids}})
 GROUP BY e.patient_id, e.posted
 ORDER BY e.patient_id, e.posted"""
 
