@@ -116,6 +116,7 @@ def _adapt(conn) -> None:
 # --- the store's SQL in psycopg's dialect ------------------------------------------------
 
 _JSON_LIST = re.compile(r"\(SELECT value FROM json_each\(([^()]+)\)\)")
+_IN_JSON_LIST = re.compile(r"\b(NOT\s+)?IN\s+\(SELECT value FROM json_each\(([^()]+)\)\)")
 _JSON_PAIRS = re.compile(r"SELECT CAST\(key AS INTEGER\), value FROM json_each\(([^()]+)\)")
 _TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\?(\d*)|:([A-Za-z_]\w*)|%|::""")
 
@@ -156,6 +157,11 @@ def _fragments(sql: str) -> str:
     its scalar max/min, and its planner hints dropped."""
     sql = _CROSS_ON.sub(r"JOIN\1", _INDEXED.sub("", sql)).replace("LIMIT -1 ", "LIMIT ALL ")
     sql = _scalar_min_max(sql) if ("max(" in sql or "min(" in sql or "MAX(" in sql) else sql
+    # IN a bound list: an array the planner sees the size of (an index scan per id), not a
+    # set-returning function it guesses at 100 rows (a hash join over the whole table)
+    sql = _IN_JSON_LIST.sub(
+        lambda m: f"{'<> ALL' if m.group(1) else '= ANY'}"
+                  f"(CAST(translate({m.group(2)}, '[]', '{{}}') AS BIGINT[]))", sql)
     sql = _JSON_LIST.sub(
         r"(SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(\1 AS jsonb)) "
         r"AS value)", sql)

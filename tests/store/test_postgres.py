@@ -28,9 +28,13 @@ def test_sqlite_fragments_and_hints_are_translated():
     sql = postgres.translate(f"SELECT 1 FROM t INDEXED BY i CROSS JOIN u ON u.id = t.id "
                              f"WHERE t.id {in_list('?1')} LIMIT -1 OFFSET 0").sql
     assert "INDEXED" not in sql and "CROSS JOIN" not in sql and "json_each" not in sql
-    assert "jsonb_array_elements_text" in sql and "LIMIT ALL" in sql
+    assert "= ANY(CAST(translate(" in sql and "LIMIT ALL" in sql  # IN a list: an array
+    assert "<> ALL(" in postgres.translate(f"SELECT 1 WHERE 2 NOT {in_list('?1')}").sql
     assert "jsonb_each_text" in postgres.translate(pair_rows("?1")).sql
-    assert "json_each" not in postgres.translate(list_rows(":x")).sql
+    assert "jsonb_array_elements_text" in postgres.translate(list_rows(":x")).sql
+    # scalar max/min of several values; the aggregate stays
+    assert postgres.translate("SELECT max(a, max(b)), min(c) FROM t").sql == \
+        "SELECT greatest(a, max(b)), min(c) FROM t"
 
 
 def test_a_password_never_reaches_a_message():
