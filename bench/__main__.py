@@ -17,8 +17,7 @@ from pathlib import Path
 
 from . import (
     cache, figures_audit, figures_backup, figures_era, figures_ledger, figures_money,
-    figures_process,
-    figures_search,
+    figures_process, figures_search, figures_statements, figures_visit,
 )
 from .context import load_context
 from .report import Figure, table, write_json
@@ -41,6 +40,8 @@ FIGURES = {
     "audit": figures_audit.posting_with_chain,
     "verify": figures_audit.verify,
     "backup": figures_backup.backup,
+    "visit": figures_visit.visit,
+    "statements": figures_statements.billing_run,
 }
 
 

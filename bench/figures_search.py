@@ -65,8 +65,8 @@ class _Percent:
 
 
 def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
-    """The queries search_patients runs, as plain SQL on a bare connection."""
-    from store.family.ids import name_key
+    """The statements search_patients runs (`search_queries`), as plain SQL on a bare
+    connection, stopping as it does once the list is full."""
     from store.read import patients as queries
 
     if str(ctx.db_path).startswith("postgresql://"):  # the same SQL on bare psycopg
@@ -76,23 +76,13 @@ def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
     else:
         conn = apsw.Connection(str(ctx.db_path), flags=apsw.SQLITE_OPEN_READONLY)
         cur = conn.cursor()
-    columns = ", ".join(queries.PATIENT_COLUMNS)
 
     def run(text: str):
-        text = text.strip()
-        out = list(cur.execute(f"SELECT {columns} FROM patient WHERE file_id = ? "
-                               "ORDER BY name_lower, id LIMIT 1", (text,)))
-        if text.isdigit():
-            out += cur.execute(f"SELECT {columns} FROM patient WHERE id = ? LIMIT 1", (int(text),))
-        born = queries.parse_birthdate(text)
-        if born is not None:
-            out += cur.execute(f"SELECT {columns} FROM patient WHERE birthdate = ? "
-                               "ORDER BY name_lower, id LIMIT ?", (born.isoformat(), LIMIT))
-        elif not text.isdigit():
-            low, high = queries.prefix_range(name_key(text))
-            out += cur.execute(f"SELECT {columns} FROM patient WHERE name_lower >= ? "
-                               "AND name_lower < ? ORDER BY name_lower, id LIMIT ?",
-                               (low, high, LIMIT))
+        out = []
+        for sql, params in queries.search_queries(text, LIMIT):
+            out += cur.execute(sql, params)
+            if len(out) >= LIMIT:
+                break
         return out
 
     try:
@@ -102,12 +92,36 @@ def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
         conn.close()
 
 
+def new_kinds(ctx: Context) -> Figure:
+    """What issue 14 added to the search: first names, "last first" without the comma, names
+    typed without accents or apostrophes, and phone numbers (digits, any formatting)."""
+    from store.read import patients as queries
+
+    op, size = "patient search, new kinds", f"{ctx.patients:,} patients"
+    db = ctx.open()
+    try:
+        rng = random.Random(13)
+        rows = db.execute_sql("SELECT last_name, first_name, phone FROM patient "
+                              "WHERE phone IS NOT NULL ORDER BY id LIMIT 5000").fetchall()
+        texts = []
+        for _ in range(ctx.reps(2000, 500)):
+            last, first, phone = rows[rng.randrange(len(rows))]
+            texts.append(rng.choice((first[:rng.choice((2, 3, 5))], f"{last} {first[:2]}",
+                                     phone, phone[-8:], f"{first} {last[:2]}")))
+        measure_each([lambda t=t: queries.search_patients(db, t) for t in texts[:50]])
+        mine = measure_each([lambda t=t: queries.search_patients(db, t) for t in texts])
+    finally:
+        db.close()
+    return Figure(op, size, mine, target_ms=2, note=f"{len(texts)} texts: first names, "
+                  "'last first' without the comma, 'first last', phones in full and local")
+
+
 def find_patient_list(ctx: Context) -> list[Figure]:
     """What the Find patient screen shows per keystroke: the list it fetches (matches with
     their balances), then the whole keystroke-to-painted-results in the real app."""
     from .figures_tui import keystroke_to_results
 
-    return [_find_list(ctx), keystroke_to_results(ctx)]
+    return [new_kinds(ctx), _find_list(ctx), keystroke_to_results(ctx)]
 
 
 def _find_list(ctx: Context) -> Figure:

@@ -247,8 +247,8 @@ def _wire_desks(app, db) -> None:
     from tui.setup import register_setup
 
     def posting():
-        from store.desks.posting import DbPostingDesk
-        return DbPostingDesk(db)
+        from store.desks.visit import DbVisitDesk  # the posting desk and the visit's forms
+        return DbVisitDesk(db)
 
     def setup():
         from store.desks.setup import DbSetupDesk
@@ -266,6 +266,10 @@ def _wire_desks(app, db) -> None:
     app.config["session"] = DbSession(db)  # who is here: roles, the idle lock
     app.config["audit_log"] = OnFirstUse(audit_log)
 
+    def statements():
+        from store.desks.billing import DbBillingDesk
+        return DbBillingDesk(db, patient_db_id=app.frontdesk.patient_db_id)
+
     register_all(app, OnFirstUse(posting))
 
     def era():
@@ -276,6 +280,7 @@ def _wire_desks(app, db) -> None:
     register_era(app, OnFirstUse(era))  # the ERA screen and the ERA to finish list
     register_setup(app, desk=OnFirstUse(setup))  # carriers, plans, fee schedules, coverage
     app.config["reports"] = OnFirstUse(reports)  # F6, palette (tui.screens.reports)
+    app.config["statements"] = OnFirstUse(statements)  # F7, `w` (tui.screens.statements)
 
 
 def idle_lock_seconds(text: str | None) -> int:

@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands.register(sub)   # audit verify / audit log: the hash-chained audit log
     from . import backup_commands
     backup_commands.register(sub)  # backup FILE | --daily DIR, restore FILE: checked copies
+    from . import patient_commands
+    patient_commands.register(sub)  # patient add|edit|move|show|list, coverage, plan PATIENT
+    from . import statement_commands
+    statement_commands.register(sub)  # statement PATIENT, statements: the billing run
     return parser
 
 

@@ -7,6 +7,7 @@ arrives cleaned), no markup.
 """
 from __future__ import annotations
 
+from estimator.money import fmt_grouped
 from estimator.statement_types import Party, PatientActivity, PlanShare, Statement, VisitProcedure, Walkout
 
 from . import text_kit as tk
@@ -52,10 +53,31 @@ def _line_cells(line) -> list[str]:
             w.money(line.charge), w.money(line.credit)]
 
 
+# The usual line (ASCII code, description and tooth) by one format string: what `tk.row`
+# gives, several times faster (a billing run prints millions of lines).
+_LINE = " ".join(f"{{:{'>' if c.align == 'right' else '<'}{c.cells}}}" for c in STATEMENT_COLS)
+_CODE, _DESCRIPTION, _TOOTH = (c.cells for c in STATEMENT_COLS[1:4])
+
+
+def _line_text(line) -> str:
+    code, text, tooth = line.code, line.description, line.tooth
+    if not (code.isascii() and text.isascii() and tooth.isascii()):
+        return tk.row(STATEMENT_COLS, _line_cells(line))
+    if len(text) > _DESCRIPTION:  # cut as `tk.fit` cuts (ASCII: one cell a character)
+        text = text[:_DESCRIPTION - 1] + tk.ELLIPSIS
+    if len(code) > _CODE or len(tooth) > _TOOTH:
+        code, tooth = tk.fit(code, _CODE), tk.fit(tooth, _TOOTH)
+    charge, credit = line.charge, line.credit
+    return _LINE.format(w.day(line.date), code, text, tooth,
+                        "" if charge is None else fmt_grouped(charge),
+                        "" if credit is None else fmt_grouped(credit)).rstrip()
+
+
 def _patient(activity: PatientActivity) -> list[str]:
     out = ["", tk.fit(activity.name, tk.WIDTH)]
     if activity.lines:
-        out += tk.table(STATEMENT_COLS, [_line_cells(line) for line in activity.lines])
+        out += tk.table(STATEMENT_COLS, ())
+        out += [_line_text(line) for line in activity.lines]
     else:
         out.append("No activity in this period.")
     out.append(tk.right(w.patient_summary(activity), tk.WIDTH))

@@ -28,6 +28,8 @@ def width(text: str) -> int:
 
 def fit(text: str, cells: int) -> str:
     """``text`` cut to at most ``cells`` columns (ending in "…" when cut)."""
+    if text.isascii():  # one cell a character: most text, and a billing run prints a lot of it
+        return text if len(text) <= cells else text[:max(0, cells - 1)] + ELLIPSIS
     if width(text) <= cells:
         return text
     out, used = [], 0
@@ -41,6 +43,8 @@ def fit(text: str, cells: int) -> str:
 
 
 def left(text: str, cells: int) -> str:
+    if text.isascii():
+        return text.ljust(cells) if len(text) <= cells else text[:max(0, cells - 1)] + ELLIPSIS
     text = fit(text, cells)
     return text + " " * (cells - width(text))
 
@@ -58,7 +62,15 @@ class Col:
 
 
 def row(cols: Sequence[Col], values: Sequence[str], gap: int = 1) -> str:
-    parts = [(right if c.align == "right" else left)(v or "", c.cells) for c, v in zip(cols, values)]
+    parts = []
+    for c, v in zip(cols, values):
+        v = v or ""
+        if not v.isascii():
+            parts.append((right if c.align == "right" else left)(v, c.cells))
+        elif c.align == "right":  # the same as `right` and `left`, for the lines of a billing run
+            parts.append(v.rjust(c.cells))
+        else:
+            parts.append(v.ljust(c.cells) if len(v) <= c.cells else v[:max(0, c.cells - 1)] + ELLIPSIS)
     return (" " * gap).join(parts).rstrip()
 
 

@@ -22,10 +22,11 @@ from .ledger_codes import (
 from .ledger_index import LedgerIndex, PaidLine, natural_key, posted_capitation_writeoff
 from .ledger_types import (  # PRIORITY: also read from here by the store
     PRIORITY, ADJUSTMENT, CONVERTED, DAY_SUMMARY, DENIED, INSURANCE_OWES, INSURANCE_PAYMENT, NOTE,
-    PAID_IN_FULL, PATIENT_OWES, PATIENT_PAYMENT, PROCEDURE, SPLIT, SUMMED_COLUMNS, CardRow,
+    PAID_IN_FULL, PATIENT_OWES, PATIENT_PAYMENT, PROCEDURE, SPLIT, STATEMENT, SUMMED_COLUMNS,
+    CardRow,
 )
 from .frozen import frozen_map
-from .model import Adjustment, LedgerNote, PatientPayment, Procedure, Stamp
+from .model import Adjustment, LedgerNote, PatientPayment, Procedure, Stamp, StatementSent
 from .money import fmt
 from .results import CAP_COMPLETE, LineEstimate
 from .text import clean
@@ -309,6 +310,26 @@ def note_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
             yield _key(note.date, "note", _n(n)), note_row(n, note)
 
 
+def statement_text(sent: StatementSent) -> str:
+    """"Statement sent, due 124.50" ("credit 12.00" when the family was in credit)."""
+    credit = sent.insurance_pending - sent.new_balance
+    if sent.amount_due == 0 and credit > 0:
+        return f"Statement sent, credit {fmt(credit)}"
+    return f"Statement sent, due {fmt(sent.amount_due)}"
+
+
+def statement_row(n: int, sent: StatementSent) -> CardRow:
+    """A statement sent to the family, on the guarantor's card: a line without money."""
+    text = {"service": statement_text(sent), "notes": sent.file, **stamp_cells(sent.stamp)}
+    return _row(STATEMENT, f"statement:{n}", sent.date, "", text, {})
+
+
+def statement_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
+    for n, sent in enumerate(idx.practice.statements):
+        if sent.patient == patient_id:
+            yield _key(sent.date, "statement", _n(n)), statement_row(n, sent)
+
+
 # --- the card -------------------------------------------------------------------------
 
 def keyed_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
@@ -322,6 +343,7 @@ def keyed_rows(idx: LedgerIndex, patient_id: str) -> Iterator[Keyed]:
     yield from patient_payment_rows(idx, patient_id)
     yield from adjustment_rows(idx, patient_id)
     yield from note_rows(idx, patient_id)
+    yield from statement_rows(idx, patient_id)
 
 
 def day_summary(posted: date, rows: list[CardRow]) -> CardRow:
@@ -358,7 +380,7 @@ class Entry(NamedTuple):
       ``("capitation", procedure id, plan id)``;
     - ``("insurance_payment" | "writeoff", payment index, line index)``: one line of
       ``practice.claim_payments[payment index]``;
-    - ``("patient_payment" | "adjustment" | "note", list index, ref number)``: the item at
+    - ``("patient_payment" | "adjustment" | "note" | "statement", list index, ref number)``: the item at
       ``list index`` of the practice's list, shown with the ref number it has in its whole family.
     """
     kind: str
@@ -389,6 +411,8 @@ def entry_row(idx: LedgerIndex, entry: Entry) -> CardRow:
         return adjustment_row(idx, detail, practice.adjustments[key])
     if kind == "note":
         return note_row(detail, practice.ledger_notes[key])
+    if kind == "statement":
+        return statement_row(detail, practice.statements[key])
     raise ValueError(f"unknown ledger entry kind {kind!r}")
 
 

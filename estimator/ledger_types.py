@@ -25,7 +25,9 @@ INSURANCE_PAYMENT = "insurance_payment"
 ADJUSTMENT = "adjustment"
 DAY_SUMMARY = "day_summary"
 NOTE = "note"
-ROW_KINDS = (PROCEDURE, PATIENT_PAYMENT, INSURANCE_PAYMENT, ADJUSTMENT, DAY_SUMMARY, NOTE)
+STATEMENT = "statement"  # a statement sent to the family (on the guarantor's card; no money)
+ROW_KINDS = (PROCEDURE, PATIENT_PAYMENT, INSURANCE_PAYMENT, ADJUSTMENT, DAY_SUMMARY, NOTE, STATEMENT)
+TEXT_KINDS = (NOTE, STATEMENT)  # lines that read across the card and carry no money
 
 # Markers: who owes what is left on the line (the code colour, for terminals without colour).
 PATIENT_OWES = "P"
@@ -39,7 +41,7 @@ MARKERS = (PATIENT_OWES, INSURANCE_OWES, SPLIT, PAID_IN_FULL, DENIED, CONVERTED,
 # Stable order within a posted date (then by id / file order). The store's ledger_entry table
 # sorts by the same numbers (store/derived/ledger_entries.py), so keep them in step.
 PRIORITY = {"procedure": 0, "insurance_payment": 1, "writeoff": 2, "capitation": 3,
-            "patient_payment": 4, "adjustment": 5, "note": 6}
+            "patient_payment": 4, "adjustment": 5, "note": 6, "statement": 7}
 
 # Money columns summed by day summaries and totals.
 SUMMED_COLUMNS = ("billed", "ucr", "paid", "adjust", "balance")
@@ -114,7 +116,8 @@ def card_columns(n_plans: int, location: bool = True) -> tuple[Column, ...]:
 class CardRow:
     kind: str          # ROW_KINDS
     ref: str           # what Enter opens: "procedure:<id>", "patient_payment:<n>",
-    #                    "claim_payment:<claim id>:<proc id>", "adjustment:<n>", "note:<n>", "" for summaries
+    #                    "claim_payment:<claim id>:<proc id>", "adjustment:<n>", "note:<n>",
+    #                    "statement:<n>", "" for summaries
     posted: date
     marker: str        # MARKERS
     cells: Mapping[str, str] = field(default_factory=lambda: EMPTY)   # column key -> display text
@@ -122,8 +125,8 @@ class CardRow:
 
     @property
     def is_money(self) -> bool:
-        """A row that carries money (not a summary, a note or a later visit)."""
-        return self.kind not in (DAY_SUMMARY, NOTE) and bool(self.values)
+        """A row that carries money (not a summary, a note, a statement sent or a later visit)."""
+        return self.kind not in (DAY_SUMMARY, *TEXT_KINDS) and bool(self.values)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ APPOINTMENT_STATUSES = ("kept", "cancelled", "failed", "scheduled")
 ADJUSTMENT_KINDS = ("courtesy", "discount", "writeoff", "converted", "finance_charge", "refund", "other")
 FREQUENCY_PERIODS = ("benefit_year", "years", "months")
 SUBSTITUTION_CONDITIONS = ("always", "molar", "second_molar", "posterior")
+GENDERS = ("female", "male", "other")
+RELATIONSHIPS = ("self", "spouse", "child", "other")  # the patient to the plan's subscriber
 
 
 
@@ -144,6 +146,7 @@ class Coverage:
     subscriber_id: str | None = None
     effective: date | None = None   # first day covered (None: no limit on that side)
     terminated: date | None = None  # last day covered
+    relationship: str | None = None  # extension: RELATIONSHIPS (the patient to the subscriber)
 
     def covers(self, day: date) -> bool:
         """Whether work dated ``day`` falls inside this coverage (estimation.md "Which plans")."""
@@ -160,6 +163,24 @@ class BenefitUsed:
 
 
 @dataclass(frozen=True)
+class Address:
+    """A patient's mailing address (extension; every part optional)."""
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+
+
+@dataclass(frozen=True)
+class Phones:
+    """A patient's phone numbers as typed (extension)."""
+    home: str | None = None
+    mobile: str | None = None
+    work: str | None = None
+
+
+@dataclass(frozen=True)
 class Patient:
     id: str
     name: str  # "Last, First"
@@ -167,6 +188,16 @@ class Patient:
     guarantor: str
     coverage: tuple[Coverage, ...] = ()
     benefits_used: tuple[BenefitUsed, ...] = ()
+    # Extensions beyond v1 (registration at the desk; None = not recorded):
+    middle_name: str | None = None
+    preferred_name: str | None = None
+    gender: str | None = None       # GENDERS
+    address: Address | None = None
+    phones: Phones | None = None
+    email: str | None = None
+    chart_no: str | None = None     # the office's chart number (unique)
+    provider: str | None = None     # the patient's usual provider
+    inactive: bool = False          # no longer seen; still findable with a filter
 
 
 # --- work and money --------------------------------------------------------
@@ -320,6 +351,32 @@ class LedgerNote:
     stamp: Stamp | None = None
 
 
+@dataclass(frozen=True)
+class StatementSent:
+    """A statement sent to a family (extension): the guarantor's account, as it was billed."""
+    patient: str                 # the guarantor (the account the statement went to)
+    date: date                   # the statement date
+    amount_due: Cents            # amount due now (never below 0)
+    new_balance: Cents           # the family's balance on the statement
+    insurance_pending: Cents = 0
+    period_start: date | None = None
+    format: str | None = None    # STATEMENT_FORMATS
+    file: str | None = None      # the file's name as written (no folder)
+    stamp: Stamp | None = None
+
+
+STATEMENT_FORMATS = ("pdf", "text")
+
+
+@dataclass(frozen=True)
+class Office:
+    """The practice as its statements print it (extension)."""
+    name: str = ""
+    address: tuple[str, ...] = ()    # street lines, then "City, ST 12345"
+    phone: str = ""
+    statement_message: str = ""      # the default message printed on statements
+
+
 # --- the whole practice ----------------------------------------------------
 
 @dataclass(frozen=True)
@@ -342,6 +399,8 @@ class Practice:
     adjustment_codes: tuple[AdjustmentCode, ...] = ()
     ledger_notes: tuple[LedgerNote, ...] = ()
     lock_date: date | None = None  # nothing can be posted/edited on or before it
+    office: Office | None = None
+    statements: tuple[StatementSent, ...] = ()
     locations: tuple[str, ...] = ()  # the group's office locations, by name (set up)
 
 

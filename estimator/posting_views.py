@@ -125,6 +125,7 @@ class ProcedureEntry:
     units: int = 1
     planned: bool = False
     note: str | None = None
+    completed: date | None = None    # the completion date when it differs from ``date``
 
 
 @dataclass(frozen=True)

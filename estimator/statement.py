@@ -23,9 +23,10 @@ from typing import Iterator
 from . import ledger_types as card
 from .ledger_asof import as_of
 from .ledger_balance import aging_of, balance_of
-from .ledger_index import Estimates, LedgerIndex
-from .ledger_rows import adjustment_rows, capitation_rows, insurance_rows, patient_payment_rows, procedure_rows
-from .model import Patient, Practice
+from .ledger_index import Estimates, LedgerIndex, PaidLine, natural_key, posted_capitation_writeoff
+from .ledger_rows import PRIORITY
+from .model import Adjustment, Patient, PatientPayment, Practice, Procedure
+from .results import CAP_COMPLETE, LineEstimate
 from .statement_types import (
     ADJUSTMENT, CHARGE, INSURANCE_PAYMENT, PAYMENT, WRITEOFF, Party, PatientActivity, Statement,
     StatementLine, StatementTotals,
@@ -33,7 +34,9 @@ from .statement_types import (
 from .text import clean
 
 __all__ = ["StatementError", "build_statement", "default_period_start", "mailing_name", "clean_party",
-           "patient_lines", "family_of"]
+           "patient_lines", "card_line", "family_of", "assemble", "activity", "check_period",
+           "charge_line", "insurance_lines", "insurance_payment_line", "insurance_writeoff_line",
+           "capitation_line", "payment_line", "adjustment_line"]
 
 
 class StatementError(ValueError):
@@ -63,6 +66,11 @@ def clean_message(message: str) -> str:
 
 
 # --- lines ------------------------------------------------------------------------------
+# A statement line is a money row of the ledger card read in the patient's words. The card
+# rows carry every column of the card (UCR, claim status, who posted it, ...), far more than a
+# statement prints, and building them cost most of a billing run; so the lines are built here
+# straight from the same postings, and `card_line` (a card row read as a statement line)
+# stays the reference: tests check that both give the same lines on every scenario.
 
 def _kind(idx: LedgerIndex, row: card.CardRow) -> str:
     if row.kind == card.PROCEDURE:
@@ -74,22 +82,30 @@ def _kind(idx: LedgerIndex, row: card.CardRow) -> str:
     if not row.ref.startswith("adjustment:"):  # an EOB's or a capitation line's write-off
         return WRITEOFF
     adj = idx.practice.adjustments[int(row.ref.split(":")[1])]
-    code = idx.adjustment_codes.get(adj.code)
+    return _adjustment_kind(idx, adj.code)
+
+
+def _adjustment_kind(idx: LedgerIndex, code_name: str) -> str:
+    code = idx.adjustment_codes.get(code_name)
     return WRITEOFF if code is not None and code.kind == "writeoff" else ADJUSTMENT
+
+
+def _payment_description(text: str, method: str, check_no: str) -> str:
+    """The patient reads "Payment (D2391), check #1042"."""
+    text = text.replace("Patient payment", "Payment", 1)
+    how = method + (f" #{check_no}" if check_no else "")
+    return f"{text}, {how}" if how else text
 
 
 def _description(kind: str, cells) -> str:
     text = cells.get("service", "")
-    if kind == PAYMENT:  # the patient reads "Payment (D2391), check #1042"
-        text = text.replace("Patient payment", "Payment", 1)
-        how = cells.get("payment_by", "")
-        if cells.get("check_no"):
-            how += f" #{cells['check_no']}"
-        text = f"{text}, {how}" if how else text
+    if kind == PAYMENT:
+        return _payment_description(text, cells.get("payment_by", ""), cells.get("check_no", ""))
     return text
 
 
-def _line(idx: LedgerIndex, row: card.CardRow) -> StatementLine:
+def card_line(idx: LedgerIndex, row: card.CardRow) -> StatementLine:
+    """A money row of the ledger card as a statement line (the reference for `patient_lines`)."""
     kind = _kind(idx, row)
     cells = row.cells  # already clean
     # The card's code cell starts with the row's type character ("0D2392", "1D2392").
@@ -99,27 +115,122 @@ def _line(idx: LedgerIndex, row: card.CardRow) -> StatementLine:
                          row.values["balance"])
 
 
+# The lines in the patient's words, from plain values: `_keyed_since` below passes them from
+# the practice, the store's billing run from the ledger's rows (`store.read.statements`).
+
+def charge_line(day: date, code: str, description: str, tooth: str | None, surface: str | None,
+                amount: int) -> StatementLine:
+    """A completed procedure: "D2391 Composite, one surface 30 O 150.00"."""
+    code = clean(code)
+    return StatementLine(day, CHARGE, code, clean(description) or code,
+                         " ".join(filter(None, (clean(tooth), clean(surface)))), amount)
+
+
+def insurance_lines(day: date, code: str, carrier: str, denied: bool, paid: int,
+                    writeoff: int) -> Iterator[StatementLine]:
+    """An EOB line: the carrier's payment, then its write-off when there is one."""
+    yield insurance_payment_line(day, code, carrier, denied, paid)
+    if writeoff:
+        yield insurance_writeoff_line(day, code, carrier, writeoff)
+
+
+def insurance_payment_line(day: date, code: str, carrier: str, denied: bool, paid: int) -> StatementLine:
+    code = clean(code)
+    return StatementLine(day, INSURANCE_PAYMENT, code,
+                         clean(f"{carrier} payment" + (" (denied)" if denied else "")) or code, "", -paid)
+
+
+def insurance_writeoff_line(day: date, code: str, carrier: str, writeoff: int) -> StatementLine:
+    return StatementLine(day, WRITEOFF, "", clean(f"Write-off {carrier} ({code})"), "", -writeoff)
+
+
+def capitation_line(day: date, code: str, carrier: str, writeoff: int) -> StatementLine:
+    return StatementLine(day, WRITEOFF, "", clean(f"Capitation write-off {carrier} ({code})"), "",
+                         -writeoff)
+
+
+def payment_line(day: date, amount: int, method: str, check_no: str | None,
+                 codes: list[str]) -> StatementLine:
+    """"Payment (D2391), check #1042"; a refund is a negative payment."""
+    service = ("Refund" if amount < 0 else "Patient payment") + (f" ({', '.join(codes)})" if codes else "")
+    return StatementLine(day, PAYMENT, "", _payment_description(clean(service), clean(method),
+                                                                clean(check_no)), "", -amount)
+
+
+def adjustment_line(day: date, amount: int, code: str, code_kind: str | None,
+                    code_description: str | None, procedure_code: str | None) -> StatementLine:
+    """An adjustment; one whose code is of kind writeoff is a write-off."""
+    service = code_description or code
+    service += f" ({procedure_code})" if procedure_code is not None else ""
+    kind = WRITEOFF if code_kind == "writeoff" else ADJUSTMENT
+    return StatementLine(day, kind, "", clean(service), "", amount)
+
+
+def _carrier_name(idx: LedgerIndex, plan_id: str) -> str:
+    plan = idx.plans.get(plan_id)
+    carrier = idx.carriers.get(plan.carrier) if plan else None
+    return carrier.name if carrier else plan_id
+
+
+def _charge(idx: LedgerIndex, proc: Procedure) -> StatementLine:
+    code = idx.codes.get(proc.code)
+    return charge_line(proc.date, proc.code, code.description if code else "", proc.tooth,
+                       proc.surface, proc.charge)
+
+
+def _insurance(idx: LedgerIndex, proc: Procedure, pl: PaidLine) -> Iterator[StatementLine]:
+    return insurance_lines(pl.payment.date, proc.code, _carrier_name(idx, pl.claim.plan),
+                           pl.line.denied, pl.line.paid, pl.line.writeoff)
+
+
+def _capitation(idx: LedgerIndex, proc: Procedure, line: LineEstimate) -> StatementLine:
+    return capitation_line(proc.date, proc.code, _carrier_name(idx, line.plan),
+                           posted_capitation_writeoff(line))
+
+
+def _payment(idx: LedgerIndex, pay: PatientPayment) -> StatementLine:
+    codes = [proc.code for part in pay.parts if (proc := idx.procedures.get(part.procedure)) is not None]
+    return payment_line(pay.date, pay.amount, pay.method, pay.check_no, codes)
+
+
+def _adjustment(idx: LedgerIndex, adj: Adjustment) -> StatementLine:
+    code = idx.adjustment_codes.get(adj.code)
+    proc = idx.procedures.get(adj.procedure or "")
+    return adjustment_line(adj.date, adj.amount, adj.code, code.kind if code else None,
+                           code.description if code else None, proc.code if proc else None)
+
+
 def _keyed_since(idx: LedgerIndex, patient_id: str, since: date) -> Iterator[tuple]:
-    """The money lines of the card (`ledger_rows.keyed_rows`) dated ``since`` or later, built
-    only for those dates: a monthly statement of a family with years of history must not
-    build the whole card. Tests check that, from the account's start, these are exactly the
-    card's money rows."""
+    """(card sort key, line) for the money rows of the card (`ledger_rows.keyed_rows`) dated
+    ``since`` or later, built only for those dates: a monthly statement of a family with
+    years of history must not build the whole card."""
     for proc in idx.procedures_of.get(patient_id, ()):
-        if proc.status == "complete" and proc.date >= since:
-            yield from (kr for kr in procedure_rows(idx, proc) if kr[1].is_money)  # not later visits
-            yield from capitation_rows(idx, proc)
+        if proc.status == "complete" and proc.date >= since:  # not later visits: no money
+            ident = natural_key(proc.id)
+            yield (proc.date, PRIORITY["procedure"], (ident,)), _charge(idx, proc)
+            for line in idx.lines_of(proc.id):
+                if line.status == CAP_COMPLETE and posted_capitation_writeoff(line):
+                    yield ((proc.date, PRIORITY["capitation"], (ident, natural_key(str(line.order)))),
+                           _capitation(idx, proc, line))
         for pl in idx.paid_lines.get(proc.id, ()):
             if pl.payment.date >= since:
-                yield from insurance_rows(idx, proc, pl)
-    yield from (kr for kr in patient_payment_rows(idx, patient_id) if kr[1].posted >= since)
-    yield from (kr for kr in adjustment_rows(idx, patient_id) if kr[1].posted >= since)
+                seq = (natural_key(str(pl.payment_index)), natural_key(str(pl.line_index)))
+                for n, line in enumerate(_insurance(idx, proc, pl)):
+                    kind = "writeoff" if n else "insurance_payment"
+                    yield (pl.payment.date, PRIORITY[kind], seq), line
+    for n, pay in idx.patient_payments.get(patient_id, ()):
+        if pay.date >= since:
+            yield (pay.date, PRIORITY["patient_payment"], (natural_key(str(n)),)), _payment(idx, pay)
+    for n, adj in idx.adjustments.get(patient_id, ()):
+        if adj.date >= since:
+            yield (adj.date, PRIORITY["adjustment"], (natural_key(str(n)),)), _adjustment(idx, adj)
 
 
 def patient_lines(idx: LedgerIndex, patient_id: str, since: date = date.min) -> list[StatementLine]:
     """The money lines of the patient's ledger card dated ``since`` or later, in card order
     (no day totals, notes or later visits: they carry no money)."""
     keyed = sorted(_keyed_since(idx, patient_id, since), key=lambda kr: kr[0])
-    return [_line(idx, row) for _, row in keyed]
+    return [line for _, line in keyed]
 
 
 # --- the statement ----------------------------------------------------------------------
@@ -130,15 +241,46 @@ def family_of(idx: LedgerIndex, patient_id: str) -> list[Patient]:
     return idx.family_of(patient_id)
 
 
-def _activity(idx: LedgerIndex, patient: Patient, start: date) -> PatientActivity | None:
-    """The member's lines since ``start``; the previous balance is what the account balance
-    (the card's total) was before them."""
-    listed = tuple(patient_lines(idx, patient.id, start))
-    balance = balance_of(idx, patient.id)
-    previous = balance.total - sum(line.amount for line in listed)
-    if not (listed or previous or balance.total or balance.insurance):
+def activity(patient_id: str, name: str, listed: tuple[StatementLine, ...], total: int,
+             insurance: int) -> PatientActivity | None:
+    """A member's part: the lines listed and the account balance (``total``) with its
+    insurance part; the previous balance is what the balance was before the lines. None
+    for a member with nothing to show."""
+    previous = total - sum(line.amount for line in listed)
+    if not (listed or previous or total or insurance):
         return None
-    return PatientActivity(patient.id, clean(patient.name), listed, previous, balance.total, balance.insurance)
+    return PatientActivity(patient_id, clean(name), listed, previous, total, insurance)
+
+
+def _activity(idx: LedgerIndex, patient: Patient, start: date) -> PatientActivity | None:
+    balance = balance_of(idx, patient.id)
+    return activity(patient.id, patient.name, tuple(patient_lines(idx, patient.id, start)),
+                    balance.total, balance.insurance)
+
+
+def check_period(start: date, statement_date: date) -> None:
+    if start > statement_date:
+        raise StatementError(f"the period starts {start.isoformat()}, after the statement date "
+                             f"{statement_date.isoformat()}")
+
+
+def assemble(*, office: Party, guarantor: Party, guarantor_id: str, account_no: str,
+             statement_date: date, period_start: date, patients: tuple[PatientActivity, ...],
+             aging, message: str = "") -> Statement:
+    """The Statement from its parts (the totals are the members' lines and balances)."""
+    return Statement(
+        office=clean_party(office),
+        guarantor=clean_party(guarantor),
+        guarantor_id=guarantor_id,
+        account_no=clean(account_no),
+        statement_date=statement_date,
+        period_start=period_start,
+        patients=patients,
+        totals=_totals(patients),
+        aging=aging,
+        insurance_pending=sum(a.insurance_pending for a in patients),
+        message=clean_message(message),
+    )
 
 
 def account_start(idx: LedgerIndex, members: list[Patient]) -> date | None:
@@ -177,20 +319,10 @@ def build_statement(practice: Practice, estimates: Estimates, patient_id: str, *
     members = family_of(idx, patient_id)
     head = idx.patients[members[0].guarantor] if members[0].guarantor in idx.patients else members[0]
     start = period_start or account_start(idx, members) or statement_date
-    if start > statement_date:
-        raise StatementError(f"the period starts {start.isoformat()}, after the statement date "
-                             f"{statement_date.isoformat()}")
+    check_period(start, statement_date)
     activities = tuple(a for m in members if (a := _activity(idx, m, start)) is not None)
-    return Statement(
-        office=clean_party(office),
-        guarantor=clean_party(guarantor or Party(mailing_name(head.name))),
-        guarantor_id=head.id,
-        account_no=clean(account_no or head.id),
-        statement_date=statement_date,
-        period_start=start,
-        patients=activities,
-        totals=_totals(activities),
-        aging=aging_of(idx, [m.id for m in members], statement_date),
-        insurance_pending=sum(a.insurance_pending for a in activities),
-        message=clean_message(message),
-    )
+    return assemble(
+        office=office, guarantor=guarantor or Party(mailing_name(head.name)), guarantor_id=head.id,
+        account_no=account_no or head.id, statement_date=statement_date, period_start=start,
+        patients=activities, aging=aging_of(idx, [m.id for m in members], statement_date),
+        message=message)

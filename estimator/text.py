@@ -10,6 +10,7 @@ job of whoever renders with markup (the TUI builds `rich.text.Text` cells).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # U+2400 "Control Pictures" has a symbol for each C0 code: NUL -> "␀", ESC -> "␛", BEL -> "␇".
 _PICTURE_BASE = 0x2400
@@ -35,6 +36,7 @@ def _picture(match: re.Match[str]) -> str:
     return _UNKNOWN
 
 
+@lru_cache(maxsize=8192)  # the same codes, descriptions and names come back again and again
 def clean(s: str | None) -> str:
     """``s`` with control characters replaced by visible stand-ins (``None`` -> ``""``).
 

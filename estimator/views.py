@@ -29,6 +29,8 @@ class PatientHit:
     family_total: Cents       # the guarantor's whole family balance
     insurance_est: Cents = 0  # what the carriers are still expected to pay
     writeoff_est: Cents = 0   # what is expected to be written off (nobody pays it)
+    chart_no: str = ""        # the office's chart number ("" when none was given)
+    inactive: bool = False    # marked inactive (listed only when the search asks for them)
 
 
 @dataclass(frozen=True)

@@ -1312,6 +1312,7 @@ def finish(o: Office) -> dict:
         "adjustment_codes": ADJUSTMENT_CODES,
         "ledger_notes": [_clean(n) for n in sorted(o.ledger_notes, key=lambda n: (n["date"], n["patient"]))],
         "lock_date": LOCK_DATE.isoformat(),
+        "office": OFFICE,
     }
     return {
         "format": "dentledger-practice/1",
@@ -1322,6 +1323,17 @@ def finish(o: Office) -> dict:
         "notes": "All names are fictional. FAM09 is a deliberate test record with markup in its name.",
         "practice": practice,
     }
+
+
+# The practice as its statements print it (extension `practice.office`).
+OFFICE = {
+    "name": "Riverside Family Dental",
+    "address": ["412 River Road, Suite 200", "Springfield, IL 62704"],
+    "phone": "(217) 555-0142",
+    "statement_message": "Thank you for choosing Riverside Family Dental. Payment is due within 30 days; "
+                         "we accept cash, checks and cards. Questions about your account? Call us "
+                         "Monday to Friday, 8:00 to 5:00.",
+}
 
 
 # -- the writer: money with two decimals; one line per row in the long lists

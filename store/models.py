@@ -119,10 +119,41 @@ class Patient(Base):
     first_lower = TextField(default="")
     birthdate = DateField(index=True)
     guarantor = ForeignKeyField("self", null=True, backref="members")
-    phone = TextField(null=True)
+    phone = TextField(null=True)  # the home phone
+    # Registration at the desk (NULL = not recorded); the postal address is a statement's (mailed to the guarantor).
+    middle_name = TextField(null=True)
+    preferred_name = TextField(null=True)
+    gender = TextField(null=True)  # estimator.model.GENDERS
+    address1 = TextField(null=True)
+    address2 = TextField(null=True)
+    city = TextField(null=True)
+    state = TextField(null=True)
+    zip = TextField(null=True)
+    mobile_phone = TextField(null=True)
+    work_phone = TextField(null=True)
+    email = TextField(null=True)
+    chart_no = TextField(null=True, unique=True)
+    provider = ForeignKeyField(Provider, null=True, index=False)  # the usual provider
+    inactive = BooleanField(default=False)
+    # Find patient's keys (`store.family.ids.search_key`): accents and apostrophes folded away.
+    name_search = TextField(default="")   # "last first middle"
+    first_search = TextField(default="")  # "first last"
 
     class Meta:
-        indexes = ((("name_lower", "id"), False), (("first_lower", "id"), False))
+        indexes = ((("name_lower", "id"), False), (("first_lower", "id"), False),
+                   (("name_search", "id"), False), (("first_search", "id"), False))
+
+
+class PatientPhone(Base):
+    """Find patient's phone index: each of a patient's numbers as digits, and the last seven
+    digits of a ten-digit one (`store.family.ids.phone_keys`); written with the patient by the
+    patient services, the import and the generator."""
+    digits = TextField()
+    patient_id = IntegerField(index=True)
+
+    class Meta:
+        primary_key = CompositeKey("digits", "patient_id")
+        without_rowid = True
 
 
 class Plan(Base):
@@ -211,6 +242,7 @@ class PatientCoverage(Base):
     subscriber_id = TextField(null=True)
     effective = DateField(null=True)   # first day covered (NULL: no limit on that side)
     terminated = DateField(null=True)  # last day covered
+    relationship = TextField(null=True)  # the patient to the subscriber: model.RELATIONSHIPS
 
     class Meta:
         indexes = ((("patient", "coverage_order"), True), (("patient", "plan"), True))
@@ -403,6 +435,24 @@ class LedgerNote(Posted):
 
     class Meta:
         indexes = ((("patient", "date"), False),)
+
+
+class Statement(Posted):
+    """A statement sent to a family: the guarantor's account as billed on ``date``. The ledger
+    card shows it as a line of its own (`store.derived.ledger_entries`); the billing run skips
+    a family billed recently (`store.read.statements`)."""
+    guarantor = ForeignKeyField(Patient, index=False)
+    date = DateField()
+    period_start = DateField(null=True)
+    amount_due_cents = Cents()
+    new_balance_cents = Cents()
+    insurance_pending_cents = Cents(default=0)
+    format = TextField(null=True)      # pdf / text
+    file_name = TextField(null=True)   # the file's name as written (no folder)
+    volume = TextField(null=True)      # the combined print file it is in (a PDF billing run)
+
+    class Meta:
+        indexes = ((("guarantor", "date"), False),)
 
 
 class AuditLog(Base):
@@ -615,8 +665,9 @@ MODELS = (
     PlanDeductibleWaiver, PatientCoverage, BenefitUsed, Procedure, ProcedureVisit,
     Claim, ClaimProc, ClaimPayment, ClaimPaymentLine, PatientPayment, PaymentAllocation,
     Adjustment, Appointment, LedgerNote, AuditLog, LedgerEntry, PatientCarrierMonth,
-    CarrierMonth, *ERA_MODELS, AppliedCredit,
+    CarrierMonth, *ERA_MODELS, AppliedCredit, Statement,
 )
+MODELS += (PatientPhone,)  # patient registration (issue 14)
 
 
 def _sql_defaults(models) -> None:

@@ -93,19 +93,26 @@ def some_patient(db) -> tuple[int, str, str]:
 
 # --- patient search -------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", ["prefix", "last, first", "birthdate", "us birthdate", "id"])
+@pytest.mark.parametrize("kind", ["prefix", "last, first", "last first", "first name",
+                                  "birthdate", "us birthdate", "id", "phone", "local phone"])
 def test_patient_search_uses_indexes(db, kind):
     pid, name, born = some_patient(db)
+    first, phone = db.execute_sql("SELECT first_name, phone FROM patient WHERE id = ?",
+                                  (pid,)).fetchone()
     y, mo, d = born.split("-")
-    text = {"prefix": name[:3], "last, first": name[:name.index(",") + 3], "birthdate": born,
-            "us birthdate": f"{mo}/{d}/{y}", "id": str(pid)}[kind]
+    text = {"prefix": name[:3], "last, first": name[:name.index(",") + 3],
+            "last first": name[:name.index(",")] + " " + first[:2], "first name": first,
+            "birthdate": born, "us birthdate": f"{mo}/{d}/{y}", "id": str(pid),
+            "phone": phone, "local phone": phone[-8:]}[kind]
     with Recorder(db) as rec:
         found = search_patients(db, text)
     assert any(p["id"] == pid for p in found)
     for sql, plan in rec.plans():
+        names = aliases(sql)
         assert not scans(plan, sql), (sql, plan)
-        assert any(step.startswith("SEARCH patient") for step in plan), (sql, plan)
-        if "name_lower >=" in sql:  # the name index already gives the list's order
+        assert any(step.startswith("SEARCH ") and names.get(step.split()[1]) in
+                   ("patient", "patient_phone") for step in plan), (sql, plan)
+        if "_search >=" in sql or "digits >=" in sql:  # the index gives the list's order
             assert not any("TEMP B-TREE" in step for step in plan), plan
 
 

@@ -64,7 +64,7 @@ KNOWN_KEYS = {
     "top": {"format", "name", "why", "source", "notes", "practice"},
     "practice": {"as_of", "preferences", "providers", "procedure_codes", "fee_schedules", "carriers", "plans",
                  "patients", "procedures", "claims", "claim_payments", "patient_payments", "adjustments",
-                 "appointments", "adjustment_codes", "ledger_notes", "lock_date"},
+                 "appointments", "adjustment_codes", "ledger_notes", "lock_date", "office"},
     "providers": {"id", "name", "fee_schedule"},
     "procedure_codes": {"code", "description", "category", "categories", "substitution_code",
                         "substitution_condition"},

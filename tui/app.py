@@ -74,6 +74,9 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         Binding("ctrl+f", "find_patient", "Find patient", show=False, id="app.find_patient"),
         Binding("f5", "refresh_data", "Refresh", show=False, id="app.refresh"),
         Binding("f6", "reports", "Reports", show=False, id="app.reports"),
+        Binding("f2", "posting_form('patient')", "New patient", show=False,
+                id="app.new_patient"),
+        Binding("f7", "statements", "Statements", show=False, id="app.statements"),
     ]
 
     def __init__(self, frontdesk: FrontDesk, *, config: Mapping[str, Any] | None = None,
@@ -85,6 +88,7 @@ class DentLedgerApp(App[None], inherit_bindings=False):
         self.posting_forms: dict[str, PostingForm] = {}
         self.posting_desk: Any = None  # a tui.forms.port.PostingDesk once forms are wired
         self.offer_reversal: Callable[[str, Any], None] | None = None  # likewise (tui.forms)
+        self.correct_procedure: Callable[[str, Any, str], None] | None = None  # likewise
         self._revision: int | None = None
         self._last_input = clock()
         self.locked = False
@@ -206,6 +210,13 @@ class DentLedgerApp(App[None], inherit_bindings=False):
             return
         from tui.screens.reports import open_report
         open_report(self)
+
+    def action_statements(self) -> None:
+        if self.config.get("statements") is None:
+            self.notify("Statements are not available here.", severity="warning")
+            return
+        from tui.screens.statements import open_statements
+        open_statements(self)
 
     def action_find_patient(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, FindPatientScreen):

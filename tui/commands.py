@@ -27,6 +27,19 @@ POSTING_FORMS: tuple[tuple[str, str], ...] = (
     ("appointment", "Record appointment (kept / cancelled / failed)"),
     ("era", "Post an ERA file (electronic remittance, X12 835)"),
     ("era_finish", "ERA to finish (claims an ERA paid that were not posted)"),
+    ("patient", "Register a new patient"),
+    ("patient_edit", "Edit the patient's registration (name, address, phones, inactive)"),
+    ("patient_move", "Move the patient to another family"),
+    ("treatment_plan", "Treatment plan"),
+)
+
+
+# The corrections of a procedure from the account's ledger card (tui/forms/corrections.py).
+CORRECTION_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("fee", "edit the fee"), ("date", "change the date or provider"),
+    ("delete", "delete unpaid work"), ("override", "override a plan's estimate"),
+    ("no_bill", "do not bill a plan"), ("preauth", "create a pre-authorization"),
+    ("complete", "complete planned work"),
 )
 
 
@@ -72,10 +85,18 @@ COMMANDS: tuple[DeskCommand, ...] = (
     DeskCommand("Account: previous family member", "", "previous_member", "screen",
                 "AccountScreen"),
     DeskCommand("Account: back to Find patient", "", "back", "screen", "AccountScreen"),
+    DeskCommand("Statements: billing run", "Preview and send the statements of every family "
+                "that owes (F7)", "statements"),
+    DeskCommand("Account: walk-out statement of today's visit",
+                "Today's work, insurance estimates and what was paid; write it as PDF or text",
+                "walkout", "screen", "AccountScreen"),
     DeskCommand("Account: reverse the line under the cursor",
                 "Post the negative of a patient payment or an adjustment, dated today",
                 "reverse_line", "screen", "AccountScreen"),
     *(DeskCommand(title, "Posting form", f"posting_form('{kind}')") for kind, title in POSTING_FORMS),
+    *(DeskCommand(f"Procedure: {title}", "The procedure under the ledger card's cursor",
+                  f"correct('{kind}')", "screen", "AccountScreen")
+      for kind, title in CORRECTION_COMMANDS),
     DeskCommand("Audit log", "Who did what, when and from where (admin)", "audit_log"),
     DeskCommand("Audit log: current patient", "Who opened or changed this patient's account",
                 "audit_log(True)"),

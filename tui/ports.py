@@ -28,8 +28,9 @@ class FrontDesk(Protocol):
     every other method is called on the UI thread.
     """
 
-    def search(self, text: str, limit: int = 50) -> list[PatientHit]:
-        """Patients matching ``text`` (name, id, birthdate...), best first; "" = first ``limit``."""
+    def search(self, text: str, limit: int = 50, *, inactive: bool = False) -> list[PatientHit]:
+        """Patients matching ``text`` (name, id, birthdate...), best first; "" = first ``limit``.
+        Inactive patients only when ``inactive``."""
         ...
 
     def account(self, patient_id: str) -> AccountView:

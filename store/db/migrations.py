@@ -9,8 +9,9 @@ so the later migrations only ever run on databases that need them.
 from __future__ import annotations
 
 from ..connection import (
-    Database, StoreError, application_id, column_names, lock_practice, protect_table,
-    schema_version, set_schema_version, table_count, unprotect_table, write_transaction,
+    Database, StoreError, application_id, column_names, executemany, lock_practice,
+    protect_table, schema_version, set_schema_version, table_count, unprotect_table,
+    write_transaction,
 )
 
 APPLICATION_ID = 0x44544C47  # "DTLG" in the file header: this is a DentLedger file
@@ -118,7 +119,6 @@ def add_original_split_and_applied_credits(db: Database) -> None:
     report_summary.rebuild_all(db)  # "Pt paid" now follows the work each payment paid
 
 
-
 # Version 8 columns (name -> SQL type and default), as `store.models` declares them.
 USER_COLUMNS = {"role": "TEXT NOT NULL DEFAULT 'frontdesk'",
                 "disabled": "INTEGER NOT NULL DEFAULT 0", "password_hash": "TEXT",
@@ -156,9 +156,68 @@ def _add_columns(db: Database, table: str, columns: dict[str, str]) -> None:
             db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind}')
 
 
+# Version 9 columns of `models.Patient` (registration at the desk), as a new database has them.
+REGISTRATION_COLUMNS = (
+    ("middle_name", "TEXT"), ("preferred_name", "TEXT"), ("gender", "TEXT"),
+    ("address1", "TEXT"), ("address2", "TEXT"), ("city", "TEXT"), ("state", "TEXT"),
+    ("zip", "TEXT"), ("mobile_phone", "TEXT"), ("work_phone", "TEXT"), ("email", "TEXT"),
+    ("chart_no", "TEXT"), ("provider_id", 'INTEGER REFERENCES "provider" ("id")'),
+    ("inactive", "INTEGER NOT NULL DEFAULT 0"), ("name_search", "TEXT NOT NULL DEFAULT ''"),
+    ("first_search", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
+def add_patient_registration(db: Database) -> None:
+    """Version 9: what the desk registers about a patient (`models.Patient`), a coverage's
+    ``relationship`` to the subscriber, and Find patient's folded name keys and phone index
+    (`models.PatientPhone`), filled from the names and phones already stored."""
+    from ..family.ids import name_search_keys, phone_keys
+    from ..models import PatientPhone
+
+    columns = column_names(db, "patient")
+    for name, kind in REGISTRATION_COLUMNS:
+        if name not in columns:
+            db.execute_sql(f'ALTER TABLE "patient" ADD COLUMN "{name}" {kind}')
+    if "relationship" not in column_names(db, "patient_coverage"):
+        db.execute_sql('ALTER TABLE "patient_coverage" ADD COLUMN "relationship" TEXT')
+    for sql in ('CREATE UNIQUE INDEX IF NOT EXISTS "patient_chart_no" ON "patient" ("chart_no")',
+                'CREATE INDEX IF NOT EXISTS "patient_name_search_id" ON "patient" '
+                '("name_search", "id")',
+                'CREATE INDEX IF NOT EXISTS "patient_first_search_id" ON "patient" '
+                '("first_search", "id")'):
+        db.execute_sql(sql)
+    with db.bind_ctx([PatientPhone]):
+        db.create_tables([PatientPhone], safe=True)
+    rows = db.execute_sql("SELECT id, last_name, first_name, middle_name, phone, mobile_phone, "
+                          "work_phone FROM patient").fetchall()
+    executemany(db, "UPDATE patient SET name_search = ?, first_search = ? WHERE id = ?",
+                [(*name_search_keys(last, first, middle), i)
+                 for i, last, first, middle, *_ in rows])
+    executemany(db, "INSERT INTO patient_phone (digits, patient_id) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                [(key, i) for i, *_, home, mobile, work in rows
+                 for key in phone_keys(home, mobile, work)])
+
+
+PATIENT_ADDRESS = ("address1", "address2", "city", "state", "zip")
+
+
+def add_statements(db: Database) -> None:
+    """Version 10: statements sent (`models.Statement`) and the patients' postal address. Each
+    address column is added only when missing: patient registration (version 9) adds them."""
+    from ..models import Statement
+
+    columns = column_names(db, "patient")
+    for name in PATIENT_ADDRESS:
+        if name not in columns:
+            db.execute_sql(f'ALTER TABLE "patient" ADD COLUMN "{name}" TEXT')
+    with db.bind_ctx([Statement]):
+        db.create_tables([Statement])  # no statement yet: the ledger lines stay as they are
+
+
 MIGRATIONS = [create_schema, add_report_indexes, add_ledger_entries, add_carrier_months,
               add_coverage_dates, add_era_tables, add_original_split_and_applied_credits,
-              add_users_and_audit_chain]
+              add_users_and_audit_chain, add_patient_registration, add_statements]
 LATEST = len(MIGRATIONS)
 
 

@@ -55,6 +55,7 @@ from ..connection import (
     Database, StoreError, bulk_load, defer_foreign_keys, indexes_dropped, write_transaction,
 )
 from ..derived import applied_credits, estimates, ledger_entries, report_summary
+from ..family.ids import name_search_keys, phone_keys
 from ..files.importer import wipe_practice
 from ..read.patients import has_practice
 
@@ -497,7 +498,9 @@ COVERAGE_TEMPLATES = (
 class _Rows:
     """Row buffers per table, flushed with executemany in batches."""
     COLUMNS = {
-        "patient": "id last_name first_name name_lower first_lower birthdate guarantor_id phone",
+        "patient": "id last_name first_name name_lower first_lower birthdate guarantor_id phone "
+                   "name_search first_search",
+        "patient_phone": "digits patient_id",
         "patient_coverage": "patient_id plan_id coverage_order pending subscriber_id",
         "procedure": "id patient_id code_id fee_cents units tooth surface date completed "
                      "provider_id status tp_order note "
@@ -834,7 +837,9 @@ class _Builder:
             born = self.day(mb.born)
             name_lower = f"{mb.last}, {mb.first}".lower()
             self.rows.buf["patient"].append((mb.id, mb.last, mb.first, name_lower,
-                                             mb.first.lower(), born, gid, phone))
+                                             mb.first.lower(), born, gid, phone,
+                                             *name_search_keys(mb.last, mb.first)))
+            self.rows.buf["patient_phone"] += [(key, mb.id) for key in phone_keys(phone)]
             start = self.start
             if rng.random() >= 0.6:  # joined the practice during the five years
                 start += int(rng.random() * HISTORY_DAYS)
@@ -881,7 +886,8 @@ class _Builder:
         self.families += 1
         mb = self.person(self.pick(("Whitmore", "Abernathy", "Castellano", "Pemberton")), 52)
         self.rows.buf["patient"].append((mb.id, mb.last, mb.first, f"{mb.last}, {mb.first}".lower(),
-                                         mb.first.lower(), self.day(mb.born), mb.id, None))
+                                         mb.first.lower(), self.day(mb.born), mb.id, None,
+                                         *name_search_keys(mb.last, mb.first)))
         mb.plans = [self.by_type["ppo"][0]]
         if size >= 10_000 and self.by_type["percentage"]:
             mb.plans.append(self.by_type["percentage"][0])

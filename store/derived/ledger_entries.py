@@ -3,7 +3,7 @@
 Opening a card must not grow with the ledger, so the card's lines are materialized: one row
 per money or text line of the card (completed procedure and its later visits, insurance
 payment line, insurance write-off, posted capitation write-off, patient payment, adjustment,
-ledger note), clustered on ``(patient_id, posted, priority, k1, k2, k3)``, the order
+ledger note, statement sent: on the guarantor's card), clustered on ``(patient_id, posted, priority, k1, k2, k3)``, the order
 `estimator.ledger_rows.card_rows` puts them in:
 
 | kind                 | priority | k1                    | k2                     | k3         |
@@ -16,6 +16,7 @@ ledger note), clustered on ``(patient_id, posted, priority, k1, k2, k3)``, the o
 | patient payment      | 4        | payment id            | 0                      | 0          |
 | adjustment           | 5        | adjustment id         | 0                      | 0          |
 | ledger note          | 6        | note id               | 0                      | 0          |
+| statement sent       | 7        | statement id          | 0                      | 0          |
 
 The pure code sorts procedures by their practice id's `natural_key`; when no procedure of
 the family has a file id (ids ``PR<db id>``) that is the database id, otherwise the rank is
@@ -41,7 +42,9 @@ from ..family.ids import IdMap, family_patient_ids, load_id_map
 
 PROCEDURE, INSURANCE, WRITEOFF, CAPITATION = (PRIORITY[k] for k in (
     "procedure", "insurance_payment", "writeoff", "capitation"))
-PATIENT_PAYMENT, ADJUSTMENT, NOTE = (PRIORITY[k] for k in ("patient_payment", "adjustment", "note"))
+PATIENT_PAYMENT, ADJUSTMENT, NOTE, STATEMENT = (PRIORITY[k] for k in (
+    "patient_payment", "adjustment", "note", "statement"))
+TEXT_PRIORITIES = (NOTE, STATEMENT)  # lines without money
 
 COLUMNS = ("patient_id", "posted", "priority", "k1", "k2", "k3", "src_id", "procedure_id",
            "ref_no", "billed_cents", "paid_cents", "adjust_cents", "balance_cents",
@@ -51,8 +54,9 @@ COLUMNS = ("patient_id", "posted", "priority", "k1", "k2", "k3", "src_id", "proc
 _CAP = "CASE WHEN cp.writeoff_cents != 0 THEN cp.writeoff_cents ELSE cp.writeoff_est_cents END"
 _NO_MONEY = "0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0"  # billed .. aging, provider .. plan_order
 
-# {p}: which procedures (alias p); {pp} {j} {n}: which payments, adjustments, notes;
-# {family_pp} {family_j} {family_n}: the window partition numbering them per family;
+# {p}: which procedures (alias p); {pp} {j} {n} {s}: which payments, adjustments, notes,
+# statements; {family_pp} {family_j} {family_n} {family_s}: the window partition numbering
+# them per family;
 # {rank}: the procedure's rank. ?1: JSON {procedure id: rank} (empty: rank by id);
 # ?2: JSON [patient id, ...] of the family (`rebuild_family`).
 _INSERT = f"""
@@ -131,6 +135,10 @@ UNION ALL
 SELECT n.patient_id, n.date, {NOTE}, n.id, 0, 0, n.id, NULL,
   row_number() OVER ({{family_n}} ORDER BY n.id) - 1, {_NO_MONEY}
 FROM ledger_note n WHERE {{n}}
+UNION ALL
+SELECT s.guarantor_id, s.date, {STATEMENT}, s.id, 0, 0, s.id, NULL,
+  row_number() OVER ({{family_s}} ORDER BY s.id) - 1, {_NO_MONEY}
+FROM statement s WHERE {{s}}
 """
 
 _RANK = "coalesce((SELECT r.n FROM rank r WHERE r.id = p.id), p.id)"
@@ -142,7 +150,8 @@ _FAMILY = list_rows("?2")
 _FAMILY_INSERT = {ranked: _INSERT.format(
     p=f"p.patient_id IN {_FAMILY}", pp=f"pp.patient_id IN {_FAMILY}",
     j=f"j.patient_id IN {_FAMILY}", n=f"n.patient_id IN {_FAMILY}",
-    family_pp="", family_j="", family_n="", rank=_RANK if ranked else "p.id")
+    s=f"s.guarantor_id IN {_FAMILY}",
+    family_pp="", family_j="", family_n="", family_s="", rank=_RANK if ranked else "p.id")
     for ranked in (False, True)}
 
 
@@ -174,8 +183,9 @@ def rebuild_all(db: Database) -> int:
         "SELECT 1 FROM procedure WHERE file_id IS NOT NULL LIMIT 1").fetchone()
     ranks = _ranks(load_id_map(db, kinds=("procedure",))) if has_file_ids else {}
     sql = _INSERT.format(
-        p="TRUE", pp="TRUE", j="TRUE", n="TRUE", family_pp=_family_of("pp"), family_j=_family_of("j"),
-        family_n=_family_of("n"), rank=_RANK if ranks else "p.id")
+        p="TRUE", pp="TRUE", j="TRUE", n="TRUE", s="TRUE", family_pp=_family_of("pp"),
+        family_j=_family_of("j"), family_n=_family_of("n"),
+        family_s="PARTITION BY s.guarantor_id", rank=_RANK if ranks else "p.id")
     db.execute_sql(sql, (bind_list(ranks),))
     return changes(db)
 
@@ -196,3 +206,13 @@ def _family_ranks(db: Database, members: list[int], ids: IdMap | None) -> dict[s
 def _ranks(ids: IdMap) -> dict[str, int]:
     ordered = sorted(ids.to_practice["procedure"].items(), key=lambda kv: natural_key(kv[1]))
     return {str(db_id): n for n, (db_id, _) in enumerate(ordered)}
+
+
+def add_statement(db: Database, statement_id: int) -> None:
+    """The card line of one statement just recorded (inside the caller's transaction): a
+    statement changes no money, so its family's other lines stay as they are."""
+    db.execute_sql(
+        f"INSERT INTO ledger_entry ({', '.join(COLUMNS)}) "
+        f"SELECT s.guarantor_id, s.date, {STATEMENT}, s.id, 0, 0, s.id, NULL, "
+        "(SELECT count(*) FROM statement o WHERE o.guarantor_id = s.guarantor_id AND o.id < s.id), "
+        f"{_NO_MONEY} FROM statement s WHERE s.id = ?", (statement_id,))

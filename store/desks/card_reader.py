@@ -25,7 +25,7 @@ from estimator.ledger_types import AccountSummary, CardRow, card_columns
 from estimator.views import AccountView, DetailSection, LineDetail, procedure_detail
 
 from ..connection import Database, snapshot
-from ..derived.ledger_entries import ADJUSTMENT, INSURANCE, NOTE, PATIENT_PAYMENT
+from ..derived.ledger_entries import ADJUSTMENT, INSURANCE, NOTE, PATIENT_PAYMENT, STATEMENT
 from ..family.ids import display_name, guarantor_of, load_id_map
 from ..read import ledger_summary
 from ..read.ledger_summary import Day
@@ -183,7 +183,8 @@ class CardReader:
 
     def _entry(self, card: _Card, kind: str, key: str):
         """The first ledger entry behind a row ref (see `CardRow.ref`)."""
-        numbered = {"patient_payment": PATIENT_PAYMENT, "adjustment": ADJUSTMENT, "note": NOTE}
+        numbered = {"patient_payment": PATIENT_PAYMENT, "adjustment": ADJUSTMENT, "note": NOTE,
+                    "statement": STATEMENT}
         sql = f"SELECT {ENTRY_COLUMNS} FROM ledger_entry e WHERE e.patient_id = ? "
         if kind in numbered and key.isdigit():
             return self.db.execute_sql(sql + "AND e.priority = ? AND e.ref_no = ?",

@@ -37,8 +37,9 @@ class DbFrontDesk:
         self._statistics_fresh = False
 
     # -- search ------------------------------------------------------------------
-    def search(self, text: str, limit: int = 50) -> list[PatientHit]:
-        found = search_patients(self.db, text, limit) if text.strip() else first_patients(self.db, limit)
+    def search(self, text: str, limit: int = 50, *, inactive: bool = False) -> list[PatientHit]:
+        found = (search_patients(self.db, text, limit, inactive=inactive) if text.strip()
+                 else first_patients(self.db, limit, inactive=inactive))
         if not found:
             return []
         bal = balances.patient_balances(self.db, [p["id"] for p in found])
@@ -51,6 +52,7 @@ class DbFrontDesk:
             balance_total=bal[p["id"]].total, patient_est=bal[p["id"]].patient,
             family_total=fam.get(gids[p["id"]], 0), insurance_est=bal[p["id"]].ins_est,
             writeoff_est=bal[p["id"]].writeoff_est,
+            chart_no=p["chart_no"] or "", inactive=bool(p["inactive"]),
         ) for p in found]
 
     def _names(self, patient_ids) -> dict[int, str]:

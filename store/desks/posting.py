@@ -194,7 +194,7 @@ class DbPostingDesk:
                 self.db, self._patient(patient_id), entry.code, fee=entry.fee,
                 planned=entry.planned, date=entry.date, provider=entry.provider,
                 tooth=entry.tooth, surface=entry.surface, units=entry.units, note=entry.note,
-                **self._who())
+                completed=entry.completed, **self._who())
         return str(new)
 
     def post_payment(self, patient_id: str, entry: PaymentEntry) -> str:

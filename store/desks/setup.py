@@ -77,6 +77,7 @@ class CoverageRow:
     deductible_met: int
     effective: date | None = None    # first day covered (None: no limit)
     terminated: date | None = None   # last day covered
+    relationship: str | None = None  # the patient to the subscriber (model.RELATIONSHIPS)
 
 
 @dataclass(frozen=True)
@@ -249,16 +250,16 @@ class DbSetupDesk:
         rows = self.db.execute_sql(
             "SELECT c.coverage_order, c.plan_id, c.subscriber_id, c.pending, "
             "coalesce(sum(u.paid_cents), 0), coalesce(sum(u.deductible_met_cents), 0), "
-            "c.effective, c.terminated "
+            "c.effective, c.terminated, c.relationship "
             "FROM patient_coverage c LEFT JOIN benefit_used u ON u.patient_id = c.patient_id "
             "AND u.plan_id = c.plan_id WHERE c.patient_id = ? GROUP BY c.id "
             "ORDER BY c.coverage_order", (pat,)).fetchall()
         plans = {row.plan.id: row for row in self.plans()}
         out = []
-        for order, plan_db, sid, pending, paid, ded, start, end in rows:
+        for order, plan_db, sid, pending, paid, ded, start, end, rel in rows:
             row = plans[ids.practice_id("plan", plan_db)]
             out.append(CoverageRow(order, row.plan.id, plan_label(row), row.subscriber_name, sid,
-                                   bool(pending), paid, ded, _day(start), _day(end)))
+                                   bool(pending), paid, ded, _day(start), _day(end), rel))
         return CoverageView(patient_id, self._names([pat])[pat], tuple(out))
 
     # -- writing ---------------------------------------------------------------------
@@ -348,10 +349,17 @@ class DbSetupDesk:
 
     @_refused
     def add_coverage(self, patient_id: str, plan_id: str, order: int | None = None, *,
-                     effective: date | str | None = svc.TODAY, terminated: date | None = None) -> int:
+                     effective: date | str | None = svc.TODAY, terminated: date | None = None,
+                     subscriber_id: str | None = None, relationship: str | None = None) -> int:
         return svc.add_coverage(self.db, self._patient_db_id(patient_id),
                                 self._db_id("plan", plan_id), order=order, effective=effective,
-                                terminated=terminated)
+                                terminated=terminated, subscriber_id=subscriber_id,
+                                relationship=relationship)
+
+    @_refused
+    def set_relationship(self, patient_id: str, plan_id: str, relationship: str | None) -> None:
+        svc.set_coverage(self.db, self._patient_db_id(patient_id), self._db_id("plan", plan_id),
+                         relationship=relationship)
 
     @_refused
     def set_coverage_dates(self, patient_id: str, plan_id: str, effective: date | None,

@@ -2,6 +2,8 @@
 a family, and how a patient's name is shown and keyed."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -117,3 +119,49 @@ def name_key(text: str) -> str:
     last, comma, first = text.partition(",")
     last, first = " ".join(last.split()), " ".join(first.split())
     return (f"{last}, {first}" if comma else last).lower()
+
+
+# Apostrophes people type in names (O'Brien, D’Angelo): dropped, so "obrien" finds O'Brien.
+_APOSTROPHES = frozenset("'\u2019\u2018`\u00b4\u02bc")
+
+
+def search_key(*parts: str | None) -> str:
+    """Find patient's form of a name (the ``name_search`` / ``first_search`` columns and what is
+    typed): ``parts`` joined, lowercase, accents off (José -> jose), apostrophes dropped
+    (O'Brien -> obrien), any other punctuation a space (a comma too: "last, first" is
+    "last first"), spaces collapsed."""
+    text = unicodedata.normalize("NFKD", " ".join(p for p in parts if p))
+    kept = (ch if ch.isalnum() else " " for ch in text
+            if not unicodedata.combining(ch) and ch not in _APOSTROPHES)
+    return " ".join("".join(kept).casefold().split())
+
+
+def name_search_keys(last: str, first: str | None, middle: str | None = None) -> tuple[str, str]:
+    """(``name_search``, ``first_search``) of a patient: "last first middle", "first last"."""
+    return search_key(last, first, middle), search_key(first, last) if first else ""
+
+
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*\d*\s*$", re.IGNORECASE)
+
+
+def phone_digits(text: str | None) -> str:
+    """A phone number as its digits (an extension left off), a leading US/Canada 1 of an
+    eleven-digit number dropped."""
+    digits = re.sub(r"\D", "", _EXTENSION.sub("", text or ""))
+    return digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+
+
+PHONE_MIN_DIGITS = 4  # fewer digits are an id or a chart number, not a phone
+
+
+def phone_keys(*numbers: str | None) -> list[str]:
+    """The ``patient_phone`` keys of a patient's numbers: each number's digits, and the last
+    seven of a ten-digit number (the local number people often type without the area code)."""
+    keys = set()
+    for number in numbers:
+        digits = phone_digits(number)
+        if len(digits) >= PHONE_MIN_DIGITS:
+            keys.add(digits)
+            if len(digits) == 10:
+                keys.add(digits[3:])
+    return sorted(keys)

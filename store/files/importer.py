@@ -42,11 +42,13 @@ from ..connection import (
     Database, EngineError, StoreError, defer_foreign_keys, reset_ids, root_error,
     write_transaction,
 )
+from ..family import records
 from ..family.ids import IdMap, display_name, name_key
+from ..family.loader import office_settings
 from ..read.patients import has_practice
 
 STAMP = ("entered_at", "entered_by", "workstation", "location")
-PRACTICE_SETTINGS = "key IN ('as_of', 'lock_date') OR key LIKE 'pref.%'"
+PRACTICE_SETTINGS = "key IN ('as_of', 'lock_date') OR key LIKE 'pref.%' OR key LIKE 'office.%'"
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,9 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
                        for pt in practice.patients),
         claim_payments=stamped(practice.claim_payments),
         patient_payments=stamped(map(canonical_payment, practice.patient_payments)),
-        adjustments=stamped(practice.adjustments), ledger_notes=stamped(practice.ledger_notes))
+        adjustments=stamped(practice.adjustments), ledger_notes=stamped(practice.ledger_notes),
+        statements=stamped(practice.statements),
+        office=practice.office if practice.office != m.Office() else None)
 
 
 def _whole_seconds(stamp: m.Stamp | None) -> m.Stamp | None:
@@ -195,7 +199,8 @@ class _Loader:
         for step in (self.settings, self.codes, self.fee_schedules, self.providers,
                      self.carriers, self.patients, self.plans, self.coverage, self.procedures,
                      self.claims, self.claim_payments, self.claim_procs, self.payment_lines,
-                     self.patient_payments, self.adjustments, self.notes_and_appointments):
+                     self.patient_payments, self.adjustments, self.notes_and_appointments,
+                     self.statements):
             step()
 
     # -- helpers --------------------------------------------------------------
@@ -250,6 +255,7 @@ class _Loader:
                   "lock_date": p.lock_date.isoformat() if p.lock_date else None}
         for f in dataclasses.fields(m.Preferences):
             values[f"pref.{f.name}"] = "1" if getattr(p.preferences, f.name) else "0"
+        values.update(office_settings(p.office))
         self.db.cursor().executemany("INSERT INTO setting (key, value) VALUES (?, ?) "
                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                      [(k, v) for k, v in values.items() if v is not None])
@@ -302,14 +308,20 @@ class _Loader:
     def patients(self) -> None:
         self.assign("patient", t.Patient, (pt.id for pt in self.p.patients))
         self.insert(t.Patient, ("id", "file_id", "last_name", "first_name", "name_lower",
-                                "first_lower", "birthdate", "guarantor"),
+                                "first_lower", "birthdate", "guarantor", *records.RECORD_COLUMNS,
+                                "provider", "name_search", "first_search"),
                     (self.patient_row(pt) for pt in self.p.patients))
+        self.insert(t.PatientPhone, ("digits", "patient_id"),
+                    [row for pt in self.p.patients
+                     for row in records.phone_rows(self.ids.to_db["patient"][pt.id], pt)])
 
     def patient_row(self, pt: m.Patient) -> tuple:
         last, first = split_name(pt.name)
         return (self.ids.to_db["patient"][pt.id], pt.id, last, first,
                 name_key(display_name(last, first)), first.lower(), pt.birthdate.isoformat(),
-                self.ref("patient", pt.guarantor, f"patient {pt.id} guarantor"))
+                self.ref("patient", pt.guarantor, f"patient {pt.id} guarantor"),
+                *records.columns(pt), self.ref("provider", pt.provider, f"patient {pt.id}"),
+                *records.search_columns(last, first, pt.middle_name))
 
     def plans(self) -> None:
         self.assign("plan", t.Plan, (pl.id for pl in self.p.plans))
@@ -366,11 +378,13 @@ class _Loader:
                 plan = self.ref("plan", c.plan, where)
                 orders[plan] = c.order
                 rows.append((i, plan, c.order, int(c.pending), c.subscriber_id,
-                             *(d.isoformat() if d else None for d in (c.effective, c.terminated))))
+                             *(d.isoformat() if d else None for d in (c.effective, c.terminated)),
+                             c.relationship))
             used += [(i, self.ref("plan", b.plan, f"patient {pt.id} benefits_used"), b.paid,
                       b.deductible_met) for b in pt.benefits_used]
         self.insert(t.PatientCoverage, ("patient", "plan", "coverage_order", "pending",
-                                        "subscriber_id", "effective", "terminated"), rows)
+                                        "subscriber_id", "effective", "terminated",
+                                        "relationship"), rows)
         self.insert(t.BenefitUsed, ("patient", "plan", "paid_cents", "deductible_met_cents"), used)
 
     # -- posted work -------------------------------------------------------------
@@ -546,3 +560,12 @@ class _Loader:
         self.insert(t.LedgerNote, ("patient", "date", "text"),
                     [(self.ref("patient", n.patient, "ledger note"), n.date.isoformat(), n.text,
                       n.stamp) for n in self.p.ledger_notes], posted=True)
+
+    def statements(self) -> None:
+        self.insert(t.Statement, ("guarantor", "date", "period_start", "amount_due_cents",
+                                  "new_balance_cents", "insurance_pending_cents", "format",
+                                  "file_name"),
+                    [(self.ref("patient", s.patient, "statement"), s.date.isoformat(),
+                      s.period_start.isoformat() if s.period_start else None, s.amount_due,
+                      s.new_balance, s.insurance_pending, s.format, s.file, s.stamp)
+                     for s in self.p.statements], posted=True)

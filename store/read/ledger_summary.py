@@ -26,7 +26,7 @@ from estimator.results import NOT_RECEIVED, RECEIVED, LineEstimate
 from estimator.views import PlanBenefit
 
 from ..connection import Database
-from ..derived.ledger_entries import NOTE, PROCEDURE
+from ..derived.ledger_entries import PROCEDURE, TEXT_PRIORITIES
 from ..family.ids import load_id_map
 from ..family.loader import PracticeReader, name_plan_references
 from .balances import expected_writeoffs
@@ -68,7 +68,7 @@ WITH office(provider_id, code_id, fee) AS MATERIALIZED (
   JOIN fee_schedule fs ON fs.id = pr.fee_schedule_id AND fs.kind = 'office'
   JOIN fee f ON f.schedule_id = fs.id JOIN procedure_code pc ON pc.code = f.code)
 SELECT e.patient_id, e.posted, count(*),
-  sum(CASE WHEN e.priority != {NOTE} AND NOT (e.priority = {PROCEDURE} AND e.k2 > 0)
+  sum(CASE WHEN e.priority NOT IN {TEXT_PRIORITIES} AND NOT (e.priority = {PROCEDURE} AND e.k2 > 0)
       THEN 1 ELSE 0 END),
   sum(e.billed_cents),
   sum(CASE WHEN e.priority = {PROCEDURE} AND e.k2 = 0 THEN coalesce(o.fee * e.units,

@@ -29,7 +29,7 @@ from estimator.results import LineEstimate
 
 from ..connection import Database
 from ..derived.ledger_entries import (
-    ADJUSTMENT, CAPITATION, INSURANCE, NOTE, PATIENT_PAYMENT, PROCEDURE, WRITEOFF,
+    ADJUSTMENT, CAPITATION, INSURANCE, NOTE, PATIENT_PAYMENT, PROCEDURE, STATEMENT, WRITEOFF,
 )
 from ..family.ids import IdMap, load_id_map
 from ..family.loader import PracticeReader, stamp_columns, to_date
@@ -67,7 +67,7 @@ class Window:
         # Procedures shown with their money (procedure, visit and capitation lines, details).
         self.full = by[PROCEDURE] | by[CAPITATION] | set(procedures)
         self.reader = _WindowReader(self, by[INSURANCE] | by[WRITEOFF], by[PATIENT_PAYMENT],
-                                    by[ADJUSTMENT], by[NOTE])
+                                    by[ADJUSTMENT], by[NOTE], by[STATEMENT])
         self.practice = self.reader.practice()
         self.estimates = self.reader.lines()
         # What the window cannot work out from its few rows: the split frozen at posting and
@@ -92,7 +92,7 @@ class _WindowReader(PracticeReader):
     """`PracticeReader` over explicit ids: the window's rows and what they name."""
 
     def __init__(self, window: Window, lines: set[int], payments: set[int],
-                 adjustments: set[int], notes: set[int]):
+                 adjustments: set[int], notes: set[int], statements: set[int] = frozenset()):
         self.w = window
         q = window.q
         full = _inn(window.full)
@@ -112,6 +112,7 @@ class _WindowReader(PracticeReader):
                           f"x.procedure_id, x.note, {stamp_columns('x')} FROM adjustment x "
                           f"WHERE x.id IN ({_inn(self.adjustment_ids)}) ORDER BY x.id")
         self.note_ids = notes
+        self.statement_ids = statements
         # Procedures the rows show; lines on the claims' other procedures only name theirs.
         shown = (window.full | {row[3] for row in self.line_rows if row[0] in lines}
                  | {row[1] for row in self.alloc} | {row[5] for row in self.adj_rows if row[5]})
@@ -245,6 +246,18 @@ class _WindowReader(PracticeReader):
             out.append(m.LedgerNote(self.pid("patient", pat), to_date(day), text, self.stamp(*stamp)))
         return tuple(out)
 
+    def statements(self):
+        out = []
+        for i, g, d, due, new, pending, start, fmt, name, *stamp in self.q(
+                "SELECT x.id, x.guarantor_id, x.date, x.amount_due_cents, x.new_balance_cents, "
+                "x.insurance_pending_cents, x.period_start, x.format, x.file_name, "
+                f"{stamp_columns('x')} FROM statement x "
+                f"WHERE x.id IN ({_inn(self.statement_ids)}) ORDER BY x.id"):
+            self.positions[("statement", i)] = len(out)
+            out.append(m.StatementSent(self.pid("patient", g), to_date(d), due, new, pending,
+                                       to_date(start), fmt, name, self.stamp(*stamp)))
+        return tuple(out)
+
     def lines(self, frozen_only: bool = False) -> dict[tuple[str, str], LineEstimate]:
         """The claim procedures of the window's procedures, as the loader reads them."""
         return self.lines_where(f"cp.procedure_id IN ({_inn(self.w.full)})")
@@ -261,6 +274,6 @@ class _WindowReader(PracticeReader):
             kind = "insurance_payment" if e.priority == INSURANCE else "writeoff"
             return Entry(kind, *self.line_pos[e.src_id])
         kind, key = {PATIENT_PAYMENT: ("patient_payment", "pay"), ADJUSTMENT: ("adjustment", "adj"),
-                     NOTE: ("note", "note")}[e.priority]
+                     NOTE: ("note", "note"), STATEMENT: ("statement", "statement")}[e.priority]
         return Entry(kind, self.positions[(key, e.src_id)], e.ref_no)
 

@@ -28,7 +28,7 @@ from estimator.money import fmt
 
 from ..connection import Database
 from . import lookup
-from .claims import release_holds
+from .claims import claim_number, release_holds
 from .common import (
     Actor, Posting, ServiceError, as_date, cents, check_open, insert_rows, one, posting,
     text_or_none,
@@ -103,12 +103,56 @@ def enter_insurance_payment(db: Database, lines: Sequence[EobLine], *, amount: i
 def deny_lines(db: Database, claim_id: int, procedures: Sequence[int], *,
                date: date | str | None = None, remarks: str | None = None,
                actor: Actor | None = None, now: datetime | None = None) -> int:
-    """The carrier denied these procedures (a zero EOB receiving the claim); returns the
-    claim payment id."""
-    eob = [EobLine(claim_id, p, denied=True, remarks=remarks) for p in procedures]
-    if not eob:
+    """The carrier denied these procedures of a claim, the rest of it still open: the denied
+    lines move to a claim of their own (the same plan, dates and claim number with a suffix),
+    received by a zero EOB; the claim keeps its other lines and its status. Denying every line
+    left receives the claim itself. Returns the claim payment id."""
+    if not procedures:
         raise ServiceError("name the procedures the carrier denied")
-    return enter_insurance_payment(db, eob, amount=0, date=date, actor=actor, now=now)
+    with posting(db, "deny_lines", actor=actor, now=now) as post:
+        claim = lookup.claim(db, claim_id)
+        if claim.status not in PAYABLE:
+            raise ServiceError(_not_payable(claim) if claim.status != "received" else
+                               f"claim {claim.label} is already received: take money back with "
+                               "a negative supplemental payment instead of a denial")
+        on_claim = [p for (p,) in db.execute_sql(
+            "SELECT procedure_id FROM claim_proc WHERE claim_id = ? ORDER BY claim_seq, id",
+            (claim.id,))]
+        denied = list(dict.fromkeys(procedures))
+        for proc_id in denied:
+            if proc_id not in on_claim:
+                raise ServiceError(f"procedure {lookup.procedure(db, proc_id, live=False).label} "
+                                   f"is not on claim {claim.label}")
+        target = claim.id if len(denied) == len(on_claim) else _split_off(db, post, claim, denied)
+        eob = [EobLine(target, p, denied=True, remarks=remarks) for p in denied]
+        # nested service: a savepoint inside this transaction (it writes its own audit row)
+        pay = enter_insurance_payment(db, eob, amount=0, date=date, actor=post.actor, now=post.at)
+        post.touch(claim.patient_id)
+        post.record("claim", claim.id, denied=denied, received_as=target, payment=pay)
+        return pay
+
+
+def _split_off(db: Database, post: Posting, claim: lookup.ClaimRow,
+               procedures: list[int]) -> int:
+    """A new claim holding ``procedures`` of ``claim`` (moved off it, both renumbered)."""
+    number = claim.claim_no or claim_number(claim.id)
+    n = 1
+    while one(db, "SELECT 1 FROM claim WHERE claim_no = ?", (f"{number}-{n}",)):
+        n += 1
+    new = insert_rows(db, "claim", [dict(
+        patient_id=claim.patient_id, plan_id=claim.plan_id, kind=claim.kind, status=claim.status,
+        date=claim.date.isoformat(), claim_no=f"{number}-{n}", **post.stamp_columns(),
+        **dict(zip(("sent_date", "preauth_no"), one(
+            db, "SELECT sent_date, preauth_no FROM claim WHERE id = ?", (claim.id,)))))])
+    moved = set(procedures)
+    rows = db.execute_sql("SELECT id, procedure_id FROM claim_proc WHERE claim_id = ? "
+                          "ORDER BY claim_seq, id", (claim.id,)).fetchall()
+    kept = [cp for cp, proc in rows if proc not in moved]
+    split = [cp for cp, proc in rows if proc in moved]
+    for target, lines in ((claim.id, kept), (new, split)):
+        db.cursor().executemany("UPDATE claim_proc SET claim_id = ?, claim_seq = ? WHERE id = ?",
+                                [(target, seq, cp) for seq, cp in enumerate(lines, 1)])
+    return new
 
 
 # --- validation -----------------------------------------------------------------

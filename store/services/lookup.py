@@ -95,8 +95,9 @@ def procedure_code(db: Database, code: str) -> tuple[int, str]:
 
 
 def provider_id(db: Database, provider: int | str | None, patient_id: int) -> int:
-    """The provider named (database id or practice-file id); else the only provider, else the
-    provider of the patient's latest procedure."""
+    """The provider named (database id or practice-file id); else the patient's own provider
+    (registration), else their guarantor's, else the only provider, else the provider of the
+    patient's latest procedure."""
     if provider is not None:
         row = one(db, "SELECT id FROM provider WHERE file_id = ?", (str(provider),))
         if row is None and re.fullmatch(r"\d{1,18}", str(provider)):
@@ -104,6 +105,10 @@ def provider_id(db: Database, provider: int | str | None, patient_id: int) -> in
         if row is None:
             raise ServiceError(f"there is no provider {provider!r}")
         return row[0]
+    own = one(db, "SELECT coalesce(p.provider_id, g.provider_id) FROM patient p LEFT JOIN "
+                  "patient g ON g.id = p.guarantor_id WHERE p.id = ?", (patient_id,))
+    if own and own[0] is not None:
+        return own[0]
     everyone = db.execute_sql("SELECT id FROM provider LIMIT 2").fetchall()
     if len(everyone) == 1:
         return everyone[0][0]
@@ -128,6 +133,11 @@ def resolve_claim(db: Database, text: str) -> int:
     row = one(db, "SELECT id FROM claim WHERE file_id = ?", (text,)) or \
         one(db, "SELECT id FROM claim WHERE claim_no = ?", (text,))
     return row[0] if row else _resolve(db, "claim", text)
+
+
+def resolve_plan(db: Database, text: str) -> int:
+    """A plan's database id from its file id, generated id (``PL3``) or database id."""
+    return _resolve(db, "plan", text)
 
 
 def _resolve(db: Database, kind: str, text: str) -> int:

@@ -97,6 +97,44 @@ def edit_fee(db: Database, procedure_id: int, fee: int, *, actor: Actor | None =
         post.record("procedure", proc.id, old_fee=proc.fee, fee=fee)
 
 
+KEEP = object()  # change_procedure: "leave this value as it is"
+
+
+def change_procedure(db: Database, procedure_id: int, *, date: date | str | object = KEEP,
+                     completed: date | str | None | object = KEEP,
+                     provider: int | str | object = KEEP, actor: Actor | None = None,
+                     now: datetime | None = None) -> None:
+    """Correct a procedure's posted date, completion date (None: the posted date) or provider.
+    Work on a claim keeps its date (the carrier has it); nothing moves on or before the lock
+    date."""
+    with posting(db, "change_procedure", actor=actor, now=now) as post:
+        proc = lookup.procedure(db, procedure_id)
+        old = one(db, "SELECT completed, provider_id FROM procedure WHERE id = ?", (proc.id,))
+        day = proc.date if date is KEEP else as_date(date, post.today)
+        if completed is KEEP:  # a completion date of its own stays; else it follows the date
+            done = as_date(old[0], day, "completion date") if old[0] else day
+        else:
+            done = as_date(completed, day, "completion date")
+        prov = old[1] if provider is KEEP else lookup.provider_id(db, provider, proc.patient_id)
+        changes = {k: v for k, v in (("date", day.isoformat()), ("provider", prov),
+                                     ("completed", None if done == day else done.isoformat()))
+                   if v != {"date": proc.date.isoformat(), "provider": old[1],
+                            "completed": old[0]}[k]}
+        if not changes:
+            raise ServiceError(f"procedure {proc.label}: nothing changed")
+        if proc.status == "complete":
+            for when, what in ((proc.date, f"procedure {proc.label}"), (day, "the new date"),
+                               (done, "the completion")):
+                check_open(db, when, what)
+        if day != proc.date and one(db, "SELECT 1 FROM claim_proc WHERE procedure_id = ? AND "
+                                        "claim_id IS NOT NULL LIMIT 1", (proc.id,)):
+            raise ServiceError(f"procedure {proc.label} is on a claim, which the carrier has "
+                               "with its date: its date cannot change")
+        t.Procedure.update(**changes).where(t.Procedure.id == proc.id).execute()
+        post.touch(proc.patient_id)
+        post.record("procedure", proc.id, **changes, old_date=proc.date, old_provider=old[1])
+
+
 def delete_procedure(db: Database, procedure_id: int, *, actor: Actor | None = None,
                      now: datetime | None = None) -> None:
     """Delete work nothing has been posted against (status ``deleted``; the row stays)."""
@@ -104,7 +142,7 @@ def delete_procedure(db: Database, procedure_id: int, *, actor: Actor | None = N
         proc = lookup.procedure(db, procedure_id)
         if proc.status == "complete":
             check_open(db, proc.date, f"procedure {proc.label}")
-        reason = _posted_against(db, proc.id)
+        reason = posted_against(db, proc.id)
         if reason:
             raise ServiceError(f"procedure {proc.label} cannot be deleted: it has {reason}")
         t.Procedure.update(status="deleted").where(t.Procedure.id == proc.id).execute()
@@ -134,7 +172,8 @@ def _create_lines(db: Database, procedure_id: int, patient_id: int, planned: boo
         t.ClaimProc.create(procedure=procedure_id, plan=plan_id, coverage_order=order, status=status)
 
 
-def _posted_against(db: Database, procedure_id: int) -> str | None:
+def posted_against(db: Database, procedure_id: int) -> str | None:
+    """What keeps a procedure from being deleted (a payment, an adjustment, a claim...), or None."""
     checks = (
         ("a patient payment", "SELECT 1 FROM payment_allocation WHERE procedure_id = ?"),
         ("an adjustment", "SELECT 1 FROM adjustment WHERE procedure_id = ?"),

@@ -600,22 +600,35 @@ def _put_fee(db: Database, schedule_id: int, code: str, amount: int | None) -> N
 def add_coverage(db: Database, patient_id: int, plan_id: int, *, order: int | None = None,
                  pending: bool = False, subscriber_id: str | None = None,
                  effective: date | str | None = TODAY, terminated: date | str | None = None,
+                 relationship: str | None = None,
                  actor: Actor | None = None, now: datetime | None = None) -> int:
     """Cover a patient by a plan at ``order`` (1-4; default the next free one; a taken order
     moves the plans from there down one) from ``effective`` (default today, so work already
-    done keeps its estimates; None: no start) to ``terminated`` (None: open). Returns the order."""
+    done keeps its estimates; None: no start) to ``terminated`` (None: open); ``relationship``:
+    the patient to the plan's subscriber (`model.RELATIONSHIPS`). Returns the order."""
     with _change(db, "add_coverage", actor, now, None, today=True) as change:
         require_patient(db, patient_id)
         if one(db, "SELECT 1 FROM plan WHERE id = ?", (plan_id,)) is None:
             raise ServiceError(f"there is no plan with id {plan_id}")
         start, end = _coverage_dates(change.post.at.date(), effective, terminated)
+        relationship = _relationship(relationship)
         order = _add_coverage(db, patient_id, plan_id, order, pending, subscriber_id)
-        db.execute_sql("UPDATE patient_coverage SET effective = ?, terminated = ? WHERE "
-                       "patient_id = ? AND plan_id = ?", (start, end, patient_id, plan_id))
+        db.execute_sql("UPDATE patient_coverage SET effective = ?, terminated = ?, "
+                       "relationship = ? WHERE patient_id = ? AND plan_id = ?",
+                       (start, end, relationship, patient_id, plan_id))
         change.patient_changed(patient_id)
         change.record("patient_coverage", patient_id, plan=plan_id, order=order, pending=pending,
-                      effective=start, terminated=end)
+                      effective=start, terminated=end, relationship=relationship)
         return order
+
+
+def _relationship(value: str | None) -> str | None:
+    """The patient's relationship to a plan's subscriber (blank: not recorded)."""
+    value = text_or_none(value)
+    if value is not None and value not in m.RELATIONSHIPS:
+        raise ServiceError(f"the relationship to the subscriber must be one of "
+                           f"{', '.join(m.RELATIONSHIPS)}, not {value!r}")
+    return value
 
 
 def set_coverage_dates(db: Database, patient_id: int, plan_id: int, *, effective=KEEP,
@@ -733,8 +746,10 @@ def move_coverage(db: Database, patient_id: int, plan_id: int, order: int, *,
 
 
 def set_coverage(db: Database, patient_id: int, plan_id: int, *, pending=KEEP,
-                 subscriber_id=KEEP, actor: Actor | None = None, now: datetime | None = None) -> None:
-    """The pending flag (informational only) and the patient's subscriber id on the plan."""
+                 subscriber_id=KEEP, relationship=KEEP, actor: Actor | None = None,
+                 now: datetime | None = None) -> None:
+    """The pending flag (informational only), the patient's subscriber id on the plan and
+    their relationship to its subscriber."""
     with _change(db, "set_coverage", actor, now, None) as change:
         _require_coverage(db, patient_id, plan_id)
         values = {}
@@ -744,6 +759,8 @@ def set_coverage(db: Database, patient_id: int, plan_id: int, *, pending=KEEP,
             values["pending"] = int(pending)
         if subscriber_id is not KEEP:
             values["subscriber_id"] = text_or_none(subscriber_id)
+        if relationship is not KEEP:
+            values["relationship"] = _relationship(relationship)
         before = {}
         if values:
             before = dict(zip(values, one(db, f"SELECT {', '.join(values)} FROM patient_coverage "

@@ -94,9 +94,37 @@ def test_denied_line(db):
                          "WHERE cp.procedure_id = ? AND cp.plan_id = ?",
                          (x1, pid(db, "P1", "plan"))).fetchone()
     assert row == (0, 0, 1, "frequency")
-    assert claim_status(db, primary) == "received"
-    refused(db, services.deny_lines, primary, [x2], match="already received")
+    # the rest of the claim stays open: X1 moved to a claim of its own, received by the denial
+    assert claim_status(db, primary) == "sent"
+    assert line(db, x2, "P1")["status"] == "not_received"
+    assert line(db, x2, "P1")["claim_id"] == primary and line(db, x2, "P1")["claim_seq"] == 1
+    denied = line(db, x1, "P1")
+    assert denied["status"] == "received" and denied["paid_cents"] == 0
+    assert claim_status(db, denied["claim_id"]) == "received"
+    assert db.execute_sql("SELECT c.claim_no, c.sent_date, o.claim_no, o.sent_date FROM claim c, "
+                          "claim o WHERE c.id = ? AND o.id = ?",
+                          (denied["claim_id"], primary)).fetchone() == \
+        ("C%06d-1" % primary, "2026-03-02", "C%06d" % primary, "2026-03-02")
+    # the patient owes the denied work; insurance is still expected on X2
+    balance = services.patient_balance(db, james)
+    assert balance.insurance == line(db, x2, "P1")["ins_est_cents"] + 8000 + \
+        line(db, x1, "P2")["ins_est_cents"] + line(db, x2, "P2")["ins_est_cents"]
+    refused(db, services.deny_lines, primary, [x1], match="not on claim")
     refused(db, services.deny_lines, primary, [], match="name the procedures")
+    services.deny_lines(db, primary, [x2])  # the last open line: the claim itself is received
+    assert claim_status(db, primary) == "received"
+    assert db.execute_sql("SELECT count(*) FROM claim").fetchone()[0] == 3
+    refused(db, services.deny_lines, primary, [x2], match="already received")
+
+
+def test_a_check_after_a_denial_receives_the_rest_of_the_claim(db):
+    james, x1, x2, primary, secondary = _billed(db)
+    services.deny_lines(db, primary, [x1])
+    services.enter_insurance_payment(db, [EobLine(primary, x2, 14400)], amount=14400,
+                                     check_no="77")
+    assert claim_status(db, primary) == "received"
+    assert line(db, x2, "P1")["paid_cents"] == 14400
+    assert db.execute_sql("SELECT count(*) FROM claim_payment_line").fetchone() == (2,)
 
 
 def test_supplemental_payments(db):

@@ -3,7 +3,7 @@ lines and imports nothing, the code-specific grid edits in place, coverage keys.
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from estimator.money import fmt
 from store.services import setup as svc
@@ -21,7 +21,7 @@ def test_every_setup_binding_has_an_id():
                plan_form.PlanFormScreen, code_grid.CodeGridScreen, fee_schedules.FeeSchedulesScreen,
                fee_schedules.FeeScheduleScreen, fee_schedules.NewScheduleDialog,
                fee_schedules.ImportFeesScreen, coverage.CoverageScreen, coverage.BenefitsUsedDialog,
-               coverage.CoverageDatesDialog)
+               coverage.CoverageDatesDialog, coverage.AddCoverageDialog)
     for cls in classes:
         bindings = [b for _, b in cls._merge_bindings()]
         assert all(b.id for b in bindings), (cls.__name__, [b.key for b in bindings if not b.id])
@@ -176,13 +176,25 @@ async def test_coverage_keys(db, pid, make_app, ui):
         assert [r for (r,) in db.execute_sql(order, (emily,))] == ["PL_GUARD_NF", "PL_DELTA_SL"]
         await pilot.press("a")
         await ui.settle(app, pilot)
-        await pilot.press("enter")  # the first plan offered: the Delgados' Delta plan
-        await ui.settle(app, pilot)
+        await pilot.press("down", "enter")  # the first plan offered (after "New plan"): the
+        await ui.settle(app, pilot)         # Delgados' Delta plan
         assert app.screen.query_one("#coverage-effective", Input).value == "2026-11-20"  # today
-        await pilot.press("enter", "enter")
+        await pilot.press("enter", "tab", *"X9")
+        app.screen.query_one("#coverage-relationship", Select).value = "spouse"
+        await pilot.press("ctrl+s")
         await ui.settle(app, pilot)
         assert [r for (r,) in db.execute_sql(order, (emily,))] == \
             ["PL_GUARD_NF", "PL_DELTA_SL", "PL_DELTA_RH"]
+        assert db.execute_sql("SELECT c.subscriber_id, c.relationship FROM patient_coverage c "
+                              "JOIN plan pl ON pl.id = c.plan_id WHERE c.patient_id = ? AND "
+                              "pl.file_id = 'PL_DELTA_RH'", (emily,)).fetchone() == ("X9", "spouse")
+        await pilot.press("r")  # the relationship of the plan under the cursor
+        await ui.settle(app, pilot)
+        await pilot.press("down", "down", "enter")  # child
+        await ui.settle(app, pilot)
+        assert db.execute_sql("SELECT c.relationship FROM patient_coverage c JOIN plan pl ON "
+                              "pl.id = c.plan_id WHERE c.patient_id = ? AND pl.file_id = "
+                              "'PL_DELTA_RH'", (emily,)).fetchone() == ("child",)
         dates = "SELECT c.effective, c.terminated FROM patient_coverage c JOIN plan pl ON pl.id = " \
                 "c.plan_id WHERE c.patient_id = ? AND pl.file_id = ?"
         assert db.execute_sql(dates, (emily, "PL_DELTA_RH")).fetchone() == ("2026-11-20", None)

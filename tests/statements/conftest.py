@@ -15,3 +15,30 @@ def demo():
 
     practice = load_practice_file(ROOT / "sample_data" / "demo.json").practice
     return practice, estimate_practice(practice)
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory):
+    """The demo office imported and estimated once (a file), copied by `demo_db`."""
+    from store.db import open_database
+    from store.demo.office import load_demo_office
+
+    path = tmp_path_factory.mktemp("statements") / "demo.db"
+    db = open_database(str(path))
+    load_demo_office(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_file, tmp_path):
+    """A fresh copy of the demo office's database for a test that writes."""
+    import shutil
+
+    from store.db import open_database
+
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_db_file, path)
+    db = open_database(str(path))
+    yield db
+    db.close()

@@ -122,3 +122,39 @@ def test_every_scenario_family_reconciles(path):
         dates = sorted({item.date for item in (*practice.patient_payments, *practice.claim_payments)})
         if dates:  # a period starting at the middle payment
             check_reconciles(practice, estimates, guarantor, day, start=dates[len(dates) // 2])
+
+
+def _card_lines(practice, estimates, patient_id, day):
+    """The reference: the card's money rows read as statement lines (`card_line`)."""
+    from estimator.ledger_index import LedgerIndex
+    from estimator.statement import card_line
+
+    card = ledger.build_card(practice, estimates, patient_id, today=day)
+    idx = LedgerIndex(practice, estimates)
+    return [card_line(idx, row) for row in card.rows if row.is_money]
+
+
+def test_lines_are_the_card_rows_read_as_lines_on_the_demo(demo):
+    practice, estimates = demo
+    for guarantor in sorted({p.guarantor for p in practice.patients}):
+        st = build_statement(practice, estimates, guarantor, statement_date=_last_day(practice),
+                             office=OFFICE)
+        for activity in st.patients:
+            assert list(activity.lines) == _card_lines(practice, estimates, activity.patient_id,
+                                                       _last_day(practice))
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_lines_are_the_card_rows_read_as_lines_in_every_scenario(path):
+    from store.files.practice_file import PracticeFileError, load_practice_file
+
+    try:
+        practice = load_practice_file(path).practice
+    except PracticeFileError as exc:
+        pytest.skip(f"the practice-file parser cannot read it yet: {str(exc).splitlines()[0]}")
+    estimates = estimate_practice(practice)
+    day = _last_day(practice)
+    for guarantor in sorted({p.guarantor for p in practice.patients}):
+        st = build_statement(practice, estimates, guarantor, statement_date=day, office=OFFICE)
+        for activity in st.patients:
+            assert list(activity.lines) == _card_lines(practice, estimates, activity.patient_id, day)

@@ -73,7 +73,7 @@ def test_rows_are_plain_dicts(people):
     assert row == {"id": ids.db_id("patient", "SMITH_J"), "file_id": "SMITH_J",
                    "last_name": "Smith", "first_name": "John", "birthdate": "1970-05-01",
                    "guarantor_id": ids.db_id("patient", "SMITH_J"), "phone": None,
-                   "name": "Smith, John"}
+                   "chart_no": None, "inactive": 0, "name": "Smith, John"}
 
 
 def test_resolve_patient(people):
@@ -100,18 +100,41 @@ def test_prefix_range():
     assert prefix_range("smith, jo") == ("smith, jo", "smith, jp")
 
 
-def _plan(db, where, params):
-    rows = db.execute_sql("EXPLAIN QUERY PLAN " + patient_sql(where), (*params, 50)).fetchall()
+def _plan(db, where, params, order="p.name_lower, p.id"):
+    rows = db.execute_sql("EXPLAIN QUERY PLAN " + patient_sql(where, order),
+                          (*params, 50)).fetchall()
     return " | ".join(row[-1] for row in rows)
 
 
 @pytest.mark.sqlite_only  # SQLite's query plan
 def test_name_search_uses_the_index(people):
     db, _ = people
-    plan = _plan(db, NAME_PREFIX, prefix_range("smith"))
-    assert "USING INDEX patient_name_lower_id" in plan or "USING COVERING INDEX" in plan
-    assert "SCAN patient" not in plan
+    plan = _plan(db, NAME_PREFIX, prefix_range("smith"), "p.name_search, p.id")
+    assert "USING INDEX patient_name_search_id" in plan or "USING COVERING INDEX" in plan
+    assert "SCAN p" not in plan
     assert "TEMP B-TREE" not in plan  # the index already gives name order
+
+
+def test_first_names_accents_apostrophes_and_no_comma(people):
+    db, _ = people
+    assert names(search_patients(db, "jo")) == ["Smith, Joan", "Smith, John"]  # first names
+    assert names(search_patients(db, "elise")) == ["Zoë, Élise"]
+    assert names(search_patients(db, "zoe eli")) == ["Zoë, Élise"]
+    assert names(search_patients(db, "obrien con")) == ["O'Brien, Conan"]
+    assert names(search_patients(db, "O’BRIEN")) == ["O'Brien, Conan"]  # a typographic apostrophe
+    assert names(search_patients(db, "smith joa")) == ["Smith, Joan"]
+    assert names(search_patients(db, "john smi")) == ["Smith, John"]  # "first last"
+
+
+def test_phone_numbers_any_formatting(db):
+    from store import services
+    import_practice(db, m.Practice(as_of=date(2026, 1, 1)))
+    ann = services.register_patient(db, {"last_name": "Lee", "first_name": "Ann",
+                                         "birthdate": "1990-01-01", "phone": "210.555.0143",
+                                         "work_phone": "+1 (512) 555-0199 x12"})
+    for typed in ("(210) 555-0143", "2105550143", "555-0143", "1 210 555 0143", "512-555"):
+        assert [p["id"] for p in search_patients(db, typed)] == [ann], typed
+    assert search_patients(db, "555-0144") == []
 
 
 @pytest.mark.sqlite_only  # SQLite's query plan

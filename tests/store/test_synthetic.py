@@ -32,7 +32,8 @@ def _checksums(db) -> dict[str, str]:
     out = {}
     for model in t.PRACTICE_MODELS:
         table = model._meta.table_name
-        order = "key" if model is t.Setting else "id"
+        key = model._meta.primary_key  # id; Setting: key; a composite key's columns
+        order = ", ".join(key.field_names) if hasattr(key, "field_names") else key.column_name
         digest = hashlib.sha256()
         for row in db.execute_sql(f'SELECT * FROM "{table}" ORDER BY {order}'):
             digest.update(repr(row).encode())

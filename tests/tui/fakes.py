@@ -127,7 +127,7 @@ class FakeFrontDesk:
 
     # --- the FrontDesk protocol ---------------------------------------------
 
-    def search(self, text: str, limit: int = 50) -> list[PatientHit]:
+    def search(self, text: str, limit: int = 50, *, inactive: bool = False) -> list[PatientHit]:
         self.searches.append(text)
         needle = text.strip().lower()
         found = sorted((a for pid, a in self.accounts.items()

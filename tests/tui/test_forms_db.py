@@ -186,7 +186,10 @@ def test_desk_read_backs_and_refusals(db, desk):
     desk.post_adjustment("WILSON_J", AdjustmentEntry(-2500, "COURTESY", NOW.date(),
                                                      procedure=procs[0].key))
     desk.deny_line(primary.key, procs[1].key, NOW.date(), remarks="frequency")
-    assert desk.claim(primary.key).status == "received"
+    assert desk.claim(primary.key).status == "sent"  # the rest of the claim stays open
+    assert [ln.procedure_key for ln in desk.claim(primary.key).lines] == [procs[0].key]
+    denied = next(c for c in desk.claims("WILSON_J") if c.order == 1 and c.status == "received")
+    assert [ln.procedure_key for ln in denied.lines] == [procs[1].key]
     with pytest.raises(PostingRefused, match="no patient"):
         desk.procedures("NOBODY")
 

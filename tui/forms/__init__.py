@@ -38,6 +38,11 @@ FORMS: dict[str, str] = {
     "appointment": "tui.forms.chart_records:AppointmentForm",
     "claim": "tui.forms.claim:CreateClaimForm",
     "claims": "tui.forms.claims:ClaimsScreen",
+    # the visit (issue 14): registration, the treatment plan; they need a VisitDesk
+    "patient": "tui.forms.patient:RegisterPatientForm",
+    "patient_edit": "tui.forms.patient:EditPatientForm",
+    "patient_move": "tui.forms.family:MovePatientForm",
+    "treatment_plan": "tui.forms.treatment_plan:TreatmentPlanScreen",
 }
 
 
@@ -72,6 +77,7 @@ def register_all(app: DeskApp, desk: PostingDesk) -> None:
     serves what is posted from the ledger card itself (reversing a line)."""
     app.posting_desk = desk
     app.offer_reversal = partial(_offer_reversal, app)
+    app.correct_procedure = partial(_correct_procedure, app)
     for kind in FORMS:
         app.register_posting_form(kind, _factory(desk, kind))
 
@@ -79,6 +85,16 @@ def register_all(app: DeskApp, desk: PostingDesk) -> None:
 def _offer_reversal(app: DeskApp, patient_id: str, row: CardRow) -> None:
     from tui.forms.reverse import offer_reversal  # the forms load when first used
     offer_reversal(app, patient_id, row)
+
+
+def _correct_procedure(app: DeskApp, patient_id: str, row: CardRow | None, kind: str) -> None:
+    """A correction of the procedure under the card's cursor (``kind`` of
+    `tui.forms.corrections.CORRECTIONS`), or "complete" planned work picked from a list."""
+    from tui.forms import corrections  # the forms load when first used
+    if kind == "complete":
+        corrections.open_complete(app, patient_id)
+    else:
+        corrections.open_correction(app, patient_id, row, kind)
 
 
 def _factory(desk: PostingDesk, kind: str) -> Callable[[DeskApp, "str | None"], Screen]:

@@ -1,4 +1,5 @@
-"""Create claim: the completed work never billed, each with a checkbox (all ticked),
+"""Create claim: the completed work never billed, each with a checkbox (today's work ticked;
+older work, work no plan would bill, excluded and do-not-bill work not ticked, with the reason),
 and what will be created: the primary claim and, with secondary coverage, a
 secondary claim on hold until the primary is received. Confirmed first."""
 from __future__ import annotations
@@ -14,6 +15,7 @@ from estimator.text import clean
 from tui.forms.base import FormScreen, text_box
 from tui.forms.payment import procedure_label
 from tui.forms.port import CoverageInfo, PostingDesk, ProcedureInfo
+from tui.forms.visit_port import ClaimCandidate
 
 ORDINALS = {1: "primary", 2: "secondary", 3: "tertiary", 4: "quaternary"}
 
@@ -39,10 +41,19 @@ class CreateClaimForm(FormScreen):
 
     def __init__(self, posting: PostingDesk, patient_id: str | None) -> None:
         super().__init__(posting, patient_id)
-        self.procs: list[ProcedureInfo] = []
+        self.procs: list[ProcedureInfo | ClaimCandidate] = []
+        self.ticked: list[bool] = []
+        self.reasons: list[str] = []
         self.plans: list[CoverageInfo] = []
         if patient_id is not None:
-            self.procs = list(posting.unbilled(patient_id))
+            candidates = getattr(posting, "claim_candidates", None)  # a VisitDesk's
+            if candidates is None:  # a plain posting desk: every unbilled line ticked
+                self.procs = list(posting.unbilled(patient_id))
+                self.ticked, self.reasons = [True] * len(self.procs), [""] * len(self.procs)
+            else:
+                self.procs = list(candidates(patient_id))
+                self.ticked = [c.ticked for c in self.procs]
+                self.reasons = [c.reason for c in self.procs]
             self.plans = list(posting.coverage(patient_id))
 
     def fields(self) -> ComposeResult:
@@ -50,10 +61,16 @@ class CreateClaimForm(FormScreen):
         if not self.procs:
             yield Static(Text("No completed work is waiting to be billed."), id="claim-none",
                          classes="form-text")
+        elif not any(self.ticked):
+            yield Static(Text("Nothing from today to bill: tick the older work to bill it."),
+                         id="claim-none", classes="form-text")
         for i, proc in enumerate(self.procs):
-            label = (f"{procedure_label(proc)}  {fmt_grouped(proc.charge)}  "
-                     f"{clean(proc.description)}")
-            yield Checkbox(Text(label), value=True, id=f"bill-{i}", classes="bill", compact=True)
+            label = Text(f"{procedure_label(proc)}  {fmt_grouped(proc.charge)}  "
+                         f"{clean(proc.description)}")
+            if self.reasons[i]:
+                label.append(f"  ({clean(self.reasons[i])})", "italic")
+            yield Checkbox(label, value=self.ticked[i], id=f"bill-{i}", classes="bill",
+                           compact=True)
         yield self.field("Claim date", text_box("date", self.today().isoformat(), classes="w-date"))
 
     def chosen(self) -> list[ProcedureInfo]:

@@ -210,8 +210,9 @@ class ClaimsScreen(ModalScreen[None], inherit_bindings=False):
             self.notify("Pick a line of the claim (Tab to the lines).", severity="warning")
             return
         label, what = clean(claim.label), line_label(line)
-        self._ask("Deny this line?", f"The carrier denied {what} on claim {label}. The claim "
-                  "becomes received with nothing paid on it; this cannot be undone.", "Deny",
+        self._ask("Deny this line?", f"The carrier denied {what} on claim {label}. The line "
+                  "is received with nothing paid on it (on a claim of its own when others stay "
+                  "open); this cannot be undone.", "Deny",
                   lambda: self._do(f"Posted: {what} denied on claim {label}.",
                                    lambda: self.posting.deny_line(claim.key, line.procedure_key,
                                                                   self._today())),

@@ -116,7 +116,8 @@ class PostingDesk(Protocol):
 
     def deny_line(self, claim_key: str, procedure_key: str, day: date,
                   remarks: str | None = None) -> None:
-        """The carrier denied this procedure (receives the claim with a zero line)."""
+        """The carrier denied this procedure (received with a zero line; the rest of the
+        claim stays open)."""
         ...
 
     def enter_insurance_payment(self, entry: InsurancePaymentEntry) -> str:

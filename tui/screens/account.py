@@ -46,6 +46,28 @@ class AccountScreen(DeskScreen):
         Binding("I", "post('insurance_check')", "Insurance check", show=False,
                 id="account.insurance_check"),
         Binding("R", "reverse_line", "Reverse line", show=False, id="account.reverse_line"),
+        # The visit (tui/forms: patient, treatment_plan, corrections); off the footer too.
+        Binding("e", "post('patient_edit')", "Edit patient", show=False,
+                id="account.edit_patient"),
+        Binding("M", "post('patient_move')", "Move to another family", show=False,
+                id="account.move_patient"),
+        Binding("t", "post('treatment_plan')", "Treatment plan", show=False,
+                id="account.treatment_plan"),
+        Binding("v", "coverage", "Coverage", show=False, id="account.coverage"),
+        Binding("F", "correct('fee')", "Procedure fee", show=False, id="account.procedure_fee"),
+        Binding("D", "correct('date')", "Procedure date or provider", show=False,
+                id="account.procedure_date"),
+        Binding("X", "correct('delete')", "Delete procedure", show=False,
+                id="account.procedure_delete"),
+        Binding("O", "correct('override')", "Override estimate", show=False,
+                id="account.procedure_override"),
+        Binding("B", "correct('no_bill')", "Do not bill", show=False,
+                id="account.procedure_no_bill"),
+        Binding("U", "correct('preauth')", "Pre-authorization", show=False,
+                id="account.procedure_preauth"),
+        Binding("K", "correct('complete')", "Complete planned work", show=False,
+                id="account.complete_planned"),
+        Binding("w", "walkout", "Walk-out statement", show=False, id="account.walkout"),
     ]
 
     def __init__(self, patient_id: str) -> None:
@@ -119,6 +141,12 @@ class AccountScreen(DeskScreen):
             return kind in self.desk.posting_forms and not self.desk.refusal(kind)
         if action == "reverse_line":
             return self.desk.offer_reversal is not None and not self.desk.refusal("reversal")
+        if action == "correct":
+            return getattr(self.desk, "correct_procedure", None) is not None
+        if action == "coverage":
+            return getattr(self.desk, "open_coverage", None) is not None
+        if action == "walkout":
+            return self.desk.config.get("statements") is not None
         return True
 
     def action_post(self, kind: str) -> None:
@@ -135,6 +163,20 @@ class AccountScreen(DeskScreen):
             return
         if self.desk.offer_reversal is not None:  # wired with the posting forms
             self.desk.offer_reversal(self.patient_id, row)
+
+    def action_correct(self, kind: str) -> None:
+        """A correction of the procedure under the card's cursor (wired with the forms)."""
+        if self.desk.correct_procedure is not None:
+            self.desk.correct_procedure(self.patient_id, self.card.cursor_row, kind)
+
+    def action_coverage(self) -> None:
+        opener = getattr(self.desk, "open_coverage", None)  # wired with the set-up screens
+        if opener is not None:
+            opener(self.patient_id)
+
+    def action_walkout(self) -> None:
+        from tui.screens.walkout import open_walkout  # loaded when first asked for
+        open_walkout(self.app, self.patient_id)
 
     def action_next_member(self) -> None:
         self._member(1)

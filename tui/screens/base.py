@@ -27,6 +27,7 @@ class DeskApp(Protocol):
     posting_forms: dict[str, Callable[[DeskApp, str | None], Screen]]
     posting_desk: Any  # a tui.forms.port.PostingDesk once the forms are wired
     offer_reversal: Callable[[str, CardRow], None] | None  # set with the posting forms
+    correct_procedure: Callable[[str, CardRow | None, str], None] | None  # likewise
 
     def open_account(self, patient_id: str) -> None: ...
     def refusal(self, what: str) -> str | None: ...

@@ -50,7 +50,8 @@ def hit_cells(hit: PatientHit, columns: list[tuple[str, int, str]]) -> list[str]
     cleans and cuts them; names may hold brackets or control characters and are never
     read as markup)."""
     cells = {
-        "Name": hit.name, "Chart": hit.patient_id,
+        "Name": hit.name + (" (inactive)" if hit.inactive else ""),
+        "Chart": hit.chart_no or hit.patient_id,
         "Born": hit.birthdate.isoformat() if hit.birthdate else "",
         "Guarantor": hit.guarantor_name, "Balance": fmt_grouped(hit.balance_total),
         "Ins est": fmt_grouped(hit.insurance_est), "W/O est": fmt_grouped(hit.writeoff_est),
@@ -69,6 +70,8 @@ class FindPatientScreen(DeskScreen):
         Binding("pageup", "move(-10)", "Ten up", show=False, id="find.page_up"),
         Binding("enter", "open", "Open account", priority=True, id="find.open"),
         Binding("escape", "clear", "Clear", id="find.clear"),
+        Binding("f3", "toggle_inactive", "Show/hide inactive", show=False,
+                id="find.toggle_inactive"),
     ]
 
     def __init__(self) -> None:
@@ -77,6 +80,7 @@ class FindPatientScreen(DeskScreen):
         self._query = ""
         self._searched_at = float("-inf")  # event-loop time of the last search
         self._columns = result_columns(80)
+        self.inactive = False  # list inactive patients too (F3)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Find patient"), id="find-title", classes="screen-title")
@@ -124,7 +128,10 @@ class FindPatientScreen(DeskScreen):
         if text and wait > 0:
             await asyncio.sleep(wait)
         self._searched_at = loop.time()
-        self._show(text, self.frontdesk.search(text, self.desk.config["search_limit"]))
+        limit = self.desk.config["search_limit"]
+        hits = (self.frontdesk.search(text, limit, inactive=True) if self.inactive
+                else self.frontdesk.search(text, limit))
+        self._show(text, hits)
 
     def _show(self, text: str, hits: list[PatientHit]) -> None:
         self._query, self._hits = text, list(hits)
@@ -133,6 +140,8 @@ class FindPatientScreen(DeskScreen):
             status = "No patient matches." if text else "No patients yet."
         else:
             status = f"{len(hits)} patient{'s' if len(hits) != 1 else ''}. Enter opens the account."
+        if self.inactive:
+            status += " Inactive patients shown (F3 hides them)."
         self.query_one("#find-status", Static).update(Text(status))
 
     def reload(self) -> None:
@@ -161,6 +170,10 @@ class FindPatientScreen(DeskScreen):
         patient = self.current_patient()
         if patient is not None:
             self.desk.open_account(patient)
+
+    def action_toggle_inactive(self) -> None:
+        self.inactive = not self.inactive
+        self.search(self._query)
 
     def action_clear(self) -> None:
         self.query_one("#find-input", Input).value = ""

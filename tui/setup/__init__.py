@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def register_setup(app: DeskApp, desk: SetupDesk) -> SetupDesk:
     """Wire the set-up screens into ``app``, over ``desk``."""
     app.setup_desk = desk  # type: ignore[attr-defined]
+    app.open_coverage = lambda patient_id=None: open_coverage(app, patient_id)  # type: ignore[attr-defined]
     commands = [DeskCommand(title, help_text, "",
                             callback=lambda opener=opener: _open_if_allowed(app, opener))
                 for title, help_text, opener in _ENTRIES]

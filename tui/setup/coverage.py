@@ -1,6 +1,8 @@
-"""A patient's insurance coverage: add or drop a plan, reorder (primary..quaternary), the dates
-it covers (adding a plan asks its effective date, today by default), the pending flag, the
-patient's subscriber id, and benefits used elsewhere this year (seed 002)."""
+"""A patient's insurance coverage: add or drop a plan (or create a new one on the spot with the
+plan form), reorder (primary..quaternary), the dates it covers (adding a plan asks its effective
+date, today by default, the patient's subscriber id and relationship to the subscriber), the
+pending flag, the subscriber id, the relationship, and benefits used elsewhere this year
+(seed 002). Also ``v`` on the account."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,9 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from estimator.model import RELATIONSHIPS
 from estimator.money import fmt
 from estimator.text import clean
 from tui.screens.base import DeskModal
@@ -21,6 +24,8 @@ from tui.setup import fields as fx
 from tui.setup.common import ChoiceDialog, PromptDialog, SetupScreen, cell
 
 ORDER_NAMES = {1: "Primary", 2: "Secondary", 3: "Tertiary", 4: "Quaternary"}
+NEW_PLAN = "__new_plan__"
+NOT_RECORDED = "__none__"
 
 
 class CoverageScreen(SetupScreen):
@@ -35,6 +40,7 @@ class CoverageScreen(SetupScreen):
         Binding("e", "dates", "Dates", id="coverage.dates"),
         Binding("p", "pending", "Pending", id="coverage.pending"),
         Binding("s", "subscriber_id", "Subscriber id", id="coverage.subscriber_id"),
+        Binding("r", "relationship", "Relationship", show=False, id="coverage.relationship"),
         Binding("b", "benefits", "Benefits used", id="coverage.benefits"),
     ]
 
@@ -55,8 +61,8 @@ class CoverageScreen(SetupScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for title in ("Order", "Plan", "Effective", "Terminated", "Subscriber", "Subscriber id",
-                      "Pending", "Used elsewhere", "Deductible met"):
+        for title in ("Order", "Plan", "Effective", "Terminated", "Subscriber", "Relationship",
+                      "Subscriber id", "Pending", "Used elsewhere", "Deductible met"):
             table.add_column(Text(title), key=title)
         self.refresh_view()
         table.focus()
@@ -71,7 +77,7 @@ class CoverageScreen(SetupScreen):
         for r in self.rows:
             table.add_row(cell(ORDER_NAMES.get(r.order, r.order)), cell(r.label),
                           cell(day_text(r.effective)), cell(day_text(r.terminated)), cell(r.subscriber_name),
-                          cell(r.subscriber_id), cell("pending" if r.pending else ""),
+                          cell(r.relationship), cell(r.subscriber_id), cell("pending" if r.pending else ""),
                           cell(fmt(r.paid_elsewhere), "right"), cell(fmt(r.deductible_met), "right"),
                           key=r.plan_id)
         for n, r in enumerate(self.rows):
@@ -96,19 +102,45 @@ class CoverageScreen(SetupScreen):
     # -- actions ---------------------------------------------------------------------
     def action_add(self) -> None:
         def picked(plan_id: str | None) -> None:
-            if plan_id:
-                label = next((plan_choice(r) for r in plans if r.plan.id == plan_id), plan_id)
-                self.app.push_screen(CoverageDatesDialog(label, self.today(), None),
-                                     lambda dates: dated(plan_id, dates))
+            if plan_id == NEW_PLAN:
+                from tui.setup.plan_form import PlanFormScreen
+                self.app.push_screen(PlanFormScreen(None, self.patient_id), created)
+            elif plan_id:
+                ask(plan_id, next((plan_choice(r) for r in plans if r.plan.id == plan_id),
+                                  plan_id))
 
-        def dated(plan_id: str, dates: tuple[date | None, date | None] | None) -> None:
-            if dates is not None:
+        def created(plan_id: str | None) -> None:
+            self.refresh_view(plan_id)
+            if plan_id and plan_id not in {r.plan_id for r in self.rows}:
+                ask(plan_id, next((plan_choice(r) for r in self.setup.plans()
+                                   if r.plan.id == plan_id), plan_id))
+
+        def ask(plan_id: str, label: str) -> None:
+            self.app.push_screen(AddCoverageDialog(label, self.today()),
+                                 lambda terms: added(plan_id, terms))
+
+        def added(plan_id: str, terms: dict | None) -> None:
+            if terms is not None:
                 self._do("Plan added; estimates updated.", self.setup.add_coverage,
-                         self.patient_id, plan_id, effective=dates[0], terminated=dates[1],
-                         select=plan_id)
+                         self.patient_id, plan_id, select=plan_id, **terms)
         taken = {r.plan_id for r in self.rows}
         plans = [r for r in self.setup.plans() if r.plan.id not in taken]
         self.app.push_screen(PickPlanDialog(plans), picked)
+
+    def action_relationship(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer is not None:
+                self._do("Relationship saved.", self.setup.set_relationship, self.patient_id,
+                         row.plan_id, None if answer == NOT_RECORDED else answer,
+                         select=row.plan_id)
+        choices = [(r, r) for r in RELATIONSHIPS] + [(NOT_RECORDED, "not recorded")]
+        self.app.push_screen(ChoiceDialog("Relationship to the subscriber",
+                                          f"The patient to {row.subscriber_name} on {row.label}:",
+                                          choices), chosen)
 
     def today(self) -> date:
         return self.app.clock().date()  # type: ignore[attr-defined]
@@ -190,11 +222,9 @@ class PickPlanDialog(DeskModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text("Add a plan", style="bold"))
-            if self.rows:
-                yield OptionList(*(Option(Text(clean(plan_choice(r)), no_wrap=True, overflow="ellipsis"),
-                                          id=r.plan.id) for r in self.rows), id="pick-plan")
-            else:
-                yield Static(Text("No plans to add: create one under Setup: insurance plans."))
+            yield OptionList(Option(Text("+ New plan (the plan form)"), id=NEW_PLAN),
+                             *(Option(Text(clean(plan_choice(r)), no_wrap=True, overflow="ellipsis"),
+                                      id=r.plan.id) for r in self.rows), id="pick-plan")
             yield Static(Text("Enter add · Esc cancel", style="dim"))
 
     def on_mount(self) -> None:
@@ -323,3 +353,68 @@ class CoverageDatesDialog(DeskModal[tuple[date | None, date | None] | None]):
             self.query_one("#coverage-dates-error", Static).update(Text(clean(str(exc)), style="bold red"))
             return
         self.dismiss((start, end))
+
+
+class AddCoverageDialog(DeskModal[dict | None]):
+    """Adding a plan: the first (and last) day it covers, the patient's subscriber id and their
+    relationship to the subscriber."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="add_coverage.save"),
+    ]
+
+    DEFAULT_CSS = """
+    AddCoverageDialog { align: center middle; }
+    AddCoverageDialog > Vertical { width: 74; height: auto; border: round $primary; background: $surface; padding: 0 1; }
+    AddCoverageDialog Horizontal { height: 3; }
+    AddCoverageDialog Label { width: 24; padding: 1 0 0 0; }
+    AddCoverageDialog Input, AddCoverageDialog Select { width: 1fr; }
+    """
+
+    def __init__(self, label: str, effective: date | None) -> None:
+        super().__init__()
+        self.label, self.effective = label, effective
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(clean(f"Add: {self.label}"), style="bold", no_wrap=True,
+                              overflow="ellipsis"))
+            with Horizontal():
+                yield Label(Text("Effective (first day)"))
+                yield Input(day_text(self.effective), placeholder="YYYY-MM-DD", id="coverage-effective")
+            with Horizontal():
+                yield Label(Text("Terminated (last day)"))
+                yield Input("", placeholder="blank: still covered", id="coverage-terminated")
+            with Horizontal():
+                yield Label(Text("Subscriber id"))
+                yield Input("", placeholder="the patient's id on the plan", id="coverage-subscriber-id")
+            with Horizontal():
+                yield Label(Text("Relationship"))
+                yield Select([(Text(r), r) for r in RELATIONSHIPS], prompt="(to the subscriber)",
+                             id="coverage-relationship")
+            yield Static(Text(""), id="coverage-dates-error")
+            yield Static(Text("Enter or Ctrl+S save · Tab next · Esc cancel · blank date = no "
+                              "limit", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#coverage-effective", Input).focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == "coverage-effective":
+            self.focus_next()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            start = fx.parse_day(self.query_one("#coverage-effective", Input).value, "effective date")
+            end = fx.parse_day(self.query_one("#coverage-terminated", Input).value, "terminated date")
+        except ValueError as exc:
+            self.query_one("#coverage-dates-error", Static).update(Text(clean(str(exc)), style="bold red"))
+            return
+        relationship = self.query_one("#coverage-relationship", Select).value
+        self.dismiss({"effective": start, "terminated": end,
+                      "subscriber_id": self.query_one("#coverage-subscriber-id", Input).value.strip()
+                      or None,
+                      "relationship": None if relationship is Select.NULL else str(relationship)})

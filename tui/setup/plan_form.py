@@ -96,9 +96,11 @@ class PlanFormScreen(SetupScreen):
     PlanFormScreen .form-grid Label { padding: 0 0 0 1; }
     """
 
-    def __init__(self, plan_id: str | None) -> None:
+    def __init__(self, plan_id: str | None, subscriber: str = "") -> None:
+        """``subscriber``: a new plan's subscriber as typed (a patient's id), prefilled."""
         super().__init__()
         self.plan_id = plan_id
+        self.subscriber = subscriber
         self.view = None
 
     # -- drawing ---------------------------------------------------------------
@@ -127,7 +129,7 @@ class PlanFormScreen(SetupScreen):
         if self.view is None:
             with Grid(classes="form-grid"):
                 yield Label(Text("Subscriber"))
-                yield Input(id="f-subscriber", compact=True,
+                yield Input(self.subscriber, id="f-subscriber", compact=True,
                             placeholder="chart number or Last, First (never changes later)")
                 yield Label(Text("Cover subscriber"))
                 yield Select([(Text(a), b) for a, b in YES_NO], value="yes", allow_blank=False,

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from estimator.ledger_types import DAY_SUMMARY, NOTE, CardRow, Column
+from estimator.ledger_types import DAY_SUMMARY, TEXT_KINDS, CardRow, Column
 from estimator.text import clean
 from tui.ports import FrontDesk
 from tui.widgets.card_layout import MARKER_STYLES, MARKERS, CardLayout, col_width, fit
@@ -252,12 +252,12 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         style = base
         if row.kind == DAY_SUMMARY:
             style = self._style("summary", base)
-        elif row.kind == NOTE:
+        elif row.kind in TEXT_KINDS:
             style = self._style("note", base)
         if is_cursor:
             style = style + self.get_component_rich_style("ledger-card--cursor")
         fixed = [self._cell(row, c, style) for c in self._layout.fixed]
-        if row.kind == NOTE:  # a note reads across the card, whichever group is in view
+        if row.kind in TEXT_KINDS:  # a note reads across the card, whichever group is in view
             view = max(0, width - self._layout.fixed_width)
             text = fit(row.cells.get("service", ""), view)
             return self._join(fixed, [Segment(text, style)], 0, width, base, view)

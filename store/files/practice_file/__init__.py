@@ -54,11 +54,25 @@ name in ``estimator.model``):
   ``ledger_notes[]``: who posted the row, when (local time, whole seconds), at which
   workstation and office location. An export writes every row's stamp (the practice's audit
   history); a file without stamps is stamped with the importing user and time;
-- ``patients[].coverage[].subscriber_id``;
+- ``patients[].coverage[].subscriber_id``, ``patients[].coverage[].relationship`` (the patient
+  to the plan's subscriber: ``self``, ``spouse``, ``child``, ``other``);
+- what the desk registers about a patient: ``patients[].middle_name``, ``preferred_name``,
+  ``gender`` (``female``, ``male``, ``other``), ``address`` (``{line1, line2, city, state,
+  zip}``), ``phones`` (``{home, mobile, work}``, as typed), ``email``, ``chart_no`` (the
+  office's chart number, unique), ``provider`` (the usual provider's id) and ``inactive``
+  (boolean; the patient is no longer seen but stays findable);
 - ``practice.adjustment_codes``: ``[{code, kind?, description?}]``, kind one of
   ``estimator.model.ADJUSTMENT_KINDS`` (default ``other``);
 - ``practice.ledger_notes``: ``[{patient, date, text}]``;
-- ``practice.lock_date``: nothing can be posted or edited on or before it.
+- ``practice.lock_date``: nothing can be posted or edited on or before it;
+- ``practice.office``: ``{name?, address?: [lines], phone?, statement_message?}``, the
+  practice as its statements print it (address: street lines, then "City, ST 12345") and the
+  message printed on statements unless one is given;
+- ``practice.statements``: ``[{patient, date, amount_due, new_balance, insurance_pending?,
+  period_start?, format?, file?, stamp?}]``, the statements sent: ``patient`` is the guarantor
+  (the account), ``format`` ``pdf`` or ``text``, ``file`` the file's name as written; the
+  ledger card shows each as a line ("Statement sent, due 124.50") and the billing run skips a
+  family billed in the last days.
 
 Writing is canonical: keys in spec order, keys at their default or None left out (keys the
 spec lists as required are always written), money with exactly two decimals, lists in model

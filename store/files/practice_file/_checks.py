@@ -18,6 +18,8 @@ def check_practice(practice: Practice, ctx: Ctx) -> None:
     _check_claim_payments(practice, ctx)
     _check_postings(practice, ctx)
     _check_allocations(practice, ctx)
+    _check_statements(practice, ctx)
+    _check_office(practice, ctx)
 
 
 def _resolve_refs(ctx: Ctx) -> None:
@@ -56,7 +58,13 @@ def _check_plans(practice: Practice, ctx: Ctx) -> None:
 
 def _check_patients(practice: Practice, ctx: Ctx) -> None:
     patients = ctx.tables["patients"]
+    charts: set[str] = set()
     for patient in practice.patients:
+        if patient.chart_no is not None:
+            if patient.chart_no in charts:
+                ctx.error(_at(ctx, patient, "chart_no"),
+                          f"chart number {show(patient.chart_no)} is used by another patient")
+            charts.add(patient.chart_no)
         head = patients.get(patient.guarantor)
         if head is not None and head.guarantor != head.id:
             ctx.error(_at(ctx, patient, "guarantor"),
@@ -155,3 +163,27 @@ def _check_split_total(pay: PatientPayment, ctx: Ctx) -> None:
     if abs(total) > abs(pay.amount):
         ctx.error(_at(ctx, pay, "allocations"),
                   f"the parts add up to {fmt(total)}, more than the payment's {fmt(pay.amount)}")
+
+
+def _check_statements(practice: Practice, ctx: Ctx) -> None:
+    """A statement goes to a guarantor (the family's account), for a period ending on its date."""
+    patients = ctx.tables["patients"]
+    for sent in practice.statements:
+        head = patients.get(sent.patient)
+        if head is not None and head.guarantor != head.id:
+            ctx.error(_at(ctx, sent, "patient"),
+                      f"{show(head.id)} is not a guarantor (statements go to {show(head.guarantor)})")
+        if sent.period_start is not None and sent.period_start > sent.date:
+            ctx.error(_at(ctx, sent, "period_start"),
+                      f"{sent.period_start.isoformat()} is after the statement date {sent.date.isoformat()}")
+
+
+def _check_office(practice: Practice, ctx: Ctx) -> None:
+    """Each address line is one printed line (the store keeps them one per line)."""
+    office = practice.office
+    if office is None:
+        return
+    for n, line in enumerate(office.address):
+        if "\n" in line or "\r" in line or not line.strip():
+            ctx.error(f"{_at(ctx, office, 'address')}[{n}]",
+                      "an address line is one non-empty line of text")

@@ -115,12 +115,27 @@ COVERAGE = Entity(m.Coverage, (
     F("effective", Date()),
     F("terminated", Date()),
     F("subscriber_id", TEXT),  # extension
+    F("relationship", Enum(m.RELATIONSHIPS)),  # extension: the patient to the plan's subscriber
 ))
 
 BENEFIT_USED = Entity(m.BenefitUsed, (
     F("plan", PLAN, required=True),
     F("paid", MONEY, always=True),
     F("deductible_met", MONEY, always=True),
+))
+
+ADDRESS = Entity(m.Address, (
+    F("line1", TEXT),
+    F("line2", TEXT),
+    F("city", TEXT),
+    F("state", TEXT),
+    F("zip", TEXT),
+))
+
+PHONES = Entity(m.Phones, (
+    F("home", TEXT),
+    F("mobile", TEXT),
+    F("work", TEXT),
 ))
 
 PATIENT_ = Entity(m.Patient, (
@@ -130,6 +145,15 @@ PATIENT_ = Entity(m.Patient, (
     F("guarantor", PATIENT, required=True),
     F("coverage", ListOf(COVERAGE), required=True),
     F("benefits_used", ListOf(BENEFIT_USED)),
+    F("middle_name", TEXT),  # extension: registration at the desk
+    F("preferred_name", TEXT),  # extension
+    F("gender", Enum(m.GENDERS)),  # extension
+    F("address", ADDRESS),  # extension
+    F("phones", PHONES),  # extension
+    F("email", TEXT),  # extension
+    F("chart_no", TEXT),  # extension: unique
+    F("provider", Ref("providers")),  # extension: the usual provider
+    F("inactive", Bool()),  # extension
 ), table="patients", key="id")
 
 OVERRIDE = Entity(m.Override, (
@@ -241,6 +265,27 @@ LEDGER_NOTE = Entity(m.LedgerNote, (
     F("stamp", STAMP),  # extension
 ))
 
+# The office as statements print it (extension).
+OFFICE = Entity(m.Office, (
+    F("name", TEXT),
+    F("address", ListOf(TEXT)),
+    F("phone", TEXT),
+    F("statement_message", TEXT),
+))
+
+# A statement sent to a family (extension): what the account was billed, and when.
+STATEMENT_SENT = Entity(m.StatementSent, (
+    F("patient", PATIENT, required=True),
+    F("date", Date(), required=True),
+    F("amount_due", MONEY, required=True),
+    F("new_balance", SIGNED, required=True),
+    F("insurance_pending", MONEY),
+    F("period_start", Date()),
+    F("format", Enum(m.STATEMENT_FORMATS)),
+    F("file", TEXT),
+    F("stamp", STAMP),
+))
+
 PRACTICE = Entity(m.Practice, (
     F("as_of", Date(), required=True),
     F("preferences", PREFERENCES),
@@ -259,5 +304,7 @@ PRACTICE = Entity(m.Practice, (
     F("adjustment_codes", ListOf(ADJUSTMENT_CODE)),  # extension
     F("ledger_notes", ListOf(LEDGER_NOTE)),  # extension
     F("lock_date", Date()),  # extension
+    F("office", OFFICE),  # extension
+    F("statements", ListOf(STATEMENT_SENT)),  # extension
     F("locations", ListOf(Text(nonempty=True, what="a location name"), unique=True)),  # extension
 ))
