@@ -17,11 +17,13 @@ BALANCES = "SELECT patient_id, sum(balance_cents) FROM ledger_entry GROUP BY 1 O
 
 
 @pytest.fixture
-def url(engine):
-    """A fresh PostgreSQL schema's URL; meanwhile a file path opens that SQLite file."""
+def url(engine, tmp_path):
+    """A fresh PostgreSQL schema's URL (with an audit key of its own: a copy writes the
+    office's key there); meanwhile a file path opens that SQLite file."""
     if engine != "postgresql":
         pytest.skip("a copy between engines needs the PostgreSQL run")
     with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DENTLEDGER_AUDIT_KEY", str(tmp_path / "group.key"))
         patch.setattr(opening, "prepare_file", connection.prepare_file)
         patch.setattr(opening, "new_database", connection.new_database)
         yield pg_support.current.url_for(":memory:")

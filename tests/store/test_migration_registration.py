@@ -36,6 +36,7 @@ def _schema(db) -> tuple:
     return {t: sorted(c) for t, c in columns.items()}, indexes
 
 
+@pytest.mark.sqlite_only  # PRAGMA table_info, sqlite_master: a version-5 SQLite file
 def test_a_version_5_database_migrates(tmp_path):
     assert MIGRATIONS[-1] is add_patient_registration
     db = open_database(str(tmp_path / "old.db"))
