@@ -255,3 +255,28 @@ async def test_one_check_for_several_claims_receives_them_all(db, desk):
                               "GROUP BY status ORDER BY status", (james,)).fetchall()
     assert statuses == [("received", 2), ("unsent", 2)]  # both paid; their secondaries released
     assert desk.waiting_claims(delta) == []
+
+
+async def test_ctrl_s_in_a_burst_of_keys_posts_the_whole_amount(db, desk):
+    """Keys arriving at once (a slow SSH link, a fast typist): Ctrl+S is a priority binding the
+    app acts on before the amount box has taken the digits before it; it must post 41.25,
+    never the part typed so far."""
+    from textual import events
+
+    app = _app(db, desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(app, pilot)
+        before = app.frontdesk.account("WILSON_J")
+        await pilot.press("y")
+        await pilot.pause()  # the form is up, its amount box focused
+        for key in ("4", "1", "full_stop", "2", "5"):
+            char = "." if key == "full_stop" else key
+            app.post_message(events.Key(key, char))
+        app.post_message(events.Key("ctrl+s", None))  # all queued before any is handled
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen), app.screen
+        await pilot.press("enter")
+        await pilot.pause()
+        after = app.frontdesk.account("WILSON_J")
+        assert after.summary.balance.total == before.summary.balance.total - 4125

@@ -99,6 +99,19 @@ class TestOpenAccount:
             assert isinstance(app.screen, AccountScreen)
             assert app.screen.patient_id == "P2"
 
+    async def test_enter_before_the_search_ran_opens_a_match_of_the_typed_text(
+            self, desk, make_app, helpers):
+        """A fast typist (or a slow SSH link delivering keys at once) presses Enter while the
+        debounced search for the last keys still waits: the list shows an older text's
+        matches, and Enter must not open one of those."""
+        app = make_app(desk, search_debounce=30.0)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await helpers.settle(app, pilot)
+            await pilot.press(*"smith, j", "enter")  # all within the debounce: no search yet
+            await pilot.pause()
+            assert isinstance(app.screen, AccountScreen)
+            assert app.screen.patient_id == "P1"  # Smith, John; not the first of all patients
+
     async def test_down_moves_in_results_while_typing_continues(self, desk, make_app, helpers):
         app = make_app(desk)
         async with app.run_test(size=(80, 24)) as pilot:

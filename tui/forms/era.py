@@ -34,7 +34,7 @@ from tui.forms.confirm import ConfirmScreen
 from tui.forms.era_dialogs import LineDialog, PromptDialog
 from tui.forms.era_files import EraPathSuggester, era_choices
 from tui.forms.era_port import EraDesk, PostingRefused
-from tui.screens.base import FOCUS_BINDINGS, DeskScreen
+from tui.screens.base import FOCUS_BINDINGS, DeskScreen, after_typed_keys
 
 GRID = (("", 4), ("Claim", 13), ("Procedure", 13), ("Charge", 10), ("Paid", 10),
         ("Write-off", 10), ("Deduct", 9), ("Match", 6), ("Remarks", 60))
@@ -377,6 +377,9 @@ class EraScreen(DeskScreen):
             self.show_check()
 
     def action_post(self) -> None:
+        after_typed_keys(self, self._post_check)  # Ctrl+S is a priority binding
+
+    def _post_check(self) -> None:
         check = self.check
         if check is None:
             self.notify("Open an ERA file first.", severity="warning")

@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 from era.review import LinePick
 from estimator.money import MoneyError, fmt, to_cents
 from estimator.text import clean
-from tui.screens.base import FOCUS_BINDINGS
+from tui.screens.base import FOCUS_BINDINGS, after_typed_keys
 
 MONEY_BOXES = (("paid", "Paid"), ("writeoff", "Write-off"), ("deductible", "Deductible"))
 
@@ -68,6 +68,9 @@ class LineDialog(ModalScreen["LinePick | None"], inherit_bindings=False):
         self.action_keep()
 
     def action_keep(self) -> None:
+        after_typed_keys(self, self._keep)  # Ctrl+S is a priority binding: after the amounts
+
+    def _keep(self) -> None:
         amounts = {}
         for key, label in MONEY_BOXES:
             raw = self.query_one(f"#line-{key}", Input).value.strip() or "0"

@@ -50,6 +50,17 @@ FOCUS_BINDINGS: list[BindingType] = [
 ResultType = TypeVar("ResultType")
 
 
+def after_typed_keys(screen: Screen, callback: Callable[[], Any]) -> None:
+    """Run ``callback`` once the focused box has taken every key typed before this one.
+
+    A priority binding (Enter on Find patient, Ctrl+S in a form) runs when the app receives
+    its key, while the keys typed just before it (a fast typist, a slow SSH link delivering
+    a burst) still wait in the box's own queue: acting at once would read "12" of "123.45".
+    The callback is queued behind them instead."""
+    target = screen.app.focused or screen
+    target.call_later(callback)
+
+
 def steady_cursor(app: Any, event: events.DescendantFocus) -> None:
     """A focused text box blinks as the app's config says: not at all for screenshots, whose
     capture time would otherwise decide whether the cursor shows."""

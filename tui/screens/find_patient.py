@@ -12,7 +12,7 @@ from textual.widgets import Footer, Input, Static
 
 from estimator.money import fmt_grouped
 from tui.ports import PatientHit
-from tui.screens.base import DeskScreen
+from tui.screens.base import DeskScreen, after_typed_keys
 from tui.widgets.result_list import GAP, ResultList
 
 MONEY_WIDTH = 9  # "99,999.99"
@@ -128,10 +128,12 @@ class FindPatientScreen(DeskScreen):
         if text and wait > 0:
             await asyncio.sleep(wait)
         self._searched_at = loop.time()
+        self._show(text, self._search_now(text))
+
+    def _search_now(self, text: str) -> list[PatientHit]:
         limit = self.desk.config["search_limit"]
-        hits = (self.frontdesk.search(text, limit, inactive=True) if self.inactive
+        return (self.frontdesk.search(text, limit, inactive=True) if self.inactive
                 else self.frontdesk.search(text, limit))
-        self._show(text, hits)
 
     def _show(self, text: str, hits: list[PatientHit]) -> None:
         self._query, self._hits = text, list(hits)
@@ -167,6 +169,14 @@ class FindPatientScreen(DeskScreen):
         self.results.move_cursor(self.results.cursor + step)
 
     def action_open(self) -> None:
+        after_typed_keys(self, self._open_typed)  # Enter is a priority binding
+
+    def _open_typed(self) -> None:
+        text = self.query_one("#find-input", Input).value
+        if text != self._query:  # Enter typed before the debounced search ran: never open a
+            self.workers.cancel_group(self, "find-patient")  # patient of an older text
+            self._searched_at = asyncio.get_running_loop().time()
+            self._show(text, self._search_now(text))
         patient = self.current_patient()
         if patient is not None:
             self.desk.open_account(patient)
