@@ -58,6 +58,14 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("engine", engines, indirect=True, scope="session")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Opening a database goes to PostgreSQL only for a test parametrized [postgresql]
+    (its session fixtures included, which are made while it is set up)."""
+    spec = getattr(item, "callspec", None)
+    pg_support.active = bool(spec and spec.params.get("engine") == "postgresql")
+
+
 @pytest.fixture(scope="session")
 def engine(request):
     """The engine this run of the test is on; on PostgreSQL, every database the test opens is

@@ -21,6 +21,9 @@ from contextlib import contextmanager
 
 ENV = "DENTLEDGER_TEST_PG"
 current = None  # this worker's WorkerDatabase while a PostgreSQL run is on (tests/conftest.py)
+# True while a test parametrized [postgresql] is set up, runs and is torn down: other tests of
+# the same worker (the session's PostgreSQL fixture outlives its tests) open their files
+active = False
 
 
 def find_pg_bin() -> str | None:
@@ -154,9 +157,15 @@ def redirected(worker_db: WorkerDatabase):
     from store.db import opening
 
     with pytest.MonkeyPatch.context() as patch:
-        real_new = opening.new_database
-        patch.setattr(opening, "prepare_file", lambda path, create: path)
-        patch.setattr(opening, "new_database", lambda path: real_new(worker_db.url_for(path)))
+        real_new, real_prepare = opening.new_database, opening.prepare_file
+
+        def prepare_file(path, create):  # only in a PostgreSQL test (see `active`)
+            return path if active else real_prepare(path, create)
+
+        def new_database(path):
+            return real_new(worker_db.url_for(path) if active else path)
+        patch.setattr(opening, "prepare_file", prepare_file)
+        patch.setattr(opening, "new_database", new_database)
         yield
 
 
@@ -178,6 +187,4 @@ def clone_database(source_path: str, target_path: str) -> None:
 
 
 def _redirect_active() -> bool:
-    from store.db import opening
-
-    return getattr(opening.new_database, "__name__", "") == "<lambda>"
+    return current is not None and active

@@ -118,6 +118,8 @@ def _adapt(conn) -> None:
 _JSON_LIST = re.compile(r"\(SELECT value FROM json_each\(([^()]+)\)\)")
 _IN_JSON_LIST = re.compile(r"\b(NOT\s+)?IN\s+\(SELECT value FROM json_each\(([^()]+)\)\)")
 _JSON_PAIRS = re.compile(r"SELECT CAST\(key AS INTEGER\), value FROM json_each\(([^()]+)\)")
+_JSON_DATE_PAIRS = re.compile(
+    r"SELECT CAST\(key AS INTEGER\), date\(value\) FROM json_each\(([^()]+)\)")
 _TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\?(\d*)|:([A-Za-z_]\w*)|%|::""")
 
 
@@ -165,6 +167,9 @@ def _fragments(sql: str) -> str:
     sql = _JSON_LIST.sub(
         r"(SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(\1 AS jsonb)) "
         r"AS value)", sql)
+    sql = _JSON_DATE_PAIRS.sub(
+        r"SELECT CAST(key AS BIGINT), CAST(value AS DATE) FROM jsonb_each_text(CAST(\1 AS jsonb))",
+        sql)
     return _JSON_PAIRS.sub(
         r"SELECT CAST(key AS BIGINT), CAST(value AS BIGINT) FROM jsonb_each_text(CAST(\1 AS jsonb))",
         sql)

@@ -338,9 +338,11 @@ def in_list(param: str) -> str:
     return f"IN {list_rows(param)}"
 
 
-def pair_rows(param: str) -> str:
-    """SQL rows (integer key, value) of the JSON object bound as ``param``."""
-    return f"SELECT CAST(key AS INTEGER), value FROM json_each({param})"
+def pair_rows(param: str, dates: bool = False) -> str:
+    """SQL rows (integer key, value) of the JSON object bound as ``param``; ``dates``: the
+    values are ISO dates (``date(value)``, which PostgreSQL reads as a DATE)."""
+    value = "date(value)" if dates else "value"
+    return f"SELECT CAST(key AS INTEGER), {value} FROM json_each({param})"
 
 
 # --- bulk loading (the synthetic practice) -------------------------------------------
