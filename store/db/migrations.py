@@ -121,8 +121,8 @@ def add_original_split_and_applied_credits(db: Database) -> None:
 
 # Version 8 columns (name -> SQL type and default), as `store.models` declares them.
 USER_COLUMNS = {"role": "TEXT NOT NULL DEFAULT 'frontdesk'",
-                "disabled": "INTEGER NOT NULL DEFAULT 0", "password_hash": "TEXT",
-                "created": "DATETIME"}
+                "disabled": "BOOLEAN NOT NULL DEFAULT FALSE", "password_hash": "TEXT",
+                "created": "TIMESTAMP"}  # DATETIME to SQLite, a type PostgreSQL knows
 AUDIT_COLUMNS = {"os_user": "TEXT", "ssh_origin": "TEXT", "patient_id": "INTEGER",
                  "hash": "TEXT"}
 AUDIT_INDEX_SQL = (
@@ -162,7 +162,7 @@ REGISTRATION_COLUMNS = (
     ("address1", "TEXT"), ("address2", "TEXT"), ("city", "TEXT"), ("state", "TEXT"),
     ("zip", "TEXT"), ("mobile_phone", "TEXT"), ("work_phone", "TEXT"), ("email", "TEXT"),
     ("chart_no", "TEXT"), ("provider_id", 'INTEGER REFERENCES "provider" ("id")'),
-    ("inactive", "INTEGER NOT NULL DEFAULT 0"), ("name_search", "TEXT NOT NULL DEFAULT ''"),
+    ("inactive", "BOOLEAN NOT NULL DEFAULT FALSE"), ("name_search", "TEXT NOT NULL DEFAULT ''"),
     ("first_search", "TEXT NOT NULL DEFAULT ''"),
 )
 
