@@ -57,3 +57,20 @@ def test_a_missing_postgresql_database_is_one_line(engine, db):
     url = db.database.split("?")[0].rsplit("/", 1)[0] + "/no_such_db?" + db.database.split("?")[1]
     with pytest.raises(StoreError, match="no_such_db"):
         open_database(postgres.safe_url(url))
+
+
+def test_columns_a_migration_adds_have_the_models_types(engine, db):
+    """Booleans added by ALTER TABLE are BOOLEAN on PostgreSQL (``NOT p.inactive`` works)."""
+    if engine != "postgresql":
+        pytest.skip("the PostgreSQL run")
+    from store.connection import application_id, set_schema_version
+    from store.db.migrations import add_patient_registration, migrate, version_before
+    from store.read.patients import search_patients
+
+    db.execute_sql("ALTER TABLE patient DROP COLUMN inactive")
+    set_schema_version(db, version_before(add_patient_registration), application_id(db))
+    migrate(db)
+    kind = db.execute_sql("SELECT data_type FROM information_schema.columns WHERE "
+                          "table_schema = current_schema() AND table_name = 'patient' "
+                          "AND column_name = 'inactive'").fetchone()[0]
+    assert kind == "boolean" and search_patients(db, "smith") == []
