@@ -61,7 +61,10 @@ class _Percent:
         self.cursor = cursor
 
     def execute(self, sql, params):
-        return self.cursor.execute(sql.replace("?", "%s"), params).fetchall()
+        from store.connection.postgres import statement  # the text only: ?N, :name -> %(..)s
+
+        stmt = statement(sql)
+        return self.cursor.execute(stmt.sql, stmt.params(params)).fetchall()
 
 
 def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
