@@ -206,6 +206,12 @@ def prepare_file(path: str, create: bool) -> str:
         raise StoreError(f"cannot create a database at {path}: {exc.strerror or exc}") from None
     if not os.access(folder, os.W_OK):
         raise StoreError(f"cannot create a database at {path}: folder is not writable")
+    try:  # born private whatever the umask; SQLite gives its -wal/-shm the same mode
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+    except FileExistsError:
+        pass  # another desk created it a moment ago: it is theirs to have made private
+    except OSError as exc:
+        raise StoreError(f"cannot create a database at {path}: {exc.strerror or exc}") from None
     return path
 
 

@@ -85,6 +85,8 @@ def record_statement(db: Database, sent: SentStatement, *, actor: Actor | None =
              stamp["entered_at"], stamp["entered_by"], stamp["workstation"], stamp["location_id"]))
         statement_id = last_row_id(db)
         add_statement(db, statement_id)
+        post.patient_id = sent.guarantor  # the audit row names the family's guarantor (no
+        # re-estimation: a statement moves no money)
         post.record("statement", statement_id, guarantor=sent.guarantor, date=sent.date,
                     amount_due=sent.amount_due, file=sent.file_name)
         return statement_id

@@ -35,6 +35,21 @@ def test_a_new_database_and_its_folder_are_private(tmp_path):
         assert mode(side) == 0o600, side
 
 
+def test_the_store_creates_a_database_private_without_a_warning(tmp_path, recwarn):
+    """Not only through the command (which sets its own umask): a database the store creates
+    for any caller (the benchmark, a script, the tests) is born 0600, never made 0644 first."""
+    from store.db import open_database
+
+    path = str(tmp_path / "office.db")
+    db = open_database(path)
+    db.execute_sql("CREATE TABLE t (x)")  # the -wal and -shm exist now
+    assert mode(path) == 0o600
+    for side in side_files(path):
+        assert mode(side) == 0o600, side
+    db.close()
+    assert not [w for w in recwarn if "readable by other users" in str(w.message)]
+
+
 def test_the_default_data_folder_is_made_private(tmp_path, monkeypatch):
     data = tmp_path / "data"
     (data / "dentledger").mkdir(parents=True, mode=0o755)

@@ -61,6 +61,9 @@ def test_a_text_run_writes_and_records_each_family_and_audits_the_totals(demo_db
     assert seen[-1].written == sel.count
     [audit] = audits(demo_db)
     assert (audit["sent"], audit["amount_due"], audit["stopped"]) == (sel.count, sel.total_due, "finished")
+    sent_to = demo_db.execute_sql("SELECT patient_id FROM audit_log WHERE action = 'statement_sent' "
+                                  "ORDER BY id").fetchall()
+    assert sorted(p for (p,) in sent_to) == sorted(sel.guarantors)  # each row names its family
     # a re-run the next day skips them: they were billed in the last 25 days
     again = desk.preview(date(2026, 11, 21), min_due=500, skip_days=25)
     assert again.count == 0 and again.billed_recently == sel.count

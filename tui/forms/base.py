@@ -27,7 +27,7 @@ from estimator.money import MoneyError, to_cents
 from estimator.text import clean
 from tui.forms.confirm import ConfirmScreen
 from tui.forms.port import CreditRefused, PostingDesk, PostingRefused
-from tui.screens.base import FOCUS_BINDINGS
+from tui.screens.base import FOCUS_BINDINGS, after_typed_keys
 
 if TYPE_CHECKING:
     from tui.screens.base import DeskApp
@@ -198,7 +198,7 @@ class FormScreen(ModalScreen[None], inherit_bindings=False):
         raise NotImplementedError
 
     def action_post(self) -> None:
-        self.submit()
+        after_typed_keys(self, self.submit)  # Ctrl+S is a priority binding: after the amount
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
