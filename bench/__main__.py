@@ -1,4 +1,9 @@
-"""``python -m bench [--quick] [--patients N] [--seed S] [--only NAME ...] [--rebuild]``"""
+"""``python -m bench [--quick] [--patients N] [--seed S] [--only NAME ...] [--rebuild]
+[--engine postgresql --db URL]``
+
+``--engine postgresql --db URL`` measures the same practice on PostgreSQL: the cached SQLite
+practice is copied into that (existing, empty or earlier-benchmarked) database with
+`store.db.copying` when it does not hold it yet."""
 from __future__ import annotations
 
 import argparse
@@ -50,6 +55,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--only", nargs="+", choices=list(FIGURES), metavar="NAME",
                    help="run only these figures: " + ", ".join(FIGURES))
     p.add_argument("--rebuild", action="store_true", help="regenerate the cached practice")
+    p.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite",
+                   help="the database engine measured (default sqlite)")
+    p.add_argument("--db", metavar="URL", help="with --engine postgresql: the database "
+                   "(postgresql://...) the practice is copied into and measured in")
     p.add_argument("--json", type=Path, default=RESULTS / "latest.json",
                    help="where to write the results (default bench/results/latest.json)")
     return p.parse_args(argv)
@@ -78,8 +87,17 @@ def main(argv: list[str] | None = None) -> int:
     patients = args.patients or (QUICK_PATIENTS if args.quick else FULL_PATIENTS)
     started = time.perf_counter()
     path, stats = cache.practice_db(patients, args.seed, rebuild=args.rebuild, log=log)
-    ctx = load_context(path, patients, args.quick)
     figures: list[Figure] = []
+    if args.engine == "postgresql":
+        if not args.db:
+            raise SystemExit("python -m bench: --engine postgresql needs --db postgresql://...")
+        copied = cache.on_postgres(path, args.db, log=log)
+        if copied is not None:
+            figures.append(Figure("copy the practice to PostgreSQL", f"{patients:,} patients",
+                                  Timing.of([copied]), target_stat="median",
+                                  note="dentledger copy (store.db.copying), checked"))
+        path = args.db
+    ctx = load_context(path, patients, args.quick)
     if stats is not None:  # the brief: 100,000 patients in under two minutes
         figures.append(Figure("generate the practice", f"{patients:,} patients",
                               Timing.of([stats.seconds]), target_stat="median",
@@ -93,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         "at": datetime.now().isoformat(timespec="seconds"), "patients": patients,
         "seed": args.seed, "quick": args.quick, "cpus": os.cpu_count(),
         "python": platform.python_version(), "sqlite": _sqlite_version(),
+        "engine": args.engine,
         "generated": str(stats) if stats else None,
         "seconds": round(time.perf_counter() - started, 1),
     }

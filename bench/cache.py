@@ -72,8 +72,40 @@ def practice_db(patients: int, seed: int, *, rebuild: bool = False, log=print):
     return path, stats
 
 
-def working_copy(path: Path) -> Path:
-    """A throw-away copy of the cached practice for figures that commit postings."""
+def on_postgres(path: Path, url: str, log=print) -> float | None:
+    """Make the PostgreSQL database ``url`` hold the cached practice at ``path`` (copied
+    when it holds anything else); the seconds the copy took, None when it was current."""
+    import time
+
+    from store.db import open_database
+    from store.db.copying import copy_practice
+
+    target = open_database(url)
+    try:
+        row = target.execute_sql("SELECT value FROM setting WHERE key = ?",
+                                 (DIGEST_KEY,)).fetchone()
+        count = target.execute_sql("SELECT count(*) FROM patient").fetchone()[0]
+        source = open_database(str(path), create=False)
+        try:
+            wanted = source.execute_sql("SELECT count(*) FROM patient").fetchone()[0]
+            if row and row[0] == generator_digest() and count == wanted:
+                log(f"using the practice already in {url}")
+                return None
+            log(f"copying {path.name} to {url} ...")
+            started = time.perf_counter()
+            copy_practice(source, target, replace=True)
+            return time.perf_counter() - started
+        finally:
+            source.close()
+    finally:
+        target.close()
+
+
+def working_copy(path):
+    """A throw-away copy of the cached practice for figures that commit postings (on
+    PostgreSQL a database made from the practice's as a template)."""
+    if str(path).startswith("postgresql://"):
+        return _pg_working_copy(str(path))
     copy = path.with_name(path.stem + ".work.db")
     remove(copy)
     shutil.copyfile(path, copy)
@@ -82,7 +114,30 @@ def working_copy(path: Path) -> Path:
     return copy
 
 
-def remove(path: Path) -> None:
+def _pg_working_copy(url: str) -> str:
+    import psycopg
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    work = f"{name}_work"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{work}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{work}" TEMPLATE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{work}"))
+
+
+def remove(path) -> None:
+    if str(path).startswith("postgresql://"):
+        import psycopg
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(str(path))
+        with psycopg.connect(urlunsplit(parts._replace(path="/postgres")),
+                             autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+        return
     for suffix in ("", "-wal", "-shm", "-journal", ".key"):
         try:
             os.remove(f"{path}{suffix}")

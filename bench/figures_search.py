@@ -48,9 +48,23 @@ def patient_search(ctx: Context) -> Figure:
         raw = _raw_reference(ctx, texts, rounds)
     finally:
         db.close()
-    return Figure(op, size, mine, target_ms=2, reference="same SQL, bare apsw", ref_timing=raw,
+    bare = "bare psycopg" if str(ctx.db_path).startswith("postgresql://") else "bare apsw"
+    return Figure(op, size, mine, target_ms=2, reference=f"same SQL, {bare}", ref_timing=raw,
                   note=f"{len(texts)} texts: name prefixes, 'last, f', birthdates, ids; "
                        f"limit {LIMIT}")
+
+
+class _Percent:
+    """psycopg's cursor taking the reference's ``?`` parameters, rows as a list."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def execute(self, sql, params):
+        from store.connection.postgres import statement  # the text only: ?N, :name -> %(..)s
+
+        stmt = statement(sql)
+        return self.cursor.execute(stmt.sql, stmt.params(params)).fetchall()
 
 
 def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
@@ -58,8 +72,13 @@ def _raw_reference(ctx: Context, texts: list[str], rounds: int) -> Timing:
     connection, stopping as it does once the list is full."""
     from store.read import patients as queries
 
-    conn = apsw.Connection(str(ctx.db_path), flags=apsw.SQLITE_OPEN_READONLY)
-    cur = conn.cursor()
+    if str(ctx.db_path).startswith("postgresql://"):  # the same SQL on bare psycopg
+        import psycopg
+        conn = psycopg.connect(str(ctx.db_path), autocommit=True)
+        cur = _Percent(conn.cursor())
+    else:
+        conn = apsw.Connection(str(ctx.db_path), flags=apsw.SQLITE_OPEN_READONLY)
+        cur = conn.cursor()
 
     def run(text: str):
         out = []

@@ -124,8 +124,9 @@ def compare(practice, estimates: Mapping, expect) -> tuple[int, list[str]]:
     return checked, failures
 
 
-def run_scenario(path: Path) -> ScenarioResult:
-    """Import, estimate and compare one scenario file in a fresh in-memory database."""
+def run_scenario(path: Path, on: str | None = None) -> ScenarioResult:
+    """Import, estimate and compare one scenario file in a fresh in-memory database, or in the
+    database ``on`` (a scratch PostgreSQL schema: the practice is replaced)."""
     from store.files.practice_file import PracticeFileError, load_practice_file
     from store.derived import estimates as store_estimates
     from store.db import open_database
@@ -141,9 +142,9 @@ def run_scenario(path: Path) -> ScenarioResult:
     if parsed.expect is None:
         result.error = "no expect block"
         return result
-    db = open_database(":memory:")
+    db = open_database(on or ":memory:")
     try:
-        import_practice(db, parsed.practice)
+        import_practice(db, parsed.practice, replace=on is not None)
         store_estimates.reestimate_all(db)
         practice = export_practice(db)
         estimates = store_estimates.load_estimates(db)

@@ -444,7 +444,16 @@ def cmd_demo(args) -> int:
 def cmd_check(args) -> int:
     from cli.check import empty_folders, run_scenario, scenario_files
 
-    results = [run_scenario(p) for p in scenario_files(args.paths)] + empty_folders(args.paths)
+    files = scenario_files(args.paths)
+    if getattr(args, "on", None):  # PostgreSQL: every scenario in one scratch schema
+        from store.connection import engine_for, is_postgres
+        if not is_postgres(args.on):
+            raise SystemExit("dentledger: --on takes a postgresql:// URL")
+        with engine_for(args.on).scratch_schema(args.on) as url:
+            results = [run_scenario(p, url) for p in files]
+    else:
+        results = [run_scenario(p) for p in files]
+    results += empty_folders(args.paths)
     passed = sum(r.passed for r in results)
     failed = len(results) - passed
     if args.json:

@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="run scenario files and compare every expected number")
     p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--on", metavar="URL", help="run them on PostgreSQL, in a scratch schema "
+                   "of this database (created and dropped; the practice is not touched)")
     p.set_defaults(func=commands.cmd_check)
 
     from . import post_commands, report_commands
@@ -84,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     report_commands.register(sub)  # report NAME: carriers, write-offs, aging, claims, day sheet
     from . import era_commands
     era_commands.register(sub)     # era show FILE: an electronic remittance (X12 835) as read
+    from . import copy_commands
+    copy_commands.register(sub)    # copy FROM TO: a whole practice between engines
     from . import audit_commands, user_commands
     user_commands.register(sub)    # user add/list/disable/key/passwd: who signs in, by SSH key
     audit_commands.register(sub)   # audit verify / audit log: the hash-chained audit log

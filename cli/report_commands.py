@@ -45,6 +45,9 @@ def register(subparsers) -> None:
                            help=f"{kind.day_label.lower()} this day (default today)")
         if kind.uses_carrier:
             p.add_argument("--carrier", help="only this carrier (id or name)")
+        if kind.name in ("daysheet", "writeoffs"):  # store.reports.PER_LOCATION
+            p.add_argument("--location", help="only what was posted at this location of a "
+                           "group (default: the whole group)")
         p.add_argument("--format", choices=FORMATS, default="table",
                        help="output format (default table)")
         p.set_defaults(func=cmd_report)
@@ -58,6 +61,7 @@ def request_of(args, today: date) -> ReportRequest:
         end=parse_day(getattr(args, "end", None), "--to"),
         day=parse_day(getattr(args, "day", None), "--date"),
         carrier=getattr(args, "carrier", None),
+        location=getattr(args, "location", None),
     )
     return resolve(request, today)
 

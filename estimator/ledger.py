@@ -19,7 +19,7 @@ from .ledger_types import (
     FIXED_COLUMNS, GROUPS, MAX_PLANS, AccountSummary, Aging, Balance, CardRow, CardTotals, Column,
     LedgerCard, OriginalSplit, card_columns,
 )
-from .model import Practice
+from .model import Practice, practice_locations
 from .money import percent_of
 
 __all__ = [
@@ -119,7 +119,8 @@ def build_card(practice: Practice, estimates: Estimates, patient_id: str, *, tod
     rows = card_rows(idx, patient_id)
     return LedgerCard(
         summary=_summary(idx, patient_id, today),
-        columns=card_columns(_plan_count(idx, patient_id)),
+        columns=card_columns(_plan_count(idx, patient_id),
+                             location=len(practice_locations(practice)) > 1),
         rows=rows,
         totals=_totals(idx, patient_id, rows),
     )

@@ -79,8 +79,11 @@ def _sized(col: Column, widths: Mapping[str, int]) -> Column:
     return col if width == col.width else Column(col.key, col.title, col.group, width, col.align)
 
 
-def card_columns(n_plans: int, widths: Mapping[str, int] | None = None) -> tuple[Column, ...]:
+def card_columns(n_plans: int, widths: Mapping[str, int] | None = None,
+                 location: bool = True) -> tuple[Column, ...]:
     """Every column of the card, group by group; ``Ins N`` columns for N <= n_plans (1..4).
+    ``location``: the Location column, which appears only where several locations have been
+    set up (a group of practices).
 
     ``widths`` (`MONEY_WIDTH`, `CLAIM_NO_WIDTH`): what the card's content needs, measured by
     the store; without it money columns are 10 wide (``-99,999.99``) and the screen shows
@@ -128,7 +131,7 @@ def card_columns(n_plans: int, widths: Mapping[str, int] | None = None) -> tuple
         Column("trans_date", "Trans Date", "Detail", 10),
         Column("trans_time", "Trans Time", "Detail", 10),
         Column("user", "User", "Detail", 8),
-        Column("location", "Location", "Detail", 10),
+        *((Column("location", "Location", "Detail", 10),) if location else ()),
         Column("claim_no", "Claim No", "Detail", 12),
         *(Column(f"claim_no{n}", f"Claim No {n}", "Detail", 12) for n in plans),
     )

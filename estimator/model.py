@@ -401,3 +401,13 @@ class Practice:
     lock_date: date | None = None  # nothing can be posted/edited on or before it
     office: Office | None = None
     statements: tuple[StatementSent, ...] = ()
+    locations: tuple[str, ...] = ()  # the group's office locations, by name (set up)
+
+
+def practice_locations(practice: "Practice") -> set[str]:
+    """Every location the practice has set up or posted at (its rows' stamps)."""
+    found = set(practice.locations)
+    for rows in (practice.procedures, practice.claim_payments, practice.patient_payments,
+                 practice.adjustments, practice.ledger_notes):
+        found.update(r.stamp.location for r in rows if r.stamp and r.stamp.location)
+    return found

@@ -46,6 +46,7 @@ class ReportRequest:
     end: date | None = None       # last day of the range (inclusive)
     day: date | None = None       # as-of date, or the day sheet's day
     carrier: str | None = None    # a carrier's id (practice-file id or database id) or name
+    location: str | None = None   # one location of a group (its name); None: the whole group
 
 
 def resolve(request: ReportRequest, today: date,

@@ -677,8 +677,12 @@ def _sql_defaults(models) -> None:
             if f.default is None or callable(f.default):
                 continue
             value = f.default
-            literal = (str(int(value)) if isinstance(value, (bool, int))
-                       else "'" + str(value).replace("'", "''") + "'")
+            if isinstance(value, bool):  # TRUE / FALSE: both engines (SQLite stores 1 / 0)
+                literal = "TRUE" if value else "FALSE"
+            elif isinstance(value, int):
+                literal = str(value)
+            else:
+                literal = "'" + str(value).replace("'", "''") + "'"
             f.constraints = [*(f.constraints or ()), SQL(f"DEFAULT {literal}")]
 
 

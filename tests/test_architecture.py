@@ -98,7 +98,8 @@ SQLITE_ONLY = re.compile(r"json_each|json_group|\bPRAGMA\b|INSERT OR|REPLACE INT
                          r"user_version|application_id|data_version|\browid\b", re.IGNORECASE)
 APSW_CALLS = {"pragma", "connection", "last_insert_rowid", "total_changes", "changes"}
 ENGINE = ROOT / "store" / "connection" / "sqlite.py"
-ENGINE_PACKAGE = {ENGINE, ROOT / "store" / "connection" / "__init__.py"}
+ENGINE_PACKAGE = {ENGINE, ROOT / "store" / "connection" / "__init__.py",
+                  ROOT / "store" / "connection" / "postgres.py"}  # it translates them
 
 
 def _docstrings(tree: ast.AST) -> set[int]:

@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..connection import MEMORY, Database, StoreError
+from ..connection import MEMORY, Database, StoreError, audit_key_path, lock_practice
 
 FIELDS = ("id", "at", "user", "os_user", "ssh_origin", "workstation", "action", "entity",
           "entity_id", "patient_id", "detail")
@@ -44,8 +44,9 @@ _enabled = True  # the benchmark's reference (`unchained`) turns it off on a thr
 # --- the key ------------------------------------------------------------------------------
 
 def key_path(db: Database) -> Path | None:
-    """``<database>.key`` (None for an in-memory database)."""
-    return None if db.database == MEMORY else Path(db.database + ".key")
+    """``<database>.key`` (None for an in-memory database; PostgreSQL:
+    `store.connection.postgres.audit_key_path`)."""
+    return None if db.database == MEMORY else Path(audit_key_path(db))
 
 
 def read_key(path: Path) -> bytes | None:
@@ -92,6 +93,7 @@ def _create_key(path: Path) -> tuple[bytes, bool]:
     one at the same moment reads the winner's instead of overwriting it)."""
     key = secrets.token_bytes(KEY_BYTES)
     try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # PostgreSQL's keys folder
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")  # mode 0600
         try:
             with os.fdopen(fd, "w", encoding="ascii") as out:
@@ -130,9 +132,11 @@ def append(db: Database, values: dict) -> int:
     changed last row), an `CHAIN_RESUMED` row goes in before this one, so the break is
     written down where it happened."""
     if not _enabled:
+        lock_practice(db)
         last = db.execute_sql("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         return _insert(db, b"", last, values)[0]
     key, created = _key_for_writing(db)
+    lock_practice(db)  # PostgreSQL: one head at a time (SQLite's writers already take turns)
     last = db.execute_sql(f"SELECT {COLUMNS}, hash FROM audit_log ORDER BY id DESC "
                           "LIMIT 1").fetchone()
     head = None if last is None else (last[0], last[-1])

@@ -53,7 +53,7 @@ def record_view(db: Database, patient_id: int, *, via: str, user: str | None = N
 def recent(db: Database, limit: int = 100) -> list[dict]:
     """The latest audit rows, newest first (``detail`` decoded)."""
     rows = db.execute_sql(
-        "SELECT id, at, user, workstation, action, entity, entity_id, detail "
+        "SELECT id, at, \"user\", workstation, action, entity, entity_id, detail "
         "FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
     keys = ("id", "at", "user", "workstation", "action", "entity", "entity_id", "detail")
     out = [dict(zip(keys, row)) for row in rows]

@@ -19,8 +19,9 @@ import ctypes
 import json
 import os
 import stat
+import sys
 import warnings
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Iterable, Iterator
 
 import apsw
@@ -30,7 +31,13 @@ from playhouse.apsw_ext import APSWDatabase, BooleanField, DateField, DateTimeFi
 from .base import StoreError, StoreWarning
 
 
-Database = APSWDatabase
+class Database(APSWDatabase):
+    """A DentLedger database in a SQLite file (``database`` is the path)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.engine = sys.modules[__name__]
+
 MIN_SQLITE = (3, 51, 3)  # first release with the WAL-reset fix
 BUSY_TIMEOUT_MS = 5000
 MEMORY = ":memory:"
@@ -54,7 +61,7 @@ def new_database(path: str) -> Database:
     in-memory database; it shares one connection across threads, since each new connection
     would be a different, empty database."""
     memory = path == MEMORY
-    return APSWDatabase(path, pragmas=_pragmas(memory), timeout=BUSY_TIMEOUT_MS / 1000,
+    return Database(path, pragmas=_pragmas(memory), timeout=BUSY_TIMEOUT_MS / 1000,
                         lock_type="IMMEDIATE", thread_safe=not memory,
                         statementcachesize=STATEMENT_CACHE)
 
@@ -67,6 +74,14 @@ def refresh_statistics(db: Database) -> None:
     bounded ``PRAGMA optimize`` at open; it costs ~0.4 s once on a 100,000-patient
     practice and nothing afterwards (the statistics live in the file).
     """
+    try:
+        _optimize(db)
+    except peewee.OperationalError as exc:  # other desks are writing: next open will do it
+        if not isinstance(root_error(exc), apsw.BusyError):
+            raise
+
+
+def _optimize(db: Database) -> None:
     db.execute_sql("PRAGMA analysis_limit = 400")
     db.execute_sql("PRAGMA optimize = 0x10002")
 
@@ -80,7 +95,7 @@ def refresh_statistics_if_free(db: Database) -> bool:
     conn = db.connection()
     conn.set_busy_timeout(0)
     try:
-        refresh_statistics(db)
+        _optimize(db)
         return True
     except (apsw.BusyError, apsw.LockedError, peewee.OperationalError):
         return False
@@ -134,6 +149,17 @@ def check_sqlite_version(db: Database) -> None:
         have = ".".join(map(str, version))
         raise StoreError(f"SQLite {have} is too old (it can corrupt WAL databases); "
                          f"DentLedger needs {need} or newer: upgrade the apsw package")
+
+
+check_version = check_sqlite_version
+
+
+def lock_family(db: Database, patient_id: int) -> None:
+    """Nothing to do: ``BEGIN IMMEDIATE`` already makes every writer take its turn."""
+
+
+def lock_practice(db: Database) -> None:
+    """Nothing to do: ``BEGIN IMMEDIATE`` already makes every writer take its turn."""
 
 
 def _pragmas(memory: bool) -> list[tuple[str, object]]:
@@ -261,6 +287,11 @@ def protect_table(db: Database, table: str) -> None:
             "or deleted'); END")
 
 
+def audit_key_path(db: Database) -> str:
+    """The audit log's key: ``<database>.key`` beside the file (never inside it)."""
+    return db.database + ".key"
+
+
 def unprotect_table(db: Database, table: str) -> None:
     """Drop `protect_table`'s triggers (a migration that must fill a new column first)."""
     for op in ("update", "delete"):
@@ -313,9 +344,11 @@ def in_list(param: str) -> str:
     return f"IN {list_rows(param)}"
 
 
-def pair_rows(param: str) -> str:
-    """SQL rows (integer key, value) of the JSON object bound as ``param``."""
-    return f"SELECT CAST(key AS INTEGER), value FROM json_each({param})"
+def pair_rows(param: str, dates: bool = False) -> str:
+    """SQL rows (integer key, value) of the JSON object bound as ``param``; ``dates``: the
+    values are ISO dates (``date(value)``, which PostgreSQL reads as a DATE)."""
+    value = "date(value)" if dates else "value"
+    return f"SELECT CAST(key AS INTEGER), {value} FROM json_each({param})"
 
 
 # --- bulk loading (the synthetic practice) -------------------------------------------
@@ -389,6 +422,23 @@ class indexes_dropped:
         return False
 
 
+# --- copying a practice between databases (`store.db.copying`) ------------------------------
+
+def load_rows(db: Database, table: str, columns: list[str], rows) -> None:
+    """Insert ``rows`` (tuples in ``columns`` order) into ``table``."""
+    marks = ", ".join("?" * len(columns))
+    names = ", ".join(f'"{c}"' for c in columns)
+    db.connection().cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
+                                         rows)
+
+
+def reset_ids(db: Database, tables) -> None:
+    """Nothing to do: SQLite gives a new row the largest id + 1."""
+
+
+def snapshot(db: Database) -> AbstractContextManager:
+    """A read transaction: every read inside sees the database as of its first read."""
+    return db.atomic("DEFERRED")
 # --- the file: modes, identity, copies -------------------------------------------------
 
 FILE_MODE, FOLDER_MODE = 0o600, 0o700

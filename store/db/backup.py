@@ -41,7 +41,8 @@ import peewee
 from ..connection import (
     FILE_MODE, FOLDER_MODE, SIDE_FILES, Database, EngineError, StoreError, application_id,
     bind_list, copy_database, copy_database_file, describe_error, in_list, integrity_problems,
-    make_self_contained, new_database, schema_version, sole_access, write_transaction,
+    is_postgres, make_self_contained, new_database, schema_version, sole_access,
+    write_transaction,
 )
 from ..audit.chain import read_key, verify_database
 from ..family.ids import family_patient_ids
@@ -74,10 +75,23 @@ class Written:
 
 # --- backup -------------------------------------------------------------------------
 
+# What PostgreSQL offers instead of a file copy (its database lives on the server).
+POSTGRES_ADVICE = ("on PostgreSQL, back up with the server's tools (pg_dump -Fc -f FILE "
+                   "DBNAME, restore with pg_restore), or copy the practice into a checked "
+                   "SQLite file: dentledger copy URL FILE.db")
+
+
+def refuse_postgres(what: str, path: str) -> None:
+    """One clear sentence instead of a file operation on a PostgreSQL URL."""
+    if is_postgres(path):
+        raise StoreError(f"{what}: {POSTGRES_ADVICE}")
+
+
 def backup(db: Database, target: str, *, families: int | None = DEFAULT_FAMILIES,
            seed: int | None = None) -> Written:
     """Write a checked copy of ``db`` to ``target`` (replacing a file there only when the
     new copy is whole and sound). ``seed`` fixes the families checked (the benchmark)."""
+    refuse_postgres("backup", db.database)
     started = time.perf_counter()
     target = _target(target, db.database)
     temp = _temp_beside(target)
@@ -104,6 +118,7 @@ def daily_backup(db: Database, folder: str, *, keep: int = DEFAULT_KEEP, day: da
                  families: int | None = DEFAULT_FAMILIES) -> Written | None:
     """Today's backup into ``folder`` unless it is there already (None), then only the newest
     ``keep`` daily backups of this database are kept."""
+    refuse_postgres("backup", db.database)
     if keep < 1:
         raise StoreError("keep at least 1 daily backup")
     folder = os.path.abspath(os.path.expanduser(folder))
@@ -143,6 +158,7 @@ def restore(source: str, live: str, *, families: int | None = DEFAULT_FAMILIES,
     """Replace the database at ``live`` by the checked backup ``source``; the database it
     replaces is kept as ``<live>.before-restore-<time>``. Refuses (nothing changed) when
     the backup does not check or another desk has the live database open."""
+    refuse_postgres("restore", live)
     started = time.perf_counter()
     source, live = (os.path.abspath(os.path.expanduser(p)) for p in (source, live))
     if not os.path.isfile(source):

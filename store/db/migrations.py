@@ -9,8 +9,9 @@ so the later migrations only ever run on databases that need them.
 from __future__ import annotations
 
 from ..connection import (
-    Database, StoreError, application_id, column_names, executemany, protect_table,
-    schema_version, set_schema_version, table_count, unprotect_table, write_transaction,
+    Database, StoreError, application_id, column_names, executemany, lock_practice,
+    protect_table, schema_version, set_schema_version, table_count, unprotect_table,
+    write_transaction,
 )
 
 APPLICATION_ID = 0x44544C47  # "DTLG" in the file header: this is a DentLedger file
@@ -120,8 +121,8 @@ def add_original_split_and_applied_credits(db: Database) -> None:
 
 # Version 8 columns (name -> SQL type and default), as `store.models` declares them.
 USER_COLUMNS = {"role": "TEXT NOT NULL DEFAULT 'frontdesk'",
-                "disabled": "INTEGER NOT NULL DEFAULT 0", "password_hash": "TEXT",
-                "created": "DATETIME"}
+                "disabled": "BOOLEAN NOT NULL DEFAULT FALSE", "password_hash": "TEXT",
+                "created": "TIMESTAMP"}  # DATETIME to SQLite, a type PostgreSQL knows
 AUDIT_COLUMNS = {"os_user": "TEXT", "ssh_origin": "TEXT", "patient_id": "INTEGER",
                  "hash": "TEXT"}
 AUDIT_INDEX_SQL = (
@@ -161,7 +162,7 @@ REGISTRATION_COLUMNS = (
     ("address1", "TEXT"), ("address2", "TEXT"), ("city", "TEXT"), ("state", "TEXT"),
     ("zip", "TEXT"), ("mobile_phone", "TEXT"), ("work_phone", "TEXT"), ("email", "TEXT"),
     ("chart_no", "TEXT"), ("provider_id", 'INTEGER REFERENCES "provider" ("id")'),
-    ("inactive", "INTEGER NOT NULL DEFAULT 0"), ("name_search", "TEXT NOT NULL DEFAULT ''"),
+    ("inactive", "BOOLEAN NOT NULL DEFAULT FALSE"), ("name_search", "TEXT NOT NULL DEFAULT ''"),
     ("first_search", "TEXT NOT NULL DEFAULT ''"),
 )
 
@@ -233,6 +234,7 @@ def migrate(db: Database) -> int:
     if current == LATEST:
         return current
     with write_transaction(db):
+        lock_practice(db)  # PostgreSQL: one workstation migrates, the others wait
         current = schema_version(db)  # another workstation may have just migrated it
         _check_supported(db, current)
         if current == 0:

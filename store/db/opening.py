@@ -7,7 +7,7 @@ import peewee
 
 from ..connection import (
     FOLDER_MODE, MEMORY, Database, EngineError, StoreError, bind_models, check_same_file,
-    check_sqlite_version, describe_error, new_database, prepare_file, refresh_statistics,
+    check_version, describe_error, is_postgres, new_database, prepare_file, refresh_statistics,
     secure_files,
 )
 from .migrations import migrate
@@ -40,7 +40,9 @@ def open_database(path: str | None = None, *, create: bool = True,
 
     ``":memory:"`` gives a private in-memory database (tests, ``check``); it
     shares one connection across threads, since each new connection would be a
-    different, empty database. Raises `StoreError` with a one-line reason.
+    different, empty database. ``postgresql://user@host:port/dbname`` opens that PostgreSQL
+    database (which must exist; its tables are created on first use). Raises `StoreError`
+    with a one-line reason.
 
     ``writer=False`` is for read-only commands (and the app, which runs it when idle): the
     planner statistics are not refreshed at open, since that takes the write lock and would
@@ -54,12 +56,16 @@ def open_database(path: str | None = None, *, create: bool = True,
 def open_unbound(path: str, *, create: bool = False, statistics: bool = False) -> Database:
     """`open_database` without making it the database the models serve: a second database
     in the same process (a backup being checked) must not take the models from the first."""
-    if path != MEMORY:
+    if path != MEMORY and not is_postgres(path):
         path = prepare_file(path, create)
-    db = new_database(path)
+    try:
+        db = new_database(path)
+    except ImportError:
+        raise StoreError("PostgreSQL needs the psycopg package: pip install "
+                         "'dentledger[postgresql]'") from None
     try:
         db.connect()
-        check_sqlite_version(db)
+        check_version(db)
         migrate(db)
         check_same_file(db)  # replaced while we were opening it (a restore, a copy)
         if statistics:

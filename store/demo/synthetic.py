@@ -52,7 +52,9 @@ from estimator.money import fmt, percent_of
 from estimator.worksheet import received_step
 
 from ..audit import current_user, record, workstation_name
-from ..connection import Database, StoreError, bulk_load, indexes_dropped, write_transaction
+from ..connection import (
+    Database, StoreError, bulk_load, defer_foreign_keys, indexes_dropped, write_transaction,
+)
 from ..derived import applied_credits, estimates, ledger_entries, report_summary
 from ..family.ids import name_search_keys, phone_keys
 from ..files.importer import wipe_practice
@@ -365,6 +367,7 @@ def generate(db: Database, *, patients: int, seed: int = 1, replace: bool = Fals
     started = time.perf_counter()
     with bulk_load(db):
         with write_transaction(db):
+            defer_foreign_keys(db)  # rows refer ahead (coverage before plans): checked at commit
             if has_practice(db) and not replace:
                 raise StoreError("the database already holds a practice; "
                                  "generate with replace to overwrite it")
@@ -666,7 +669,7 @@ class _Builder:
         adj = [(f"WO-{key}", "writeoff", f"{name} write-off") for key, name, *_ in self.carriers]
         adj += list(ADJUSTMENT_CODES)
         cur.executemany("INSERT INTO adjustment_code (id, code, kind, description, declared) "
-                        "VALUES (?, ?, ?, ?, 1)", [(i + 1, *row) for i, row in enumerate(adj)])
+                        "VALUES (?, ?, ?, ?, TRUE)", [(i + 1, *row) for i, row in enumerate(adj)])
         self.adj_code = {row[0]: i + 1 for i, row in enumerate(adj)}
         self.fee_schedules()
         cur.executemany("INSERT INTO provider (id, file_id, name, fee_schedule_id) "

@@ -94,7 +94,7 @@ _ORIG_WRITEOFF = ("CASE WHEN status = 'cap_complete' AND writeoff_cents != 0 THE
                   "ELSE writeoff_est_cents END")
 
 
-def freeze_originals(db: Database, procedures: str = "1", params=()) -> None:
+def freeze_originals(db: Database, procedures: str = "TRUE", params=()) -> None:
     """Freeze the split of work completed since the last call (``procedures``: an SQL condition
     on procedure, with its ``params``): each line's estimate and the charge, now. A line that
     appears later on work already posted (a plan added with an earlier effective date) was not

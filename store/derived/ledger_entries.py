@@ -82,7 +82,7 @@ paid(line, payment, part, procedure_id, paid, writeoff, day) AS MATERIALIZED (
   JOIN claim_payment pay ON pay.id = l.payment_id
   WHERE {{p}} AND coalesce(cp.claim_id, pay.claim_id) IS NOT NULL)
 INSERT INTO ledger_entry ({", ".join(COLUMNS)})
-SELECT p.patient_id, p.date, {PROCEDURE}, {{rank}}, 0, 0, p.id, p.id, NULL,
+SELECT p.patient_id, p.date, {PROCEDURE}, {{rank}}, 0, 0, p.id, p.id, CAST(NULL AS BIGINT),
   p.fee_cents * p.units, 0, 0, p.fee_cents * p.units, coalesce(m.owed, 0),
   p.fee_cents * p.units - coalesce(m.insurance, 0) - coalesce(m.capitation, 0)
     - (SELECT coalesce(sum(a.amount_cents), 0) FROM payment_allocation a
@@ -183,9 +183,9 @@ def rebuild_all(db: Database) -> int:
         "SELECT 1 FROM procedure WHERE file_id IS NOT NULL LIMIT 1").fetchone()
     ranks = _ranks(load_id_map(db, kinds=("procedure",))) if has_file_ids else {}
     sql = _INSERT.format(
-        p="1", pp="1", j="1", n="1", s="1", family_pp=_family_of("pp"), family_j=_family_of("j"),
-        family_n=_family_of("n"), family_s="PARTITION BY s.guarantor_id",
-        rank=_RANK if ranks else "p.id")
+        p="TRUE", pp="TRUE", j="TRUE", n="TRUE", s="TRUE", family_pp=_family_of("pp"),
+        family_j=_family_of("j"), family_n=_family_of("n"),
+        family_s="PARTITION BY s.guarantor_id", rank=_RANK if ranks else "p.id")
     db.execute_sql(sql, (bind_list(ranks),))
     return changes(db)
 

@@ -34,7 +34,7 @@ _CARRIER_OF = """(SELECT pl.carrier_id FROM claim_proc cp CROSS JOIN plan pl ON 
    ORDER BY cp.coverage_order = 0, cp.coverage_order, cp.id LIMIT 1)"""
 
 _BILLED = """
-SELECT t.id, pl.carrier_id, substr(c.date, 1, 7), sum(p.fee_cents * p.units),
+SELECT t.id, pl.carrier_id, substr(CAST(c.date AS TEXT), 1, 7), sum(p.fee_cents * p.units),
        sum(CASE WHEN cp.status = 'not_received' THEN cp.ins_est_cents ELSE 0 END)
 FROM patient t CROSS JOIN procedure p ON p.patient_id = t.id
 CROSS JOIN claim_proc cp ON cp.procedure_id = p.id
@@ -44,7 +44,7 @@ WHERE {f} AND c.status != 'preauth' AND p.status != 'deleted'
 GROUP BY 1, 2, 3"""
 
 _CHECKS = """
-SELECT t.id, coalesce(pay.carrier_id, pl.carrier_id), substr(pay.date, 1, 7),
+SELECT t.id, coalesce(pay.carrier_id, pl.carrier_id), substr(CAST(pay.date AS TEXT), 1, 7),
        sum(l.paid_cents), sum(l.writeoff_cents)
 FROM patient t CROSS JOIN procedure p ON p.patient_id = t.id
 CROSS JOIN claim_proc cp ON cp.procedure_id = p.id
@@ -55,7 +55,7 @@ WHERE {f}
 GROUP BY 1, 2, 3"""
 
 _CAPITATION = """
-SELECT t.id, pl.carrier_id, substr(p.date, 1, 7),
+SELECT t.id, pl.carrier_id, substr(CAST(p.date AS TEXT), 1, 7),
        sum(CASE WHEN cp.writeoff_cents != 0 THEN cp.writeoff_cents ELSE cp.writeoff_est_cents END)
 FROM patient t CROSS JOIN procedure p ON p.patient_id = t.id
 CROSS JOIN claim_proc cp ON cp.procedure_id = p.id
@@ -64,7 +64,7 @@ WHERE {f} AND cp.status = 'cap_complete' AND p.status = 'complete'
 GROUP BY 1, 2, 3"""
 
 _PAID = """
-SELECT t.id, NULL, substr(pp.date, 1, 7), sum(pp.amount_cents)
+SELECT t.id, CAST(NULL AS BIGINT), substr(CAST(pp.date AS TEXT), 1, 7), sum(pp.amount_cents)
 FROM patient t CROSS JOIN patient_payment pp ON pp.patient_id = t.id
 WHERE {f}
 GROUP BY 1, 2, 3"""
@@ -73,7 +73,7 @@ GROUP BY 1, 2, 3"""
 # allocated to the payer's own completed work, and unapplied money shown on a line (oldest
 # procedure first, `store.derived.applied_credits`).
 _PAID_ALLOCATED = f"""
-SELECT t.id, {_CARRIER_OF.format(procedure="a.procedure_id")}, substr(pp.date, 1, 7),
+SELECT t.id, {_CARRIER_OF.format(procedure="a.procedure_id")}, substr(CAST(pp.date AS TEXT), 1, 7),
        sum(a.amount_cents)
 FROM patient t CROSS JOIN patient_payment pp ON pp.patient_id = t.id
 CROSS JOIN payment_allocation a ON a.payment_id = pp.id
@@ -82,7 +82,7 @@ WHERE {{f}} AND p.patient_id = pp.patient_id AND p.status = 'complete'
 GROUP BY 1, 2, 3"""
 
 _PAID_APPLIED = f"""
-SELECT t.id, {_CARRIER_OF.format(procedure="c.procedure_id")}, substr(pp.date, 1, 7),
+SELECT t.id, {_CARRIER_OF.format(procedure="c.procedure_id")}, substr(CAST(pp.date AS TEXT), 1, 7),
        sum(c.amount_cents)
 FROM patient t CROSS JOIN patient_payment pp ON pp.patient_id = t.id
 CROSS JOIN applied_credit c ON c.payment_id = pp.id
@@ -144,9 +144,10 @@ def rebuild_family(db: Database, guarantor_id: int, members: list[int] | None = 
     for (_, cid, month), money in new.items():
         diff[(cid, month)] = [d + m for d, m in zip(diff[(cid, month)], money)]
     _insert(db, new)
-    changes = [(cid, month, *money) for (cid, month), money in diff.items() if any(money)]
+    # in key order: concurrent postings of other families update shared rows in one order
+    changes = sorted((cid, month, *money) for (cid, month), money in diff.items() if any(money))
     if changes:
-        sets = ", ".join(f"{c} = {c} + excluded.{c}" for c in MONEY)
+        sets = ", ".join(f"{c} = carrier_month.{c} + excluded.{c}" for c in MONEY)
         executemany(
             db, f"INSERT INTO carrier_month (carrier_id, month, {', '.join(MONEY)}) "
             f"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (month, carrier_id) DO UPDATE SET {sets}",
@@ -158,7 +159,7 @@ def rebuild_all(db: Database) -> int:
     """Refill both tables for the whole practice (bulk loads, migration)."""
     db.execute_sql("DELETE FROM patient_carrier_month")
     db.execute_sql("DELETE FROM carrier_month")
-    rows = contributions(db, "1", applied=bool(column_names(db, "applied_credit")))
+    rows = contributions(db, "TRUE", applied=bool(column_names(db, "applied_credit")))
     _insert(db, rows)
     db.execute_sql(f"""INSERT INTO carrier_month (carrier_id, month, {', '.join(MONEY)})
         SELECT carrier_id, month, {', '.join(f'sum({c})' for c in MONEY)}

@@ -26,7 +26,7 @@ from estimator.ledger_types import AccountSummary, CardRow, CardTotals, card_col
 from estimator.money import fmt_grouped
 from estimator.views import AccountView, DetailSection, LineDetail, procedure_detail
 
-from ..connection import Database
+from ..connection import Database, snapshot
 from ..derived.ledger_entries import ADJUSTMENT, INSURANCE, NOTE, PATIENT_PAYMENT, STATEMENT
 from ..family.ids import display_name, guarantor_of, load_id_map
 from ..read import ledger_summary
@@ -105,13 +105,18 @@ class CardReader:
             totals=ledger_summary.card_totals(self.db, db_id, account.days),
             row_count=starts[-1],
             columns=card_columns(n_plans, ledger_summary.content_widths(self.db, members,
-                                                                        account.days)))
+                                                                        account.days),
+                                 location=self._locations() > 1))
         return _Card(revision, db_id, members, account.days, starts[:-1], view)
+
+    def _locations(self) -> int:
+        """Locations set up (the Location column appears only for a group of several)."""
+        return self.db.execute_sql("SELECT count(*) FROM location").fetchone()[0]
 
     def _snapshot(self):
         """One read transaction: a card's several statements see one state of the database
         even when another workstation commits meanwhile (WAL readers never block writers)."""
-        return self.db.atomic("DEFERRED")
+        return snapshot(self.db)
 
     def account(self, patient_id: str) -> AccountView:
         with self._snapshot():

@@ -26,7 +26,7 @@ from estimator.ledger_types import OriginalSplit
 from estimator.results import LineEstimate
 
 from ..connection import Database, StoreError, bind_list, in_list
-from ..models import LIMIT_KINDS, OVERRIDE_FIELDS, override_column
+from ..models import LIMIT_KINDS, MODELS, OVERRIDE_FIELDS, Posted, override_column
 from . import records
 from .ids import IdMap, display_name, family_patient_ids, load_id_map
 
@@ -278,17 +278,17 @@ class PracticeReader:
     def only(self, kind: str, column: str = "id") -> str:
         """SQL condition selecting the rows of ``kind`` in this export."""
         if not self.family:
-            return "1"
+            return "TRUE"
         self.params[kind] = bind_list(sorted(self.ids.to_db[kind].values()))
         return f"{column} {in_list(f':{kind}')}"
 
     def of_family_procedures(self, column: str) -> str:
         if not self.family:
-            return "1"
+            return "TRUE"
         return f"{column} IN (SELECT id FROM procedure WHERE {self.of_family()})"
 
     def of_family(self, column: str = "patient_id") -> str:
-        return f"{column} {in_list(':family')}" if self.family else "1"
+        return f"{column} {in_list(':family')}" if self.family else "TRUE"
 
     def pid(self, kind: str, db_id: int | None) -> str | None:
         return None if db_id is None else self.ids.to_practice[kind][db_id]
@@ -321,10 +321,25 @@ class PracticeReader:
             **({} if self.for_estimates else dict(
                 patient_payments=self.patient_payments(), adjustments=self.adjustments(),
                 appointments=self.appointments(), adjustment_codes=self.adjustment_codes(),
-                ledger_notes=self.ledger_notes(), statements=self.statements())),
+                ledger_notes=self.ledger_notes(), statements=self.statements(),
+                locations=self.locations())),
             lock_date=to_date(settings.get("lock_date")),
             office=office_from_settings(settings),
         )
+
+    def locations(self) -> tuple[str, ...]:
+        """A group's locations (two or more set up); () for a single office, whose files stay
+        as they were. A family's read gets all of them (its card shows the Location column as
+        the practice's does); the whole practice's only those no row was posted at (those a
+        stamp names are implied, so a file lists no name twice)."""
+        names = tuple(name for (name,) in self.q("SELECT name FROM location ORDER BY id"))
+        if len(names) < 2 or self.family:
+            return names if len(names) > 1 else ()
+        unused = " AND ".join(
+            f'NOT EXISTS (SELECT 1 FROM "{m._meta.table_name}" x WHERE x.location_id = l.id)'
+            for m in MODELS if issubclass(m, Posted))
+        return tuple(name for (name,) in self.q(
+            f"SELECT l.name FROM location l WHERE {unused} ORDER BY l.id"))
 
     def providers(self):
         return tuple(m.Provider(self.pid("provider", i), name, self.pid("fee_schedule", fs))
@@ -496,9 +511,12 @@ class PracticeReader:
         for pay, claim, proc, paid, wo, ded, denied, remarks in lines:
             parts[pay].setdefault(claim, []).append(m.ClaimPaymentLine(
                 self.pid("procedure", proc), paid, wo, ded, bool(denied), remarks))
-        scope = "1"
+        scope = "TRUE"
         if self.family:
-            scope = f"id IN ({','.join(map(str, parts)) or 'NULL'}) OR claim_id {mine}"
+            # a UNION of two index look-ups (PostgreSQL reads the whole table for the OR)
+            scope = (f"x.id IN (SELECT id FROM claim_payment WHERE id IN "
+                     f"({','.join(map(str, parts)) or 'NULL'}) "
+                     f"UNION SELECT id FROM claim_payment WHERE claim_id {mine})")
         out = []
         for i, claim, day, cno, bno, *stamp in self.q(
                 f"SELECT x.id, x.claim_id, x.date, x.check_no, x.bank_no, {stamp_columns('x')} "
@@ -570,7 +588,7 @@ class PracticeReader:
 
     # -- stored estimates -------------------------------------------------------
     def lines(self, frozen_only: bool) -> dict[tuple[str, str], LineEstimate]:
-        cond = "cp.frozen AND cp.status = 'received'" if frozen_only else "1"
+        cond = "cp.frozen AND cp.status = 'received'" if frozen_only else "TRUE"
         return self.lines_where(f"{self.of_family('p.patient_id')} AND {cond}")
 
     def originals_where(self, condition: str) -> dict[str, OriginalSplit]:

@@ -39,7 +39,8 @@ from estimator.results import CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE, NOT_RECEIVED
 from .. import models as t
 from ..audit import now, record, workstation_name
 from ..connection import (
-    Database, EngineError, StoreError, defer_foreign_keys, root_error, write_transaction,
+    Database, EngineError, StoreError, defer_foreign_keys, reset_ids, root_error,
+    write_transaction,
 )
 from ..family import records
 from ..family.ids import IdMap, display_name, name_key
@@ -75,6 +76,9 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
             stamp = m.Stamp(datetime.fromisoformat(now()), user, workstation, location or None)
             loader = _Loader(db, practice, stamp)
             loader.run()
+            # the file's ids were written as given: new rows' ids continue after them
+            reset_ids(db, [md._meta.table_name for md in t.PRACTICE_MODELS
+                           if "id" in md._meta.fields])
             record(db, "import", user=audit_user or user, workstation=workstation,
                    entity="practice",
                    detail={"replace": replace, "counts": loader.counts})
@@ -255,6 +259,8 @@ class _Loader:
         self.db.cursor().executemany("INSERT INTO setting (key, value) VALUES (?, ?) "
                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                      [(k, v) for k, v in values.items() if v is not None])
+        for name in p.locations:  # the group's locations (office data: kept by a replace)
+            _location_id(self.db, name)
 
     def codes(self) -> None:
         p = self.p

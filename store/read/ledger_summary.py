@@ -72,17 +72,21 @@ WITH office(provider_id, code_id, fee) AS MATERIALIZED (
   JOIN fee_schedule fs ON fs.id = pr.fee_schedule_id AND fs.kind = 'office'
   JOIN fee f ON f.schedule_id = fs.id JOIN procedure_code pc ON pc.code = f.code)
 SELECT e.patient_id, e.posted, count(*),
-  sum(e.priority NOT IN {TEXT_PRIORITIES} AND NOT (e.priority = {PROCEDURE} AND e.k2 > 0)),
+  sum(CASE WHEN e.priority NOT IN {TEXT_PRIORITIES} AND NOT (e.priority = {PROCEDURE} AND e.k2 > 0)
+      THEN 1 ELSE 0 END),
   sum(e.billed_cents),
-  sum(CASE WHEN e.priority = {PROCEDURE} AND e.k2 = 0 THEN coalesce(
-        (SELECT o.fee FROM office o WHERE o.provider_id = e.provider_id
-         AND o.code_id = e.code_id) * e.units, e.billed_cents) ELSE 0 END),
+  sum(CASE WHEN e.priority = {PROCEDURE} AND e.k2 = 0 THEN coalesce(o.fee * e.units,
+      e.billed_cents) ELSE 0 END),
   sum(e.paid_cents), sum(e.adjust_cents), sum(e.balance_cents), sum(e.ins_owed_cents),
-  sum(max(e.aging_cents, 0)), sum(min(e.aging_cents, 0)), max(e.plan_order),
+  sum(CASE WHEN e.aging_cents > 0 THEN e.aging_cents ELSE 0 END),
+  sum(CASE WHEN e.aging_cents < 0 THEN e.aging_cents ELSE 0 END), max(e.plan_order),
   max(abs(e.billed_cents)), max(abs(e.paid_cents)), max(abs(e.adjust_cents)),
   max(abs(e.balance_cents))
-FROM ledger_entry e WHERE e.patient_id IN ({{ids}})
-GROUP BY e.patient_id, e.posted"""
+FROM ledger_entry e
+LEFT JOIN office o ON o.provider_id = e.provider_id AND o.code_id = e.code_id
+WHERE e.patient_id IN ({{ids}})
+GROUP BY e.patient_id, e.posted
+ORDER BY e.patient_id, e.posted"""
 
 
 def accounts(db: Database, patient_ids, today: date) -> dict[int, Account]:

@@ -45,7 +45,7 @@ _MONEY = (f"e.priority IN ({PROCEDURE}, {INSURANCE}, {WRITEOFF}, {CAPITATION}, {
 
 # ?1: {patient id: period start}, ?2: the statement date.
 _LINES = f"""
-WITH s(id, start) AS MATERIALIZED ({pair_rows('?1')})
+WITH s(id, start) AS MATERIALIZED ({pair_rows('?1', dates=True)})
 SELECT e.patient_id, e.posted, e.priority, e.balance_cents, e.paid_cents, e.src_id,
   pc.code, pc.description, p.tooth, p.surface,
   l.denied, lca.name, cca.name,
@@ -162,7 +162,7 @@ class StatementReader:
         by_id = {mem.db_id: mem for g in starts for mem in families[g]}
         if not by_id:
             return
-        since = {str(i): (starts[g].isoformat() if starts[g] else "")
+        since = {str(i): (starts[g] or date.min).isoformat()  # no start: every line
                  for g in starts for i in (mem.db_id for mem in families[g])}
         rows = self.db.execute_sql(_LINES, (bind_list(since), self.day.isoformat())).fetchall()
         codes = self._payment_codes([r[5] for r in rows if r[2] == PATIENT_PAYMENT])

@@ -78,16 +78,39 @@ class DbReports:
         return run_report(self.db, request, self.today())
 
 
+def resolve_location(db: Database, name: str | None) -> tuple[int, str] | None:
+    """(id, name) of a location by name (any case); None for the whole group."""
+    if name is None:
+        return None
+    rows = q(db, "SELECT id, name FROM location ORDER BY id")
+    for lid, found in rows:
+        if found.lower() == name.strip().lower():
+            return lid, found
+    from ..connection import StoreError
+    known = ", ".join(n for _, n in rows) or "none set up"
+    raise StoreError(f"no location named {name!r} (locations: {known})")
+
+
+# Reports of postings, which record where they were made (the others are about accounts and
+# claims, which belong to the whole group).
+PER_LOCATION = ("daysheet", "writeoffs")
+
+
 def run_report(db: Database, request: ReportRequest, today: date | None = None) -> ReportTable:
     """The report ``request`` names (defaults filled and checked by `resolve`)."""
     req = resolve(request, today or date.today())
+    if req.location is not None and req.name not in PER_LOCATION:
+        from ..connection import StoreError
+        raise StoreError(f"the {req.name} report is for the whole group; the day sheet and "
+                         "write-offs are run per location (--location)")
     carrier = resolve_carrier(db, req.carrier) if req.carrier else None
     if req.name == "carriers":
         return carriers_report(db, req.start, req.end, carrier)
     if req.name == "writeoffs":
-        return writeoffs_report(db, req.start, req.end, carrier)
+        return writeoffs_report(db, req.start, req.end, carrier,
+                                resolve_location(db, req.location))
     if req.name == "aging":
         return aging_report(db, req.day)
     if req.name == "claims":
         return claims_report(db, req.day, req.start, req.end, carrier)
-    return daysheet_report(db, req.day)
+    return daysheet_report(db, req.day, resolve_location(db, req.location))

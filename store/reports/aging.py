@@ -41,7 +41,7 @@ work(pid, day, amt) AS (
                                               THEN cp.writeoff_cents ELSE cp.writeoff_est_cents END
                      ELSE 0 END), 0)
          FROM claim_proc cp INDEXED BY report_claim_proc_money WHERE cp.procedure_id = p.id)
-      - CASE WHEN p.id IN touched THEN
+      - CASE WHEN p.id IN (SELECT id FROM touched) THEN
           (SELECT coalesce(sum(a.amount_cents), 0) FROM payment_allocation a
            CROSS JOIN patient_payment pp ON pp.id = a.payment_id
            WHERE a.procedure_id = p.id AND pp.patient_id = p.patient_id)

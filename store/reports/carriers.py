@@ -154,7 +154,7 @@ def exact_sums(db: Database, start: date, end: date, carrier_id: int | None = No
     for cid, paid, writeoff in q(db, CHECKS_SQL, params):
         out[cid][ins_paid] += paid or 0
         out[cid][written_off] += writeoff or 0
-    for cid, _, _, amount in q(db, CAPITATION_SQL, params):
+    for cid, _, _, amount in q(db, CAPITATION_SQL, (*params, None)):
         out[cid][written_off] += amount or 0
     for cid, cents in patient_paid(db, start, end, carrier_id).items():
         out[cid][pt_paid] += cents

@@ -32,7 +32,7 @@ LEFT JOIN procedure p ON p.id = cp.procedure_id
 WHERE c.status IN ('unsent', 'hold', 'queued', 'sent')
   AND (?1 IS NULL OR c.date >= ?1) AND (?2 IS NULL OR c.date <= ?2)
   AND (?3 IS NULL OR pl.carrier_id = ?3)
-GROUP BY c.id"""
+GROUP BY c.id, car.id, pt.id"""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 provider."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,7 +23,7 @@ DAY_SQL = {
         FROM procedure p INDEXED BY report_procedure_date
         CROSS JOIN claim_proc cp INDEXED BY report_claim_proc_money ON cp.procedure_id = p.id
         WHERE p.date = ?1 AND p.status = 'complete' AND cp.status = 'cap_complete'
-        GROUP BY 1""",
+          GROUP BY 1""",
     "insurance": """
         SELECT p.provider_id, sum(l.paid_cents), sum(l.writeoff_cents)
         FROM claim_payment pay INDEXED BY report_claim_payment_date
@@ -49,6 +50,11 @@ DAY_SQL = {
 }
 
 
+# One location of a group: the same statements over the rows posted there.
+DAY_SQL_AT = {name: re.sub(r"WHERE (\w+)\.date = \?1", r"WHERE \1.date = ?1 AND \1.location_id = ?2",
+                          sql) for name, sql in DAY_SQL.items()}
+
+
 @dataclass
 class ProviderDay:
     provider_id: int | None   # None: payments and adjustments not on a procedure
@@ -73,7 +79,8 @@ class DaySheet:
     methods: list[tuple[str, int, int]] = field(default_factory=list)  # (method, count, cents)
 
 
-def day_sheet(db: Database, day: date) -> DaySheet:
+def day_sheet(db: Database, day: date, location: int | None = None) -> DaySheet:
+    """The day's sheet for the whole group, or for the rows posted at ``location`` (an id)."""
     names = dict(q(db, "SELECT id, name FROM provider"))
     rows: dict[int | None, ProviderDay] = {}
 
@@ -82,7 +89,10 @@ def day_sheet(db: Database, day: date) -> DaySheet:
             rows[pid] = ProviderDay(pid, names.get(pid, NO_PROVIDER) if pid else NO_PROVIDER)
         return rows[pid]
 
-    found = {name: q(db, sql, (day.isoformat(),)) for name, sql in DAY_SQL.items()}
+    if location is None:
+        found = {name: q(db, sql, (day.isoformat(),)) for name, sql in DAY_SQL.items()}
+    else:
+        found = {name: q(db, sql, (day.isoformat(), location)) for name, sql in DAY_SQL_AT.items()}
     for pid, cents in found["production"]:
         row(pid).production += cents
     for pid, cents in found["capitation"]:
@@ -114,14 +124,17 @@ _DAY_MONEY = ("production", "patient_payments", "insurance_payments", "writeoffs
               "adjustments", "net")
 
 
-def daysheet_report(db: Database, day: date) -> ReportTable:
-    sheet = day_sheet(db, day)
+def daysheet_report(db: Database, day: date, location: tuple[int, str] | None = None
+                    ) -> ReportTable:
+    """``location``: (id, name) of one location of a group; None: the whole group."""
+    sheet = day_sheet(db, day, location[0] if location else None)
     rows = tuple({"provider": p.provider, **{k: getattr(p, k) for k in _DAY_MONEY}}
                  for p in sheet.providers)
     d = day.isoformat()
     methods = ", ".join(f"{m} {fmt(c)} ({n})" for m, n, c in sheet.methods) or "none"
     return ReportTable(
-        "daysheet", f"{KINDS_BY_NAME['daysheet'].title} for {d}", DAY_COLUMNS,
+        "daysheet", f"{KINDS_BY_NAME['daysheet'].title} for {d}"
+        + (f", {location[1]}" if location else ""), DAY_COLUMNS,
         (ReportSection("", rows, total_row(rows, _DAY_MONEY, "provider", "Total")),),
         notes=(f"Production: completed work posted on {d} (the ledger's Posted date).",
                f"Payments: patient payments and insurance checks dated {d}, under the provider "
@@ -130,5 +143,5 @@ def daysheet_report(db: Database, day: date) -> ReportTable:
                f"Adjustments: posted on {d}, as posted (negative reduces what is owed). "
                "Net = production - payments - write-offs + adjustments.",
                f"Patient payments by method: {methods}."),
-        meta={"date": d},
+        meta={"date": d, **({"location": location[1]} if location else {})},
     )

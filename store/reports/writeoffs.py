@@ -25,7 +25,7 @@ FROM plan pl
 CROSS JOIN claim_proc cp INDEXED BY report_claim_proc_capitation ON cp.plan_id = pl.id
 CROSS JOIN procedure p ON p.id = cp.procedure_id
 WHERE cp.status = 'cap_complete' AND p.status = 'complete' AND p.date BETWEEN ?1 AND ?2
-  AND (?3 IS NULL OR pl.carrier_id = ?3)
+  AND (?3 IS NULL OR pl.carrier_id = ?3) AND (?4 IS NULL OR p.location_id = ?4)
 GROUP BY 1, 2, 3"""
 
 # Adjustments of a write-off code (or a carrier's code) dated in the range.
@@ -35,6 +35,7 @@ FROM adjustment a INDEXED BY report_adjustment_date
 CROSS JOIN adjustment_code ac ON ac.id = a.code_id
 WHERE a.date BETWEEN ?1 AND ?2
   AND (ac.kind = 'writeoff' OR ac.id IN (SELECT writeoff_code_id FROM carrier))
+  AND (?3 IS NULL OR a.location_id = ?3)
 ORDER BY a.date, a.id"""
 
 
@@ -61,14 +62,17 @@ CROSS JOIN plan pl ON pl.id = cp.plan_id
 CROSS JOIN claim c ON c.id = coalesce(cp.claim_id, pay.claim_id)
 WHERE pay.date BETWEEN ?1 AND ?2 AND l.writeoff_cents != 0
   AND (?3 IS NULL OR coalesce(pay.carrier_id, pl.carrier_id) = ?3)
+  AND (?4 IS NULL OR pay.location_id = ?4)
 GROUP BY 1, 2, 3"""
 
 
 def hand_writeoffs(db: Database, start: date, end: date,
-                   carriers: dict[int, Carrier] | None = None) -> list[WriteoffLine]:
-    """Adjustments of write-off codes dated in the range (amounts as written off: positive)."""
+                   carriers: dict[int, Carrier] | None = None,
+                   location: int | None = None) -> list[WriteoffLine]:
+    """Adjustments of write-off codes dated in the range (amounts as written off: positive);
+    ``location``: only those posted there."""
     carriers = carriers if carriers is not None else carriers_by_id(db)
-    rows = q(db, HAND_WRITEOFFS_SQL, (start.isoformat(), end.isoformat()))
+    rows = q(db, HAND_WRITEOFFS_SQL, (start.isoformat(), end.isoformat(), location))
     by_code: dict[int, list[int]] = defaultdict(list)
     for cid, code_id in q(db, "SELECT id, writeoff_code_id FROM carrier "
                               "WHERE writeoff_code_id IS NOT NULL"):
@@ -84,12 +88,13 @@ def hand_writeoffs(db: Database, start: date, end: date,
     return out
 
 
-def writeoff_lines(db: Database, start: date, end: date,
-                   carrier_id: int | None = None) -> list[WriteoffLine]:
+def writeoff_lines(db: Database, start: date, end: date, carrier_id: int | None = None,
+                   location: int | None = None) -> list[WriteoffLine]:
     """Every write-off in the range: by claim (check date), capitation (procedure date) and
-    by hand (adjustment date)."""
+    by hand (adjustment date); ``location``: only those posted at that location (the check,
+    the work, the adjustment)."""
     carriers = carriers_by_id(db)
-    params = (start.isoformat(), end.isoformat(), carrier_id)
+    params = (start.isoformat(), end.isoformat(), carrier_id, location)
     out = []
     for cid, day, claim_id, claim_no, file_id, pid, amount in q(db, CLAIM_WRITEOFFS_SQL, params):
         number = claim_no or file_id or IdMap.generated("claim", claim_id)
@@ -98,7 +103,7 @@ def writeoff_lines(db: Database, start: date, end: date,
     for cid, pid, day, amount in q(db, CAPITATION_SQL, params):
         out.append(WriteoffLine(cid, carriers[cid].name, carriers[cid].code, "Capitation", "", pid,
                                 date.fromisoformat(day), amount))
-    out += [wo for wo in hand_writeoffs(db, start, end, carriers)
+    out += [wo for wo in hand_writeoffs(db, start, end, carriers, location)
             if carrier_id is None or wo.carrier_id == carrier_id]
     return out
 
@@ -112,9 +117,10 @@ WRITEOFF_COLUMNS = (
 _SOURCES = {"Claim": 0, "Capitation": 1, "By hand": 2}
 
 
-def writeoffs_report(db: Database, start: date, end: date,
-                     carrier_id: int | None = None) -> ReportTable:
-    lines = writeoff_lines(db, start, end, carrier_id)
+def writeoffs_report(db: Database, start: date, end: date, carrier_id: int | None = None,
+                     location: tuple[int, str] | None = None) -> ReportTable:
+    """``location``: (id, name) of one location of a group; None: the whole group."""
+    lines = writeoff_lines(db, start, end, carrier_id, location[0] if location else None)
     names = patient_names(db, {ln.patient_id for ln in lines})
     accounts = patient_accounts(db, {ln.patient_id for ln in lines})
     groups: dict[tuple, list[WriteoffLine]] = defaultdict(list)
@@ -134,7 +140,8 @@ def writeoffs_report(db: Database, start: date, end: date,
         sections.append(ReportSection(f"{carrier} · {code}", rows, total))
     span = f"{start.isoformat()} to {end.isoformat()}"
     return ReportTable(
-        "writeoffs", f"{KINDS_BY_NAME['writeoffs'].title}{only(db, carrier_id)}, {span}",
+        "writeoffs", f"{KINDS_BY_NAME['writeoffs'].title}{only(db, carrier_id)}, {span}"
+        + (f", {location[1]}" if location else ""),
         WRITEOFF_COLUMNS,
         tuple(sections),
         notes=(f"Claim write-offs by the date of the check that posted them ({span}), under the "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..connection import Database
+from ..connection import Database, is_postgres
 from .common import Actor, ServiceError, posting
 
 KEYS = ("backup.folder", "backup.keep")
@@ -19,6 +19,9 @@ def set_daily_backup(db: Database, folder: str | None, keep: int | None = None, 
     with posting(db, "set_daily_backup", actor=actor, now=now) as post:
         if keep is not None and keep < 1:
             raise ServiceError("keep at least 1 daily backup")
+        if folder and is_postgres(db.database):
+            raise ServiceError("no daily backup from the app on PostgreSQL: schedule pg_dump -Fc "
+                               "on the server (or dentledger copy URL FILE.db)")
         old = dict(db.execute_sql(
             "SELECT key, value FROM setting WHERE key IN ('backup.folder', 'backup.keep')"))
         db.execute_sql("DELETE FROM setting WHERE key IN ('backup.folder', 'backup.keep')")

@@ -21,7 +21,8 @@ from estimator.money import MoneyError, check_range
 
 from ..audit import current as current_session, record, refusal, workstation_name
 from ..connection import (
-    Database, EngineError, StoreError, describe_error, last_row_id, write_transaction,
+    Database, EngineError, StoreError, describe_error, executemany, last_row_id, lock_family,
+    write_transaction,
 )
 from ..derived.estimates import reestimate_family
 from ..family.ids import guarantor_of
@@ -88,7 +89,9 @@ class Posting:
         return self.at.date()
 
     def touch(self, patient_id: int) -> None:
-        """Re-estimate this patient's family before the posting commits."""
+        """Re-estimate this patient's family before the posting commits (and wait for other
+        desks' postings to it: `lock_family`)."""
+        lock_family(self.db, patient_id)
         if self.patient_id is None:
             self.patient_id = patient_id
         self.families.add(guarantor_of(self.db, patient_id))
@@ -233,7 +236,7 @@ def insert_rows(db: Database, table: str, rows: Sequence[dict]) -> int:
     columns = list(rows[0])
     sql = (f'INSERT INTO "{table}" ({", ".join(columns)}) '
            f'VALUES ({", ".join("?" * len(columns))})')
-    db.cursor().executemany(sql, [tuple(row[c] for c in columns) for row in rows])
+    executemany(db, sql, [tuple(row[c] for c in columns) for row in rows])
     return last_row_id(db)
 
 
@@ -242,8 +245,12 @@ def one(db: Database, sql: str, params=()) -> tuple | None:
 
 
 def require_patient(db: Database, patient_id: int) -> tuple[int, str]:
-    """(patient id, display name); refuses an unknown patient."""
+    """(patient id, display name); refuses an unknown patient. Inside a posting it first waits
+    for other desks' postings to the patient's family (`lock_family`), so what the posting
+    reads next is what they committed."""
     row = one(db, "SELECT id, last_name, first_name FROM patient WHERE id = ?", (patient_id,))
     if row is None:
         raise ServiceError(f"there is no patient with id {patient_id}")
+    if db.in_transaction():
+        lock_family(db, row[0])
     return row[0], f"{row[1]}, {row[2]}" if row[2] else row[1]

@@ -330,7 +330,7 @@ def _post(db: Database, post: Posting, claims: dict[int, lookup.ClaimRow], lines
     db.cursor().executemany(
         "UPDATE claim_proc SET paid_cents = paid_cents + ?, writeoff_cents = writeoff_cents "
         "+ ?, deductible_applied_cents = deductible_applied_cents + ?, status = 'received', "
-        "frozen = 1 WHERE id = ?", [(ln.paid, ln.writeoff, ln.deductible, ln.cp_id) for ln in lines])
+        "frozen = TRUE WHERE id = ?", [(ln.paid, ln.writeoff, ln.deductible, ln.cp_id) for ln in lines])
     received = [c.id for c in claims.values() if c.status != "received"]
     db.cursor().executemany("UPDATE claim SET status = 'received' WHERE id = ?",
                             [(c,) for c in received])

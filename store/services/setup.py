@@ -193,7 +193,7 @@ def writeoff_code_id(db: Database, code: str | None, carrier: str | None = None)
         return row[0]
     what = f"{carrier} write-off" if carrier else "Insurance write-off"
     cursor = db.execute_sql("INSERT INTO adjustment_code (code, kind, description, declared) "
-                            "VALUES (?, 'writeoff', ?, 1)", (code, what))
+                            "VALUES (?, 'writeoff', ?, TRUE)", (code, what))
     return db.last_insert_id(cursor)
 
 

@@ -38,15 +38,17 @@ def test_ledger_json_has_proc_bal_per_part_and_the_detail_columns(tmp_path, caps
     procs = {r["id"]: r for r in rows if r["kind"] == "procedure"}
     # 120.00 and 50.00 allocated; the unallocated 30.00 shows on the oldest line (issue 11)
     assert (procs["X1"]["proc_bal"], procs["X2"]["proc_bal"]) == ("0.00", "30.00")
-    assert [procs["X1"][k] for k in ("trans_date", "trans_time", "user", "location")] == \
-        ["2026-02-16", "14:05:09", "maria", "Main St"]
+    assert [procs["X1"][k] for k in ("trans_date", "trans_time", "user")] == \
+        ["2026-02-16", "14:05:09", "maria"]
+    # one office: no Location column (seed 004: "only if multiple locations have been set up")
+    assert "location" not in procs["X1"]
     assert procs["X2"]["user"] == "import"  # no stamp in the file: the importing user
     pay = next(r for r in rows if r["kind"] == "patient_payment")
     assert (pay["trans_time"], pay["user"]) == ("14:05:09", "maria")
 
     assert cli_main.main(["--db", db, "ledger", "ANN"]) == 0
     text = capsys.readouterr().out
-    assert "Trans Date" in text and "14:05:09" in text and "Main St" in text
+    assert "Trans Date" in text and "14:05:09" in text and "Main St" not in text
 
 
 def test_export_writes_the_split_and_the_stamps(tmp_path, capsys):

@@ -10,6 +10,7 @@ from random import Random
 import pytest
 
 from report_fixtures import EVER, SCENARIOS, TODAY, scenario_database
+from store.connection import application_id, set_schema_version
 from store import services
 from store.derived import report_summary
 from store.demo import synthetic
@@ -148,6 +149,6 @@ def test_migration_4_fills_the_monthly_sums(fresh_demo_db):
     expected = table(db, "patient_carrier_month"), table(db, "carrier_month")
     db.execute_sql("DROP TABLE patient_carrier_month")
     db.execute_sql("DROP TABLE carrier_month")
-    db.pragma("user_version", 3)
+    set_schema_version(db, 3, application_id(db))
     assert migrate(db) == LATEST
     assert (table(db, "patient_carrier_month"), table(db, "carrier_month")) == expected

@@ -3,7 +3,6 @@ copied fresh for every test, a fixed clock and actor, and a refusal checker that
 proves nothing was written."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,17 @@ from store.derived import estimates
 from store.db import open_database, write_transaction
 from store.files.importer import import_practice
 from store.files.practice_file import load_practice_file
+from pg_support import clone_database
 from svc_helpers import ACTOR, FIXTURE, NOW
 
 
+@pytest.fixture(autouse=True)
+def _on_each_engine(engine):
+    """Every test here runs on SQLite and on PostgreSQL (tests/conftest.py)."""
+
+
 @pytest.fixture(scope="session")
-def template(tmp_path_factory) -> Path:
+def template(tmp_path_factory, engine) -> Path:
     path = tmp_path_factory.mktemp("template") / "practice.db"
     db = open_database(str(path))
     with write_transaction(db):
@@ -29,7 +34,7 @@ def template(tmp_path_factory) -> Path:
 @pytest.fixture
 def db(template, tmp_path):
     path = tmp_path / "practice.db"
-    shutil.copy(template, path)
+    clone_database(str(template), str(path))
     database = open_database(str(path))
     yield database
     database.close()

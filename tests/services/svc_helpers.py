@@ -48,7 +48,7 @@ def refused(db, call, *args, match: str = "", **kw) -> str:
 
 
 def audit(db, action: str | None = None) -> list[tuple]:
-    sql = "SELECT at, user, workstation, action, entity, entity_id, detail FROM audit_log"
+    sql = "SELECT at, \"user\", workstation, action, entity, entity_id, detail FROM audit_log"
     rows = db.execute_sql(sql + " ORDER BY id").fetchall()
     return [r for r in rows if action is None or r[3] == action]
 

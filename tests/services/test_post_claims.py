@@ -56,7 +56,7 @@ def test_one_plan_gives_one_claim(db):
 def test_do_not_bill_lines_stay_off_and_do_not_hold_the_secondary(db):
     james = pid(db, "WILSON_J")
     a = _done(db, james)
-    db.execute_sql("UPDATE claim_proc SET no_bill = 1 WHERE procedure_id = ? AND plan_id = ?",
+    db.execute_sql("UPDATE claim_proc SET no_bill = TRUE WHERE procedure_id = ? AND plan_id = ?",
                    (a, pid(db, "P1", "plan")))
     made = services.create_claims(db, james)
     assert len(made) == 1

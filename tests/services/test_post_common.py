@@ -24,12 +24,14 @@ def _transaction_words(log: list[str]) -> list[str]:
     return [s.upper().rstrip(";") for s in log if s.upper().startswith(keys)]
 
 
+@pytest.mark.sqlite_only  # apsw's statement trace (PostgreSQL: test_concurrency)
 def test_one_call_is_one_begin_immediate_transaction(db):
     log = _statements(db)
     services.post_payment(db, pid(db, "WILSON_J"), 2400, "cash")
     assert _transaction_words(log) == ["BEGIN IMMEDIATE", "COMMIT"]
 
 
+@pytest.mark.sqlite_only  # apsw's statement trace (PostgreSQL: test_concurrency)
 def test_a_refusal_rolls_back_its_transaction(db):
     log = _statements(db)
     with pytest.raises(services.ServiceError):

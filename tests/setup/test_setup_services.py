@@ -28,7 +28,7 @@ def refused(db, call, *args, match: str = "", **kw) -> None:
 
 
 def audit(db, action: str) -> list[dict]:
-    rows = db.execute_sql("SELECT user, entity, entity_id, detail FROM audit_log WHERE action = ? "
+    rows = db.execute_sql("SELECT \"user\", entity, entity_id, detail FROM audit_log WHERE action = ? "
                           "ORDER BY id", (action,)).fetchall()
     return [{"user": u, "entity": e, "id": i, "detail": json.loads(d) if d else None}
             for u, e, i, d in rows]

@@ -18,8 +18,9 @@ def demo():
 
 
 @pytest.fixture(scope="session")
-def demo_db_file(tmp_path_factory):
-    """The demo office imported and estimated once (a file), copied by `demo_db`."""
+def demo_db_file(tmp_path_factory, engine):
+    """The demo office imported and estimated once (a file), copied by `demo_db`; on both
+    engines (tests/conftest.py)."""
     from store.db import open_database
     from store.demo.office import load_demo_office
 
@@ -33,12 +34,11 @@ def demo_db_file(tmp_path_factory):
 @pytest.fixture
 def demo_db(demo_db_file, tmp_path):
     """A fresh copy of the demo office's database for a test that writes."""
-    import shutil
-
+    from pg_support import clone_database
     from store.db import open_database
 
     path = tmp_path / "demo.db"
-    shutil.copy(demo_db_file, path)
+    clone_database(str(demo_db_file), str(path))
     db = open_database(str(path))
     yield db
     db.close()

@@ -13,6 +13,11 @@ SCENARIOS = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
 SCENARIO_FILES = sorted(SCENARIOS.rglob("*.json"))
 
 
+@pytest.fixture(autouse=True)
+def _on_each_engine(engine):
+    """Every test here runs on SQLite and on PostgreSQL (tests/conftest.py)."""
+
+
 @pytest.fixture
 def db():
     database = open_database(":memory:")

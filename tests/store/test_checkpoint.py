@@ -1,12 +1,15 @@
 """Checkpoints happen at idle moments, not inside a posting's commit."""
 from __future__ import annotations
 
+import pytest
+
 import os
 
 from store.db import WAL_AUTOCHECKPOINT_PAGES, checkpoint, open_database, write_transaction
 from store.desks.frontdesk import DbFrontDesk
 
 
+@pytest.mark.sqlite_only  # SQLite's write-ahead log file
 def test_postings_leave_the_log_for_an_idle_checkpoint(tmp_path):
     path = str(tmp_path / "office.db")
     db = open_database(path)

@@ -13,6 +13,8 @@ from store.db import (
 )
 from store.db.migrations import APPLICATION_ID, LATEST, schema_version
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite file itself
+
 
 def test_file_database_pragmas(file_db):
     assert file_db.pragma("journal_mode") == "wal"

@@ -238,7 +238,7 @@ def test_the_card_follows_every_kind_of_posting():
 # --- opening reads a window, never the ledger ---------------------------------------------
 
 @pytest.fixture(scope="module")
-def big():
+def big(engine):
     db = open_database(":memory:")
     stats = synthetic.generate(db, patients=60, seed=9, big_ledgers=(5_000,))
     yield db, stats.big_ledgers[5_000]
@@ -323,6 +323,7 @@ def _ledger_rows(fetched) -> int:
                if set(re.findall(r'\b(?:FROM|JOIN)\s+"?(\w+)', sql)) & set(LEDGER_TABLES))
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 def test_the_card_queries_stay_on_indexes(big):
     db, patient = big
     desk = DbFrontDesk(db, today=lambda: synthetic.AS_OF)

@@ -182,7 +182,7 @@ def test_stored_and_frozen_line_estimates(db):
     ids = import_practice(db, family_practice(4)).id_map
     assert load_frozen(db) == {}  # nothing estimated yet: nothing frozen
     db.execute_sql("UPDATE claim_proc SET ins_est_cents = 7600, writeoff_est_cents = 1900, "
-                   "note = 'ok', explanation = 'a\nb', frozen = 1 WHERE status = 'received'")
+                   "note = 'ok', explanation = 'a\nb', frozen = TRUE WHERE status = 'received'")
     big = ids.db_id("patient", "BIG1")
     frozen = load_frozen(db, big)
     assert set(frozen) == {("X0", "PA"), ("X2", "PA")}

@@ -74,6 +74,7 @@ def test_every_posting_rebuilds_its_family(tmp_path):
     assert db.execute_sql(ALL).fetchall() == whole
 
 
+@pytest.mark.sqlite_only  # a version-2 SQLite file (PostgreSQL starts at a later version)
 def test_a_version_2_database_gets_its_ledger_entries(tmp_path):
     path = str(tmp_path / "old.db")
     db = open_database(path)
@@ -153,7 +154,7 @@ def _assert_on_indexes(db, statements) -> None:
 
 
 @pytest.fixture(scope="module")
-def generated():
+def generated(engine):
     db = open_database(":memory:")
     synthetic.generate(db, patients=300, seed=5, big_ledgers=(60,))
     family = db.execute_sql("SELECT coalesce(guarantor_id, id) FROM patient "
@@ -162,12 +163,14 @@ def generated():
     return db, family
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 def test_rebuilding_one_family_stays_on_indexes(generated):
     db, family = generated
     statements = _statements_of(db, lambda: ledger_entries.rebuild_family(db, family))
     _assert_on_indexes(db, statements)
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 def test_re_estimating_one_family_stays_on_indexes(generated):
     """Everything a posting runs after its own writes: the family read (its ids bound as
     JSON lists), estimated, written back, its card lines and report sums rebuilt."""

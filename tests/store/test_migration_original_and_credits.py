@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from store.db import open_database
+from store.connection import application_id, set_schema_version
 from store.db.migrations import (
     LATEST, add_original_split_and_applied_credits, migrate, schema_version, version_before,
 )
@@ -34,7 +35,8 @@ def test_migration_fills_the_original_split_and_the_applied_credits(tmp_path):
         db.execute_sql(f"ALTER TABLE claim_proc DROP COLUMN {name}")
     db.execute_sql("ALTER TABLE procedure DROP COLUMN orig_charge_cents")
     db.execute_sql("DELETE FROM carrier_month")
-    db.pragma("user_version", version_before(add_original_split_and_applied_credits))
+    set_schema_version(db, version_before(add_original_split_and_applied_credits),
+                       application_id(db))
     db.close()
 
     db = open_database(path)  # opening migrates

@@ -36,6 +36,7 @@ def _schema(db) -> tuple:
     return {t: sorted(c) for t, c in columns.items()}, indexes
 
 
+@pytest.mark.sqlite_only  # PRAGMA table_info, sqlite_master: a version-5 SQLite file
 def test_a_version_5_database_migrates(tmp_path):
     db = open_database(str(tmp_path / "old.db"))
     expected = _schema(db)

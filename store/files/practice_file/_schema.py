@@ -306,4 +306,5 @@ PRACTICE = Entity(m.Practice, (
     F("lock_date", Date()),  # extension
     F("office", OFFICE),  # extension
     F("statements", ListOf(STATEMENT_SENT)),  # extension
+    F("locations", ListOf(Text(nonempty=True, what="a location name"), unique=True)),  # extension
 ))
