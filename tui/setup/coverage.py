@@ -348,13 +348,22 @@ class CoverageDatesDialog(DeskModal[tuple[date | None, date | None] | None]):
             self.focus_next()
 
     def action_save(self) -> None:
-        try:
-            start = fx.parse_day(self.query_one("#coverage-effective", Input).value, "effective date")
-            end = fx.parse_day(self.query_one("#coverage-terminated", Input).value, "terminated date")
-        except ValueError as exc:
-            self.query_one("#coverage-dates-error", Static).update(Text(clean(str(exc)), style="bold red"))
-            return
-        self.dismiss((start, end))
+        dates = typed_dates(self)
+        if dates is not None:
+            self.dismiss(dates)
+
+
+
+def typed_dates(dialog) -> tuple | None:
+    """The (effective, terminated) days typed in a coverage dialog; None after showing why
+    one is not a date."""
+    try:
+        start = fx.parse_day(dialog.query_one("#coverage-effective", Input).value, "effective date")
+        end = fx.parse_day(dialog.query_one("#coverage-terminated", Input).value, "terminated date")
+    except ValueError as exc:
+        dialog.query_one("#coverage-dates-error", Static).update(Text(clean(str(exc)), style="bold red"))
+        return None
+    return start, end
 
 
 class AddCoverageDialog(DeskModal[dict | None]):
@@ -409,12 +418,10 @@ class AddCoverageDialog(DeskModal[dict | None]):
             self.action_save()
 
     def action_save(self) -> None:
-        try:
-            start = fx.parse_day(self.query_one("#coverage-effective", Input).value, "effective date")
-            end = fx.parse_day(self.query_one("#coverage-terminated", Input).value, "terminated date")
-        except ValueError as exc:
-            self.query_one("#coverage-dates-error", Static).update(Text(clean(str(exc)), style="bold red"))
+        dates = typed_dates(self)
+        if dates is None:
             return
+        start, end = dates
         relationship = self.query_one("#coverage-relationship", Select).value
         self.dismiss({"effective": start, "terminated": end,
                       "subscriber_id": self.query_one("#coverage-subscriber-id", Input).value.strip()
