@@ -143,8 +143,10 @@ def is_busy(exc: BaseException) -> bool:
 secure_files = _sqlite.secure_files  # a URL names no file: nothing to do
 
 
-def bulk_load(db):
-    return db.engine.bulk_load(db)
+def bulk_load(db, *, durable: bool = False):
+    """Settings for one loading transaction (``durable``: an import into an office's
+    database keeps every fsync and its foreign-key checks)."""
+    return db.engine.bulk_load(db, durable=durable)
 
 
 def indexes_dropped(db, tables):

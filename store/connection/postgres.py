@@ -629,14 +629,17 @@ def bind_list(values) -> str:
 # --- bulk loading -------------------------------------------------------------------------
 
 @contextmanager
-def bulk_load(db: Database):
+def bulk_load(db: Database, *, durable: bool = False):
     """Around the loading transaction: its commit does not wait for the log flush (it is
-    all or nothing either way); the planner's statistics are refreshed afterwards."""
-    db.execute_sql("SET synchronous_commit = off")
+    all or nothing either way) unless ``durable`` (an import into an office's database); the
+    planner's statistics are refreshed afterwards."""
+    if not durable:
+        db.execute_sql("SET synchronous_commit = off")
     try:
         yield
     finally:
-        db.execute_sql("RESET synchronous_commit")
+        if not durable:
+            db.execute_sql("RESET synchronous_commit")
     analyze(db)
 
 

@@ -126,7 +126,7 @@ def reestimate_practice(db: Database, *, progress: Progress | None = None,
     practice = read_practice(db, ids, None, for_estimates=True)
     frozen: set[tuple[str, str]] = set()
     reader = PracticeReader(db, ids, None)
-    stored = reader.lines_where("1", frozen)
+    stored = reader.lines_where("TRUE", frozen)  # every line (TRUE: both engines)
     families = family_practices(practice)
     results: dict[tuple[str, str], LineEstimate] = {}
     if progress:
