@@ -64,7 +64,8 @@ def _import(path, data: bytes, phases: dict) -> float:
         era = read_era(data, name="bench.835", validate=False)
         read = time.perf_counter()
         for seq, remittance in enumerate(era.remittances, 1):
-            post_era(db, EraSource("bench.835", data), remittance, seq=seq)
+            post_era(db, EraSource("bench.835", data), remittance, seq=seq,
+                     confirm_credit=True)  # a line paid as estimated may leave a credit
         end = time.perf_counter()
     finally:
         db.close()
@@ -87,7 +88,8 @@ def _keyed(path, remittance) -> float:
         lines = [EobLine(**ln.eob_fields()) for ln in grid.eob_lines()]
         start = time.perf_counter()
         enter_insurance_payment(db, lines, amount=sum(ln.paid for ln in lines),
-                                check_no=remittance.trace_number, date=remittance.date)
+                                check_no=remittance.trace_number, date=remittance.date,
+                                confirm_credit=True)
         return time.perf_counter() - start
     finally:
         db.close()
