@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import replace
 from heapq import merge
 from typing import Iterable, Iterator
 
+from .families import split_families
 from .lines import Line
 from .lookup import NO_ACTUAL, Actual, PaymentState
 from .model import ClaimPayment, Practice
@@ -46,28 +46,10 @@ def _families(practice: Practice) -> Iterator[Practice]:
     """One sub-practice per family (patients sharing a guarantor) that has claim payments."""
     if not practice.claim_payments:
         return
-    family_of = {p.id: p.guarantor or p.id for p in practice.patients}
-    if len(set(family_of.values())) <= 1:
+    if len({p.guarantor or p.id for p in practice.patients}) <= 1:
         yield practice
         return
-    groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for patient in practice.patients:
-        groups[family_of[patient.id]]["patients"].append(patient)
-    proc_family = {}
-    for proc in practice.procedures:
-        proc_family[proc.id] = family = family_of.get(proc.patient)
-        groups[family]["procedures"].append(proc)
-    claim_family = {}
-    for claim in practice.claims:
-        claim_family[claim.id] = family = next(
-            (proc_family[pid] for pid in claim.procedures if pid in proc_family), None)
-        groups[family]["claims"].append(claim)
-    for payment in practice.claim_payments:
-        groups[claim_family.get(payment.claim)]["claim_payments"].append(payment)
-    for family, parts in groups.items():
-        if family is not None and parts["claim_payments"]:
-            yield replace(practice, **{name: tuple(parts[name])
-                                       for name in ("patients", "procedures", "claims", "claim_payments")})
+    yield from (family for family in split_families(practice) if family.claim_payments)
 
 
 def _replay_family(practice: Practice, frozen: dict[Key, LineEstimate],

@@ -10,12 +10,12 @@ the estimator replays its claim payments in date order to recover them.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable, Mapping
 
 from estimator.engine import estimate_practice
+from estimator.families import split_families
 from estimator.model import Practice
 from estimator.results import RECEIVED, LineEstimate
 
@@ -150,28 +150,10 @@ class Family:
 
 
 def family_practices(practice: Practice) -> list[Family]:
-    """``practice`` cut into families (a guarantor and the patients they guarantee), each with
-    what `read_practice` gives for one family when estimating: every plan, schedule and code,
-    and the family's own patients, procedures, claims and claim payments."""
-    family_of = {p.id: p.guarantor or p.id for p in practice.patients}
-    parts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for patient in practice.patients:
-        parts[family_of[patient.id]]["patients"].append(patient)
-    proc_family = {}
-    for proc in practice.procedures:
-        proc_family[proc.id] = family = family_of.get(proc.patient)
-        parts[family]["procedures"].append(proc)
-    claim_family = {}
-    for claim in practice.claims:
-        claim_family[claim.id] = family = next(
-            (proc_family[pid] for pid in claim.procedures if pid in proc_family), None)
-        parts[family]["claims"].append(claim)
-    for payment in practice.claim_payments:
-        parts[claim_family.get(payment.claim)]["claim_payments"].append(payment)
-    names = ("patients", "procedures", "claims", "claim_payments")
-    return [Family(replace(practice, **{name: tuple(part[name]) for name in names}),
-                   frozenset(p.id for p in part["procedures"]))
-            for family, part in parts.items() if family is not None]
+    """``practice`` cut into families (`estimator.families.split_families`), each with what
+    `read_practice` gives for one family when estimating, and its procedures' ids."""
+    return [Family(family, frozenset(p.id for p in family.procedures))
+            for family in split_families(practice)]
 
 
 def load_estimates(db: Database) -> dict[tuple[str, str], LineEstimate]:
