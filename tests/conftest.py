@@ -35,6 +35,8 @@ it (`pg_support`). Tests about the SQLite file itself are marked ``sqlite_only``
 """
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
 
 import pytest
@@ -42,6 +44,17 @@ import pytest
 import pg_support
 
 COLOR_MODES = ("full", "no_color", "16")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run ``async def`` tests (Pilot) in a fresh event loop, in every folder (no asyncio
+    plugin needed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 the office's ERA file, a fixed clock and actor; ``async def`` tests (the ERA screen)."""
 from __future__ import annotations
 
-import asyncio
-import inspect
 import shutil
 from datetime import datetime
 
@@ -15,16 +13,6 @@ from store.services import Actor
 
 NOW = datetime(2026, 12, 1, 10, 15)
 ACTOR = Actor("maria", "front-1", "Main St")
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
-    """Run ``async def`` tests in a fresh event loop (no asyncio plugin needed)."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-    return True
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,6 @@ the demo office in a database file, copied fresh for each test; async tests run 
 event loop."""
 from __future__ import annotations
 
-import asyncio
-import inspect
 import shutil
 from pathlib import Path
 
@@ -12,16 +10,6 @@ import pytest
 
 from store.db import open_database
 from store.demo.office import load_demo_office
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
-    """Run ``async def`` tests (Pilot) in a fresh event loop (no asyncio plugin needed)."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-    return True
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,6 @@
 fresh for every test; a fixed clock and actor; the app over it with the set-up screens wired."""
 from __future__ import annotations
 
-import asyncio
-import inspect
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -18,16 +16,6 @@ from store.services import Actor
 NOW = datetime(2026, 11, 20, 9, 30)
 ACTOR = Actor("maria", "front-1", "Main St")
 TEST_CONFIG = {"refresh_seconds": 0, "search_debounce": 0, "cursor_blink": False}
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
-    """Run ``async def`` tests in a fresh event loop (no asyncio plugin needed)."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-    return True
 
 
 @pytest.fixture(scope="session")

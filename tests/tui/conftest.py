@@ -1,9 +1,7 @@
 """Fixtures for the TUI tests: in-memory FrontDesk fakes, an app factory at a fixed clock."""
 from __future__ import annotations
 
-import asyncio
 import importlib.util
-import inspect
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -16,16 +14,6 @@ from tui.app import DentLedgerApp, build_app
 FIXED_NOW = datetime(2024, 6, 3, 9, 30)
 # No timer refresh, no debounce, no blinking cursor: runs are deterministic.
 TEST_CONFIG = {"refresh_seconds": 0, "search_debounce": 0, "cursor_blink": False}
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
-    """Run ``async def`` tests in a fresh event loop (no asyncio plugin needed)."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-    return True
 
 
 def _load_fakes() -> ModuleType:
@@ -56,8 +44,9 @@ def big_desk(fakes):
 
 @pytest.fixture
 def make_app():
-    def make(frontdesk, **config) -> DentLedgerApp:
-        return build_app(frontdesk, config={**TEST_CONFIG, **config}, clock=lambda: FIXED_NOW)
+    def make(frontdesk, *, posting=None, **config) -> DentLedgerApp:
+        return build_app(frontdesk, config={**TEST_CONFIG, **config}, clock=lambda: FIXED_NOW,
+                         posting=posting)
     return make
 
 

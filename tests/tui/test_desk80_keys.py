@@ -5,13 +5,11 @@ and amounts that read without colour, and shared pieces every screen gets."""
 from __future__ import annotations
 
 import ast
-from datetime import datetime
 from pathlib import Path
 
 from textual.widgets import Input
 
 from test_forms_fake_desk import FakePostingDesk
-from tui.app import build_app
 from tui.screens.account import AccountScreen
 from tui.screens.discard import DiscardDialog
 from tui.screens.find_patient import FindPatientScreen
@@ -26,12 +24,6 @@ TUI = Path(__file__).resolve().parents[2] / "tui"
 
 def footer(app) -> str:
     return app.screen.query_one(KeyBar).shown_text()
-
-
-def with_forms(desk, **config):
-    from conftest import TEST_CONFIG
-    return build_app(desk, config={**TEST_CONFIG, **config},
-                     clock=lambda: datetime(2024, 6, 3, 9, 30), posting=FakePostingDesk())
 
 
 async def test_question_mark_types_and_f1_opens_help_as_the_footer_says(desk, make_app, helpers):
@@ -75,8 +67,8 @@ async def test_the_card_opens_at_its_latest_line(desk, make_app, helpers):
         assert card.scroll_offset.y + card.page_height >= card.shown_rows - 1
 
 
-async def test_every_posting_key_is_on_a_footer_page_that_fits_80_columns(desk, helpers):
-    app = with_forms(desk, patient="P1")
+async def test_every_posting_key_is_on_a_footer_page_that_fits_80_columns(desk, make_app, helpers):
+    app = make_app(desk, posting=FakePostingDesk(), patient="P1")
     async with app.run_test(size=SIZE) as pilot:
         await helpers.settle(app, pilot)
         bar = app.screen.query_one(KeyBar)
@@ -107,8 +99,8 @@ async def test_help_lists_the_screens_keys_first_and_editing_keys_in_one_line(de
         assert places[-1] == "Everywhere" and ("Everywhere", "F1", "Help") in keys
 
 
-async def test_escape_and_ctrl_q_ask_before_throwing_typing_away(desk, helpers):
-    app = with_forms(desk, patient="P1")
+async def test_escape_and_ctrl_q_ask_before_throwing_typing_away(desk, make_app, helpers):
+    app = make_app(desk, posting=FakePostingDesk(), patient="P1")
     async with app.run_test(size=SIZE) as pilot:
         await helpers.settle(app, pilot)
         await pilot.press("y")
@@ -157,8 +149,8 @@ async def test_the_date_filter_totals_follow_the_filter(desk, make_app, helpers)
         assert "2024-01-08" not in text and "2024-04-22" not in text
 
 
-async def test_checkboxes_read_without_colour(desk, helpers):
-    app = with_forms(desk, patient="P1")
+async def test_checkboxes_read_without_colour(desk, make_app, helpers):
+    app = make_app(desk, posting=FakePostingDesk(), patient="P1")
     async with app.run_test(size=SIZE) as pilot:
         await helpers.settle(app, pilot)
         await pilot.press("c")  # create claim: a box per procedure, ticked
@@ -206,9 +198,9 @@ def _footer_items(line: str) -> list[str]:
     return shown
 
 
-async def test_the_readme_key_table_says_what_the_footers_show(desk, helpers):
+async def test_the_readme_key_table_says_what_the_footers_show(desk, make_app, helpers):
     readme = _readme_words()
-    app = with_forms(desk)
+    app = make_app(desk, posting=FakePostingDesk())
     async with app.run_test(size=SIZE) as pilot:
         await helpers.settle(app, pilot)
         for keys in ((), ("enter",)):  # Find patient, then the first match's account
