@@ -54,7 +54,7 @@ def test_the_database_refuses_update_and_delete_of_audit_rows(db):
     assert db.execute_sql("SELECT * FROM audit_log ORDER BY id").fetchall() == before
 
 
-def test_an_edited_row_is_named(db, db_path):
+def test_an_edited_row_is_named(db, db_path, encoder):
     _post_notes(db)
     conn = drop_triggers(db_path)
     conn.execute("UPDATE audit_log SET user = 'mallory' WHERE id = 3")
@@ -63,27 +63,27 @@ def test_an_edited_row_is_named(db, db_path):
     assert "row 3 was changed" in check.problem
 
 
-def test_an_edited_detail_is_named(db, db_path):
+def test_an_edited_detail_is_named(db, db_path, encoder):
     _post_notes(db)
     conn = drop_triggers(db_path)
     conn.execute("""UPDATE audit_log SET detail = '{"amount": 1}' WHERE id = 4""")
     assert verify_database(db).bad_row == 4
 
 
-def test_a_deleted_row_is_named(db, db_path):
+def test_a_deleted_row_is_named(db, db_path, encoder):
     _post_notes(db)
     drop_triggers(db_path).execute("DELETE FROM audit_log WHERE id = 4")
     check = verify_database(db)
     assert check.bad_row == 4 and "row 4 is missing" in check.problem
 
 
-def test_a_deleted_first_row_is_named(db, db_path):
+def test_a_deleted_first_row_is_named(db, db_path, encoder):
     _post_notes(db)
     drop_triggers(db_path).execute("DELETE FROM audit_log WHERE id = 1")
     assert verify_database(db).bad_row == 1
 
 
-def test_reordered_rows_are_named(db, db_path):
+def test_reordered_rows_are_named(db, db_path, encoder):
     _post_notes(db)
     conn = drop_triggers(db_path)
     conn.execute("UPDATE audit_log SET id = -1 WHERE id = 3; UPDATE audit_log SET id = 3 "
@@ -92,7 +92,7 @@ def test_reordered_rows_are_named(db, db_path):
     assert check.bad_row == 3 and "row 3" in check.problem
 
 
-def test_an_inserted_row_is_named(db, db_path):
+def test_an_inserted_row_is_named(db, db_path, encoder):
     _post_notes(db)
     last = _rows(db)
     conn = drop_triggers(db_path)
@@ -106,7 +106,7 @@ def test_an_inserted_row_is_named(db, db_path):
     assert "does not belong" in check.problem or "changed" in check.problem
 
 
-def test_a_row_slipped_in_the_middle_is_named(db, db_path):
+def test_a_row_slipped_in_the_middle_is_named(db, db_path, encoder):
     _post_notes(db)
     conn = drop_triggers(db_path)
     conn.execute("DELETE FROM audit_log WHERE id = 3")
@@ -115,7 +115,7 @@ def test_a_row_slipped_in_the_middle_is_named(db, db_path):
     assert verify_database(db).bad_row == 3
 
 
-def test_a_wrong_key_is_named(db):
+def test_a_wrong_key_is_named(db, encoder):
     _post_notes(db)
     check = verify_chain(db, b"\x01" * 32)
     assert check.bad_row == 1 and check.rows == 0
