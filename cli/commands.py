@@ -208,6 +208,8 @@ def daily_backup_soon(app, db) -> None:
             written = backups.daily_backup(db, folder, keep=keep)
             text, severity = (f"Daily backup written: {written.path}" if written else None), \
                 "information"
+            if written and written.checked.audit_note:  # said, not hidden in a log
+                text, severity = f"{text}; audit {written.checked.audit_note}", "warning"
         except Exception as exc:  # noqa: BLE001 - told on screen, the desk keeps working
             text, severity = f"Daily backup failed: {error_text(exc, db.database)}", "error"
         finally:

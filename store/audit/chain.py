@@ -11,11 +11,14 @@ The key is 32 random bytes kept as hex in ``<database>.key`` beside the database
 created on first need and never stored in the database: a copy of the database alone cannot
 be re-chained. (An in-memory database gets a key for the life of the process.) When the key
 file is missing but the log already has rows, a new key is made; the next row written then
-finds the last row does not verify and an ``audit_chain_resumed`` row says so first:
-`verify_chain` reports the earlier rows as signed by a key that is not here, instead of the
-office being unable to post.
+finds the last row does not verify and an ``audit_chain_resumed`` row says so first (also
+when a running desk finds the key file changed under it), instead of the office being
+unable to post.
 
 `verify_chain(db, key)` is the pure-ish check `backup`/`restore` and ``audit verify`` call.
+A chain that verifies from its last resume row on, whose earlier rows fail only as a change
+of key leaves them (`_broken`), is explained: the check is ``ok`` and says which rows before
+that row were signed with a key that is not here; any other break is named by its first row.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import tempfile
 from dataclasses import dataclass
@@ -40,7 +44,7 @@ CHAIN_RESUMED = "audit_chain_resumed"  # the row written after a break (see `app
 
 _memory_key = secrets.token_bytes(KEY_BYTES)
 _cache: dict[str, tuple[tuple[int, int], bytes]] = {}
-_checked: dict[str, tuple[int, str | None]] = {}  # database -> head known to verify (id, hash)
+_checked: dict[str, tuple] = {}  # database -> ((id, hash) of the head known to verify, key)
 _enabled = True  # the benchmark's reference (`unchained`) turns it off on a throw-away copy
 
 
@@ -143,7 +147,8 @@ def append(db: Database, values: dict) -> int:
     last = db.execute_sql(f"SELECT {COLUMNS}, hash FROM audit_log ORDER BY id DESC "
                           "LIMIT 1").fetchone()
     head = None if last is None else (last[0], last[-1])
-    if head is not None and _checked.get(db.database) != head and not _last_verifies(db, key, last):
+    if head is not None and _checked.get(db.database) != (head, key) and \
+            not _last_verifies(db, key, last):  # checked again when the key file changed too
         reason = "a new key file was made" if created else "the last row does not verify with this key"
         head = _insert(db, key, head, {
             **values, "action": CHAIN_RESUMED, "entity": "audit_log", "entity_id": str(head[0]),
@@ -151,7 +156,7 @@ def append(db: Database, values: dict) -> int:
             "detail": json.dumps({"reason": reason, "after_row": head[0],
                                   "previous_head": head[1]}, sort_keys=True)})
     head = _insert(db, key, head, values)
-    _checked[db.database] = head
+    _checked[db.database] = (head, key)
     return head[0]
 
 
@@ -204,24 +209,61 @@ def chain_existing_rows(db: Database) -> int:
 # --- verifying ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Resumed:
+    """The `CHAIN_RESUMED` row a chain verifies from: its id, when, and why it was written."""
+    row: int
+    at: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ChainCheck:
     """What `verify_chain` found: ``rows`` verified in order up to ``head_id`` (whose hash is
-    ``head``); ``bad_row`` and ``problem`` name the first row that is not as it was written."""
+    ``head``); ``bad_row`` and ``problem`` name the first row that is not as it was written.
+
+    A chain that verifies from its last `CHAIN_RESUMED` row on, whose earlier rows do not
+    verify only where a key that is not here signed them, is ``ok`` too: ``resumed`` names
+    that row and ``unverified`` the stretches of rows (first, last) that cannot be checked."""
     rows: int
     head_id: int | None
     head: str | None
     bad_row: int | None = None
     problem: str | None = None
+    resumed: Resumed | None = None
+    unverified: tuple[tuple[int, int], ...] = ()
 
     @property
     def ok(self) -> bool:
+        """No break but those explained by a resume row (backups go ahead, exit status 0)."""
         return self.bad_row is None and self.problem is None
 
+    @property
+    def unverified_rows(self) -> int:
+        return sum(last - first + 1 for first, last in self.unverified)
+
     def summary(self) -> str:
-        if self.ok:
-            head = f"row {self.head_id}, {self.head}" if self.head_id else "empty log"
-            return f"audit chain verified: {self.rows} rows, head {head}"
-        return f"audit chain broken: {self.problem}"
+        if not self.ok:
+            return f"audit chain broken: {self.problem}"
+        if self.head_id is None:
+            return f"audit chain verified: {self.rows} rows, head empty log"
+        head = f"head row {self.head_id}, {self.head}"
+        if self.resumed is None:
+            return f"audit chain verified: {self.rows} rows, {head}"
+        since = self.head_id - self.resumed.row + 1
+        return (f"audit chain verified from row {self.resumed.row}: {since} rows, {head}; "
+                f"{self.note()}")
+
+    def note(self) -> str | None:
+        """What a backup's report says about rows that cannot be checked (None: none)."""
+        if self.resumed is None:
+            return None
+        r, count = self.resumed, self.unverified_rows
+        rows = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in self.unverified)
+        other = r.row - 1 - count
+        verified = f"; the other {other:,} before it verify" if other else ""
+        return (f"rows before row {r.row} were signed with a key that is not here: "
+                f"{count:,} row{'s' if count != 1 else ''} ({rows}) cannot be checked"
+                f"{verified}; the chain was resumed at row {r.row} ({r.at}) because {r.reason}")
 
 
 class _Signer:
@@ -252,6 +294,12 @@ class _Signer:
         return self.hexdigest(f"{previous or ''}\n{body}".encode()) == stored
 
 
+# A REAL number in json_array's body, where SQLite's digits may differ from Python's (1.0e+20,
+# 1e+20). A plain body without one that does not verify fails with the Python encoder too:
+# no need to encode it again (a chain whose old key is lost has every earlier row so).
+_REAL = re.compile(r"[\[,]-?\d+(?:\.\d+(?:[eE][-+]?\d+)?|[eE][-+]?\d+)(?=[,\]])")
+
+
 def _links(db: Database, signer: _Signer, after: int = 0, previous: str | None = None):
     """Each row after id ``after`` in id order as (id, stored hash, whether it verifies
     after the row before it, whose stored hash is ``previous``). Changing a row breaks its
@@ -259,16 +307,19 @@ def _links(db: Database, signer: _Signer, after: int = 0, previous: str | None =
 
     On SQLite the database writes each row's canonical body (`store.connection.json_rows`:
     reading a dozen columns into Python and encoding them took most of the time); a body
-    that is not plain ASCII, or that does not verify, is checked again from the row's
-    values with the Python encoder, which is what signed it. (A timing-safe compare is not
-    needed: nobody is asking the check to verify guesses.)"""
+    that is not plain ASCII, or holds a REAL number and does not verify, is read back and
+    encoded again by the Python encoder, which is what signed it (SQLite leaves non-ASCII
+    text as it is and writes some REAL numbers its own way; the values read back are the
+    row's). (A timing-safe compare is not needed: nobody is asking the check to verify
+    guesses.)"""
     try:
         rows = json_rows(db, "audit_log", COLUMNS, after)
         for row_id, body, stored in rows or ():
+            plain = body.isascii() and "\x7f" not in body
             ok = stored is not None and (
-                body.isascii() and "\x7f" not in body
-                and signer.hexdigest(f"{previous or ''}{body}".encode()) == stored
-                or signer.verifies(previous, _values(db, row_id), stored))
+                plain and signer.hexdigest(f"{previous or ''}{body}".encode()) == stored
+                or (not plain or _REAL.search(body) is not None)
+                and signer.verifies(previous, json.loads(body), stored))
             yield row_id, stored, ok
             previous, after = stored, row_id
         if rows is not None:
@@ -279,10 +330,6 @@ def _links(db: Database, signer: _Signer, after: int = 0, previous: str | None =
                                        "ORDER BY id", (after,)):
         yield row[0], stored, stored is not None and signer.verifies(previous, row, stored)
         previous = stored
-
-
-def _values(db: Database, row_id: int) -> tuple:
-    return db.execute_sql(f"SELECT {COLUMNS} FROM audit_log WHERE id = ?", (row_id,)).fetchone()
 
 
 def verify_chain(db: Database, key: bytes) -> ChainCheck:
@@ -315,10 +362,71 @@ def _link_problem(row_id: int, last_id: int | None, stored: str | None):
 
 def _broken(db: Database, links, count: int, last_id: int | None, previous: str | None,
             bad: int) -> ChainCheck:
-    """Row ``bad`` does not verify: say why (the next row's link tells a changed row)."""
-    following = next(links, None)
-    return _bad(count, last_id, previous, bad,
-                _why(db, bad, count, following is not None and following[2]))
+    """Row ``bad`` does not verify. The break is explained when the chain was resumed after
+    it (a `CHAIN_RESUMED` row saying why) and the rest of the log is as a change of key
+    leaves it. Between two resume rows the rows were signed with one key (a desk that finds
+    the last row does not verify with its key writes a resume row first), so there the rows
+    that do not verify are the last ones before a resume row: signed with a key that is not
+    here (or the last row, found changed when the chain was resumed). From the last resume
+    row on, every row verifies. A row that fails before rows that verify with the same key
+    was changed, and a missing row or hash is never explained: those are still breaks."""
+    resumes = _resume_rows(db, bad)
+    if not resumes:
+        following = next(links, None)
+        return _bad(count, last_id, previous, bad,
+                    _why(bad, count, following is not None and following[2]))
+    starts = {r.row for r in resumes}
+    stretches = [[bad, bad]]  # rows that do not verify: (first, last)
+    failing, seen = True, bad
+    for row_id, stored, ok in links:
+        problem = _link_problem(row_id, seen, stored)
+        if problem:
+            return _bad(count, last_id, previous, *problem)
+        if row_id in starts:
+            failing = False  # a new key from here
+        if ok and failing:  # the rows before it, signed with this key, were changed
+            first = stretches[-1][0]
+            return _bad(count, last_id, previous, first, _why(first, count, row_id == first + 1))
+        if ok:
+            previous, last_id, count = stored, row_id, count + 1
+        elif row_id >= resumes[-1].row:
+            following = next(links, None)
+            return _bad(count, last_id, previous, row_id,
+                        _why(row_id, count, following is not None and following[2]))
+        elif failing:
+            stretches[-1][1] = row_id
+        else:
+            stretches.append([row_id, row_id])
+            failing = True
+        seen = row_id
+    return ChainCheck(count, last_id, previous, resumed=resumes[-1],
+                      unverified=_joined(stretches))
+
+
+def _joined(stretches: list[list[int]]) -> tuple[tuple[int, int], ...]:
+    """Stretches that follow on (a key lost twice) as one: rows 1-9 and 10-19 are 1-19."""
+    out: list[tuple[int, int]] = []
+    for first, last in stretches:
+        if out and out[-1][1] + 1 == first:
+            out[-1] = (out[-1][0], last)
+        else:
+            out.append((first, last))
+    return tuple(out)
+
+
+def _resume_rows(db: Database, after: int) -> list[Resumed]:
+    """The `CHAIN_RESUMED` rows after id ``after`` that say why they were written."""
+    found = []
+    for row_id, at, detail in db.execute_sql(
+            "SELECT id, at, detail FROM audit_log WHERE action = ? AND id > ? ORDER BY id",
+            (CHAIN_RESUMED, after)):
+        try:
+            reason = json.loads(detail or "{}").get("reason")
+        except (ValueError, AttributeError):
+            reason = None
+        if isinstance(reason, str) and reason.strip():
+            found.append(Resumed(row_id, str(at), reason.strip()))
+    return found
 
 
 def verify_database(db: Database) -> ChainCheck:
@@ -329,7 +437,8 @@ def verify_database(db: Database) -> ChainCheck:
         if not has_rows:
             return ChainCheck(0, None, None)
         return ChainCheck(0, None, None, None, f"there is no audit key at {key_path(db)}: "
-                          "the chain cannot be checked without it")
+                          "the chain cannot be checked without it (if it is lost, the next "
+                          "change posted makes a new key and resumes the chain)")
     return verify_chain(db, key)
 
 
@@ -337,19 +446,11 @@ def _bad(count, last_id, previous, bad_row, problem) -> ChainCheck:
     return ChainCheck(count, last_id, previous, bad_row, problem)
 
 
-def _why(db: Database, row_id: int, verified: int, next_links: bool) -> str:
+def _why(row_id: int, verified: int, next_links: bool) -> str:
     """Why row ``row_id`` fails: if the next row chains on from its stored hash
     (``next_links``), the row itself was changed after it was written; if not, the row does
-    not belong (inserted, moved, or, when nothing verifies from the start, the key is another
+    not belong (inserted, moved, or, when nothing verifies before it, the key is another
     database's)."""
-    resumed = db.execute_sql("SELECT id, at, detail FROM audit_log WHERE action = ? AND id > ? "
-                             "ORDER BY id LIMIT 1", (CHAIN_RESUMED, row_id)).fetchone()
-    if resumed is not None:
-        reason = (json.loads(resumed[2] or "{}").get("reason") or "the chain broke")
-        return (f"row {row_id} does not verify with this key; the chain was resumed at row "
-                f"{resumed[0]} ({resumed[1]}) because {reason}: the rows before it were signed "
-                "with a key that is not here, or changed (restore the key file that was "
-                "beside this database)")
     if next_links:
         return f"row {row_id} was changed after it was written (its hash does not match)"
     if verified == 0:
