@@ -34,6 +34,8 @@ table for a whole practice in one statement (bulk load, migration, re-estimating
 """
 from __future__ import annotations
 
+from typing import Mapping, Sequence
+
 from estimator.ledger_index import natural_key
 from estimator.ledger_rows import PRIORITY
 
@@ -155,10 +157,22 @@ _FAMILY_INSERT = {ranked: _INSERT.format(
     for ranked in (False, True)}
 
 
-def _family_of(alias: str) -> str:
+def _family_of(alias: str, column: str = "patient_id") -> str:
     """Partition numbering a whole practice's rows per family (the guarantor's)."""
     return (f"PARTITION BY (SELECT coalesce(t.guarantor_id, t.id) FROM patient t "
-            f"WHERE t.id = {alias}.patient_id)")
+            f"WHERE t.id = {alias}.{column})")
+
+
+# Several families' rows in one statement (`rebuild_families`): ?2 lists their patients; each
+# family's payments, adjustments, notes and statements are numbered apart, as `rebuild_family`
+# numbers one family's, and ?1 holds each family's own ranks (`families_ranks`).
+_FAMILIES_INSERT = {ranked: _INSERT.format(
+    p=f"p.patient_id IN {_FAMILY}", pp=f"pp.patient_id IN {_FAMILY}",
+    j=f"j.patient_id IN {_FAMILY}", n=f"n.patient_id IN {_FAMILY}",
+    s=f"s.guarantor_id IN {_FAMILY}", family_pp=_family_of("pp"), family_j=_family_of("j"),
+    family_n=_family_of("n"), family_s=_family_of("s", "guarantor_id"),
+    rank=_RANK if ranked else "p.id")
+    for ranked in (False, True)}
 
 
 def rebuild_family(db: Database, guarantor_id: int, *, ids: IdMap | None = None,
@@ -174,6 +188,42 @@ def rebuild_family(db: Database, guarantor_id: int, *, ids: IdMap | None = None,
     ranks = _family_ranks(db, members, ids)
     db.execute_sql(_FAMILY_INSERT[bool(ranks)], (bind_list(ranks), family))
     return changes(db)
+
+
+def rebuild_families(db: Database, members: Sequence[int], ranks: Mapping[str, int]) -> int:
+    """Replace the entries of several whole families (``members``: all their patients) in
+    two statements, row for row what `rebuild_family` writes for each; ``ranks``: their
+    procedures' ranks, each family's apart (`families_ranks`). Returns the entries written."""
+    if not members:
+        return 0
+    family = bind_list(sorted(int(m) for m in members))
+    db.execute_sql(f"DELETE FROM ledger_entry WHERE patient_id {in_list('?')}", (family,))
+    db.execute_sql(_FAMILIES_INSERT[bool(ranks)], (bind_list(dict(ranks)), family))
+    return changes(db)
+
+
+def families_ranks(db: Database, family_of: Mapping[int, int], ids: IdMap) -> dict[str, int]:
+    """`_family_ranks` of several families at once (``family_of``: patient -> guarantor, every
+    patient of the families; ``ids``: their id map): each family with a procedure from a file
+    ranks its own procedures from 0, the others are left out (ranked by id)."""
+    members = bind_list(sorted(family_of))
+    named = {family_of[p] for (p,) in db.execute_sql(
+        f"SELECT DISTINCT patient_id FROM procedure WHERE patient_id {in_list('?')} "
+        "AND file_id IS NOT NULL", (members,))}
+    if not named:
+        return {}
+    owner = dict(db.execute_sql(
+        f"SELECT id, patient_id FROM procedure WHERE patient_id {in_list('?')}",
+        (bind_list(sorted(p for p, g in family_of.items() if g in named)),)).fetchall())
+    by_family: dict[int, list[tuple[int, str]]] = {g: [] for g in named}
+    for proc, pid in ids.to_practice["procedure"].items():  # in the id map's order, as `_ranks`
+        if proc in owner:
+            by_family[family_of[owner[proc]]].append((proc, pid))
+    ranks = {}
+    for procedures in by_family.values():
+        ordered = sorted(procedures, key=lambda kv: natural_key(kv[1]))
+        ranks.update({str(db_id): n for n, (db_id, _) in enumerate(ordered)})
+    return ranks
 
 
 def rebuild_all(db: Database) -> int:

@@ -19,6 +19,7 @@ re-estimating everything). Carrier 0 stands for "no insurance" (keys cannot be N
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Mapping
 
 from ..connection import Database, bind_list, column_names, executemany, list_rows
 from ..family.ids import family_patient_ids
@@ -144,15 +145,50 @@ def rebuild_family(db: Database, guarantor_id: int, members: list[int] | None = 
     for (_, cid, month), money in new.items():
         diff[(cid, month)] = [d + m for d, m in zip(diff[(cid, month)], money)]
     _insert(db, new)
+    _add_to_practice(db, {key: money for key, money in diff.items() if any(money)})
+    return len(new)
+
+
+def rebuild_families(db: Database, family_of: Mapping[int, int]) -> int:
+    """`rebuild_family` for several whole families at once (``family_of``: patient ->
+    guarantor, every patient of the families), with the same result: each (carrier, month)
+    that any one family changes gets the families' differences added (a row the practice
+    lacked is created even when they cancel out, as one family after another would)."""
+    if not family_of:
+        return 0
+    family = (bind_list(sorted(family_of)),)
+    diffs: dict[int, dict[tuple, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0, 0, 0, 0]))
+    for pid, cid, month, *money in _q(
+            db, f"SELECT patient_id, carrier_id, month, {', '.join(MONEY)} "
+                f"FROM patient_carrier_month WHERE patient_id IN {_FAMILY}", family):
+        diff = diffs[family_of[pid]][(cid, month)]
+        diff[:] = [d - m for d, m in zip(diff, money)]
+    db.execute_sql(f"DELETE FROM patient_carrier_month WHERE patient_id IN {_FAMILY}", family)
+    new = contributions(db, f"t.id IN {_FAMILY}", family)
+    for (pid, cid, month), money in new.items():
+        diff = diffs[family_of[pid]][(cid, month)]
+        diff[:] = [d + m for d, m in zip(diff, money)]
+    _insert(db, new)
+    total: dict[tuple, list[int]] = {}
+    for by_key in diffs.values():
+        for key, money in by_key.items():
+            if any(money):
+                total[key] = [t + m for t, m in zip(total.get(key, [0] * 5), money)]
+    _add_to_practice(db, total)
+    return len(new)
+
+
+def _add_to_practice(db: Database, diff: Mapping[tuple, list[int]]) -> None:
+    """Add each (carrier, month)'s difference to `CarrierMonth` (a missing row is created)."""
     # in key order: concurrent postings of other families update shared rows in one order
-    changes = sorted((cid, month, *money) for (cid, month), money in diff.items() if any(money))
+    changes = sorted((cid, month, *money) for (cid, month), money in diff.items())
     if changes:
         sets = ", ".join(f"{c} = carrier_month.{c} + excluded.{c}" for c in MONEY)
         executemany(
             db, f"INSERT INTO carrier_month (carrier_id, month, {', '.join(MONEY)}) "
             f"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (month, carrier_id) DO UPDATE SET {sets}",
             changes)
-    return len(new)
 
 
 def rebuild_all(db: Database) -> int:

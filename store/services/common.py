@@ -24,7 +24,7 @@ from ..connection import (
     Database, EngineError, StoreError, describe_error, executemany, last_row_id, lock_family,
     write_transaction,
 )
-from ..derived.estimates import reestimate_family
+from ..derived.estimates import reestimate_families
 from ..family.ids import guarantor_of
 
 
@@ -130,18 +130,15 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
             progress: Callable[[int, int], None] | None = None) -> Iterator[Posting]:
     """One write transaction + re-estimation of the touched families + one audit row.
     ``progress(done, total)`` follows the re-estimation, family by family (a long one:
-    an ERA paying a thousand claims). The actor's role is checked first (`check_role`): a
+    an ERA paying a thousand claims; `store.derived.estimates.reestimate_families`). The actor's role is checked first (`check_role`): a
     refusal names the role missing."""
     post = Posting(db, actor or desk_actor(), now or clock(), action)
     check_role(post.actor, action)
     try:
         with write_transaction(db):
             yield post
-            families = sorted(post.families)
-            for done, guarantor in enumerate(families, 1):
-                reestimate_family(db, guarantor, as_of=post.at.date())
-                if progress is not None:
-                    progress(done, len(families))
+            # one family or a thousand (an ERA): read, estimated and written by chunks
+            reestimate_families(db, post.families, as_of=post.at.date(), progress=progress)
             for step in post.after_estimates:
                 step()
             _audit(post)
