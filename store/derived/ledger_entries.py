@@ -39,7 +39,9 @@ from typing import Mapping, Sequence
 from estimator.ledger_index import natural_key
 from estimator.ledger_rows import PRIORITY
 
-from ..connection import Database, bind_list, changes, in_list, list_rows, pair_rows
+from ..connection import (
+    Database, bind_list, changes, executemany, in_list, list_rows, pair_rows,
+)
 from ..family.ids import IdMap, family_patient_ids, load_id_map
 
 PROCEDURE, INSURANCE, WRITEOFF, CAPITATION = (PRIORITY[k] for k in (
@@ -163,16 +165,23 @@ def _family_of(alias: str, column: str = "patient_id") -> str:
             f"WHERE t.id = {alias}.{column})")
 
 
-# Several families' rows in one statement (`rebuild_families`): ?2 lists their patients; each
+# Several families' rows, selected (`rebuild_families`): ?2 lists their patients; each
 # family's payments, adjustments, notes and statements are numbered apart, as `rebuild_family`
 # numbers one family's, and ?1 holds each family's own ranks (`families_ranks`).
-_FAMILIES_INSERT = {ranked: _INSERT.format(
+_INTO = f"INSERT INTO ledger_entry ({', '.join(COLUMNS)})\n"
+_FAMILIES_SELECT = {ranked: _INSERT.replace(_INTO, "").format(
     p=f"p.patient_id IN {_FAMILY}", pp=f"pp.patient_id IN {_FAMILY}",
     j=f"j.patient_id IN {_FAMILY}", n=f"n.patient_id IN {_FAMILY}",
     s=f"s.guarantor_id IN {_FAMILY}", family_pp=_family_of("pp"), family_j=_family_of("j"),
     family_n=_family_of("n"), family_s=_family_of("s", "guarantor_id"),
     rank=_RANK if ranked else "p.id")
     for ranked in (False, True)}
+KEY = COLUMNS[:6]  # the primary key: (patient_id, posted, priority, k1, k2, k3)
+_STORED = f"SELECT {', '.join(COLUMNS)} FROM ledger_entry WHERE patient_id {in_list('?')}"
+_DROP = f"DELETE FROM ledger_entry WHERE {' AND '.join(f'{c} = ?' for c in KEY)}"
+_PUT = (f"INSERT INTO ledger_entry ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
+        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[6:]))
 
 
 def rebuild_family(db: Database, guarantor_id: int, *, ids: IdMap | None = None,
@@ -191,15 +200,25 @@ def rebuild_family(db: Database, guarantor_id: int, *, ids: IdMap | None = None,
 
 
 def rebuild_families(db: Database, members: Sequence[int], ranks: Mapping[str, int]) -> int:
-    """Replace the entries of several whole families (``members``: all their patients) in
-    two statements, row for row what `rebuild_family` writes for each; ``ranks``: their
-    procedures' ranks, each family's apart (`families_ranks`). Returns the entries written."""
+    """Bring the entries of several whole families (``members``: all their patients) to what
+    `rebuild_family` writes for each, row for row, selected in one statement and compared
+    with those stored; ``ranks``: their procedures' ranks, each family's apart
+    (`families_ranks`). Returns the families' entries."""
     if not members:
         return 0
     family = bind_list(sorted(int(m) for m in members))
-    db.execute_sql(f"DELETE FROM ledger_entry WHERE patient_id {in_list('?')}", (family,))
-    db.execute_sql(_FAMILIES_INSERT[bool(ranks)], (bind_list(dict(ranks)), family))
-    return changes(db)
+    rows = db.execute_sql(_FAMILIES_SELECT[bool(ranks)], (bind_list(dict(ranks)), family))
+    new = {row[:6]: row for row in rows}
+    old = {row[:6]: row for row in db.execute_sql(_STORED, (family,))}
+    # Only the rows that differ are written: most of a family's card is as it was, and the
+    # pages a posting leaves alone stay out of the write-ahead log.
+    gone = [key for key in old if key not in new]
+    changed = [row for key, row in new.items() if old.get(key) != row]
+    if gone:
+        executemany(db, _DROP, gone)
+    if changed:
+        executemany(db, _PUT, changed)
+    return len(new)
 
 
 def families_ranks(db: Database, family_of: Mapping[int, int], ids: IdMap) -> dict[str, int]:

@@ -157,19 +157,23 @@ def rebuild_families(db: Database, family_of: Mapping[int, int]) -> int:
     if not family_of:
         return 0
     family = (bind_list(sorted(family_of)),)
+    old = {(pid, cid, month): list(money) for pid, cid, month, *money in _q(
+        db, f"SELECT patient_id, carrier_id, month, {', '.join(MONEY)} "
+            f"FROM patient_carrier_month WHERE patient_id IN {_FAMILY}", family)}
+    new = contributions(db, f"t.id IN {_FAMILY}", family)
     diffs: dict[int, dict[tuple, list[int]]] = defaultdict(
         lambda: defaultdict(lambda: [0, 0, 0, 0, 0]))
-    for pid, cid, month, *money in _q(
-            db, f"SELECT patient_id, carrier_id, month, {', '.join(MONEY)} "
-                f"FROM patient_carrier_month WHERE patient_id IN {_FAMILY}", family):
-        diff = diffs[family_of[pid]][(cid, month)]
-        diff[:] = [d - m for d, m in zip(diff, money)]
-    db.execute_sql(f"DELETE FROM patient_carrier_month WHERE patient_id IN {_FAMILY}", family)
-    new = contributions(db, f"t.id IN {_FAMILY}", family)
-    for (pid, cid, month), money in new.items():
-        diff = diffs[family_of[pid]][(cid, month)]
-        diff[:] = [d + m for d, m in zip(diff, money)]
-    _insert(db, new)
+    for rows, sign in ((old, -1), (new, 1)):
+        for (pid, cid, month), money in rows.items():
+            diff = diffs[family_of[pid]][(cid, month)]
+            diff[:] = [d + sign * m for d, m in zip(diff, money)]
+    # Only the patients' rows that differ are written (most are as they were).
+    gone = [key for key in old if key not in new]
+    if gone:
+        executemany(db, "DELETE FROM patient_carrier_month WHERE patient_id = ? "
+                        "AND carrier_id = ? AND month = ?", gone)
+    _insert(db, {key: money for key, money in new.items() if old.get(key) != money},
+            replace=True)
     total: dict[tuple, list[int]] = {}
     for by_key in diffs.values():
         for key, money in by_key.items():
@@ -203,11 +207,14 @@ def rebuild_all(db: Database) -> int:
     return len(rows)
 
 
-def _insert(db: Database, rows: dict[Key, list[int]]) -> None:
+def _insert(db: Database, rows: dict[Key, list[int]], *, replace: bool = False) -> None:
+    """Write ``rows``; ``replace``: over the rows of the same keys, if any."""
     if rows:
+        upsert = (" ON CONFLICT (patient_id, carrier_id, month) DO UPDATE SET "
+                  + ", ".join(f"{c} = excluded.{c}" for c in MONEY)) if replace else ""
         executemany(
             db, f"INSERT INTO patient_carrier_month (patient_id, carrier_id, month, "
-            f"{', '.join(MONEY)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"{', '.join(MONEY)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?){upsert}",
             [(*key, *money) for key, money in rows.items()])
 
 
