@@ -21,8 +21,8 @@ from estimator.money import MoneyError, check_range
 
 from ..audit import current as current_session, record, refusal, workstation_name
 from ..connection import (
-    Database, EngineError, StoreError, describe_error, executemany, last_row_id, lock_family,
-    write_transaction,
+    Database, EngineError, StoreError, bind_list, describe_error, executemany, in_list,
+    last_row_id, lock_family, write_transaction,
 )
 from ..derived.estimates import reestimate_families
 from ..family.ids import guarantor_of
@@ -95,6 +95,21 @@ class Posting:
         if self.patient_id is None:
             self.patient_id = patient_id
         self.families.add(guarantor_of(self.db, patient_id))
+
+    def touch_all(self, patient_ids: Sequence[int]) -> None:
+        """`touch` each of these patients, their guarantors read in one query (a check
+        paying a thousand claims)."""
+        for patient_id in patient_ids:
+            lock_family(self.db, patient_id)
+        if self.patient_id is None and patient_ids:
+            self.patient_id = patient_ids[0]
+        found = dict(self.db.execute_sql(
+            f"SELECT id, coalesce(guarantor_id, id) FROM patient WHERE id {in_list('?')}",
+            (bind_list(list(patient_ids)),)).fetchall())
+        for patient_id in patient_ids:
+            if patient_id not in found:
+                raise StoreError(f"no patient with database id {patient_id}")
+            self.families.add(found[patient_id])
 
     def record(self, entity: str, entity_id: object, **detail) -> None:
         """What the audit row will say about this posting."""
