@@ -91,6 +91,7 @@ WHERE {{f}}
 GROUP BY 1, 2, 3"""
 
 Key = tuple  # (patient id, carrier id, month)
+_ZERO = [0, 0, 0, 0, 0]
 _FAMILY = list_rows("?1")
 
 
@@ -163,10 +164,11 @@ def rebuild_families(db: Database, family_of: Mapping[int, int]) -> int:
     new = contributions(db, f"t.id IN {_FAMILY}", family)
     diffs: dict[int, dict[tuple, list[int]]] = defaultdict(
         lambda: defaultdict(lambda: [0, 0, 0, 0, 0]))
-    for rows, sign in ((old, -1), (new, 1)):
-        for (pid, cid, month), money in rows.items():
-            diff = diffs[family_of[pid]][(cid, month)]
-            diff[:] = [d + sign * m for d, m in zip(diff, money)]
+    for key in old.keys() | new.keys():
+        before, after = old.get(key, _ZERO), new.get(key, _ZERO)
+        if before != after:  # a patient's row as it was adds nothing to the family's change
+            diff = diffs[family_of[key[0]]][key[1:]]
+            diff[:] = [d + a - b for d, a, b in zip(diff, after, before)]
     # Only the patients' rows that differ are written (most are as they were).
     gone = [key for key in old if key not in new]
     if gone:
