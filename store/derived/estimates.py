@@ -112,6 +112,23 @@ def _estimate_chunk(db: Database, family_of: dict[int, int], as_of: date | None,
     if as_of is not None:
         practice = replace(practice, as_of=as_of)
     stored, frozen = load_stored_estimates(db, members, ids)
+    results = _estimate_each(practice, stored, frozen, tick)
+    changed = _write(db, ids, results, stored)
+    freeze_originals(db, f"patient_id {in_list('?')}", (bind_list(members),))
+    ledger_entries.rebuild_families(db, members, ledger_entries.families_ranks(db, family_of, ids))
+    applied_credits.rebuild_families(db, family_of)
+    report_summary.rebuild_families(db, family_of)
+    return changed
+
+
+def _estimate_each(practice: Practice, stored: Mapping[tuple[str, str], LineEstimate],
+                   frozen: Mapping[tuple[str, str], LineEstimate],
+                   tick: Callable[[], None]) -> dict[tuple[str, str], LineEstimate]:
+    """The chunk's families estimated one by one, each with its own frozen lines."""
+    if len({p.guarantor or p.id for p in practice.patients}) == 1:  # one family: as read
+        results = estimate_practice(practice, dict(frozen) or None)
+        tick()
+        return results
     families = family_practices(practice)
     family_at = {proc: n for n, family in enumerate(families) for proc in family.procedure_ids}
     kept: dict[int, dict] = defaultdict(dict)
@@ -127,12 +144,7 @@ def _estimate_chunk(db: Database, family_of: dict[int, int], as_of: date | None,
         own = _own_plans(family.practice, line_plans[n])
         results.update(estimate_practice(own, kept.get(n) or None))
         tick()
-    changed = _write(db, ids, results, stored)
-    freeze_originals(db, f"patient_id {in_list('?')}", (bind_list(members),))
-    ledger_entries.rebuild_families(db, members, ledger_entries.families_ranks(db, family_of, ids))
-    applied_credits.rebuild_families(db, family_of)
-    report_summary.rebuild_families(db, family_of)
-    return changed
+    return results
 
 
 def _own_plans(family: Practice, line_plans: set[str]) -> Practice:
