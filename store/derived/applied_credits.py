@@ -15,7 +15,8 @@ and natural id (procedures) or place in the practice's lists (payments, adjustme
 are the ranks and database ids the entries carry.
 
 `rebuild_family` runs in `store.derived.estimates.reestimate_family` right after the ledger
-lines (the report sums read the result); `rebuild_all` refills the table for a practice.
+lines (the report sums read the result), `rebuild_families` in `reestimate_families` (a
+posting's families); `rebuild_all` refills the table for a practice.
 """
 from __future__ import annotations
 

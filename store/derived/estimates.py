@@ -1,7 +1,9 @@
 """Re-estimation: run the pure estimator over a family and store the results.
 
 One family (a guarantor and their members) is the unit: family deductibles and
-maxima are shared inside it, and a posting only ever touches one family. The
+maxima are shared inside it. A posting re-estimates the families it touched with
+`reestimate_families` (one, or a thousand for an ERA's check), which reads, writes and
+rebuilds them a chunk at a time with the rows `reestimate_family` gives each. The
 caller owns the write transaction; these functions only read and write inside it.
 
 Received lines keep the estimate stored when they were received (``frozen``);

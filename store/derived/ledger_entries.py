@@ -29,8 +29,10 @@ procedure (the header's insurance estimate), the line's dated amount for aging
 (UCR is priced when read, from the current office fee schedule).
 
 Kept current by `rebuild_family`, which `store.derived.estimates.reestimate_family` runs at the end of
-every posting, import and set-up change, inside the same transaction; `rebuild_all` fills the
-table for a whole practice in one statement (bulk load, migration, re-estimating everything).
+every import and set-up change, inside the same transaction (a posting's families go through
+`rebuild_families`, a chunk of families at a time, writing only the rows that changed);
+`rebuild_all` fills the table for a whole practice in one statement (bulk load, migration,
+re-estimating everything).
 """
 from __future__ import annotations
 
@@ -176,11 +178,11 @@ _FAMILIES_SELECT = {ranked: _INSERT.replace(_INTO, "").format(
     family_n=_family_of("n"), family_s=_family_of("s", "guarantor_id"),
     rank=_RANK if ranked else "p.id")
     for ranked in (False, True)}
-KEY = COLUMNS[:6]  # the primary key: (patient_id, posted, priority, k1, k2, k3)
+_KEY = COLUMNS[:6]  # the primary key: (patient_id, posted, priority, k1, k2, k3)
 _STORED = f"SELECT {', '.join(COLUMNS)} FROM ledger_entry WHERE patient_id {in_list('?')}"
-_DROP = f"DELETE FROM ledger_entry WHERE {' AND '.join(f'{c} = ?' for c in KEY)}"
+_DROP = f"DELETE FROM ledger_entry WHERE {' AND '.join(f'{c} = ?' for c in _KEY)}"
 _PUT = (f"INSERT INTO ledger_entry ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
-        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET "
+        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[6:]))
 
 
@@ -208,8 +210,9 @@ def rebuild_families(db: Database, members: Sequence[int], ranks: Mapping[str, i
         return 0
     family = bind_list(sorted(int(m) for m in members))
     rows = db.execute_sql(_FAMILIES_SELECT[bool(ranks)], (bind_list(dict(ranks)), family))
-    new = {row[:6]: row for row in rows}
-    old = {row[:6]: row for row in db.execute_sql(_STORED, (family,))}
+    width = len(_KEY)
+    new = {row[:width]: row for row in rows}
+    old = {row[:width]: row for row in db.execute_sql(_STORED, (family,))}
     # Only the rows that differ are written: most of a family's card is as it was, and the
     # pages a posting leaves alone stay out of the write-ahead log.
     gone = [key for key in old if key not in new]

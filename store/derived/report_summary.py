@@ -13,7 +13,8 @@ re-estimating anyone, and they are few, so the report reads them by date every t
 
 Kept current by `rebuild_family`, which `store.derived.estimates.reestimate_family` runs next to the
 ledger lines' rebuild in the posting's transaction: the family's patients' rows are replaced
-and the difference added to `CarrierMonth`. `rebuild_all` refills both (bulk load, migration,
+and the difference added to `CarrierMonth` (`rebuild_families`: the same for a posting's
+families, a chunk at a time, writing only the rows that changed). `rebuild_all` refills both (bulk load, migration,
 re-estimating everything). Carrier 0 stands for "no insurance" (keys cannot be NULL).
 """
 from __future__ import annotations
