@@ -165,3 +165,21 @@ def test_every_family_at_once_gives_the_rows_of_one_family_at_a_time(template, t
     many = _posted(template, tmp_path, "batch", everyone(estimates.reestimate_families))
     for name in TABLES:
         assert many[name] == one[name], name
+
+
+def test_progress_counts_the_families(template, tmp_path, monkeypatch):
+    """``progress(done, total)`` once a family, up to every family asked for (the ERA import's
+    bar), chunk after chunk."""
+    calls = []
+
+    def run(db):
+        guarantors = [g for (g,) in db.execute_sql(
+            "SELECT DISTINCT coalesce(guarantor_id, id) FROM patient")]
+        with db.atomic():
+            estimates.reestimate_families(db, guarantors, as_of=NOW.date(),
+                                          progress=lambda done, total: calls.append((done, total)))
+        return len(guarantors)
+
+    monkeypatch.setattr(estimates, "FAMILY_CHUNK", 5)
+    families = _read(template, tmp_path, "progress", run)
+    assert calls == [(n, families) for n in range(1, families + 1)]
