@@ -15,12 +15,13 @@ and natural id (procedures) or place in the practice's lists (payments, adjustme
 are the ranks and database ids the entries carry.
 
 `rebuild_family` runs in `store.derived.estimates.reestimate_family` right after the ledger
-lines (the report sums read the result); `rebuild_all` refills the table for a practice.
+lines (the report sums read the result), `rebuild_families` in `reestimate_families` (a
+posting's families); `rebuild_all` refills the table for a practice.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Iterable
+from collections import Counter, defaultdict
+from typing import Iterable, Mapping
 
 from estimator.ledger_types import PRIORITY
 from estimator.unapplied import Loose, Owed, apply_unapplied
@@ -46,6 +47,32 @@ def rebuild_family(db: Database, guarantor_id: int, members: list[int] | None = 
     db.execute_sql(f"DELETE FROM applied_credit WHERE patient_id {in_list('?')}", family)
     rows = db.execute_sql(_ENTRIES.format(family=in_list("?")), family).fetchall()
     return _insert(db, _parts(rows))
+
+
+def rebuild_families(db: Database, family_of: Mapping[int, int]) -> int:
+    """`rebuild_family` for several whole families at once (``family_of``: patient ->
+    guarantor, every patient of the families): one read of their entries, each family's
+    credits applied within that family only; the families whose parts changed are written
+    again in one delete and one insert (in guarantor order). Returns the parts written."""
+    if not family_of:
+        return 0
+    members = (bind_list(sorted(family_of)),)
+    families: dict[int, list[tuple]] = defaultdict(list)
+    for row in db.execute_sql(_ENTRIES.format(family=in_list("?")), members):
+        families[family_of[row[0]]].append(row)
+    stored: dict[int, list[tuple]] = defaultdict(list)
+    for row in db.execute_sql("SELECT patient_id, procedure_id, payment_id, adjustment_id, "
+                              f"amount_cents FROM applied_credit WHERE patient_id {in_list('?')}",
+                              members):
+        stored[family_of[row[0]]].append(tuple(row))
+    # Only the families whose parts differ are written again (most are as they were).
+    parts = {g: _parts(families[g]) for g in sorted(set(families) | set(stored))}
+    changed = [g for g, mine in parts.items() if Counter(mine) != Counter(stored[g])]
+    if changed:
+        again = set(changed)
+        db.execute_sql(f"DELETE FROM applied_credit WHERE patient_id {in_list('?')}",
+                       (bind_list(sorted(p for p, g in family_of.items() if g in again)),))
+    return _insert(db, [part for g in changed for part in parts[g]])
 
 
 def rebuild_all(db: Database) -> int:

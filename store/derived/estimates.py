@@ -1,7 +1,9 @@
 """Re-estimation: run the pure estimator over a family and store the results.
 
 One family (a guarantor and their members) is the unit: family deductibles and
-maxima are shared inside it, and a posting only ever touches one family. The
+maxima are shared inside it. A posting re-estimates the families it touched with
+`reestimate_families` (one, or a thousand for an ERA's check), which reads, writes and
+rebuilds them a chunk at a time with the rows `reestimate_family` gives each. The
 caller owns the write transaction; these functions only read and write inside it.
 
 Received lines keep the estimate stored when they were received (``frozen``);
@@ -10,9 +12,10 @@ the estimator replays its claim payments in date order to recover them.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from estimator.engine import estimate_practice
 from estimator.families import split_families
@@ -22,7 +25,8 @@ from estimator.results import RECEIVED, LineEstimate
 from ..connection import Database, bind_list, in_list
 from ..family.ids import IdMap, family_patient_ids, load_id_map
 from ..family.loader import (
-    PracticeReader, family_id_map, load_line_estimates, load_stored_estimates, read_practice,
+    FAMILY_CHUNK, PracticeReader, family_id_map, load_line_estimates, load_stored_estimates,
+    read_practice,
 )
 from . import applied_credits, ledger_entries, report_summary
 
@@ -61,6 +65,106 @@ def reestimate_family(db: Database, guarantor_id: int, *, as_of: date | None = N
         applied_credits.rebuild_family(db, guarantor_id, members)
         report_summary.rebuild_family(db, guarantor_id, members)
     return changed
+
+
+def reestimate_families(db: Database, guarantors: Iterable[int], *, as_of: date | None,
+                        progress: Progress | None = None) -> int:
+    """`reestimate_family` for each guarantor (the families a posting touched), with the same
+    rows as a result, read and written a chunk of families at a time (`FAMILY_CHUNK`): one
+    query per table for the chunk, each family estimated apart in memory (its own frozen
+    lines), the changed lines written in one statement and the chunk's ledger lines, applied
+    credits and report sums rebuilt together (credits applied within each family, ledger
+    ranks per family). Returns lines changed; ``progress(done, total)``: families estimated.
+    """
+    wanted = sorted({int(g) for g in guarantors})
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(wanted))
+
+    changed = 0
+    for start in range(0, len(wanted), FAMILY_CHUNK):
+        changed += _reestimate_chunk(db, wanted[start:start + FAMILY_CHUNK], as_of, tick)
+    return changed
+
+
+def _reestimate_chunk(db: Database, guarantors: list[int], as_of: date | None,
+                      tick: Callable[[], None]) -> int:
+    family_of = dict(db.execute_sql(
+        f"SELECT id, coalesce(guarantor_id, id) FROM patient WHERE id {in_list('?1')} "
+        f"OR guarantor_id {in_list('?1')} ORDER BY id", (bind_list(guarantors),)).fetchall())
+    heads = {g for g in guarantors if family_of.get(g) == g}
+    family_of = {p: g for p, g in family_of.items() if g in heads}
+    changed = _estimate_chunk(db, family_of, as_of, tick) if family_of else 0
+    for g in guarantors:  # no patient, or not a guarantor: one at a time, as asked
+        if g not in heads:
+            changed += reestimate_family(db, g, as_of=as_of)
+            tick()
+    return changed
+
+
+def _estimate_chunk(db: Database, family_of: dict[int, int], as_of: date | None,
+                    tick: Callable[[], None]) -> int:
+    """Re-estimate whole families (``family_of``: each of their patients -> guarantor)."""
+    members = sorted(family_of)
+    ids = family_id_map(db, members)
+    practice = read_practice(db, ids, members, for_estimates=True)
+    if as_of is not None:
+        practice = replace(practice, as_of=as_of)
+    stored, frozen = load_stored_estimates(db, members, ids)
+    results = _estimate_each(practice, stored, frozen, tick)
+    changed = _write(db, ids, results, stored)
+    freeze_originals(db, f"patient_id {in_list('?')}", (bind_list(members),))
+    ledger_entries.rebuild_families(db, members, ledger_entries.families_ranks(db, family_of, ids))
+    applied_credits.rebuild_families(db, family_of)
+    report_summary.rebuild_families(db, family_of)
+    return changed
+
+
+def _estimate_each(practice: Practice, stored: Mapping[tuple[str, str], LineEstimate],
+                   frozen: Mapping[tuple[str, str], LineEstimate],
+                   tick: Callable[[], None]) -> dict[tuple[str, str], LineEstimate]:
+    """The chunk's families estimated one by one, each with its own frozen lines."""
+    if len({p.guarantor or p.id for p in practice.patients}) == 1:  # one family: as read
+        results = estimate_practice(practice, dict(frozen) or None)
+        tick()
+        return results
+    families = family_practices(practice)
+    family_at = {proc: n for n, family in enumerate(families) for proc in family.procedure_ids}
+    kept: dict[int, dict] = defaultdict(dict)
+    line_plans: dict[int, set[str]] = defaultdict(set)
+    for proc, plan in stored:
+        if proc in family_at:
+            line_plans[family_at[proc]].add(plan)
+    for key, line in frozen.items():
+        if key[0] in family_at:
+            kept[family_at[key[0]]][key] = line
+    results: dict[tuple[str, str], LineEstimate] = {}
+    for n, family in enumerate(families):
+        own = _own_plans(family.practice, line_plans[n])
+        results.update(estimate_practice(own, kept.get(n) or None))
+        tick()
+    return results
+
+
+def _own_plans(family: Practice, line_plans: set[str]) -> Practice:
+    """A family cut from a chunk with only the plans it refers to (its coverage, benefits used,
+    claims and stored lines) and their carriers and fee schedules, as `read_practice` reads
+    one family: the estimator goes through every plan of the Practice it is given (frequency
+    rules, capitation), which changes nothing but costs."""
+    wanted = {c.plan for p in family.patients for c in p.coverage}
+    wanted |= {b.plan for p in family.patients for b in p.benefits_used}
+    wanted |= {c.plan for c in family.claims} | line_plans
+    plans = tuple(p for p in family.plans if p.id in wanted)
+    carriers = {p.carrier for p in plans}
+    schedules = {s for p in plans for s in (p.fee_schedule, p.allowed_fee_schedule,
+                                            p.copay_schedule)}
+    schedules |= {p.fee_schedule for p in family.providers}
+    return replace(family, plans=plans,
+                   carriers=tuple(c for c in family.carriers if c.id in carriers),
+                   fee_schedules=tuple(f for f in family.fee_schedules if f.id in schedules))
 
 
 def reestimate_patient(db: Database, patient_id: int) -> int:

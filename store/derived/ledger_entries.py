@@ -29,15 +29,21 @@ procedure (the header's insurance estimate), the line's dated amount for aging
 (UCR is priced when read, from the current office fee schedule).
 
 Kept current by `rebuild_family`, which `store.derived.estimates.reestimate_family` runs at the end of
-every posting, import and set-up change, inside the same transaction; `rebuild_all` fills the
-table for a whole practice in one statement (bulk load, migration, re-estimating everything).
+every import and set-up change, inside the same transaction (a posting's families go through
+`rebuild_families`, a chunk of families at a time, writing only the rows that changed);
+`rebuild_all` fills the table for a whole practice in one statement (bulk load, migration,
+re-estimating everything).
 """
 from __future__ import annotations
+
+from typing import Mapping, Sequence
 
 from estimator.ledger_index import natural_key
 from estimator.ledger_rows import PRIORITY
 
-from ..connection import Database, bind_list, changes, in_list, list_rows, pair_rows
+from ..connection import (
+    Database, bind_list, changes, executemany, in_list, list_rows, pair_rows,
+)
 from ..family.ids import IdMap, family_patient_ids, load_id_map
 
 PROCEDURE, INSURANCE, WRITEOFF, CAPITATION = (PRIORITY[k] for k in (
@@ -155,10 +161,29 @@ _FAMILY_INSERT = {ranked: _INSERT.format(
     for ranked in (False, True)}
 
 
-def _family_of(alias: str) -> str:
+def _family_of(alias: str, column: str = "patient_id") -> str:
     """Partition numbering a whole practice's rows per family (the guarantor's)."""
     return (f"PARTITION BY (SELECT coalesce(t.guarantor_id, t.id) FROM patient t "
-            f"WHERE t.id = {alias}.patient_id)")
+            f"WHERE t.id = {alias}.{column})")
+
+
+# Several families' rows, selected (`rebuild_families`): ?2 lists their patients; each
+# family's payments, adjustments, notes and statements are numbered apart, as `rebuild_family`
+# numbers one family's, and ?1 holds each family's own ranks (`families_ranks`).
+_INTO = f"INSERT INTO ledger_entry ({', '.join(COLUMNS)})\n"
+_FAMILIES_SELECT = {ranked: _INSERT.replace(_INTO, "").format(
+    p=f"p.patient_id IN {_FAMILY}", pp=f"pp.patient_id IN {_FAMILY}",
+    j=f"j.patient_id IN {_FAMILY}", n=f"n.patient_id IN {_FAMILY}",
+    s=f"s.guarantor_id IN {_FAMILY}", family_pp=_family_of("pp"), family_j=_family_of("j"),
+    family_n=_family_of("n"), family_s=_family_of("s", "guarantor_id"),
+    rank=_RANK if ranked else "p.id")
+    for ranked in (False, True)}
+_KEY = COLUMNS[:6]  # the primary key: (patient_id, posted, priority, k1, k2, k3)
+_STORED = f"SELECT {', '.join(COLUMNS)} FROM ledger_entry WHERE patient_id {in_list('?')}"
+_DROP = f"DELETE FROM ledger_entry WHERE {' AND '.join(f'{c} = ?' for c in _KEY)}"
+_PUT = (f"INSERT INTO ledger_entry ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
+        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[6:]))
 
 
 def rebuild_family(db: Database, guarantor_id: int, *, ids: IdMap | None = None,
@@ -174,6 +199,53 @@ def rebuild_family(db: Database, guarantor_id: int, *, ids: IdMap | None = None,
     ranks = _family_ranks(db, members, ids)
     db.execute_sql(_FAMILY_INSERT[bool(ranks)], (bind_list(ranks), family))
     return changes(db)
+
+
+def rebuild_families(db: Database, members: Sequence[int], ranks: Mapping[str, int]) -> int:
+    """Bring the entries of several whole families (``members``: all their patients) to what
+    `rebuild_family` writes for each, row for row, selected in one statement and compared
+    with those stored; ``ranks``: their procedures' ranks, each family's apart
+    (`families_ranks`). Returns the families' entries."""
+    if not members:
+        return 0
+    family = bind_list(sorted(int(m) for m in members))
+    rows = db.execute_sql(_FAMILIES_SELECT[bool(ranks)], (bind_list(dict(ranks)), family))
+    width = len(_KEY)
+    new = {row[:width]: row for row in rows}
+    old = {row[:width]: row for row in db.execute_sql(_STORED, (family,))}
+    # Only the rows that differ are written: most of a family's card is as it was, and the
+    # pages a posting leaves alone stay out of the write-ahead log.
+    gone = [key for key in old if key not in new]
+    changed = [row for key, row in new.items() if old.get(key) != row]
+    if gone:
+        executemany(db, _DROP, gone)
+    if changed:
+        executemany(db, _PUT, changed)
+    return len(new)
+
+
+def families_ranks(db: Database, family_of: Mapping[int, int], ids: IdMap) -> dict[str, int]:
+    """`_family_ranks` of several families at once (``family_of``: patient -> guarantor, every
+    patient of the families; ``ids``: their id map): each family with a procedure from a file
+    ranks its own procedures from 0, the others are left out (ranked by id)."""
+    members = bind_list(sorted(family_of))
+    named = {family_of[p] for (p,) in db.execute_sql(
+        f"SELECT DISTINCT patient_id FROM procedure WHERE patient_id {in_list('?')} "
+        "AND file_id IS NOT NULL", (members,))}
+    if not named:
+        return {}
+    owner = dict(db.execute_sql(
+        f"SELECT id, patient_id FROM procedure WHERE patient_id {in_list('?')}",
+        (bind_list(sorted(p for p, g in family_of.items() if g in named)),)).fetchall())
+    by_family: dict[int, list[tuple[int, str]]] = {g: [] for g in named}
+    for proc, pid in ids.to_practice["procedure"].items():  # in the id map's order, as `_ranks`
+        if proc in owner:
+            by_family[family_of[owner[proc]]].append((proc, pid))
+    ranks = {}
+    for procedures in by_family.values():
+        ordered = sorted(procedures, key=lambda kv: natural_key(kv[1]))
+        ranks.update({str(db_id): n for n, (db_id, _) in enumerate(ordered)})
+    return ranks
 
 
 def rebuild_all(db: Database) -> int:

@@ -13,12 +13,14 @@ re-estimating anyone, and they are few, so the report reads them by date every t
 
 Kept current by `rebuild_family`, which `store.derived.estimates.reestimate_family` runs next to the
 ledger lines' rebuild in the posting's transaction: the family's patients' rows are replaced
-and the difference added to `CarrierMonth`. `rebuild_all` refills both (bulk load, migration,
+and the difference added to `CarrierMonth` (`rebuild_families`: the same for a posting's
+families, a chunk at a time, writing only the rows that changed). `rebuild_all` refills both (bulk load, migration,
 re-estimating everything). Carrier 0 stands for "no insurance" (keys cannot be NULL).
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Mapping
 
 from ..connection import Database, bind_list, column_names, executemany, list_rows
 from ..family.ids import family_patient_ids
@@ -90,6 +92,7 @@ WHERE {{f}}
 GROUP BY 1, 2, 3"""
 
 Key = tuple  # (patient id, carrier id, month)
+_ZERO = [0, 0, 0, 0, 0]
 _FAMILY = list_rows("?1")
 
 
@@ -144,15 +147,55 @@ def rebuild_family(db: Database, guarantor_id: int, members: list[int] | None = 
     for (_, cid, month), money in new.items():
         diff[(cid, month)] = [d + m for d, m in zip(diff[(cid, month)], money)]
     _insert(db, new)
+    _add_to_practice(db, {key: money for key, money in diff.items() if any(money)})
+    return len(new)
+
+
+def rebuild_families(db: Database, family_of: Mapping[int, int]) -> int:
+    """`rebuild_family` for several whole families at once (``family_of``: patient ->
+    guarantor, every patient of the families), with the same result: each (carrier, month)
+    that any one family changes gets the families' differences added (a row the practice
+    lacked is created even when they cancel out, as one family after another would)."""
+    if not family_of:
+        return 0
+    family = (bind_list(sorted(family_of)),)
+    old = {(pid, cid, month): list(money) for pid, cid, month, *money in _q(
+        db, f"SELECT patient_id, carrier_id, month, {', '.join(MONEY)} "
+            f"FROM patient_carrier_month WHERE patient_id IN {_FAMILY}", family)}
+    new = contributions(db, f"t.id IN {_FAMILY}", family)
+    diffs: dict[int, dict[tuple, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0, 0, 0, 0]))
+    for key in old.keys() | new.keys():
+        before, after = old.get(key, _ZERO), new.get(key, _ZERO)
+        if before != after:  # a patient's row as it was adds nothing to the family's change
+            diff = diffs[family_of[key[0]]][key[1:]]
+            diff[:] = [d + a - b for d, a, b in zip(diff, after, before)]
+    # Only the patients' rows that differ are written (most are as they were).
+    gone = [key for key in old if key not in new]
+    if gone:
+        executemany(db, "DELETE FROM patient_carrier_month WHERE patient_id = ? "
+                        "AND carrier_id = ? AND month = ?", gone)
+    _insert(db, {key: money for key, money in new.items() if old.get(key) != money},
+            replace=True)
+    total: dict[tuple, list[int]] = {}
+    for by_key in diffs.values():
+        for key, money in by_key.items():
+            if any(money):
+                total[key] = [t + m for t, m in zip(total.get(key, [0] * 5), money)]
+    _add_to_practice(db, total)
+    return len(new)
+
+
+def _add_to_practice(db: Database, diff: Mapping[tuple, list[int]]) -> None:
+    """Add each (carrier, month)'s difference to `CarrierMonth` (a missing row is created)."""
     # in key order: concurrent postings of other families update shared rows in one order
-    changes = sorted((cid, month, *money) for (cid, month), money in diff.items() if any(money))
+    changes = sorted((cid, month, *money) for (cid, month), money in diff.items())
     if changes:
         sets = ", ".join(f"{c} = carrier_month.{c} + excluded.{c}" for c in MONEY)
         executemany(
             db, f"INSERT INTO carrier_month (carrier_id, month, {', '.join(MONEY)}) "
             f"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (month, carrier_id) DO UPDATE SET {sets}",
             changes)
-    return len(new)
 
 
 def rebuild_all(db: Database) -> int:
@@ -167,11 +210,14 @@ def rebuild_all(db: Database) -> int:
     return len(rows)
 
 
-def _insert(db: Database, rows: dict[Key, list[int]]) -> None:
+def _insert(db: Database, rows: dict[Key, list[int]], *, replace: bool = False) -> None:
+    """Write ``rows``; ``replace``: over the rows of the same keys, if any."""
     if rows:
+        upsert = (" ON CONFLICT (patient_id, carrier_id, month) DO UPDATE SET "
+                  + ", ".join(f"{c} = excluded.{c}" for c in MONEY)) if replace else ""
         executemany(
             db, f"INSERT INTO patient_carrier_month (patient_id, carrier_id, month, "
-            f"{', '.join(MONEY)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"{', '.join(MONEY)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?){upsert}",
             [(*key, *money) for key, money in rows.items()])
 
 

@@ -21,10 +21,10 @@ from estimator.money import MoneyError, check_range
 
 from ..audit import current as current_session, record, refusal, workstation_name
 from ..connection import (
-    Database, EngineError, StoreError, describe_error, executemany, last_row_id, lock_family,
-    write_transaction,
+    Database, EngineError, StoreError, bind_list, describe_error, executemany, in_list,
+    last_row_id, lock_family, write_transaction,
 )
-from ..derived.estimates import reestimate_family
+from ..derived.estimates import reestimate_families
 from ..family.ids import guarantor_of
 
 
@@ -96,6 +96,21 @@ class Posting:
             self.patient_id = patient_id
         self.families.add(guarantor_of(self.db, patient_id))
 
+    def touch_all(self, patient_ids: Sequence[int]) -> None:
+        """`touch` each of these patients, their guarantors read in one query (a check
+        paying a thousand claims)."""
+        for patient_id in patient_ids:
+            lock_family(self.db, patient_id)
+        if self.patient_id is None and patient_ids:
+            self.patient_id = patient_ids[0]
+        found = dict(self.db.execute_sql(
+            f"SELECT id, coalesce(guarantor_id, id) FROM patient WHERE id {in_list('?')}",
+            (bind_list(list(patient_ids)),)).fetchall())
+        for patient_id in patient_ids:
+            if patient_id not in found:
+                raise StoreError(f"no patient with database id {patient_id}")
+            self.families.add(found[patient_id])
+
     def record(self, entity: str, entity_id: object, **detail) -> None:
         """What the audit row will say about this posting."""
         self.entity, self.entity_id = entity, entity_id
@@ -130,18 +145,15 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
             progress: Callable[[int, int], None] | None = None) -> Iterator[Posting]:
     """One write transaction + re-estimation of the touched families + one audit row.
     ``progress(done, total)`` follows the re-estimation, family by family (a long one:
-    an ERA paying a thousand claims). The actor's role is checked first (`check_role`): a
+    an ERA paying a thousand claims; `store.derived.estimates.reestimate_families`). The actor's role is checked first (`check_role`): a
     refusal names the role missing."""
     post = Posting(db, actor or desk_actor(), now or clock(), action)
     check_role(post.actor, action)
     try:
         with write_transaction(db):
             yield post
-            families = sorted(post.families)
-            for done, guarantor in enumerate(families, 1):
-                reestimate_family(db, guarantor, as_of=post.at.date())
-                if progress is not None:
-                    progress(done, len(families))
+            # one family or a thousand (an ERA): read, estimated and written by chunks
+            reestimate_families(db, post.families, as_of=post.at.date(), progress=progress)
             for step in post.after_estimates:
                 step()
             _audit(post)

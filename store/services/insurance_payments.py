@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 
 from estimator.money import fmt
 
-from ..connection import Database
+from ..connection import Database, bind_list, in_list
 from . import lookup
 from .claims import claim_number, release_holds
 from .common import (
@@ -64,12 +64,16 @@ class _Line:
     eob: EobLine
     claim: lookup.ClaimRow
     proc: lookup.ProcedureRow
-    cp_id: int
+    row: "_ClaimProc"
     supplemental: bool
     paid: int
     writeoff: int
     deductible: int
     default_writeoff: bool = False  # the write-off was not given: the estimate, capped
+
+    @property
+    def cp_id(self) -> int:
+        return self.row.id
 
 
 def enter_insurance_payment(db: Database, lines: Sequence[EobLine], *, amount: int,
@@ -86,17 +90,18 @@ def enter_insurance_payment(db: Database, lines: Sequence[EobLine], *, amount: i
         day = as_date(date, post.today)
         check_open(db, day, "the insurance payment")
         claims = _claims(db, lines)
-        checked = [_line(db, eob, claims[eob.claim]) for eob in lines]
+        rows = _Rows.read(db, claims, lines)
+        checked = [_line(rows, eob, claims[eob.claim]) for eob in lines]
         _no_repeats(checked)
-        _settle_writeoffs(db, checked)
-        _no_deductible_above_allowed(db, checked)
+        _settle_writeoffs(rows, checked)
+        _no_deductible_above_allowed(rows, checked)
         if not confirm_credit:
-            _no_credit(db, checked)
+            _no_credit(rows, checked)
         applied = sum(ln.paid for ln in checked)
         if applied != amount:
             raise ServiceError(f"the check is {fmt(amount)} but the lines pay {fmt(applied)}; "
                                "they must be equal")
-        checked += _unlisted(db, claims, checked)
+        checked += _unlisted(rows, claims, checked)
         return _post(db, post, claims, checked, amount, day, check_no, bank_no, note)
 
 
@@ -156,18 +161,23 @@ def _split_off(db: Database, post: Posting, claim: lookup.ClaimRow,
 
 
 # --- validation -----------------------------------------------------------------
+# A check may pay a thousand claims (an ERA): what the checks read is read for all its lines
+# at once (`_Rows`), a few queries per check instead of several per line; the refusals and
+# their order are those of a line at a time.
 
 def _claims(db: Database, lines: Sequence[EobLine]) -> dict[int, lookup.ClaimRow]:
     if not lines:
         raise ServiceError("an insurance payment needs at least one procedure line")
+    found = lookup.claims(db, (eob.claim for eob in lines))
     claims = {}
     for eob in lines:
         if eob.claim not in claims:
-            claims[eob.claim] = claim = lookup.claim(db, eob.claim)
+            claims[eob.claim] = claim = lookup.claim_of(db, found, eob.claim)
             if claim.status not in PAYABLE and claim.status != "received":
                 raise ServiceError(_not_payable(claim))
-    carriers = {one(db, "SELECT carrier_id FROM plan WHERE id = ?", (c.plan_id,))[0]
-                for c in claims.values()}
+    plans = sorted({c.plan_id for c in claims.values()})
+    carriers = {carrier for (carrier,) in db.execute_sql(
+        f"SELECT DISTINCT carrier_id FROM plan WHERE id {in_list('?')}", (bind_list(plans),))}
     if len(carriers) > 1:
         raise ServiceError("one check pays claims of one carrier only")
     return claims
@@ -179,10 +189,64 @@ def _not_payable(claim: lookup.ClaimRow) -> str:
     return f"claim {claim.label} is a pre-authorization and is never paid"
 
 
-def _line(db: Database, eob: EobLine, claim: lookup.ClaimRow) -> _Line:
-    proc = lookup.procedure(db, eob.procedure)
-    row = one(db, "SELECT id, writeoff_est_cents FROM claim_proc WHERE claim_id = ? AND "
-                  "procedure_id = ?", (claim.id, proc.id))
+@dataclass
+class _ClaimProc:
+    """The claim procedure a line pays, as it stands before this check."""
+    id: int
+    procedure: int
+    writeoff_est: int
+    allowed: int | None
+    paid: int
+    writeoff: int
+    deductible_applied: int
+
+
+_CLAIM_PROCS = ("SELECT claim_id, id, procedure_id, writeoff_est_cents, allowed_cents, paid_cents, "
+                "writeoff_cents, deductible_applied_cents FROM claim_proc "
+                f"WHERE claim_id {in_list('?')} ORDER BY claim_id, claim_seq, id")
+# Every plan's payments and write-offs already posted on each procedure (checks before this
+# one, supplemental ones and a posted capitation write-off included).
+_INSURANCE_POSTED = ("SELECT procedure_id, coalesce(sum(paid_cents + writeoff_cents), 0) "
+                     f"FROM claim_proc WHERE procedure_id {in_list('?')} GROUP BY procedure_id")
+
+
+@dataclass
+class _Rows:
+    """What validating a check reads, read for all its lines at once."""
+    db: Database
+    on_claim: dict[int, list[_ClaimProc]]   # claim id -> its claim procedures, in claim order
+    procedures: dict[int, lookup.ProcedureRow]
+    posted: dict[int, int]                  # procedure id -> insurance posted on it
+
+    @classmethod
+    def read(cls, db: Database, claims: dict[int, lookup.ClaimRow],
+             lines: Sequence[EobLine]) -> "_Rows":
+        on_claim: dict[int, list[_ClaimProc]] = defaultdict(list)
+        for claim_id, *row in db.execute_sql(
+                _CLAIM_PROCS, (bind_list(sorted({c.id for c in claims.values()})),)):
+            on_claim[claim_id].append(_ClaimProc(*row))
+        wanted = {eob.procedure for eob in lines}
+        wanted |= {cp.procedure for cps in on_claim.values() for cp in cps}
+        procedures = lookup.procedures(db, wanted)
+        posted = dict(db.execute_sql(_INSURANCE_POSTED, (bind_list(sorted(procedures)),)))
+        return cls(db, on_claim, procedures, posted)
+
+    def procedure(self, procedure_id: int, *, live: bool = True) -> lookup.ProcedureRow:
+        return lookup.procedure_of(self.db, self.procedures, procedure_id, live=live)
+
+    def claim_proc(self, claim_id: int, procedure_id: int) -> _ClaimProc | None:
+        return next((cp for cp in self.on_claim.get(claim_id, ()) if cp.procedure == procedure_id),
+                    None)
+
+    def insurance_posted(self, procedure_id: int) -> int:
+        if procedure_id not in self.procedures:
+            return _insurance_posted(self.db, procedure_id)
+        return self.posted.get(procedure_id, 0)
+
+
+def _line(rows: _Rows, eob: EobLine, claim: lookup.ClaimRow) -> _Line:
+    proc = rows.procedure(eob.procedure)
+    row = rows.claim_proc(claim.id, proc.id)
     if row is None:
         raise ServiceError(f"procedure {proc.label} is not on claim {claim.label}")
     supplemental = claim.status == "received"
@@ -200,9 +264,9 @@ def _line(db: Database, eob: EobLine, claim: lookup.ClaimRow) -> _Line:
         raise ServiceError(f"amounts on {proc.label} cannot be negative (only a supplemental "
                            "payment on a received claim takes money back)")
     if writeoff is None:  # the estimate is the default on a first payment (capped later)
-        return _Line(eob, claim, proc, row[0], supplemental, paid,
-                     0 if supplemental else row[1], deductible, default_writeoff=True)
-    return _Line(eob, claim, proc, row[0], supplemental, paid, writeoff, deductible)
+        return _Line(eob, claim, proc, row, supplemental, paid,
+                     0 if supplemental else row.writeoff_est, deductible, default_writeoff=True)
+    return _Line(eob, claim, proc, row, supplemental, paid, writeoff, deductible)
 
 
 def _no_repeats(lines: list[_Line]) -> None:
@@ -228,40 +292,53 @@ def _insurance_posted(db: Database, proc_id: int) -> int:
                    "WHERE procedure_id = ?", (proc_id,))[0]
 
 
-def _settle_writeoffs(db: Database, lines: list[_Line]) -> None:
+def _settle_writeoffs(rows: _Rows, lines: list[_Line]) -> None:
     """A write-off left blank is the line's estimate, cut to what the charge leaves after
     the insurance money (never below zero); sums never go below zero."""
     for proc_id, mine in _by_procedure(lines).items():
         proc = mine[0].proc
         given = [ln for ln in mine if not ln.default_writeoff]
-        room = proc.charge - _insurance_posted(db, proc_id) - sum(ln.paid for ln in mine) \
+        room = proc.charge - rows.insurance_posted(proc_id) - sum(ln.paid for ln in mine) \
             - sum(ln.writeoff for ln in given)
         for ln in mine:
             if ln.default_writeoff:
                 ln.writeoff = max(0, min(ln.writeoff, room))
                 room -= ln.writeoff
         for ln in mine:
-            _not_below_zero(db, ln)
+            _not_below_zero(ln)
 
 
-def left_on(db: Database, proc: lookup.ProcedureRow) -> int:
-    """What is left on a procedure before this check: its charge less everything posted on it
-    (insurance paid and written off, the patient's payments on it) plus adjustments on it."""
-    patient_paid, adjusted = one(
-        db, "SELECT (SELECT coalesce(sum(a.amount_cents), 0) FROM payment_allocation a "
-            "JOIN patient_payment pp ON pp.id = a.payment_id "
-            "WHERE a.procedure_id = ?1 AND pp.patient_id = ?2), "
-            "(SELECT coalesce(sum(j.amount_cents), 0) FROM adjustment j "
-            "WHERE j.procedure_id = ?1 AND j.patient_id = ?2)", (proc.id, proc.patient_id))
-    return proc.charge - _insurance_posted(db, proc.id) - patient_paid + adjusted
+# What the patients paid on each procedure (their own payments) and the adjustments on it.
+_PATIENT_PAID = ("SELECT a.procedure_id, sum(a.amount_cents) FROM payment_allocation a "
+                 "JOIN patient_payment pp ON pp.id = a.payment_id "
+                 "JOIN procedure p ON p.id = a.procedure_id "
+                 f"WHERE a.procedure_id {in_list('?')} AND pp.patient_id = p.patient_id "
+                 "GROUP BY a.procedure_id")
+_ADJUSTED = ("SELECT j.procedure_id, sum(j.amount_cents) FROM adjustment j "
+             "JOIN procedure p ON p.id = j.procedure_id "
+             f"WHERE j.procedure_id {in_list('?')} AND j.patient_id = p.patient_id "
+             "GROUP BY j.procedure_id")
 
 
-def _no_credit(db: Database, lines: list[_Line]) -> None:
+def _left(rows: _Rows, procedures: list[lookup.ProcedureRow]) -> dict[int, int]:
+    """What is left on each of these procedures before this check, by id: its charge less
+    everything posted on it (insurance paid and written off, the patient's payments on it)
+    plus adjustments on it."""
+    ids = (bind_list(sorted(p.id for p in procedures)),)
+    paid = dict(rows.db.execute_sql(_PATIENT_PAID, ids))
+    adjusted = dict(rows.db.execute_sql(_ADJUSTED, ids))
+    return {p.id: p.charge - rows.insurance_posted(p.id) - (paid.get(p.id) or 0)
+            + (adjusted.get(p.id) or 0) for p in procedures}
+
+
+def _no_credit(rows: _Rows, lines: list[_Line]) -> None:
     """Not one cent more than is left on a procedure, unless the desk confirms the credit."""
-    for proc_id, mine in _by_procedure(lines).items():
+    by_proc = _by_procedure(lines)
+    left_on_each = _left(rows, [mine[0].proc for mine in by_proc.values()])
+    for proc_id, mine in by_proc.items():
         proc = mine[0].proc
         paid, writeoff = sum(ln.paid for ln in mine), sum(ln.writeoff for ln in mine)
-        left = left_on(db, proc)
+        left = left_on_each[proc_id]
         if paid + writeoff > 0 and paid + writeoff > left:
             credit = paid + writeoff - left
             raise CreditRefused(
@@ -270,20 +347,18 @@ def _no_credit(db: Database, lines: list[_Line]) -> None:
                 f"credit of {fmt(credit)}: confirm the credit to post it", credit)
 
 
-def _no_deductible_above_allowed(db: Database, lines: list[_Line]) -> None:
+def _no_deductible_above_allowed(rows: _Rows, lines: list[_Line]) -> None:
     """A deductible is part of the allowed fee: applying more is an entry error."""
     for ln in lines:
-        allowed, applied = one(db, "SELECT allowed_cents, deductible_applied_cents FROM "
-                                   "claim_proc WHERE id = ?", (ln.cp_id,))
-        allowed = allowed or ln.proc.charge  # a line never estimated: the charge
+        applied = ln.row.deductible_applied
+        allowed = ln.row.allowed or ln.proc.charge  # a line never estimated: the charge
         if ln.deductible > 0 and applied + ln.deductible > allowed:
             raise ServiceError(f"the deductible {fmt(applied + ln.deductible)} on procedure "
                                f"{ln.proc.label} is more than its allowed fee {fmt(allowed)}")
 
 
-def _not_below_zero(db: Database, ln: _Line) -> None:
-    sums = one(db, "SELECT paid_cents, writeoff_cents, deductible_applied_cents FROM claim_proc "
-                   "WHERE id = ?", (ln.cp_id,))
+def _not_below_zero(ln: _Line) -> None:
+    sums = (ln.row.paid, ln.row.writeoff, ln.row.deductible_applied)
     for what, have, change in zip(("paid", "write-off", "deductible"), sums,
                                   (ln.paid, ln.writeoff, ln.deductible)):
         if have + change < 0:
@@ -291,20 +366,19 @@ def _not_below_zero(db: Database, ln: _Line) -> None:
                                f"({fmt(have)} {fmt(change)})")
 
 
-def _unlisted(db: Database, claims: dict[int, lookup.ClaimRow], lines: list[_Line]) -> list[_Line]:
+def _unlisted(rows: _Rows, claims: dict[int, lookup.ClaimRow],
+              lines: list[_Line]) -> list[_Line]:
     """Zero lines for the procedures an EOB leaves out of a claim it receives."""
     listed = {ln.cp_id for ln in lines}
     out = []
     for claim in claims.values():
         if claim.status == "received":
             continue
-        for cp_id, proc_id in db.execute_sql(
-                "SELECT id, procedure_id FROM claim_proc WHERE claim_id = ? ORDER BY claim_seq, id",
-                (claim.id,)).fetchall():
-            if cp_id not in listed:
-                proc = lookup.procedure(db, proc_id, live=False)
-                out.append(_Line(EobLine(claim.id, proc_id, remarks="not on the EOB"), claim, proc,
-                                 cp_id, False, 0, 0, 0))
+        for row in rows.on_claim.get(claim.id, ()):
+            if row.id not in listed:
+                proc = rows.procedure(row.procedure, live=False)
+                out.append(_Line(EobLine(claim.id, row.procedure, remarks="not on the EOB"), claim,
+                                 proc, row, False, 0, 0, 0))
     return out
 
 
@@ -335,9 +409,8 @@ def _post(db: Database, post: Posting, claims: dict[int, lookup.ClaimRow], lines
     db.cursor().executemany("UPDATE claim SET status = 'received' WHERE id = ?",
                             [(c,) for c in received])
     patients = sorted({c.patient_id for c in claims.values()})
-    for patient in patients:
-        post.touch(patient)
-        post.after_estimates.append(lambda p=patient: _release(db, post, p))
+    post.touch_all(patients)
+    post.after_estimates.append(lambda: _release(db, post, patients))
     post.record("claim_payment", pay, claims=sorted(claims), received=received,
                 amount=amount, date=day, check_no=check_no, writeoff_code=code or "WO",
                 lines=[[ln.proc.id, ln.claim.id, ln.paid, ln.writeoff, ln.deductible,
@@ -345,7 +418,11 @@ def _post(db: Database, post: Posting, claims: dict[int, lookup.ClaimRow], lines
     return pay
 
 
-def _release(db: Database, post: Posting, patient_id: int) -> None:
-    released = release_holds(db, patient_id=patient_id)
+def _release(db: Database, post: Posting, patients: list[int]) -> None:
+    """Release the secondary claims on hold of these patients that no longer wait."""
+    held = [c for (c,) in db.execute_sql(
+        f"SELECT id FROM claim WHERE patient_id {in_list('?')} AND status = 'hold' "
+        "ORDER BY patient_id, id", (bind_list(patients),))]
+    released = release_holds(db, held) if held else []
     if released:
         post.detail.setdefault("released", []).extend(released)

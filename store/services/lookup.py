@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Iterable, Mapping
 
-from ..connection import Database
+from ..connection import Database, bind_list, in_list
 from ..family.ids import ID_KINDS
 from .common import ServiceError, one
 
@@ -53,6 +54,8 @@ _PROC = ("SELECT p.id, p.patient_id, c.code, p.status, p.date, p.fee_cents, p.un
          "FROM procedure p JOIN procedure_code c ON c.id = p.code_id WHERE p.id = ?")
 _CLAIM = ("SELECT id, patient_id, plan_id, status, kind, date, file_id, claim_no "
           "FROM claim WHERE id = ?")
+_PROCS = _PROC.replace("WHERE p.id = ?", f"WHERE p.id {in_list('?')}")
+_CLAIMS = _CLAIM.replace("WHERE id = ?", f"WHERE id {in_list('?')}")
 
 
 def procedure(db: Database, procedure_id: int, *, live: bool = True) -> ProcedureRow:
@@ -61,6 +64,26 @@ def procedure(db: Database, procedure_id: int, *, live: bool = True) -> Procedur
     if row is None:
         raise ServiceError(f"there is no procedure with id {procedure_id}")
     proc = ProcedureRow(*row[:4], date.fromisoformat(row[4]), *row[5:])
+    if live and proc.status == "deleted":
+        raise ServiceError(f"procedure {proc.label} was deleted")
+    return proc
+
+
+def procedures(db: Database, procedure_ids: Iterable[int]) -> dict[int, ProcedureRow]:
+    """The procedures found of these ids, by id, in one query (deleted ones included: check
+    each with `procedure_of`)."""
+    ids = sorted({p for p in procedure_ids if isinstance(p, int) and not isinstance(p, bool)})
+    rows = db.execute_sql(_PROCS, (bind_list(ids),)).fetchall() if ids else []
+    return {row[0]: ProcedureRow(*row[:4], date.fromisoformat(row[4]), *row[5:]) for row in rows}
+
+
+def procedure_of(db: Database, found: Mapping[int, ProcedureRow], procedure_id: int, *,
+                 live: bool = True) -> ProcedureRow:
+    """`procedure`, from the rows ``found`` by `procedures` (read here when not among them):
+    the same row, the same refusals."""
+    proc = found.get(procedure_id) if isinstance(procedure_id, int) else None
+    if proc is None:
+        return procedure(db, procedure_id, live=live)
     if live and proc.status == "deleted":
         raise ServiceError(f"procedure {proc.label} was deleted")
     return proc
@@ -79,6 +102,19 @@ def claim(db: Database, claim_id: int) -> ClaimRow:
     if row is None:
         raise ServiceError(f"there is no claim with id {claim_id}")
     return ClaimRow(*row[:5], date.fromisoformat(row[5]), *row[6:])
+
+
+def claims(db: Database, claim_ids: Iterable[int]) -> dict[int, ClaimRow]:
+    """The claims found of these ids, by id, in one query (`claim_of` refuses a missing one)."""
+    ids = sorted({c for c in claim_ids if isinstance(c, int) and not isinstance(c, bool)})
+    rows = db.execute_sql(_CLAIMS, (bind_list(ids),)).fetchall() if ids else []
+    return {row[0]: ClaimRow(*row[:5], date.fromisoformat(row[5]), *row[6:]) for row in rows}
+
+
+def claim_of(db: Database, found: Mapping[int, ClaimRow], claim_id: int) -> ClaimRow:
+    """`claim`, from the rows ``found`` by `claims` (read here when not among them)."""
+    row = found.get(claim_id) if isinstance(claim_id, int) else None
+    return row if row is not None else claim(db, claim_id)
 
 
 def procedure_code(db: Database, code: str) -> tuple[int, str]:

@@ -74,9 +74,9 @@ def test_clock_and_actor_can_be_passed(db):
 def test_a_failure_after_writing_leaves_nothing(db, monkeypatch):
     before = counts(db)
 
-    def broken(db_, guarantor, **_):
+    def broken(db_, guarantors, **_):
         raise peewee.IntegrityError("disk hiccup")
-    monkeypatch.setattr(common, "reestimate_family", broken)
+    monkeypatch.setattr(common, "reestimate_families", broken)
     with pytest.raises(services.ServiceError, match="nothing was written"):
         services.add_procedure(db, pid(db, "WILSON_J"), "D2392", provider="DOC1")
     assert counts(db) == before

@@ -178,3 +178,16 @@ def test_re_estimating_one_family_stays_on_indexes(generated):
     statements = _statements_of(db, lambda: estimates.reestimate_family(db, family))
     assert any("json_each" in sql for sql, _ in statements)
     _assert_on_indexes(db, statements)
+
+
+@pytest.mark.sqlite_only  # SQLite's query plan
+def test_re_estimating_several_families_stays_on_indexes(generated):
+    """The same for a posting of many families (an ERA's check): the chunk's reads, the
+    card lines selected to compare, the applied credits and report sums."""
+    db, family = generated
+    others = [g for (g,) in db.execute_sql(
+        "SELECT DISTINCT coalesce(guarantor_id, id) FROM patient ORDER BY 1 LIMIT 6")]
+    statements = _statements_of(db, lambda: estimates.reestimate_families(
+        db, [family, *others], as_of=None))
+    assert any("PARTITION BY" in sql for sql, _ in statements)
+    _assert_on_indexes(db, statements)
