@@ -405,6 +405,7 @@ class Entity(Kind):
     def __init__(self, cls, fields: tuple[F, ...], table: str | None = None, key: str | None = None):
         self.cls, self.fields, self.table, self.key = cls, fields, table, key
         self._known = {f.key: f for f in fields}
+        self._dump_plan: tuple | None = None
 
     def read(self, ctx, raw, path):
         if not isinstance(raw, dict):
@@ -430,15 +431,18 @@ class Entity(Kind):
         return obj
 
     def dump(self, obj):
-        defaults = _defaults(self.cls)
+        plan = self._dump_plan
+        if plan is None:  # once per entity: a file dumps hundreds of thousands of rows
+            defaults = _defaults(self.cls)
+            plan = self._dump_plan = tuple(
+                (f.key, f.kind.dump, f.required or f.always or f.key not in defaults,
+                 defaults.get(f.key)) for f in self.fields)
         out = {}
-        for f in self.fields:
-            value = getattr(obj, f.key)
-            if value is None:
+        for key, dump, always, default in plan:
+            value = getattr(obj, key)
+            if value is None or (not always and value == default):
                 continue
-            if not (f.required or f.always) and f.key in defaults and value == defaults[f.key]:
-                continue
-            out[f.key] = f.kind.dump(value)
+            out[key] = dump(value)
         return out
 
 
