@@ -12,6 +12,11 @@ Semantics:
 - One claim procedure per procedure and plan (plans covering the patient, plus
   any plan named by the procedure's overrides, no_bill or claims), with zero
   estimates: the estimator fills them afterwards (``store.derived.estimates``).
+  A received claim's kept estimates (`model.KeptEstimate`, history the file records
+  like its payments) are stored on their lines as frozen estimates, with the
+  carrier's payment as the last step of the explanation, as entering the payment
+  leaves them: the estimator keeps them and replays the claim payments only for
+  received lines without one.
 - A claim with a claim payment is stored as ``received`` (entering a payment
   receives the claim); a second payment on a line is supplemental. A claim on hold whose
   earlier plans' lines are all received is stored ``unsent`` (`estimator.holds`).
@@ -35,6 +40,7 @@ import peewee
 from estimator import model as m
 from estimator.holds import UNSENT, released_holds, with_holds_released
 from estimator.results import CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE, NOT_RECEIVED, PREAUTH, RECEIVED
+from estimator.worksheet import RECEIVED_STEP, received_step
 
 from .. import models as t
 from ..audit import now, record, workstation_name
@@ -48,6 +54,11 @@ from ..family.loader import office_settings
 from ..read.patients import has_practice
 
 STAMP = ("entered_at", "entered_by", "workstation", "location")
+# A claim procedure's estimate columns, and their values before the estimator runs.
+ESTIMATE_COLUMNS = ("allowed_cents", "copay_cents", "percent", "deductible_est_cents",
+                    "base_est_cents", "ins_est_cents", "writeoff_est_cents", "note",
+                    "explanation", "frozen")
+NO_ESTIMATE = (0, 0, 0, 0, 0, 0, 0, "", "", 0)
 PRACTICE_SETTINGS = "key IN ('as_of', 'lock_date') OR key LIKE 'pref.%' OR key LIKE 'office.%'"
 
 
@@ -158,6 +169,10 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
         return tuple(dataclasses.replace(row, stamp=_whole_seconds(row.stamp) or stamp)
                      for row in rows)
 
+    claims = tuple(dataclasses.replace(c, kept_estimates=tuple(
+        dataclasses.replace(k, explanation=tuple(s for s in k.explanation
+                                                 if not s.startswith(RECEIVED_STEP)))
+        for k in c.kept_estimates)) if c.kept_estimates else c for c in claims)
     return dataclasses.replace(
         practice, claims=claims, procedures=stamped(procedure(p) for p in practice.procedures),
         patients=tuple(dataclasses.replace(pt, name=display_name(*split_name(pt.name)))
@@ -167,6 +182,15 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
         adjustments=stamped(practice.adjustments), ledger_notes=stamped(practice.ledger_notes),
         statements=stamped(practice.statements),
         office=practice.office if practice.office != m.Office() else None)
+
+
+def kept_columns(kept: m.KeptEstimate, paid: int, writeoff: int, deductible: int) -> tuple:
+    """`ESTIMATE_COLUMNS` of a received line keeping ``kept``: as entering the payment leaves
+    them (the steps, then what the carrier paid)."""
+    steps = [s for s in kept.explanation if not s.startswith(RECEIVED_STEP)]
+    steps.append(received_step(paid, writeoff, deductible))
+    return (kept.allowed, kept.copay, kept.percent, kept.deductible, kept.base_est, kept.ins_est,
+            kept.writeoff_est, kept.note, "\n".join(steps), 1)
 
 
 def _whole_seconds(stamp: m.Stamp | None) -> m.Stamp | None:
@@ -414,6 +438,7 @@ class _Loader:
         self.on_claim, self.on_preauth = {}, {}  # (proc, plan) db ids -> (claim, seq)
         self.claim_plans = defaultdict(list)  # procedure file id -> plan file ids
         self.received: set[int] = set()
+        self.kept: dict[tuple[int, int], m.KeptEstimate] = {}  # (proc, plan) db ids
         released = released_holds(self.p)  # a held claim waiting for nothing any more
         rows = []
         for c in self.p.claims:
@@ -422,6 +447,10 @@ class _Loader:
             i, patient = self.claim_lines(c)
             if status == RECEIVED:
                 self.received.add(i)
+                plan = self.ids.to_db["plan"][c.plan]
+                for kept in c.kept_estimates:
+                    proc = self.ref("procedure", kept.procedure, f"claim {c.id}")
+                    self.kept[(proc, plan)] = kept
             rows.append((i, c.id, patient, self.ids.to_db["plan"][c.plan], c.kind, status,
                          c.date.isoformat(), c.sent_date.isoformat() if c.sent_date else None,
                          c.claim_no, c.preauth_no, None))
@@ -473,7 +502,7 @@ class _Loader:
         coverage = {pt.id: pt.coverage for pt in self.p.patients}
         names = ("id", "procedure", "plan", "coverage_order", "status", "claim", "claim_seq",
                  "preauth", "preauth_seq", "no_bill", *map(t.override_column, t.OVERRIDE_FIELDS),
-                 "paid_cents", "writeoff_cents", "deductible_applied_cents")
+                 "paid_cents", "writeoff_cents", "deductible_applied_cents", *ESTIMATE_COLUMNS)
         rows = (row for pr in self.p.procedures
                 for row in self.procedure_lines(pr, coverage.get(pr.patient, ())))
         self.next_cp = self.next_id(t.ClaimProc)
@@ -507,9 +536,12 @@ class _Loader:
             self.next_cp += 1
             if key in self.sums:
                 self.cp_ids[key] = cp
+            sums = self.sums.get(key, (0, 0, 0))
+            kept = self.kept.get(key)
             rows.append((cp, proc, plan, orders.get(plan, 0),
                          self.line_status(pr, plan, claim, preauth), claim, seq, preauth, pseq,
-                         int(plan_id in pr.no_bill), *over, *self.sums.get(key, (0, 0, 0))))
+                         int(plan_id in pr.no_bill), *over, *sums,
+                         *(NO_ESTIMATE if kept is None else kept_columns(kept, *sums))))
         return rows
 
     def line_status(self, pr: m.Procedure, plan: int, claim, preauth) -> str:

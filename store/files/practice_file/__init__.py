@@ -43,6 +43,14 @@ name in ``estimator.model``):
   ``procedures[].visits`` (dates of later visits of a multi-visit procedure),
   ``procedures[].note``;
 - ``claims[].claim_no``, ``claims[].preauth_no``, ``claims[].sent_date``;
+- ``claims[].kept_estimates``: ``[{procedure, allowed?, copay?, percent?, deductible?,
+  base_est?, ins_est?, writeoff_est?, note?, explanation?}]``, the estimate each line of a
+  received claim (paid, or written ``received``; never a preauthorization) had just before
+  the claim was first paid, which the received line keeps (`estimator.model.KeptEstimate`;
+  money as everywhere, absent = 0; ``explanation`` the steps, one line each, without the
+  carrier's payment). An export writes every received line's; an import keeps them as they
+  are and rebuilds a missing one by replaying the claim payments in date order, as for a
+  file without any (each procedure of the claim at most once);
 - ``claim_payments[].lines[].denied`` (boolean), ``claim_payments[].lines[].remarks``;
 - ``patient_payments[].note``;
 - ``patient_payments[].allocations``: ``[{procedure, amount}]``, a payment split over the

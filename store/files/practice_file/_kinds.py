@@ -80,7 +80,8 @@ _NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u20
 
 
 class Text(Kind):
-    """Text of one of three sorts: ``"id"``, ``"name"`` (one line) or ``"text"`` (free text)."""
+    """Text of one of four sorts: ``"id"``, ``"name"`` (one line), ``"line"`` (one line as long
+    as free text: a step of an explanation) or ``"text"`` (free text)."""
 
     placeholder = ""
 
@@ -109,11 +110,11 @@ class Text(Kind):
     def _bad_character(self, raw: str) -> str | None:
         if self.sort == "id":
             return next((ch for ch in raw if not ch.isprintable()), None)
-        found = (_NOT_IN_NAME if self.sort == "name" else _NOT_IN_TEXT).search(raw)
+        found = (_NOT_IN_NAME if self.sort in ("name", "line") else _NOT_IN_TEXT).search(raw)
         return found.group() if found else None
 
 
-_PLURAL = {"id": "ids", "name": "names", "text": "texts"}
+_PLURAL = {"id": "ids", "name": "names", "line": "lines of text", "text": "texts"}
 
 
 def _character(ch: str) -> str:
