@@ -5,6 +5,7 @@ only loads what it needs.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -366,7 +367,7 @@ def cmd_import(args) -> int:
     require("import")
     from store.audit import current_user
 
-    with Progress(f"importing {args.file}") as progress:
+    with Progress(f"importing {args.file}") as progress, _no_cycle_collection():
         # Validates everything before the database is opened.
         parsed = progress.step(f"reading {args.file}", lambda: load_practice_file(args.file))
         db = _open(args)
@@ -380,6 +381,20 @@ def cmd_import(args) -> int:
         counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
         progress.done(f"imported {args.file}: {counts}")
     return 0
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """A bulk job (import): millions of objects that stay alive until it ends, and no cycles
+    among them, so Python's cycle collector would walk them over and over for nothing (it
+    took a fifth of an import's time). Plain reference counting still frees what is done."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def cmd_export(args) -> int:

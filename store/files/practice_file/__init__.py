@@ -99,6 +99,7 @@ from ._expect import EXPECT, Expect, check_expect
 from ._checks import check_practice
 from ._json import encode_json, load_raw
 from ._kinds import F, Any, Ctx, Entity, Enum, Text
+from ._quick import read_quickly
 from ._schema import FORMAT, PRACTICE
 
 __all__ = [
@@ -132,7 +133,19 @@ _TOP = Entity(dict, (
 
 
 def parse_practice_text(text: str, *, source: str = "<text>") -> PracticeFile:
-    """Parse and validate a whole practice file; raise `PracticeFileError` listing every problem."""
+    """Parse and validate a whole practice file; raise `PracticeFileError` listing every problem.
+
+    A plainly valid file is read the quick way (`_quick`: one pass, no JSON paths); any other
+    is read carefully (`read_carefully`), which finds and names every problem."""
+    top = read_quickly(text, _TOP)
+    if top is not None:
+        meta = frozen_map({k: top[k] for k in META_KEYS if k in top})
+        return PracticeFile(meta=meta, practice=top["practice"], expect=top.get("expect"))
+    return read_carefully(text, source=source)
+
+
+def read_carefully(text: str, *, source: str = "<text>") -> PracticeFile:
+    """`parse_practice_text` the careful way only: every problem collected with its path."""
     problems = Problems()
     raw = load_raw(text, problems)
     if raw is None:

@@ -29,7 +29,7 @@ STAMP = Entity(m.Stamp, (
     F("user", NAME, required=True),
     F("workstation", TEXT),
     F("location", TEXT),
-))
+), shared=True)
 
 PREFERENCES = Entity(m.Preferences, (
     F("ins_ppo_sec_writeoffs", Bool()),
