@@ -28,14 +28,14 @@ def exported_file(ctx: Context) -> Path:
     if path.exists() and path.stat().st_mtime >= ctx.db_path.stat().st_mtime:
         return path
     from store.files.exporter import export_practice
-    from store.files.practice_file import dumps_practice
+    from store.files.practice_file import write_practice
     db = ctx.open()
+    part = path.with_name(path.name + ".part")
     try:
-        text = dumps_practice(export_practice(db))
+        with open(part, "w", encoding="utf-8") as out:
+            write_practice(export_practice(db), out)
     finally:
         db.close()
-    part = path.with_name(path.name + ".part")
-    part.write_text(text, encoding="utf-8")
     part.replace(path)
     return path
 

@@ -375,6 +375,7 @@ def cmd_import(args) -> int:
         with bulk_load(db, durable=True), write_transaction(db):
             result = progress.step("storing the practice", lambda: import_practice(
                 db, parsed.practice, replace=args.replace, audit_user=current_user()))
+            del parsed  # stored: let the file's practice go before the rows are read back
             progress.stage("estimating families")
             estimates.reestimate_practice(db, progress=progress, derived=False)
             progress.step("ledger lines and report sums", lambda: estimates.rebuild_derived(db))
@@ -399,22 +400,24 @@ def _no_cycle_collection():
 
 def cmd_export(args) -> int:
     from store.files.exporter import export_practice
-    from store.files.practice_file import dumps_practice
+    from store.files.practice_file import write_practice
 
     require("export")
     db = _open(args, create=False, writer=False)
-    text = dumps_practice(export_practice(db))
-    if args.file == "-":
-        _out(text)
-    else:
-        write_private(args.file, text)
-        print(f"exported {args.file}", file=sys.stderr)
+    with _no_cycle_collection():
+        practice = export_practice(db)
+        if args.file == "-":
+            write_practice(practice, sys.stdout)
+        else:  # written as it is made: 100,000 patients make a file of about a gigabyte
+            write_private(args.file, lambda out: write_practice(practice, out))
+            print(f"exported {args.file}", file=sys.stderr)
     return 0
 
 
-def write_private(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` as a 0600 file, whole or not at all (a temporary name in the
-    same folder, renamed when written): exports hold patients' data."""
+def write_private(path: str, text) -> None:
+    """Write ``text`` (or what the function ``text(out)`` writes to the open file) to ``path``
+    as a 0600 file, whole or not at all (a temporary name in the same folder, renamed when
+    written): exports hold patients' data."""
     import os
     import tempfile
 
@@ -426,7 +429,10 @@ def write_private(path: str, text: str) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+            if callable(text):
+                text(out)
+            else:
+                out.write(text)
         os.replace(temp, target)
     finally:
         if os.path.exists(temp):

@@ -45,7 +45,7 @@ from estimator.worksheet import RECEIVED_STEP, received_step
 from .. import models as t
 from ..audit import now, record, workstation_name
 from ..connection import (
-    Database, EngineError, StoreError, defer_foreign_keys, reset_ids, root_error,
+    Database, EngineError, StoreError, defer_foreign_keys, indexes_dropped, reset_ids, root_error,
     write_transaction,
 )
 from ..family import records
@@ -59,6 +59,11 @@ ESTIMATE_COLUMNS = ("allowed_cents", "copay_cents", "percent", "deductible_est_c
                     "base_est_cents", "ins_est_cents", "writeoff_est_cents", "note",
                     "explanation", "frozen")
 NO_ESTIMATE = (0, 0, 0, 0, 0, 0, 0, "", "", 0)
+# The tables a practice fills by the thousand: their indexes are built once the rows are in
+# (filling an index row by row costs about twice as much).
+BULK_TABLES = ("patient", "patient_coverage", "procedure", "procedure_visit", "claim",
+               "claim_proc", "claim_payment", "claim_payment_line", "patient_payment",
+               "payment_allocation", "adjustment", "appointment", "ledger_note", "statement")
 PRACTICE_SETTINGS = "key IN ('as_of', 'lock_date') OR key LIKE 'pref.%' OR key LIKE 'office.%'"
 
 
@@ -86,7 +91,8 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                 wipe_practice(db)
             stamp = m.Stamp(datetime.fromisoformat(now()), user, workstation, location or None)
             loader = _Loader(db, practice, stamp)
-            loader.run()
+            with indexes_dropped(db, BULK_TABLES):  # (empty here: built once, afterwards)
+                loader.run()
             # the file's ids were written as given: new rows' ids continue after them
             reset_ids(db, [md._meta.table_name for md in t.PRACTICE_MODELS
                            if "id" in md._meta.fields])
@@ -213,6 +219,7 @@ class _Loader:
         self.db, self.p, self.stamp = db, practice, stamp
         self.locations: dict[str, int] = {}
         self.stamps: dict[m.Stamp, tuple] = {}  # most rows share a stamp: convert it once
+        self.same_stamp: dict[int, tuple] = {}  # by identity (the practice keeps them alive)
         self.ids = IdMap()
         self.counts: dict[str, int] = {}
         self.patient_of = {pr.id: pr.patient for pr in practice.procedures}
@@ -241,6 +248,12 @@ class _Loader:
 
     def stamp_columns(self, stamp: m.Stamp | None) -> tuple:
         stamp = stamp or self.stamp
+        cols = self.same_stamp.get(id(stamp))  # (a file read quickly shares its stamps)
+        if cols is None:
+            cols = self.same_stamp[id(stamp)] = self.stamp_values(stamp)
+        return cols
+
+    def stamp_values(self, stamp: m.Stamp) -> tuple:
         cols = self.stamps.get(stamp)
         if cols is None:
             location = None
@@ -522,9 +535,10 @@ class _Loader:
                 raise StoreError(f"{where}: two overrides for plan {o.plan}")
             overrides[o.plan] = o
         orders = self.covers.get(pr.patient, {})
+        plans = self.ids.to_db["plan"]
         rows = []
         for plan_id in line_plans(pr, coverage, self.claim_plans.get(pr.id, [])):
-            plan = self.ref("plan", plan_id, where)
+            plan = plans.get(plan_id) or self.ref("plan", plan_id, where)
             key = (proc, plan)
             claim, seq = self.on_claim.get(key, (None, None))
             preauth, pseq = self.on_preauth.get(key, (None, None))

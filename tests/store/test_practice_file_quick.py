@@ -3,6 +3,7 @@ reads it into the same PracticeFile; anything else falls back to the careful rea
 from __future__ import annotations
 
 import copy
+import io
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,7 @@ from store.files.exporter import export_practice
 from store.files import practice_file
 from store.files.practice_file import (
     PracticeFileError, dump_practice, dumps_practice, encode_json, parse_practice_text,
-    read_carefully,
+    read_carefully, write_practice,
 )
 from store.files.practice_file._quick import read_quickly
 
@@ -65,8 +66,12 @@ def _document() -> dict:
 
 def test_plain_files_are_read_quickly_into_the_same_practice(db):
     synthetic.generate(db, patients=40, seed=2, big_ledgers=(30,))
-    for text in (encode_json(_document()), dumps_practice(export_practice(db))):
+    exported = export_practice(db)
+    for text in (encode_json(_document()), dumps_practice(exported)):
         assert assert_same_reading(text)
+    streamed = io.StringIO()
+    write_practice(exported, streamed)  # the export command's way: written as it is made
+    assert streamed.getvalue() == dumps_practice(exported)
 
 
 @pytest.mark.parametrize("path", MALFORMED, ids=lambda p: p.stem)

@@ -12,6 +12,7 @@ Public API::
     dump_practice(practice, meta=None, *, expect=None) -> dict   # JSON-ready, money as Decimal("150.00")
     dumps_practice(practice, meta=None, *, expect=None) -> str   # canonical text
     dumps_practice_file(practice_file) -> str
+    write_practice(practice, out)                      # dumps_practice, written as it is made
     encode_json(value) -> str                          # the writer (Decimal written as 150.00)
     PracticeFile(meta, practice, expect), Expect, PracticeFileError
 
@@ -91,13 +92,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from os import PathLike
+from typing import TextIO
 
 from estimator.model import Practice, frozen_map
 
 from ._errors import PracticeFileError, Problems, show
 from ._expect import EXPECT, Expect, check_expect
 from ._checks import check_practice
-from ._json import encode_json, load_raw
+from ._json import encode_json, load_raw, write_json
 from ._kinds import F, Any, Ctx, Entity, Enum, Text
 from ._quick import read_quickly
 from ._schema import FORMAT, PRACTICE
@@ -105,6 +107,7 @@ from ._schema import FORMAT, PRACTICE
 __all__ = [
     "FORMAT", "Expect", "PracticeFile", "PracticeFileError", "dump_practice", "dumps_practice",
     "dumps_practice_file", "encode_json", "load_practice_file", "parse_practice_text",
+    "read_carefully", "write_practice",
 ]
 
 META_KEYS = ("format", "name", "why", "source", "notes", "derived", "derived_fields")
@@ -168,13 +171,17 @@ def read_carefully(text: str, *, source: str = "<text>") -> PracticeFile:
 
 def load_practice_file(path: str | PathLike) -> PracticeFile:
     """Read a UTF-8 practice file (a leading BOM is accepted)."""
+    return parse_practice_text(_file_text(path), source=str(path))
+
+
+def _file_text(path: str | PathLike) -> str:
+    """The file's text (its bytes are let go once decoded: a file can be a gigabyte)."""
     with open(path, "rb") as fh:
         data = fh.read()
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PracticeFileError([("", f"not UTF-8 text (bad byte at offset {exc.start})")], source=str(path)) from None
-    return parse_practice_text(text, source=str(path))
 
 
 def dump_practice(practice: Practice, meta: Mapping | None = None, *, expect: Expect | None = None) -> dict:
@@ -197,6 +204,12 @@ def dump_practice(practice: Practice, meta: Mapping | None = None, *, expect: Ex
 def dumps_practice(practice: Practice, meta: Mapping | None = None, *, expect: Expect | None = None) -> str:
     """Canonical practice-file text (UTF-8 when written; ends with a newline)."""
     return encode_json(dump_practice(practice, meta, expect=expect))
+
+
+def write_practice(practice: Practice, out: TextIO) -> None:
+    """`dumps_practice` written to ``out`` as it is made: each row of the practice's lists is
+    dumped only when its turn comes, so the whole file is never in memory at once."""
+    write_json({"format": FORMAT, "practice": PRACTICE.dump_lazily(practice)}, out)
 
 
 def dumps_practice_file(practice_file: PracticeFile) -> str:

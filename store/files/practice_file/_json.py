@@ -114,6 +114,32 @@ def encode_json(value: object) -> str:
     return "".join(out)
 
 
+def write_json(value: object, out) -> None:
+    """`encode_json` written to the text stream ``out`` a few hundred kilobytes at a time."""
+    sink = _Sink(out)
+    _Writer(sink).write(value, 0)
+    sink.append("\n")
+    sink.flush()
+
+
+class _Sink:
+    """Pieces of text gathered and written in chunks (as a list, to `_Writer`)."""
+
+    CHUNK = 8192  # pieces
+
+    def __init__(self, out):
+        self.out, self.pieces = out, []
+
+    def append(self, piece: str) -> None:
+        self.pieces.append(piece)
+        if len(self.pieces) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        self.out.write("".join(self.pieces))
+        self.pieces.clear()
+
+
 class _Writer:
     """One pass over the value, pieces appended to ``out`` (joined once: a practice file of
     100,000 patients is close to a gigabyte of text). A container goes on one line when it
@@ -122,7 +148,7 @@ class _Writer:
     (a file repeats the same keys and ids millions of times). Written for speed: the common
     cases (text, a dict, a list) are tested by exact type before the general ones."""
 
-    def __init__(self, out: list[str]):
+    def __init__(self, out):  # a list, or anything with its ``append``
         self.out = out
         self.quoted: dict[str, str] = {}
 

@@ -455,7 +455,11 @@ class ListOf(Kind):
         def read(raw):
             if type(raw) is not list or (nonempty and not raw):
                 raise NotPlainlyValid("not a list")
-            out = tuple(map(item, raw))  # (an item is never None: that is a problem too)
+            out = []  # (an item is never None: that is a problem too)
+            for n, one in enumerate(raw):
+                out.append(item(one))
+                raw[n] = None  # the raw object goes as soon as it is read (a file can be big)
+            out = tuple(out)
             if unique and len(set(out)) != len(out):
                 raise NotPlainlyValid("listed twice")
             return out
@@ -621,20 +625,52 @@ class Entity(Kind):
             return found
         return read_shared
 
-    def dump(self, obj):
-        plan = self._dump_plan
-        if plan is None:  # once per entity: a file dumps hundreds of thousands of rows
+    def dump_lazily(self, obj) -> dict:
+        """`dump`, but each list is dumped item by item as a writer reads it (`Lazy`)."""
+        out = {}
+        for (key, dump, always, default), f in zip(self._plan(), self.fields):
+            value = getattr(obj, key)
+            if value is None or (not always and value == default):
+                continue
+            out[key] = Lazy(value, f.kind.item.dump) if isinstance(f.kind, ListOf) else dump(value)
+        return out
+
+    def _plan(self) -> tuple:
+        """(key, dump, always written, default) per field, made once per entity (a file
+        dumps hundreds of thousands of rows)."""
+        if self._dump_plan is None:
             defaults = _defaults(self.cls)
-            plan = self._dump_plan = tuple(
+            self._dump_plan = tuple(
                 (f.key, f.kind.dump, f.required or f.always or f.key not in defaults,
                  defaults.get(f.key)) for f in self.fields)
+        return self._dump_plan
+
+    def dump(self, obj):
         out = {}
-        for key, dump, always, default in plan:
+        for key, dump, always, default in self._plan():
             value = getattr(obj, key)
             if value is None or (not always and value == default):
                 continue
             out[key] = dump(value)
         return out
+
+
+class Lazy(list):
+    """A list dumped item by item while it is read (`Entity.dump_lazily`): an exported row is
+    made when the writer comes to it and let go once written. Only the writer reads it."""
+
+    def __init__(self, items, dump):
+        super().__init__()
+        self.items, self.dump_item = items, dump
+
+    def __iter__(self):
+        return map(self.dump_item, self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
 
 
 def _builder(cls):
