@@ -192,7 +192,7 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
 
 def kept_columns(kept: m.KeptEstimate, paid: int, writeoff: int, deductible: int) -> tuple:
     """`ESTIMATE_COLUMNS` of a received line keeping ``kept``: as entering the payment leaves
-    them (the steps, then what the carrier paid)."""
+    them (the steps, then what the carrier paid, denied lines' amounts left out)."""
     steps = [s for s in kept.explanation if not s.startswith(RECEIVED_STEP)]
     steps.append(received_step(paid, writeoff, deductible))
     return (kept.allowed, kept.copay, kept.percent, kept.deductible, kept.base_est, kept.ins_est,
@@ -490,6 +490,7 @@ class _Loader:
     def claim_payments(self) -> None:
         """Payments now; their lines once claim procedure ids exist (`payment_lines`)."""
         self.sums = {}   # (proc, plan) db ids -> [paid, writeoff, deductible]
+        self.denied = {}  # (proc, plan) db ids -> paid on denied lines (the estimator leaves it out)
         self.lines = []  # (payment id, (proc, plan), paid, wo, ded, denied, remarks, suppl, stamp)
         first = self.next_id(t.ClaimPayment)
         rows = []
@@ -503,6 +504,8 @@ class _Loader:
                 total = self.sums.setdefault(key, [0, 0, 0])
                 for k, amount in enumerate((ln.paid, ln.writeoff, ln.deductible)):
                     total[k] += amount
+                if ln.denied:
+                    self.denied[key] = self.denied.get(key, 0) + ln.paid
                 self.lines.append((first + n, key, ln.paid, ln.writeoff, ln.deductible,
                                    int(ln.denied), ln.remarks, int(supplemental), pay.stamp))
             rows.append((first + n, claim, self.plan_info[plan][0], pay.check_no, pay.bank_no,
@@ -550,12 +553,13 @@ class _Loader:
             self.next_cp += 1
             if key in self.sums:
                 self.cp_ids[key] = cp
-            sums = self.sums.get(key, (0, 0, 0))
+            paid, writeoff, deductible = sums = self.sums.get(key, (0, 0, 0))
             kept = self.kept.get(key)
             rows.append((cp, proc, plan, orders.get(plan, 0),
                          self.line_status(pr, plan, claim, preauth), claim, seq, preauth, pseq,
                          int(plan_id in pr.no_bill), *over, *sums,
-                         *(NO_ESTIMATE if kept is None else kept_columns(kept, *sums))))
+                         *(NO_ESTIMATE if kept is None else kept_columns(
+                             kept, paid - self.denied.get(key, 0), writeoff, deductible))))
         return rows
 
     def line_status(self, pr: m.Procedure, plan: int, claim, preauth) -> str:

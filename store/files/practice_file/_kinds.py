@@ -595,13 +595,16 @@ class Entity(Kind):
         readers = {f.key: reader.compile(f.kind) for f in self.fields}
         known = frozenset(readers)
         required = frozenset(f.key for f in self.fields if f.required)
-        key, build = self.key, _builder(self.cls)
+        key, build = self.key, _builder(self.cls, known)
         defined = reader.tables[self.table] if self.table else None
 
         def read(raw):
             if type(raw) is not dict or not known.issuperset(raw):
                 raise NotPlainlyValid("not an object of known keys")
-            values = {k: readers[k](v) for k, v in raw.items() if v is not None}
+            values = {}
+            for k, v in raw.items():  # (a loop: a comprehension is a call of its own)
+                if v is not None:
+                    values[k] = readers[k](v)
             if not required <= values.keys():
                 raise NotPlainlyValid("a required key is missing")
             obj = build(values)
@@ -673,22 +676,21 @@ class Lazy(list):
         return bool(self.items)
 
 
-def _builder(cls):
-    """``values -> cls(**values)`` for the quick reading: a model dataclass made without its
-    generated ``__init__`` (a frozen dataclass sets each field through ``object.__setattr__``;
-    a practice file makes hundreds of thousands). Only for classes that check nothing when made
-    (no ``__post_init__``), with every field a plain default or an immutable one."""
+def _builder(cls, keys: frozenset):
+    """``values -> cls(**values)`` for the quick reading (``keys``: those ``values`` may have):
+    a model dataclass made without its generated ``__init__`` (a frozen dataclass sets each
+    field through ``object.__setattr__``; a practice file makes hundreds of thousands). Only
+    for classes that check nothing when made (no ``__post_init__``), whose fields all have a
+    plain default or none, and that have every key as a field."""
     if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__") or any(
-            f.default_factory is not dataclasses.MISSING for f in dataclasses.fields(cls)):
+            f.default_factory is not dataclasses.MISSING for f in dataclasses.fields(cls)) \
+            or not keys <= {f.name for f in dataclasses.fields(cls)}:
         return lambda values: cls(**values)
-    fields = dataclasses.fields(cls)
-    defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
-    names = frozenset(f.name for f in fields)
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)
+                if f.default is not dataclasses.MISSING}
     new = object.__new__
 
     def build(values):
-        if not names.issuperset(values):
-            raise NotPlainlyValid("not a field")
         obj = new(cls)
         state = obj.__dict__
         state.update(defaults)
