@@ -1,12 +1,21 @@
 """``dentledger audit verify`` and ``dentledger audit log``.
 
-    dentledger audit verify          exit 0: rows verified and the chain head; exit 1: the
-                                     first row that is not as it was written
+    dentledger audit verify          exit 0: the chain verifies (the rows, its head), or
+                                     verifies from its last resume row, which explains
+                                     the break before it (how many rows cannot be
+                                     checked); exit 1: the first row that is not as it was
+                                     written and that no resume row explains, or no key
     dentledger audit log [--patient P] [--user U] [--from D] [--to D] [--limit N]
                          [--format table|csv|json]
 
-`verify` checks the hash chain with the key beside the database (`store.audit.chain`);
-`log` needs the admin role (it lists who opened which patient's account).
+`verify` checks the hash chain with the key beside the database (`store.audit.chain`). When
+the key was lost, the next change posted made a new one and wrote an ``audit_chain_resumed``
+row saying why: the rows before it cannot be checked with the new key. That break is
+explained, not hidden: the summary names the resume row and the rows it cannot check, and
+the exit status stays 0 (a backup goes ahead the same way); a break after the last resume
+row, or one a resume row does not explain (a row changed between rows that verify, a
+missing row), is exit status 1. `log` needs the admin role (it lists who opened which
+patient's account).
 """
 from __future__ import annotations
 
@@ -46,9 +55,15 @@ def cmd_verify(args) -> int:
     from store.audit import verify_database
     check = verify_database(_db(args))
     if args.format == "json":
+        resumed = check.resumed
         print(json.dumps({"ok": check.ok, "rows": check.rows, "head_id": check.head_id,
                           "head": check.head, "bad_row": check.bad_row,
-                          "problem": check.problem}, indent=2))
+                          "problem": check.problem,
+                          "resumed": resumed and {"row": resumed.row, "at": resumed.at,
+                                                  "reason": resumed.reason},
+                          "unverified": [list(s) for s in check.unverified],
+                          "unverified_rows": check.unverified_rows, "note": check.note()},
+                         indent=2))
     else:
         print(check.summary())
     return 0 if check.ok else 1

@@ -118,9 +118,12 @@ def cmd_restore(args) -> int:
 
 
 def _say(verb: str, written) -> None:
-    """One line: where, how big, what was checked, the audit chain's head."""
+    """One line: where, how big, what was checked, the audit chain's head; a second one
+    when the chain verifies only from a resume row (how many rows cannot be checked)."""
     c = written.checked
     head = f"audit chain head {c.audit_head}" if c.audit_head else "no audit chain yet"
     families = f"{c.families} of {c.of_families} families re-computed"
     sys.stdout.write(f"{verb} {written.path}: {written.size / 1e6:.1f} MB in "
                      f"{written.seconds:.1f} s; integrity ok, {families}, {head}\n")
+    if c.audit_note:  # the audit chain was resumed: what it cannot vouch for
+        sys.stdout.write(f"note: audit {c.audit_note}\n")

@@ -209,6 +209,8 @@ def daily_backup_soon(app, db) -> None:
             written = backups.daily_backup(db, folder, keep=keep)
             text, severity = (f"Daily backup written: {written.path}" if written else None), \
                 "information"
+            if written and written.checked.audit_note:  # said, not hidden in a log
+                text, severity = f"{text}; audit {written.checked.audit_note}", "warning"
         except Exception as exc:  # noqa: BLE001 - told on screen, the desk keeps working
             text, severity = f"Daily backup failed: {error_text(exc, db.database)}", "error"
         finally:
@@ -386,7 +388,7 @@ def cmd_import(args) -> int:
 
 @contextlib.contextmanager
 def _no_cycle_collection():
-    """A bulk job (import): millions of objects that stay alive until it ends, and no cycles
+    """A bulk job (import, export): millions of objects that stay alive until it ends, no cycles
     among them, so Python's cycle collector would walk them over and over for nothing (it
     took a fifth of an import's time). Plain reference counting still frees what is done."""
     was = gc.isenabled()
@@ -414,10 +416,12 @@ def cmd_export(args) -> int:
     return 0
 
 
-def write_private(path: str, text) -> None:
-    """Write ``text`` (or what the function ``text(out)`` writes to the open file) to ``path``
-    as a 0600 file, whole or not at all (a temporary name in the same folder, renamed when
-    written): exports hold patients' data."""
+def write_private(path: str, data) -> None:
+    """Write ``data`` (text as UTF-8, bytes, or a function ``data(out)`` writing the text to
+    the open file: an export is written as it is made) to ``path`` as a 0600 file, whole or not
+    at all (a temporary name in the same folder, renamed when written; an existing file
+    readable by others is replaced, not reused): exports and printed documents hold patients'
+    data. A folder, a missing folder or one that cannot be written to is one line."""
     import os
     import tempfile
 
@@ -425,14 +429,21 @@ def write_private(path: str, text) -> None:
     if target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(path))
     if not target.parent.is_dir():
-        raise FileNotFoundError(2, "No such folder", str(target.parent))
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        what = (f"{target.parent} is not a folder" if target.parent.exists()
+                else f"there is no folder {target.parent}")
+        raise ValueError(f"cannot write {path}: {what}")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            if callable(text):
-                text(out)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
+                                    dir=target.parent)
+    except OSError as exc:  # named after the file asked for, not the temporary one
+        raise ValueError(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}") from None
+    try:
+        with os.fdopen(fd, "wb" if isinstance(data, bytes) else "w",
+                       **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as out:
+            if callable(data):
+                data(out)
             else:
-                out.write(text)
+                out.write(data)
         os.replace(temp, target)
     finally:
         if os.path.exists(temp):

@@ -11,13 +11,13 @@ Import reads the file without the X12 guide's validation (it costs four to six s
 thousand claims and never stops a post: `era show` and ``--dry-run`` run it, ``--validate``
 adds it here); the 835's own balancing checks always run. Each payment posts in its own
 transaction or is refused whole, in one line on standard error (exit status 1 when any
-was). On a terminal the re-estimation of the families shows a progress bar on standard
-error; every payment ends with a one-line summary.
+was). Every payment's report ends with a one-line summary on standard output; the import
+shows its progress on standard error (`cli.progress`: a bar for reading the file and one for
+each payment on a terminal), then one line saying how many payments were posted.
 """
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 from estimator.money import fmt
@@ -79,15 +79,28 @@ def cmd_era_import(args) -> int:
     from store.services.remittances import EraSource
 
     from .commands import require
+    from .progress import Progress
 
     if not args.dry_run:
         require("era_import")
 
     data = load_file(args.file)
-    era = read_era(data, name=Path(args.file).name, validate=args.dry_run or args.validate)
-    db = _db(args)
-    source = EraSource(Path(args.file).name, data)
-    results = [_one(db, args, source, r, seq) for seq, r in enumerate(era.remittances, 1)]
+    name = Path(args.file).name
+    validate = args.dry_run or args.validate
+    # The bars and the summary on standard error: standard output is the report (or JSON).
+    with Progress(f"era import {name}", summary_stream=sys.stderr) as progress:
+        era = progress.step(f"reading {name}" + (" (checking it against the X12 guide)"
+                                                  if validate else ""),
+                            lambda: read_era(data, name=name, validate=validate))
+        db = _db(args)
+        source = EraSource(name, data)
+        results = []
+        for seq, remittance in enumerate(era.remittances, 1):
+            progress.stage(f"payment {seq} of {len(era.remittances)}, trace "
+                           f"{remittance.trace_number or '-'}: "
+                           + ("matching" if args.dry_run else "re-estimating families"))
+            results.append(_one(db, args, source, remittance, seq, progress))
+        progress.done(_run_summary(name, results, args.dry_run))
     if args.format == "json":
         _out(output.to_json({"file": str(args.file), "validated": era.validated,
                              "dry_run": args.dry_run, "warnings": [str(w) for w in era.warnings],
@@ -100,7 +113,7 @@ def cmd_era_import(args) -> int:
     return 1 if any(r[2] for r in results) else 0
 
 
-def _one(db, args, source, remittance, seq: int):
+def _one(db, args, source, remittance, seq: int, progress):
     """(JSON, text, refusal) of one payment: matched (dry run) or posted."""
     from store.read.remittances import match_check
     from store.services import CreditRefused, ServiceError
@@ -110,9 +123,8 @@ def _one(db, args, source, remittance, seq: int):
         match = match_check(db, remittance)
         return _report(match, None, args, seq, match.refusal)
     try:
-        with _progress(args.format != "json" and sys.stderr.isatty()) as progress:
-            done = post_era(db, source, remittance, seq=seq, accept_weak=args.accept_weak,
-                            progress=progress, confirm_credit=args.allow_credit)
+        done = post_era(db, source, remittance, seq=seq, accept_weak=args.accept_weak,
+                        progress=progress, confirm_credit=args.allow_credit)
     except CreditRefused as exc:  # the desk's refusal, with the CLI's way to confirm
         return _report(match_check(db, remittance), None, args, seq, f"{exc} (--allow-credit)")
     except ServiceError as exc:
@@ -120,19 +132,16 @@ def _one(db, args, source, remittance, seq: int):
     return _report(done.match, done, args, seq, None)
 
 
-@contextmanager
-def _progress(enabled: bool):
-    """A rich progress bar on standard error while the families are re-estimated."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(TextColumn("re-estimating families"), BarColumn(), MofNCompleteColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("post", total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+def _run_summary(name: str, results, dry_run: bool) -> str:
+    """The import in one line (what each payment did is in the report)."""
+    count = len(results)
+    refused = sum(1 for r in results if r[2])
+    payments = f"{count} payment{'s' if count != 1 else ''}"
+    if dry_run:
+        return (f"era import {name}: dry run of {payments}, nothing written"
+                + (f"; {refused} would be refused" if refused else ""))
+    return (f"era import {name}: {count - refused} of {payments} posted"
+            + (f", {refused} refused" if refused else ""))
 
 
 def _report(match, done, args, seq: int, refusal: str | None):

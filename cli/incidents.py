@@ -45,8 +45,11 @@ def details(exc: BaseException, ident: str) -> str:
 
 
 def folder_of(db_path: str | None) -> str | None:
-    """Where the log goes: the database's folder (None: the user's state folder)."""
-    if not db_path or db_path == ":memory:":
+    """Where the log goes: the database's folder (None: the user's state folder, also for a
+    PostgreSQL URL, which is no path: its "folder" would be made under the current one)."""
+    from store.connection import is_postgres
+
+    if not db_path or db_path == ":memory:" or is_postgres(db_path):
         return None
     return os.path.dirname(os.path.abspath(os.path.expanduser(db_path)))
 

@@ -299,8 +299,8 @@ def cmd_plan(args) -> int:
         else:
             data = document.render_text(plan, office(db)[0]).encode("utf-8")
         if args.out:
-            with open(args.out, "wb") as fh:
-                fh.write(data)
+            from .commands import write_private
+            write_private(args.out, data)  # 0600, whole or not at all, like every export
             print(f"wrote {args.out}", file=sys.stderr)
         else:
             sys.stdout.write(data.decode("utf-8"))

@@ -1,7 +1,7 @@
 """Progress of long commands: a bar on a terminal, one summary line when piped.
 
-The one helper every long command uses (`dentledger import`, `demo --patients N`, billing
-runs, ERA imports)::
+The one helper every long command uses (`dentledger import`, `demo --patients N`, the
+billing run `statements`, `era import`)::
 
     with Progress("importing practice.json", stream=sys.stderr) as progress:
         parsed = progress.step("reading the file", lambda: load_practice_file(path))
@@ -10,9 +10,10 @@ runs, ERA imports)::
         progress.done("imported 5,000 patients")        # the summary line
 
 On a terminal (``stream.isatty()``) each stage is a line of rich's progress display (what,
-bar, done/total, elapsed time) on ``stream``; the summary is printed after it. Piped or
-redirected, nothing is drawn (no carriage returns in a log file): only the summary line,
-with the elapsed time. The store reports progress as a plain ``callback(done, total)``
+bar, done/total, elapsed time, a note) on ``stream``; the summary is printed after it. What
+a stage and its note say is shown as text (no markup, control characters made visible: a
+file name is user text). Piped or redirected, nothing is drawn (no carriage returns in a
+log file): only the summary line, with the elapsed time. The store reports progress as a plain ``callback(done, total)``
 (``store.derived.estimates.Progress``), so it never imports this module.
 """
 from __future__ import annotations
@@ -20,6 +21,8 @@ from __future__ import annotations
 import sys
 import time
 from typing import IO, Any, Callable, TypeVar
+
+from estimator.text import clean
 
 T = TypeVar("T")
 REFRESH_PER_SECOND = 8  # over a slow SSH link: a few redraws a second, not one per item
@@ -54,9 +57,10 @@ class Progress:
                 BarColumn, MofNCompleteColumn, Progress as Bars, TextColumn, TimeElapsedColumn,
             )
             console = Console(file=self.stream)
-            self._bar = Bars(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                             TimeElapsedColumn(), console=console,
-                             refresh_per_second=REFRESH_PER_SECOND)
+            self._bar = Bars(TextColumn("{task.description}", markup=False), BarColumn(),
+                             MofNCompleteColumn(), TimeElapsedColumn(),
+                             TextColumn("{task.fields[note]}", markup=False),
+                             console=console, refresh_per_second=REFRESH_PER_SECOND)
             self._bar.start()
         return self
 
@@ -74,12 +78,14 @@ class Progress:
         if self._bar is not None:
             if self._task is not None:
                 self._bar.update(self._task, completed=self._bar.tasks[-1].total or 0)
-            self._task = self._bar.add_task(description, total=total)
+            self._task = self._bar.add_task(clean(description), total=total, note="")
 
-    def __call__(self, done: int, total: int | None = None) -> None:
-        """The store's callback: ``done`` of ``total`` in the current stage."""
+    def __call__(self, done: int, total: int | None = None, note: str | None = None) -> None:
+        """The store's callback: ``done`` of ``total`` in the current stage (``note``: what
+        the command adds after the bar, e.g. the billing run's files written and amount due)."""
         if self._bar is not None and self._task is not None:
-            self._bar.update(self._task, completed=done, total=total)
+            fields = {} if note is None else {"note": clean(note)}
+            self._bar.update(self._task, completed=done, total=total, **fields)
 
     def step(self, description: str, work: Callable[[], T]) -> T:
         """One stage that cannot count its progress (a bar that fills when done)."""
@@ -92,4 +98,4 @@ class Progress:
         """The summary line, printed when the block ends well; ``timed``: with the elapsed
         time added (False when ``summary`` says it already)."""
         elapsed = f" in {time.perf_counter() - self._started:.1f} s" if timed else ""
-        self._summary = summary + elapsed
+        self._summary = clean(summary) + elapsed

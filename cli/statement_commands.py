@@ -9,8 +9,8 @@ billing run.
 is recorded); written to a file (0600) it is a statement sent, recorded and shown on the
 ledger card. `statements` prints the preview (counts and totals), then writes one file per
 family into DIR (and the print files for a PDF run), recording each statement sent, with a
-progress bar on a terminal and a one-line summary otherwise. The first Ctrl+C stops the run
-cleanly between families (what is written is recorded); a second one stops at once.
+progress bar on a terminal (`cli.progress`) and a one-line summary. The first Ctrl+C stops
+the run cleanly between families (what is written is recorded); a second one stops at once.
 
 `register(subparsers)` adds both commands to the main parser. Errors are raised; `cli.main`
 prints them as one line.
@@ -124,6 +124,8 @@ def preview_lines(sel) -> list[str]:
 
 
 def cmd_statements(args) -> int:
+    from .progress import Progress
+
     require("billing_run")
     day = _day(args.day, "--date")
     min_due = to_cents(args.min_due)
@@ -134,12 +136,19 @@ def cmd_statements(args) -> int:
         return 0
     out = Path(args.out or f"statements-{day.isoformat()}")
     stop = _Interrupt()
-    with stop, _Bar(sel.count, enabled=sys.stderr.isatty()) as bar:
-        totals = desk.run(sel, out, args.format, progress=bar.update, cancelled=stop.asked)
-    how = "" if totals.stopped == "finished" else " (stopped: the rest was not billed)"
-    skipped = f", {totals.skipped:,} skipped (owing less on that date)" if totals.skipped else ""
-    print(f"sent {totals.sent:,} of {totals.selected:,} statements{skipped}, amount due "
-          f"{fmt_grouped(totals.amount_due)}, in {out}{how}")
+    with stop, Progress(f"statements {day.isoformat()}") as progress:
+        progress.stage("statements", total=sel.count)
+
+        def shown(p) -> None:  # the run counts statements built; the note, files written
+            progress(p.built, sel.count,
+                     note=f"written {p.written:,}, due {fmt_grouped(p.amount_due)}")
+
+        totals = desk.run(sel, out, args.format, progress=shown, cancelled=stop.asked)
+        how = "" if totals.stopped == "finished" else " (stopped: the rest was not billed)"
+        skipped = (f", {totals.skipped:,} skipped (owing less on that date)"
+                   if totals.skipped else "")
+        progress.done(f"sent {totals.sent:,} of {totals.selected:,} statements{skipped}, amount "
+                      f"due {fmt_grouped(totals.amount_due)}, written to {out}{how}")
     return 0 if totals.stopped == "finished" else 130
 
 
@@ -165,33 +174,4 @@ class _Interrupt:
 
     def __exit__(self, *exc):
         signal.signal(signal.SIGINT, self._old)
-        return False
-
-
-class _Bar:
-    """rich's progress bar on a terminal (statements built, and written); nothing otherwise."""
-
-    def __init__(self, total: int, *, enabled: bool):
-        self.total, self.enabled = total, enabled
-        self.progress = self.task = None
-
-    def __enter__(self):
-        if self.enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.progress = Progress(TextColumn("statements"), BarColumn(), MofNCompleteColumn(),
-                                     TextColumn("{task.fields[written]}"), TimeRemainingColumn(),
-                                     transient=True)
-            self.progress.__enter__()
-            self.task = self.progress.add_task("run", total=self.total, written="")
-        return self
-
-    def update(self, p) -> None:
-        if self.progress is not None:
-            self.progress.update(self.task, completed=p.built,
-                                 written=f"written {p.written:,}, due {fmt_grouped(p.amount_due)}")
-
-    def __exit__(self, *exc):
-        if self.progress is not None:
-            self.progress.__exit__(*exc)
         return False

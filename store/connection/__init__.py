@@ -27,7 +27,8 @@ a desk on SQLite never imports psycopg. What an engine provides:
   `FOLDER_MODE`;
 - the database's identity and shape: `schema_version`, `set_schema_version`,
   `application_id`, `table_count`, `column_names`, `trigger_names`, `protect_table` (an
-  append-only table: triggers refuse UPDATE and DELETE) and `unprotect_table`;
+  append-only table: triggers refuse UPDATE and DELETE) and `unprotect_table`; `json_rows`
+  (the audit chain's canonical rows built by the engine, None where it cannot: PostgreSQL);
 - queries: `revision` (moves when anyone commits), `changes`, `last_row_id`, `executemany`,
   `defer_foreign_keys`, and a list of ids bound as one parameter: `bind_list` with the SQL
   fragments `list_rows`, `in_list`, `pair_rows`;
@@ -124,6 +125,7 @@ copy_database = _by_engine("copy_database")
 integrity_problems = _by_engine("integrity_problems")
 make_self_contained = _by_engine("make_self_contained")
 audit_key_path = _by_engine("audit_key_path")
+json_rows = _by_engine("json_rows")
 
 
 def waiting_at_most(db, ms: int):
@@ -166,4 +168,5 @@ __all__ = [
     "unprotect_table", "FILE_MODE", "FOLDER_MODE", "SIDE_FILES", "check_same_file",
     "copy_database", "copy_database_file", "integrity_problems", "make_self_contained",
     "refresh_statistics_if_free", "secure_files", "sole_access", "audit_key_path",
+    "json_rows",
 ]

@@ -501,6 +501,12 @@ def trigger_names(db: Database, table: str) -> set[str]:
         "AND t.tgrelid = to_regclass(?)", (f'"{table}"',))}
 
 
+def json_rows(db: Database, table: str, columns: str, after: int) -> None:
+    """None: PostgreSQL's JSON text is not Python's compact encoding (the audit chain encodes
+    each row itself; see `store.connection.sqlite.json_rows`)."""
+    return None
+
+
 def audit_key_path(db: Database) -> str:
     """Where the audit log's key is kept: never in the database (a copy of the database alone
     cannot be re-chained). ``DENTLEDGER_AUDIT_KEY`` names the file (every desk of a group

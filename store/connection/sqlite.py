@@ -292,6 +292,17 @@ def audit_key_path(db: Database) -> str:
     return db.database + ".key"
 
 
+def json_rows(db: Database, table: str, columns: str, after: int):
+    """``(id, "\\n" + the JSON array of ``columns``, hash)`` for each row of ``table`` after id
+    ``after``, in id order: the audit chain's canonical bodies built by SQLite
+    (`store.audit.chain`). ``json_array`` writes what Python's compact encoder writes except
+    non-ASCII text (and DEL), which it leaves as it is, and some REAL numbers; the caller
+    checks such rows again itself. A BLOB value raises `EngineError` when its row is reached.
+    PostgreSQL's returns None: the caller encodes every row."""
+    return db.execute_sql(f'SELECT id, char(10) || json_array({columns}), hash FROM "{table}" '
+                          "WHERE id > ? ORDER BY id", (after,))
+
+
 def unprotect_table(db: Database, table: str) -> None:
     """Drop `protect_table`'s triggers (a migration that must fill a new column first)."""
     for op in ("update", "delete"):

@@ -11,7 +11,9 @@ rename while no desk has the database open; the replaced database is kept beside
 once a day and keeps the newest N.
 
 The check: SQLite's ``integrity_check``; the file is a DentLedger database of a schema this
-program reads; the audit chain verifies (its head is reported); and the derived tables (claim
+program reads; the audit chain verifies (its head is reported; a chain that verifies from
+its last ``audit_chain_resumed`` row on, the rows before it signed with a key that is not
+here, goes ahead with a note saying how many rows cannot be checked); and the derived tables (claim
 procedure estimates of completed work, ledger card lines, the carrier report's sums) agree
 with a fresh re-computation for a random sample of families (or all of them), inside a
 transaction that is rolled back, so the copy is never changed by its check.
@@ -44,7 +46,7 @@ from ..connection import (
     is_postgres, make_self_contained, new_database, schema_version, sole_access,
     write_transaction,
 )
-from ..audit.chain import read_key, verify_database
+from ..audit.chain import ChainCheck, read_key, verify_database
 from ..family.ids import family_patient_ids
 from .migrations import APPLICATION_ID, LATEST
 from .opening import open_unbound
@@ -61,6 +63,7 @@ class Checked:
     families: int           # families whose derived rows were re-computed and matched
     of_families: int        # families in the practice
     seconds: float
+    audit_note: str | None = None  # rows the chain cannot check (signed with a lost key)
 
 
 @dataclass(frozen=True)
@@ -224,12 +227,13 @@ def check_file(path: str, *, families: int | None = DEFAULT_FAMILIES,
         problems = integrity_problems(db)
         if problems:
             raise StoreError(f"{label} is damaged: {problems[0]}")
-        head = audit_chain_head(db, label)
+        chain = verified_chain(db, label)
         checked, total = check_derived(db, families, seed=seed)
         make_self_contained(db)
     finally:
         db.close()
-    return Checked(LATEST, head, checked, total, time.perf_counter() - started)
+    return Checked(LATEST, _head(chain), checked, total, time.perf_counter() - started,
+                   chain.note())
 
 
 def _check_identity(path: str, label: str) -> None:
@@ -251,19 +255,32 @@ def _check_identity(path: str, label: str) -> None:
 
 
 def audit_chain_head(db: Database, label: str | None = None) -> str | None:
-    """The audit chain's head (``row N <hash>``) once every row verifies with the key beside
-    ``db``; None while the log is empty. Raises `StoreError` naming the first bad row, or
-    the missing key."""
+    """The audit chain's head (``row N <hash>``) once it verifies with the key beside ``db``
+    (`verified_chain`); None while the log is empty."""
+    return _head(verified_chain(db, label))
+
+
+def verified_chain(db: Database, label: str | None = None) -> ChainCheck:
+    """The audit chain checked with the key beside ``db``: every row verifies, or every row
+    from the last ``audit_chain_resumed`` row on does and the rows before it that do not
+    were signed with a key that is not here (`ChainCheck.note` says which; the backup goes
+    ahead and its report says so). Raises `StoreError` naming the first bad row that no
+    resume row explains, or the missing key."""
     label = label or db.database
     check = verify_database(db)
     if check.ok:
-        return None if check.head_id is None else f"row {check.head_id} {check.head}"
+        return check
     if check.bad_row is None and check.rows == 0 and check.head_id is None and \
             not os.path.exists(key_file(db.database)):
         raise StoreError(f"{label} has an audit log but no audit key to verify it with: the "
                          "key is the file <database>.key beside the database; copy it beside "
-                         "the backup as <backup>.key")
+                         "the backup as <backup>.key (if it is lost, the next change posted "
+                         "makes a new key and resumes the chain, and backups go ahead)")
     raise StoreError(f"{label}: the audit chain does not verify: {check.problem}")
+
+
+def _head(check: ChainCheck) -> str | None:
+    return None if check.head_id is None else f"row {check.head_id} {check.head}"
 
 
 def key_file(db_path: str) -> str:

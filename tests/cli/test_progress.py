@@ -98,3 +98,15 @@ def test_an_import_failing_while_estimating_writes_nothing(tmp_path, monkeypatch
             assert db.execute_sql(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
     finally:
         db.close()
+
+
+def test_stage_names_and_notes_are_text_not_markup_or_control_codes():
+    err, out = Terminal(), io.StringIO()
+    with Progress("work", stream=err, summary_stream=out) as progress:
+        progress.stage("reading [red]x[/red]\x1b[2J.835", total=2)
+        progress(1, 2, note="written [bold]1[/bold]\x07")
+        progress.done("read [i]x[/i]\x1b[2J")
+    shown = err.getvalue()
+    assert "[red]x[/red]␛[2J.835" in shown and "written [bold]1[/bold]␇" in shown
+    assert "\x1b[2J" not in shown.replace("\x1b[2K", "")  # rich's own line erases only
+    assert out.getvalue().startswith("read [i]x[/i]␛[2J in ")

@@ -2,6 +2,7 @@
 payments keyed through `dentledger claim pay` in a second database, and what is recorded."""
 from __future__ import annotations
 
+import io
 import json
 import shutil
 
@@ -114,3 +115,30 @@ def test_what_the_import_says_and_records(capsys, office_path, era_file):
         assert len(stored) == 1 and bytes(stored[0][2]) == era_file.read_bytes()
     finally:
         db.close()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_import_shows_the_common_progress_piped_and_on_a_terminal(capsys, office_path,
+                                                                      era_file, monkeypatch):
+    """`cli.progress` as every long command: piped, standard output is the report as before
+    and standard error one summary line (no bar); on a terminal, a bar for the file and one
+    for each payment."""
+    code, out, err = run(capsys, "--db", str(office_path), "era", "import", str(era_file),
+                         "--dry-run")
+    lines = [ln for ln in err.splitlines() if not ln.startswith(("warning:", "note:"))]
+    assert code == 0 and lines[0].startswith(
+        f"era import {era_file.name}: dry run of 3 payments, nothing written in ")
+    assert len(lines) == 1 and "\r" not in err and "Payment 3:" in out
+    screen = Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    code, out, _ = run(capsys, "--db", str(office_path), "era", "import", str(era_file),
+                       "--format", "json")
+    assert code == 0 and len(json.loads(out)["payments"]) == 3  # the JSON alone on stdout
+    shown = screen.getvalue()
+    assert f"reading {era_file.name}" in shown
+    assert "payment 1 of 3, trace MET20261130: re-estimating families" in shown
+    assert f"era import {era_file.name}: 3 of 3 payments posted in " in shown

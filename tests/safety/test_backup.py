@@ -381,3 +381,79 @@ def test_restore_keeps_the_replaced_key_beside_the_replaced_database(office, tmp
     copy = backup_of(office, tmp_path)
     written = backups.restore(copy, office)
     assert Path(f"{written.kept}.key").read_bytes() == Path(f"{office}.key").read_bytes()
+
+
+def lose_the_key_and_post(office: str, payments: int = 1) -> None:
+    """The key file lost; the next changes make a new key and resume the chain first."""
+    os.remove(f"{office}.key")
+    for _ in range(payments):
+        post_one_payment(office)
+
+
+def test_backup_after_a_lost_key_goes_ahead_and_says_which_rows_cannot_be_checked(
+        office, tmp_path, capsys):
+    post_one_payment(office)  # a row signed with the key that will be lost
+    rows = audit_rows(office)
+    lose_the_key_and_post(office)
+    target = tmp_path / "b.db"
+    assert main(["--db", office, "backup", str(target)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 and out[0].startswith(f"backup {target}: ")
+    assert out[1].startswith(f"note: audit rows before row {rows + 1} were signed with a key "
+                             f"that is not here: {rows} rows (1-{rows}) cannot be checked; the "
+                             f"chain was resumed at row {rows + 1} (")
+    assert out[1].endswith("because a new key file was made")
+    assert Path(f"{target}.key").read_bytes() == Path(f"{office}.key").read_bytes()  # the new one
+    assert main(["--db", str(tmp_path / "restored.db"), "restore", str(target)]) == 0
+    assert f"before row {rows + 1} were signed" in capsys.readouterr().out
+
+
+def test_backup_refuses_a_chain_broken_after_its_resume_row(office, tmp_path, capsys):
+    lose_the_key_and_post(office, payments=2)
+    drop_audit_triggers(office)
+    conn = sqlite3.connect(office)
+    conn.execute("UPDATE audit_log SET user = 'someone else' WHERE id = "
+                 "(SELECT max(id) - 1 FROM audit_log)")
+    conn.commit()
+    conn.close()
+    assert main(["--db", office, "backup", str(tmp_path / "b.db")]) == 1
+    err = capsys.readouterr().err
+    assert "audit chain does not verify" in err and "was changed" in err and err.count("\n") == 1
+    assert os.listdir(tmp_path) == ["office"]
+
+
+def audit_rows(path: str) -> int:
+    db = open_database(path, writer=False)
+    try:
+        return db.execute_sql("SELECT count(*) FROM audit_log").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_the_apps_daily_backup_says_which_audit_rows_cannot_be_checked(office, tmp_path):
+    from cli.commands import daily_backup_soon
+    from store import services
+
+    lose_the_key_and_post(office)
+    db = open_database(office)
+    services.set_daily_backup(db, str(tmp_path / "daily"), 3)
+
+    class App:
+        said: list = []
+
+        def call_from_thread(self, fn, *args, **kw):
+            fn(*args, **kw)
+
+        def notify(self, text, **kw):
+            self.said.append((text, kw.get("severity")))
+
+    app = App()
+    daily_backup_soon(app, db)
+    for thread in threading.enumerate():
+        if thread.name == "daily-backup":
+            thread.join(60)
+    db.close()
+    [(text, severity)] = app.said
+    today = backups.daily_path(office, str(tmp_path / "daily"), date.today())
+    assert text.startswith(f"Daily backup written: {today}; audit rows before row ")
+    assert "were signed with a key that is not here" in text and severity == "warning"

@@ -128,3 +128,12 @@ def test_the_log_goes_to_the_state_folder_when_the_database_folder_is_read_only(
     else:
         assert str(tmp_path / "state") in line
     assert "Delgado" not in line
+
+
+def test_a_postgresql_url_is_no_folder_for_the_log():
+    """A URL taken for a path made a folder named ``postgresql:`` under the current one."""
+    from cli.incidents import folder_of
+
+    assert folder_of("postgresql://postgres@/office?host=/tmp") is None
+    assert folder_of("POSTGRES://db") is None
+    assert folder_of("office.db") == os.path.dirname(os.path.abspath("office.db"))

@@ -117,3 +117,30 @@ def test_backups_are_private(office, tmp_path):
 def test_main_leaves_the_callers_umask_as_it_was(office):
     assert main(["--db", office, "balance", "delgado"]) == 0
     assert os.umask(0o022) == 0o022
+
+
+def test_a_treatment_plan_written_to_a_file_is_private_even_over_a_readable_file(office, tmp_path):
+    out = tmp_path / "plan.txt"
+    out.write_text("old")
+    os.chmod(out, 0o644)
+    assert main(["--db", office, "plan", "Delgado, Roberto", "--out", str(out)]) == 0
+    assert mode(out) == 0o600 and "TREATMENT PLAN" in out.read_text()
+    pdf = tmp_path / "plan.pdf"
+    assert main(["--db", office, "plan", "Delgado, Roberto", "--out", str(pdf)]) == 0
+    assert mode(pdf) == 0o600 and pdf.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["office", "plan.pdf", "plan.txt"]
+
+
+@pytest.mark.parametrize("where, message", [
+    ("{tmp}", "is a folder, not a file"),
+    ("{tmp}/missing/plan.txt", "there is no folder"),
+    ("{tmp}/file.txt/plan.txt", "file.txt is not a folder"),
+])
+def test_a_treatment_plan_refuses_a_path_it_cannot_write_in_one_line(office, tmp_path, capsys,
+                                                                    where, message):
+    (tmp_path / "file.txt").write_text("x")
+    out = where.format(tmp=tmp_path)
+    assert main(["--db", office, "plan", "Delgado, Roberto", "--out", out]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt", "office"]

@@ -233,3 +233,28 @@ def test_the_preview_matches_the_selection(demo_db):
     rows = DbBillingDesk(demo_db).preview_rows(sel, 0, 100)
     assert [r.guarantor for r in rows] == list(sel.guarantors)
     assert [r.name for r in rows] == sorted(r.name for r in rows)  # mailing order: by name
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_run_shows_the_common_progress_piped_and_on_a_terminal(demo_db, tmp_path, capsys,
+                                                                  monkeypatch):
+    """`cli.progress` as every long command: piped, the preview then one summary line with
+    the time and no bar; on a terminal, a bar with the files written on standard error."""
+    status, out, err = run(capsys, "--db", demo_db.database, "statements", "--date", "2026-11-20",
+                           "--format", "text", "--out", str(tmp_path / "piped"))
+    sent = len(recorded(demo_db))
+    last = out.splitlines()[-1]
+    assert status == 0 and last.startswith(f"sent {sent} of {sent} statements, amount due ")
+    assert last.endswith(" s") and f"written to {tmp_path / 'piped'} in " in last
+    assert err == "" and "\r" not in out
+    screen = Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    status, out, _ = run(capsys, "--db", demo_db.database, "statements", "--date", "2026-12-31",
+                         "--skip-days", "0", "--format", "text", "--out", str(tmp_path / "tty"))
+    assert status == 0 and out.splitlines()[-1].startswith(f"sent {sent} of {sent} statements")
+    assert "statements" in screen.getvalue() and f"{sent}/{sent}" in screen.getvalue()
+    assert f"written {sent}, due " in screen.getvalue()

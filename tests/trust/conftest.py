@@ -50,3 +50,13 @@ def private_session(tmp_path, monkeypatch):
     sign_out()
     yield
     sign_out()
+
+
+@pytest.fixture(params=["sqlite", "python"])
+def encoder(request, monkeypatch):
+    """Both ways `audit verify` reads a row's canonical body: SQLite's ``json_array``, and
+    the Python encoder alone (PostgreSQL's way, `store.connection.postgres.json_rows`)."""
+    if request.param == "python":
+        from store.audit import chain
+        monkeypatch.setattr(chain, "json_rows", lambda *args: None)
+    return request.param

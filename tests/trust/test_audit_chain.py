@@ -54,7 +54,7 @@ def test_the_database_refuses_update_and_delete_of_audit_rows(db):
     assert db.execute_sql("SELECT * FROM audit_log ORDER BY id").fetchall() == before
 
 
-def test_an_edited_row_is_named(db, db_path):
+def test_an_edited_row_is_named(db, db_path, encoder):
     _post_notes(db)
     conn = drop_triggers(db_path)
     conn.execute("UPDATE audit_log SET user = 'mallory' WHERE id = 3")
@@ -63,27 +63,27 @@ def test_an_edited_row_is_named(db, db_path):
     assert "row 3 was changed" in check.problem
 
 
-def test_an_edited_detail_is_named(db, db_path):
+def test_an_edited_detail_is_named(db, db_path, encoder):
     _post_notes(db)
     conn = drop_triggers(db_path)
     conn.execute("""UPDATE audit_log SET detail = '{"amount": 1}' WHERE id = 4""")
     assert verify_database(db).bad_row == 4
 
 
-def test_a_deleted_row_is_named(db, db_path):
+def test_a_deleted_row_is_named(db, db_path, encoder):
     _post_notes(db)
     drop_triggers(db_path).execute("DELETE FROM audit_log WHERE id = 4")
     check = verify_database(db)
     assert check.bad_row == 4 and "row 4 is missing" in check.problem
 
 
-def test_a_deleted_first_row_is_named(db, db_path):
+def test_a_deleted_first_row_is_named(db, db_path, encoder):
     _post_notes(db)
     drop_triggers(db_path).execute("DELETE FROM audit_log WHERE id = 1")
     assert verify_database(db).bad_row == 1
 
 
-def test_reordered_rows_are_named(db, db_path):
+def test_reordered_rows_are_named(db, db_path, encoder):
     _post_notes(db)
     conn = drop_triggers(db_path)
     conn.execute("UPDATE audit_log SET id = -1 WHERE id = 3; UPDATE audit_log SET id = 3 "
@@ -92,7 +92,7 @@ def test_reordered_rows_are_named(db, db_path):
     assert check.bad_row == 3 and "row 3" in check.problem
 
 
-def test_an_inserted_row_is_named(db, db_path):
+def test_an_inserted_row_is_named(db, db_path, encoder):
     _post_notes(db)
     last = _rows(db)
     conn = drop_triggers(db_path)
@@ -106,7 +106,7 @@ def test_an_inserted_row_is_named(db, db_path):
     assert "does not belong" in check.problem or "changed" in check.problem
 
 
-def test_a_row_slipped_in_the_middle_is_named(db, db_path):
+def test_a_row_slipped_in_the_middle_is_named(db, db_path, encoder):
     _post_notes(db)
     conn = drop_triggers(db_path)
     conn.execute("DELETE FROM audit_log WHERE id = 3")
@@ -115,7 +115,7 @@ def test_a_row_slipped_in_the_middle_is_named(db, db_path):
     assert verify_database(db).bad_row == 3
 
 
-def test_a_wrong_key_is_named(db):
+def test_a_wrong_key_is_named(db, encoder):
     _post_notes(db)
     check = verify_chain(db, b"\x01" * 32)
     assert check.bad_row == 1 and check.rows == 0
@@ -135,9 +135,14 @@ def test_a_database_copied_without_its_key_still_posts_and_says_the_key_changed(
     _post_notes(db, 1)
     actions = [a for (a,) in db.execute_sql("SELECT action FROM audit_log ORDER BY id")]
     assert actions[-2:] == ["audit_chain_resumed", "ledger_note"]
-    check = verify_database(db)
-    assert check.bad_row == 1 and "the chain was resumed at row" in check.problem
-    assert "a new key file was made" in check.problem
+    resumed = len(actions) - 1
+    check = verify_database(db)  # explained by the resume row: verified from there on
+    assert check.ok and check.resumed.row == resumed and check.head_id == len(actions)
+    assert check.unverified == ((1, resumed - 1),) and check.unverified_rows == resumed - 1
+    assert check.summary().startswith(f"audit chain verified from row {resumed}: 2 rows, ")
+    assert f"rows before row {resumed} were signed with a key that is not here: " \
+        in check.summary()
+    assert "because a new key file was made" in check.note()
     db.close()
 
 
@@ -152,7 +157,8 @@ def test_a_refused_first_posting_does_not_hide_the_new_key(template, tmp_path):
     _post_notes(db, 1)
     actions = [a for (a,) in db.execute_sql("SELECT action FROM audit_log ORDER BY id")]
     assert actions[-2:] == ["audit_chain_resumed", "ledger_note"]
-    assert "the chain was resumed" in verify_database(db).problem
+    check = verify_database(db)
+    assert check.ok and check.resumed.row == len(actions) - 1
     db.close()
 
 
@@ -166,7 +172,10 @@ def test_a_changed_last_row_is_written_down_by_the_next_posting(db, db_path):
     resumed = db.execute_sql("SELECT action, detail FROM audit_log WHERE id = ?",
                              (last + 1,)).fetchone()
     assert resumed[0] == "audit_chain_resumed" and "does not verify" in resumed[1]
-    assert verify_database(db).bad_row == last
+    check = verify_database(db)  # the break is written down where it happened: explained
+    assert check.ok and check.resumed.row == last + 1 and check.unverified == ((last, last),)
+    assert f"1 row ({last}) cannot be checked; the other {last - 1} before it verify" \
+        in check.note()
 
 
 def test_rows_record_the_os_account_from_the_uid_and_the_ssh_origin(db, monkeypatch):

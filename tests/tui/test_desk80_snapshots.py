@@ -34,9 +34,10 @@ def test_account_with_two_plans(snap_compare, color_mode, desk, make_app, helper
     assert snap_compare(app, terminal_size=SIZE, run_before=after(helpers, "up", "up"))
 
 
-# `]` presses from the first page of the card to each group at 80 columns (Detail: after d).
-GROUPS = {"main_amounts": ("]",), "current": ("]",) * 3, "original": ("]",) * 5,
-          "claim_status": ("]",) * 7, "detail": ("d", "]")}
+# `]` presses from the first page of the card (its amounts) to the rest of Main and to each
+# group at 80 columns (Detail: after d).
+GROUPS = {"main_rest": ("]",), "current": ("]",) * 3, "original": ("]",) * 5,
+          "claim_status": ("]",) * 7, "detail": ("d", *("]",) * 8)}
 
 
 @pytest.mark.parametrize("group", list(GROUPS))

@@ -52,6 +52,23 @@ class TestKeys:
             assert "Complete" not in title
             assert card.render_line(HEADER_ROWS).text.startswith("2024-01-08 = 0D0120")
 
+    async def test_the_amounts_open_the_card_at_80_columns(self, desk, make_app, helpers):
+        """At 80 columns the Main group does not fit: Billed, Paid, Adjust and Balance come
+        first, the rest of Main one `]` away; at 160 the spec's order is kept."""
+        app = make_app(desk, patient="P1")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await helpers.settle(app, pilot)
+            card = card_of(app)
+            title = card.render_line(1).text
+            assert title.split("│")[1].split()[:4] == ["Billed", "Paid", "Adjust", "Balance"]
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert "Insurance" in card.render_line(1).text and card.current_group() == "Main"
+            await pilot.resize_terminal(160, 50)
+            await pilot.pause()
+            title = card.render_line(1).text
+            assert title.index("Complete") < title.index("Billed") < title.index("Balance")
+
     async def test_next_and_previous_day(self, desk, make_app, helpers):
         app = make_app(desk, patient="P1")
         async with app.run_test(size=(80, 24)) as pilot:
@@ -254,3 +271,20 @@ class TestKeymap:
             await helpers.settle(app, pilot)
             await pilot.press("home", "j")
             assert card_of(app).cursor == 3
+
+
+class TestNarrowMain:
+    """`card_layout.money_first`: pure, no app."""
+
+    def test_money_moves_to_the_front_of_main_only(self):
+        from estimator.ledger_types import card_columns
+        from tui.widgets.card_layout import CardLayout
+        columns = card_columns(2)
+        wide = CardLayout.build(columns, False, view=500)
+        narrow = CardLayout.build(columns, False, view=54)
+        assert [c.key for c in wide.scroll] == [c.key for c in CardLayout.build(columns, False).scroll]
+        keys = [c.key for c in narrow.scroll]
+        assert keys[:5] == ["billed", "paid", "adjust", "balance", "complete"]
+        assert sorted(keys) == sorted(c.key for c in wide.scroll)
+        assert [c.key for c in narrow.scroll if c.group != "Main"] == \
+            [c.key for c in wide.scroll if c.group != "Main"]

@@ -57,10 +57,15 @@ class CardLayout:
     scroll_width: int
 
     @classmethod
-    def build(cls, columns: Sequence[Column], show_detail: bool) -> CardLayout:
+    def build(cls, columns: Sequence[Column], show_detail: bool,
+              view: int | None = None) -> CardLayout:
+        """``view``: the cells the scrolling part has on screen; when the Main group does not
+        fit in it (an 80-column terminal), its money columns come first (`money_first`)."""
         shown = [c for c in columns if show_detail or c.group != "Detail"]
         fixed = tuple(c for key in FIXED_COLUMNS for c in shown if c.key == key)
         scroll = tuple(c for c in shown if c.key not in FIXED_COLUMNS)
+        if view is not None and main_width(scroll) > view:
+            scroll = money_first(scroll)
         offsets, groups, x = [], [], 0
         for col in scroll:
             if not groups or groups[-1][0] != col.group:
@@ -120,6 +125,23 @@ class CardLayout:
             return self.offsets[k]
         n = self.group_of(first)
         return self.groups[n - 1][1] if n else 0
+
+
+# What the desk reads first on a line: on a narrow card these open the Main group, so the
+# amounts are on screen when the card opens; the rest of Main follows them (`]`).
+MONEY_FIRST = ("billed", "paid", "adjust", "balance")
+
+
+def main_width(scroll: Sequence[Column]) -> int:
+    """Cells the Main group's scrolling columns take."""
+    return sum(col_width(c) + 1 for c in scroll if c.group == "Main")
+
+
+def money_first(scroll: Sequence[Column]) -> tuple[Column, ...]:
+    """``scroll`` (Main first, as `card_columns` orders it) with the Main group's
+    `MONEY_FIRST` columns moved to its front; the rest keeps its order."""
+    money = [c for key in MONEY_FIRST for c in scroll if c.key == key and c.group == "Main"]
+    return tuple(money + [c for c in scroll if c not in money])
 
 
 def col_width(col: Column) -> int:

@@ -161,8 +161,13 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         return self._days[day][1] if day < len(self._days) else self._count
 
     def _relayout(self) -> None:
-        self._layout = CardLayout.build(self._columns, self._show_detail)
+        self._layout = self._build_layout()
         self._resize()
+
+    def _build_layout(self) -> CardLayout:
+        fixed = CardLayout.build(self._columns, self._show_detail).fixed_width
+        view = max(0, self.scrollable_content_region.width - fixed)
+        return CardLayout.build(self._columns, self._show_detail, view or None)
 
     def _resize(self) -> None:
         layout = self._layout
@@ -175,6 +180,10 @@ class LedgerCard(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def on_resize(self) -> None:
+        layout = self._build_layout()
+        if layout.scroll != self._layout.scroll:  # the Main group's order follows the width
+            self._layout = layout
+            self.scroll_to(x=0, animate=False)
         self._resize()
 
     # --- rows (windowed) ----------------------------------------------------
