@@ -4,8 +4,10 @@ the generator building the same practice in the same run (target: at most 2x).
 The exported file is cached beside the practice (``bench/cache/practice-<n>-<seed>.json``,
 rewritten when the practice is rebuilt: it is older than the database). Both runs write a
 fresh database file; the import is the whole `dentledger import` command in this process
-(reading and validating the file, storing it, estimating every family with the claim
-payments replayed, the ledger lines and report sums), as an office would run it.
+(reading and validating the file, storing it, estimating every family, the ledger lines and
+report sums), as an office would run it. An export carries each received line's kept
+estimate (`claims[].kept_estimates`), so no claim payment is replayed; a file without them
+(another program's) is slower to import: the replay rebuilds them.
 """
 from __future__ import annotations
 
@@ -28,14 +30,14 @@ def exported_file(ctx: Context) -> Path:
     if path.exists() and path.stat().st_mtime >= ctx.db_path.stat().st_mtime:
         return path
     from store.files.exporter import export_practice
-    from store.files.practice_file import dumps_practice
+    from store.files.practice_file import write_practice
     db = ctx.open()
+    part = path.with_name(path.name + ".part")
     try:
-        text = dumps_practice(export_practice(db))
+        with open(part, "w", encoding="utf-8") as out:
+            write_practice(export_practice(db), out)
     finally:
         db.close()
-    part = path.with_name(path.name + ".part")
-    part.write_text(text, encoding="utf-8")
     part.replace(path)
     return path
 
@@ -71,8 +73,8 @@ def practice_import(ctx: Context) -> Figure:
                     target_ratio=IMPORT_RATIO)
     figure.note = (f"`dentledger import` of {source.name} ({source.stat().st_size / 1e6:.0f} MB, "
                    f"written by `dentledger export`) into a new database: read and validated, "
-                   f"stored, every family estimated (claim payments replayed), ledger lines and "
-                   f"report sums built; the reference is store.demo.synthetic.generate of the "
+                   f"stored, every family estimated (received lines keep the file's estimates), "
+                   f"ledger lines and report sums built; the reference is store.demo.synthetic.generate of the "
                    f"same practice into a new database; ratio {figure.ratio:.2f}, "
                    f"target <= {IMPORT_RATIO:g}")
     return figure

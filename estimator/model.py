@@ -253,6 +253,24 @@ class Procedure:
 
 
 @dataclass(frozen=True)
+class KeptEstimate:
+    """The estimate one line of a claim had just before the claim was first paid, which the
+    received line keeps (estimation.md, "When estimates change"). An extension to v1: an
+    export writes it so that an import need not replay the claim payments to rebuild it; a
+    received line without one is rebuilt by that replay (`estimator.replay`)."""
+    procedure: str
+    allowed: Cents = 0
+    copay: Cents = 0
+    percent: int = 0
+    deductible: Cents = 0
+    base_est: Cents = 0
+    ins_est: Cents = 0
+    writeoff_est: Cents = 0
+    note: str = ""
+    explanation: tuple[str, ...] = ()  # the steps (without the carrier's payment)
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     plan: str
@@ -263,6 +281,7 @@ class Claim:
     claim_no: str | None = None
     preauth_no: str | None = None
     sent_date: date | None = None
+    kept_estimates: tuple[KeptEstimate, ...] = ()  # extension: a received claim's lines
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,11 @@ Estimating the family again before every payment would take time quadratic in it
   the plans of each procedure (COB), can change them: each such group of lines keeps its run from
   one step to the next (`replay_tape.Tape`), estimating again only the lines whose inputs changed.
 The result is the same as estimating the whole family before each payment (tests/estimator).
+
+Estimates already known are not rebuilt (`given`: a practice file's kept estimates,
+`Claim.kept_estimates`, or the store's frozen lines): a family is replayed only when a line of one
+of its paid claims has none, and the known ones win over the replayed ones. (A received line's
+estimate changes no other line: COB and the running totals take its actual amounts.)
 """
 from __future__ import annotations
 
@@ -27,19 +32,51 @@ from .families import split_families
 from .lines import Line
 from .lookup import NO_ACTUAL, Actual, PaymentState
 from .model import ClaimPayment, Practice
-from .results import LineEstimate
+from .results import NOT_RECEIVED, LineEstimate
 from .replay_tape import Tape
 from .usage import Usage, counted
 from .worksheet import Key, Run, Workbook, add_benefits_used_elsewhere, is_received
 
 
-def replay_frozen(practice: Practice, book: Workbook | None = None) -> dict[Key, LineEstimate]:
+def replay_frozen(practice: Practice, book: Workbook | None = None,
+                  given: dict[Key, LineEstimate] | None = None) -> dict[Key, LineEstimate]:
     """``book``: the practice's workbook when the caller has built it (it is only read), used
-    when the practice is one family (re-estimating a family after an import)."""
-    frozen: dict[Key, LineEstimate] = {}
+    when the practice is one family (re-estimating a family after an import). ``given``:
+    estimates already known (see the module docstring); they are part of the result."""
+    frozen: dict[Key, LineEstimate] = dict(given or {})
     for family in _families(practice):
-        _replay_family(family, frozen, book if family is practice else None)
+        if given and _all_given(family, frozen):
+            continue
+        replayed: dict[Key, LineEstimate] = {}
+        _replay_family(family, replayed, book if family is practice else None)
+        for key, estimate in replayed.items():
+            frozen.setdefault(key, estimate)
     return frozen
+
+
+def kept_estimates(practice: Practice) -> dict[Key, LineEstimate]:
+    """The claims' kept estimates (`Claim.kept_estimates`) as the replay gives its estimates:
+    the line as estimated before its claim was paid."""
+    no_bill = {p.id: p.no_bill for p in practice.procedures if p.no_bill}
+    out: dict[Key, LineEstimate] = {}
+    for claim in practice.claims:
+        for k in claim.kept_estimates:
+            out[(k.procedure, claim.plan)] = LineEstimate(
+                k.procedure, claim.plan, 0, NOT_RECEIVED, k.allowed, k.copay, k.percent,
+                k.deductible, k.base_est, k.ins_est, k.writeoff_est, k.note, k.explanation,
+                claim.plan in no_bill.get(k.procedure, ()), claim.id)
+    return out
+
+
+def _all_given(family: Practice, known: dict[Key, LineEstimate]) -> bool:
+    """Whether every line of the family's paid claims (not preauthorizations) has a known
+    estimate: then the replay would change nothing that is kept. Capitation lines are never
+    received (their write-off is posted): they need none."""
+    paid = {payment.claim for payment in family.claim_payments}
+    capitation = {plan.id for plan in family.plans if plan.type == "capitation"}
+    return all((pid, claim.plan) in known for claim in family.claims
+               if claim.id in paid and claim.status != "preauth" and claim.plan not in capitation
+               for pid in claim.procedures)
 
 
 def _families(practice: Practice) -> Iterator[Practice]:

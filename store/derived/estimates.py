@@ -221,8 +221,10 @@ def reestimate_practice(db: Database, *, progress: Progress | None = None,
     """Every family, read in one pass (`reestimate_all` reads family by family): an import.
 
     The whole practice and its stored lines are read once, split into families in memory,
-    each estimated as `reestimate_family` would (a family with no frozen line replays its
-    claim payments), and every changed line is written in one statement; then the ledger
+    each estimated as `reestimate_family` would, except that received lines without a frozen
+    estimate get theirs from the replay of the family's claim payments (the file's kept
+    estimates are frozen lines: a family whose received lines all have one is not replayed),
+    and every changed line is written in one statement; then the ledger
     lines and report sums are rebuilt once (``derived=False``: the caller runs
     `rebuild_derived` itself). ``progress(done, total)``: families estimated.
     """
@@ -232,12 +234,15 @@ def reestimate_practice(db: Database, *, progress: Progress | None = None,
     reader = PracticeReader(db, ids, None)
     stored = reader.lines_where("TRUE", frozen)  # every line (TRUE: both engines)
     families = family_practices(practice)
+    frozen_of: dict[str, list[tuple[str, str]]] = {}  # procedure id -> its frozen lines
+    for key in frozen:
+        frozen_of.setdefault(key[0], []).append(key)
     results: dict[tuple[str, str], LineEstimate] = {}
     if progress:
         progress(0, len(families))
     for n, family in enumerate(families, 1):
-        kept = {key: stored[key] for key in frozen if key[0] in family.procedure_ids}
-        results.update(estimate_practice(family.practice, kept or None))
+        kept = {key: stored[key] for pid in family.procedure_ids for key in frozen_of.get(pid, ())}
+        results.update(estimate_practice(family.practice, kept, replay_missing=True))
         if progress:
             progress(n, len(families))
     changed = _write(db, ids, results, stored)

@@ -36,6 +36,7 @@ re-estimating everything).
 """
 from __future__ import annotations
 
+import re
 from typing import Mapping, Sequence
 
 from estimator.ledger_index import natural_key
@@ -276,8 +277,33 @@ def _family_ranks(db: Database, members: list[int], ids: IdMap | None) -> dict[s
 
 
 def _ranks(ids: IdMap) -> dict[str, int]:
-    ordered = sorted(ids.to_practice["procedure"].items(), key=lambda kv: natural_key(kv[1]))
+    """{procedure db id: rank}; {} when the natural order of the practice ids is the database
+    ids' order (an export read back: its ids are PR<n> in that order), where the db id is the
+    rank (the ranked statement is slower: 5,000 patients, 1 s against 5 s)."""
+    by_db_id = sorted(ids.to_practice["procedure"].items())
+    if _in_natural_order([pid for _, pid in by_db_id]):
+        return {}
+    ordered = sorted(by_db_id, key=lambda kv: natural_key(kv[1]))
     return {str(db_id): n for n, (db_id, _) in enumerate(ordered)}
+
+
+_NUMBERED = re.compile(r"(\D*)(\d+)\Z")  # a prefix and a number: PR12, 12
+
+
+def _in_natural_order(names: list[str]) -> bool:
+    """Whether ``names`` are in `natural_key` order (ties too: a stable sort keeps them)."""
+    last, last_key = None, None
+    for name in names:
+        found = _NUMBERED.match(name)
+        key = (found.group(1), int(found.group(2))) if found else None
+        if last is not None:
+            if key is not None and last_key is not None and key[0] == last_key[0]:
+                if key[1] < last_key[1]:
+                    return False
+            elif natural_key(name) < natural_key(last):
+                return False
+        last, last_key = name, key
+    return True
 
 
 def add_statement(db: Database, statement_id: int) -> None:

@@ -12,6 +12,11 @@ Semantics:
 - One claim procedure per procedure and plan (plans covering the patient, plus
   any plan named by the procedure's overrides, no_bill or claims), with zero
   estimates: the estimator fills them afterwards (``store.derived.estimates``).
+  A received claim's kept estimates (`model.KeptEstimate`, history the file records
+  like its payments) are stored on their lines as frozen estimates, with the
+  carrier's payment as the last step of the explanation, as entering the payment
+  leaves them: the estimator keeps them and replays the claim payments only for
+  received lines without one.
 - A claim with a claim payment is stored as ``received`` (entering a payment
   receives the claim); a second payment on a line is supplemental. A claim on hold whose
   earlier plans' lines are all received is stored ``unsent`` (`estimator.holds`).
@@ -35,11 +40,12 @@ import peewee
 from estimator import model as m
 from estimator.holds import UNSENT, released_holds, with_holds_released
 from estimator.results import CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE, NOT_RECEIVED, PREAUTH, RECEIVED
+from estimator.worksheet import RECEIVED_STEP, received_step
 
 from .. import models as t
 from ..audit import now, record, workstation_name
 from ..connection import (
-    Database, EngineError, StoreError, defer_foreign_keys, reset_ids, root_error,
+    Database, EngineError, StoreError, defer_foreign_keys, indexes_dropped, reset_ids, root_error,
     write_transaction,
 )
 from ..family import records
@@ -48,6 +54,16 @@ from ..family.loader import office_settings
 from ..read.patients import has_practice
 
 STAMP = ("entered_at", "entered_by", "workstation", "location")
+# A claim procedure's estimate columns, and their values before the estimator runs.
+ESTIMATE_COLUMNS = ("allowed_cents", "copay_cents", "percent", "deductible_est_cents",
+                    "base_est_cents", "ins_est_cents", "writeoff_est_cents", "note",
+                    "explanation", "frozen")
+NO_ESTIMATE = (0, 0, 0, 0, 0, 0, 0, "", "", 0)
+# The tables a practice fills by the thousand: their indexes are built once the rows are in
+# (filling an index row by row costs about twice as much).
+BULK_TABLES = ("patient", "patient_coverage", "procedure", "procedure_visit", "claim",
+               "claim_proc", "claim_payment", "claim_payment_line", "patient_payment",
+               "payment_allocation", "adjustment", "appointment", "ledger_note", "statement")
 PRACTICE_SETTINGS = "key IN ('as_of', 'lock_date') OR key LIKE 'pref.%' OR key LIKE 'office.%'"
 
 
@@ -75,7 +91,8 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                 wipe_practice(db)
             stamp = m.Stamp(datetime.fromisoformat(now()), user, workstation, location or None)
             loader = _Loader(db, practice, stamp)
-            loader.run()
+            with indexes_dropped(db, BULK_TABLES):  # (empty here: built once, afterwards)
+                loader.run()
             # the file's ids were written as given: new rows' ids continue after them
             reset_ids(db, [md._meta.table_name for md in t.PRACTICE_MODELS
                            if "id" in md._meta.fields])
@@ -158,6 +175,10 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
         return tuple(dataclasses.replace(row, stamp=_whole_seconds(row.stamp) or stamp)
                      for row in rows)
 
+    claims = tuple(dataclasses.replace(c, kept_estimates=tuple(
+        dataclasses.replace(k, explanation=tuple(s for s in k.explanation
+                                                 if not s.startswith(RECEIVED_STEP)))
+        for k in c.kept_estimates)) if c.kept_estimates else c for c in claims)
     return dataclasses.replace(
         practice, claims=claims, procedures=stamped(procedure(p) for p in practice.procedures),
         patients=tuple(dataclasses.replace(pt, name=display_name(*split_name(pt.name)))
@@ -167,6 +188,15 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
         adjustments=stamped(practice.adjustments), ledger_notes=stamped(practice.ledger_notes),
         statements=stamped(practice.statements),
         office=practice.office if practice.office != m.Office() else None)
+
+
+def kept_columns(kept: m.KeptEstimate, paid: int, writeoff: int, deductible: int) -> tuple:
+    """`ESTIMATE_COLUMNS` of a received line keeping ``kept``: as entering the payment leaves
+    them (the steps, then what the carrier paid, denied lines' amounts left out)."""
+    steps = [s for s in kept.explanation if not s.startswith(RECEIVED_STEP)]
+    steps.append(received_step(paid, writeoff, deductible))
+    return (kept.allowed, kept.copay, kept.percent, kept.deductible, kept.base_est, kept.ins_est,
+            kept.writeoff_est, kept.note, "\n".join(steps), 1)
 
 
 def _whole_seconds(stamp: m.Stamp | None) -> m.Stamp | None:
@@ -189,6 +219,7 @@ class _Loader:
         self.db, self.p, self.stamp = db, practice, stamp
         self.locations: dict[str, int] = {}
         self.stamps: dict[m.Stamp, tuple] = {}  # most rows share a stamp: convert it once
+        self.same_stamp: dict[int, tuple] = {}  # by identity (the practice keeps them alive)
         self.ids = IdMap()
         self.counts: dict[str, int] = {}
         self.patient_of = {pr.id: pr.patient for pr in practice.procedures}
@@ -217,6 +248,12 @@ class _Loader:
 
     def stamp_columns(self, stamp: m.Stamp | None) -> tuple:
         stamp = stamp or self.stamp
+        cols = self.same_stamp.get(id(stamp))  # (a file read quickly shares its stamps)
+        if cols is None:
+            cols = self.same_stamp[id(stamp)] = self.stamp_values(stamp)
+        return cols
+
+    def stamp_values(self, stamp: m.Stamp) -> tuple:
         cols = self.stamps.get(stamp)
         if cols is None:
             location = None
@@ -414,6 +451,7 @@ class _Loader:
         self.on_claim, self.on_preauth = {}, {}  # (proc, plan) db ids -> (claim, seq)
         self.claim_plans = defaultdict(list)  # procedure file id -> plan file ids
         self.received: set[int] = set()
+        self.kept: dict[tuple[int, int], m.KeptEstimate] = {}  # (proc, plan) db ids
         released = released_holds(self.p)  # a held claim waiting for nothing any more
         rows = []
         for c in self.p.claims:
@@ -422,6 +460,10 @@ class _Loader:
             i, patient = self.claim_lines(c)
             if status == RECEIVED:
                 self.received.add(i)
+                plan = self.ids.to_db["plan"][c.plan]
+                for kept in c.kept_estimates:
+                    proc = self.ref("procedure", kept.procedure, f"claim {c.id}")
+                    self.kept[(proc, plan)] = kept
             rows.append((i, c.id, patient, self.ids.to_db["plan"][c.plan], c.kind, status,
                          c.date.isoformat(), c.sent_date.isoformat() if c.sent_date else None,
                          c.claim_no, c.preauth_no, None))
@@ -448,6 +490,7 @@ class _Loader:
     def claim_payments(self) -> None:
         """Payments now; their lines once claim procedure ids exist (`payment_lines`)."""
         self.sums = {}   # (proc, plan) db ids -> [paid, writeoff, deductible]
+        self.denied = {}  # (proc, plan) db ids -> paid on denied lines (the estimator leaves it out)
         self.lines = []  # (payment id, (proc, plan), paid, wo, ded, denied, remarks, suppl, stamp)
         first = self.next_id(t.ClaimPayment)
         rows = []
@@ -461,6 +504,8 @@ class _Loader:
                 total = self.sums.setdefault(key, [0, 0, 0])
                 for k, amount in enumerate((ln.paid, ln.writeoff, ln.deductible)):
                     total[k] += amount
+                if ln.denied:
+                    self.denied[key] = self.denied.get(key, 0) + ln.paid
                 self.lines.append((first + n, key, ln.paid, ln.writeoff, ln.deductible,
                                    int(ln.denied), ln.remarks, int(supplemental), pay.stamp))
             rows.append((first + n, claim, self.plan_info[plan][0], pay.check_no, pay.bank_no,
@@ -473,7 +518,7 @@ class _Loader:
         coverage = {pt.id: pt.coverage for pt in self.p.patients}
         names = ("id", "procedure", "plan", "coverage_order", "status", "claim", "claim_seq",
                  "preauth", "preauth_seq", "no_bill", *map(t.override_column, t.OVERRIDE_FIELDS),
-                 "paid_cents", "writeoff_cents", "deductible_applied_cents")
+                 "paid_cents", "writeoff_cents", "deductible_applied_cents", *ESTIMATE_COLUMNS)
         rows = (row for pr in self.p.procedures
                 for row in self.procedure_lines(pr, coverage.get(pr.patient, ())))
         self.next_cp = self.next_id(t.ClaimProc)
@@ -493,9 +538,10 @@ class _Loader:
                 raise StoreError(f"{where}: two overrides for plan {o.plan}")
             overrides[o.plan] = o
         orders = self.covers.get(pr.patient, {})
+        plans = self.ids.to_db["plan"]
         rows = []
         for plan_id in line_plans(pr, coverage, self.claim_plans.get(pr.id, [])):
-            plan = self.ref("plan", plan_id, where)
+            plan = plans.get(plan_id) or self.ref("plan", plan_id, where)
             key = (proc, plan)
             claim, seq = self.on_claim.get(key, (None, None))
             preauth, pseq = self.on_preauth.get(key, (None, None))
@@ -507,9 +553,13 @@ class _Loader:
             self.next_cp += 1
             if key in self.sums:
                 self.cp_ids[key] = cp
+            paid, writeoff, deductible = sums = self.sums.get(key, (0, 0, 0))
+            kept = self.kept.get(key)
             rows.append((cp, proc, plan, orders.get(plan, 0),
                          self.line_status(pr, plan, claim, preauth), claim, seq, preauth, pseq,
-                         int(plan_id in pr.no_bill), *over, *self.sums.get(key, (0, 0, 0))))
+                         int(plan_id in pr.no_bill), *over, *sums,
+                         *(NO_ESTIMATE if kept is None else kept_columns(
+                             kept, paid - self.denied.get(key, 0), writeoff, deductible))))
         return rows
 
     def line_status(self, pr: m.Procedure, plan: int, claim, preauth) -> str:

@@ -12,6 +12,7 @@ Public API::
     dump_practice(practice, meta=None, *, expect=None) -> dict   # JSON-ready, money as Decimal("150.00")
     dumps_practice(practice, meta=None, *, expect=None) -> str   # canonical text
     dumps_practice_file(practice_file) -> str
+    write_practice(practice, out)                      # dumps_practice, written as it is made
     encode_json(value) -> str                          # the writer (Decimal written as 150.00)
     PracticeFile(meta, practice, expect), Expect, PracticeFileError
 
@@ -43,6 +44,14 @@ name in ``estimator.model``):
   ``procedures[].visits`` (dates of later visits of a multi-visit procedure),
   ``procedures[].note``;
 - ``claims[].claim_no``, ``claims[].preauth_no``, ``claims[].sent_date``;
+- ``claims[].kept_estimates``: ``[{procedure, allowed?, copay?, percent?, deductible?,
+  base_est?, ins_est?, writeoff_est?, note?, explanation?}]``, the estimate each line of a
+  received claim (paid, or written ``received``; never a preauthorization) had just before
+  the claim was first paid, which the received line keeps (`estimator.model.KeptEstimate`;
+  money as everywhere, absent = 0; ``explanation`` the steps, one line each, without the
+  carrier's payment). An export writes every received line's; an import keeps them as they
+  are and rebuilds a missing one by replaying the claim payments in date order, as for a
+  file without any (each procedure of the claim at most once);
 - ``claim_payments[].lines[].denied`` (boolean), ``claim_payments[].lines[].remarks``;
 - ``patient_payments[].note``;
 - ``patient_payments[].allocations``: ``[{procedure, amount}]``, a payment split over the
@@ -83,19 +92,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from os import PathLike
+from typing import TextIO
 
 from estimator.model import Practice, frozen_map
 
 from ._errors import PracticeFileError, Problems, show
 from ._expect import EXPECT, Expect, check_expect
 from ._checks import check_practice
-from ._json import encode_json, load_raw
+from ._json import encode_json, load_raw, write_json
 from ._kinds import F, Any, Ctx, Entity, Enum, Text
+from ._quick import read_quickly
 from ._schema import FORMAT, PRACTICE
 
 __all__ = [
     "FORMAT", "Expect", "PracticeFile", "PracticeFileError", "dump_practice", "dumps_practice",
     "dumps_practice_file", "encode_json", "load_practice_file", "parse_practice_text",
+    "read_carefully", "write_practice",
 ]
 
 META_KEYS = ("format", "name", "why", "source", "notes", "derived", "derived_fields")
@@ -124,7 +136,19 @@ _TOP = Entity(dict, (
 
 
 def parse_practice_text(text: str, *, source: str = "<text>") -> PracticeFile:
-    """Parse and validate a whole practice file; raise `PracticeFileError` listing every problem."""
+    """Parse and validate a whole practice file; raise `PracticeFileError` listing every problem.
+
+    A plainly valid file is read the quick way (`_quick`: one pass, no JSON paths); any other
+    is read carefully (`read_carefully`), which finds and names every problem."""
+    top = read_quickly(text, _TOP)
+    if top is not None:
+        meta = frozen_map({k: top[k] for k in META_KEYS if k in top})
+        return PracticeFile(meta=meta, practice=top["practice"], expect=top.get("expect"))
+    return read_carefully(text, source=source)
+
+
+def read_carefully(text: str, *, source: str = "<text>") -> PracticeFile:
+    """`parse_practice_text` the careful way only: every problem collected with its path."""
     problems = Problems()
     raw = load_raw(text, problems)
     if raw is None:
@@ -147,13 +171,17 @@ def parse_practice_text(text: str, *, source: str = "<text>") -> PracticeFile:
 
 def load_practice_file(path: str | PathLike) -> PracticeFile:
     """Read a UTF-8 practice file (a leading BOM is accepted)."""
+    return parse_practice_text(_file_text(path), source=str(path))
+
+
+def _file_text(path: str | PathLike) -> str:
+    """The file's text (its bytes are let go once decoded: a file can be a gigabyte)."""
     with open(path, "rb") as fh:
         data = fh.read()
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PracticeFileError([("", f"not UTF-8 text (bad byte at offset {exc.start})")], source=str(path)) from None
-    return parse_practice_text(text, source=str(path))
 
 
 def dump_practice(practice: Practice, meta: Mapping | None = None, *, expect: Expect | None = None) -> dict:
@@ -176,6 +204,12 @@ def dump_practice(practice: Practice, meta: Mapping | None = None, *, expect: Ex
 def dumps_practice(practice: Practice, meta: Mapping | None = None, *, expect: Expect | None = None) -> str:
     """Canonical practice-file text (UTF-8 when written; ends with a newline)."""
     return encode_json(dump_practice(practice, meta, expect=expect))
+
+
+def write_practice(practice: Practice, out: TextIO) -> None:
+    """`dumps_practice` written to ``out`` as it is made: each row of the practice's lists is
+    dumped only when its turn comes, so the whole file is never in memory at once."""
+    write_json({"format": FORMAT, "practice": PRACTICE.dump_lazily(practice)}, out)
 
 
 def dumps_practice_file(practice_file: PracticeFile) -> str:

@@ -16,6 +16,7 @@ def check_practice(practice: Practice, ctx: Ctx) -> None:
     _check_procedures(practice, ctx)
     _check_claims(practice, ctx)
     _check_claim_payments(practice, ctx)
+    _check_kept_estimates(practice, ctx)
     _check_postings(practice, ctx)
     _check_allocations(practice, ctx)
     _check_statements(practice, ctx)
@@ -120,6 +121,31 @@ def _check_claim_payments(practice: Practice, ctx: Ctx) -> None:
             elif line.procedure in seen:
                 ctx.error(path, f"procedure {show(line.procedure)} is listed twice in this payment")
             seen.add(line.procedure)
+
+
+def _check_kept_estimates(practice: Practice, ctx: Ctx) -> None:
+    """Estimates kept from before payment belong to a received claim (paid, or written as
+    received; never a preauthorization): each of its procedures at most once."""
+    paid = {payment.claim for payment in practice.claim_payments}
+    for claim in practice.claims:
+        if not claim.kept_estimates:
+            continue
+        if claim.status == "preauth":
+            ctx.error(_at(ctx, claim, "kept_estimates"),
+                      "a preauthorization is never paid: it keeps no estimate")
+        elif claim.status != "received" and claim.id not in paid:
+            ctx.error(_at(ctx, claim, "kept_estimates"),
+                      f"claim {show(claim.id)} is not received and has no payment: its lines "
+                      "are estimated, none keeps an estimate yet")
+        seen = set()
+        for kept in claim.kept_estimates:
+            if kept.procedure not in claim.procedures:
+                ctx.error(_at(ctx, kept, "procedure"),
+                          f"procedure {show(kept.procedure)} is not on claim {show(claim.id)}")
+            elif kept.procedure in seen:
+                ctx.error(_at(ctx, kept, "procedure"),
+                          f"procedure {show(kept.procedure)} has two kept estimates on this claim")
+            seen.add(kept.procedure)
 
 
 def _check_postings(practice: Practice, ctx: Ctx) -> None:

@@ -108,7 +108,128 @@ def _check_text(text: str, path: str, problems: Problems) -> None:
 
 def encode_json(value: object) -> str:
     """Canonical JSON text: 2-space indent, small objects and lists on one line, Decimal as numbers."""
-    return _write(value, 0) + "\n"
+    out: list[str] = []
+    _Writer(out).write(value, 0)
+    out.append("\n")
+    return "".join(out)
+
+
+def write_json(value: object, out) -> None:
+    """`encode_json` written to the text stream ``out`` a few hundred kilobytes at a time."""
+    sink = _Sink(out)
+    _Writer(sink).write(value, 0)
+    sink.append("\n")
+    sink.flush()
+
+
+class _Sink:
+    """Pieces of text gathered and written in chunks (as a list, to `_Writer`)."""
+
+    CHUNK = 8192  # pieces
+
+    def __init__(self, out):
+        self.out, self.pieces = out, []
+
+    def append(self, piece: str) -> None:
+        self.pieces.append(piece)
+        if len(self.pieces) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        self.out.write("".join(self.pieces))
+        self.pieces.clear()
+
+
+class _Writer:
+    """One pass over the value, pieces appended to ``out`` (joined once: a practice file of
+    100,000 patients is close to a gigabyte of text). A container goes on one line when it
+    holds scalars and containers of scalars only and fits in `_INLINE_WIDTH` with its indent;
+    the one-line form is given up as soon as it is too long. Strings are quoted once each
+    (a file repeats the same keys and ids millions of times). Written for speed: the common
+    cases (text, a dict, a list) are tested by exact type before the general ones."""
+
+    def __init__(self, out):  # a list, or anything with its ``append``
+        self.out = out
+        self.quoted: dict[str, str] = {}
+
+    def scalar(self, value: object) -> str:
+        if type(value) is str:
+            q = self.quoted.get(value)
+            if q is None:
+                q = quoted(value)
+                if len(value) <= 64:
+                    self.quoted[value] = q
+            return q
+        return _scalar(value)
+
+    def write(self, value: object, level: int) -> None:
+        out, scalar = self.out, self.scalar
+        if not _is_container(value):
+            out.append(scalar(value))
+            return
+        is_map = isinstance(value, Mapping)
+        if not value:
+            out.append("{}" if is_map else "[]")
+            return
+        inline = self.inline(value, is_map, _INLINE_WIDTH - 2 * level)
+        if inline is not None:
+            out.append(inline)
+            return
+        pad = ",\n" + "  " * (level + 1)
+        out.append("{" if is_map else "[")
+        out.append(pad[1:])
+        first = True
+        cache = self.quoted
+        for item in (value.items() if is_map else value):
+            if first:
+                first = False
+            else:
+                out.append(pad)
+            if is_map:
+                key, item = item
+                out.append((cache.get(key) or scalar(str(key))) + ": ")
+            if type(item) is str:
+                out.append(cache.get(item) or scalar(item))
+            else:
+                self.write(item, level + 1)
+        out.append("\n" + "  " * level + ("}" if is_map else "]"))
+
+    def inline(self, value, is_map: bool, width: int) -> str | None:
+        """One-line text of a container if it has at most one level of nesting and is at
+        most ``width`` characters long, else None."""
+        scalar, cache = self.scalar, self.quoted
+        parts, used = [], 0  # used: the length of ", ".join(parts) + the brackets - 2
+        for item in (value.items() if is_map else value):
+            if is_map:
+                key, item = item
+            if type(item) is str:
+                text = cache.get(item) or scalar(item)
+            elif _is_container(item):
+                text = self.flat(item)
+                if text is None:
+                    return None
+            else:
+                text = scalar(item)
+            if is_map:
+                text = (cache.get(key) or scalar(str(key))) + ": " + text
+            used += len(text) + 2
+            if used > width:
+                return None
+            parts.append(text)
+        body = ", ".join(parts)
+        return "{" + body + "}" if is_map else "[" + body + "]"
+
+    def flat(self, value) -> str | None:
+        """A container of scalars only, on one line."""
+        is_map = isinstance(value, Mapping)
+        items = value.values() if is_map else value
+        if any(_is_container(item) for item in items):
+            return None
+        scalar = self.scalar
+        if is_map:
+            return "{" + ", ".join(scalar(str(k)) + ": " + scalar(v)
+                                   for k, v in value.items()) + "}"
+        return "[" + ", ".join(scalar(v) for v in value) + "]"
 
 
 def _scalar(value: object) -> str:
@@ -123,45 +244,8 @@ def _scalar(value: object) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def _inline(value: object) -> str | None:
-    """One-line text for a container of scalars (one level of nesting allowed), else None."""
-    if isinstance(value, Mapping):
-        parts = []
-        for key, item in value.items():
-            text = _scalar(item) if not _is_container(item) else _flat(item)
-            if text is None:
-                return None
-            parts.append(f"{_scalar(str(key))}: {text}")
-        return "{" + ", ".join(parts) + "}"
-    text = [_scalar(item) if not _is_container(item) else _flat(item) for item in value]
-    return None if None in text else "[" + ", ".join(text) + "]"
-
-
-def _flat(value: object) -> str | None:
-    """A container of scalars only, on one line."""
-    items = value.values() if isinstance(value, Mapping) else value
-    if any(_is_container(item) for item in items):
-        return None
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{_scalar(str(k))}: {_scalar(v)}" for k, v in value.items()) + "}"
-    return "[" + ", ".join(_scalar(v) for v in value) + "]"
-
-
 def _is_container(value: object) -> bool:
-    return isinstance(value, (Mapping, list, tuple))
-
-
-def _write(value: object, level: int) -> str:
-    if not _is_container(value):
-        return _scalar(value)
-    if not value:
-        return "{}" if isinstance(value, Mapping) else "[]"
-    inline = _inline(value)
-    if inline is not None and 2 * level + len(inline) <= _INLINE_WIDTH:
-        return inline
-    pad = "  " * (level + 1)
-    if isinstance(value, Mapping):
-        body = ",\n".join(f"{pad}{_scalar(str(k))}: {_write(v, level + 1)}" for k, v in value.items())
-        return "{\n" + body + "\n" + "  " * level + "}"
-    body = ",\n".join(pad + _write(v, level + 1) for v in value)
-    return "[\n" + body + "\n" + "  " * level + "]"
+    kind = type(value)
+    if kind is dict or kind is list or kind is tuple:
+        return True
+    return kind is not str and isinstance(value, (Mapping, list, tuple))

@@ -9,7 +9,7 @@ import dataclasses
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -61,6 +61,10 @@ class Ctx:
         return self._where[id(obj)]
 
 
+class NotPlainlyValid(Exception):
+    """The quick reading (`_quick`) stops here: the careful one (`read`) says what is wrong."""
+
+
 class Kind:
     placeholder: object = None
 
@@ -69,6 +73,16 @@ class Kind:
 
     def dump(self, value: object) -> object:
         return value
+
+    def quick(self, reader) -> Callable[[object], object]:
+        """The quick reading of a raw value (`_quick.Reader` compiles each kind once per
+        file): what `read` gives when it finds nothing wrong, else `NotPlainlyValid`. It
+        must never accept what `read` refuses; a kind without one is read carefully."""
+        return _careful_only
+
+
+def _careful_only(raw: object) -> object:
+    raise NotPlainlyValid("read carefully")
 
 
 # Text limits (the file's text goes to screens, statements and claims): an id is short
@@ -80,7 +94,8 @@ _NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u20
 
 
 class Text(Kind):
-    """Text of one of three sorts: ``"id"``, ``"name"`` (one line) or ``"text"`` (free text)."""
+    """Text of one of four sorts: ``"id"``, ``"name"`` (one line), ``"line"`` (one line as long
+    as free text: a step of an explanation) or ``"text"`` (free text)."""
 
     placeholder = ""
 
@@ -109,11 +124,33 @@ class Text(Kind):
     def _bad_character(self, raw: str) -> str | None:
         if self.sort == "id":
             return next((ch for ch in raw if not ch.isprintable()), None)
-        found = (_NOT_IN_NAME if self.sort == "name" else _NOT_IN_TEXT).search(raw)
+        found = (_NOT_IN_NAME if self.sort in ("name", "line") else _NOT_IN_TEXT).search(raw)
         return found.group() if found else None
 
+    def quick(self, reader):
+        longest, nonempty = self.longest, self.nonempty
+        if self.sort == "id":
+            def read(raw):
+                if (type(raw) is not str or len(raw) > longest or not raw.isprintable()
+                        or (nonempty and not raw.strip())):
+                    raise NotPlainlyValid("not an id")
+                return raw
+            return read
+        search = (_NOT_IN_NAME if self.sort in ("name", "line") else _NOT_IN_TEXT).search
+        seen: set[str] = set()  # names, users, workstations, steps: the same few, again and again
 
-_PLURAL = {"id": "ids", "name": "names", "text": "texts"}
+        def read_text(raw):
+            if type(raw) is not str:
+                raise NotPlainlyValid("not text")
+            if raw not in seen:
+                if len(raw) > longest or search(raw) is not None or (nonempty and not raw.strip()):
+                    raise NotPlainlyValid("not text of this sort")
+                seen.add(raw)
+            return raw
+        return read_text
+
+
+_PLURAL = {"id": "ids", "name": "names", "line": "lines of text", "text": "texts"}
 
 
 def _character(ch: str) -> str:
@@ -141,6 +178,15 @@ class Ref(Text):
             ctx.refs.append((path, self.table, value, self.kinds))
         return value
 
+    def quick(self, reader):
+        text = super().quick(reader)
+        note = reader.references(self.table, self.kinds)  # resolved once the file is read
+
+        def read(raw):
+            note(text(raw))
+            return raw
+        return read
+
 
 class Date(Kind):
     placeholder = date.min
@@ -163,6 +209,9 @@ class Date(Kind):
     def dump(self, value):
         return value.isoformat()
 
+    def quick(self, reader):
+        return _quick_day(reader.cache("date"), _DATE, date.fromisoformat, lambda day: day)
+
 
 class DateTime(Kind):
     """Local time to the second, ``YYYY-MM-DDTHH:MM:SS`` (no zone, no fractions: one spelling)."""
@@ -184,9 +233,44 @@ class DateTime(Kind):
             return datetime.min
         return at
 
+    def quick(self, reader):
+        return _quick_day(reader.cache("datetime"), _DATETIME, datetime.fromisoformat,
+                          lambda at: at.date())
+
     def dump(self, value):
         # Whole seconds, no zone: the only spelling `read` accepts, so a dump always reads back.
         return value.replace(microsecond=0, tzinfo=None).isoformat()
+
+
+def _quick_day(seen: dict, pattern, parse, day_of):
+    """Quick reading of a date or time: each spelling checked once (a file repeats them)."""
+    def read(raw):
+        found = seen.get(raw) if type(raw) is str else None
+        if found is None:
+            if type(raw) is not str or not pattern.match(raw):
+                raise NotPlainlyValid("date")
+            found = parse(raw)  # ValueError: not a real date
+            if not FIRST_DAY <= day_of(found) <= LAST_DAY:
+                raise NotPlainlyValid("date out of range")
+            seen[raw] = found
+        return found
+    return read
+
+
+def _quick_number(reader, kind: Kind, convert):
+    """Quick reading of a JSON number (never a boolean or text), each spelling converted once:
+    ``convert(int or Decimal)`` gives the value or raises."""
+    seen, fraction = reader.cache(id(kind)), reader.FRACTION
+
+    def read(raw):
+        kind_of = type(raw)
+        if kind_of is not int and kind_of is not fraction:
+            raise NotPlainlyValid("not a number")
+        found = seen.get(raw)
+        if found is None:
+            found = seen[raw] = convert(Decimal(raw) if kind_of is fraction else raw)
+        return found
+    return read
 
 
 def _number(ctx: Ctx, raw: object, path: str, what: str) -> int | Decimal | None:
@@ -227,6 +311,16 @@ class Money(Kind):
         # An export must import again: refuse what `read` would refuse.
         return to_decimal(check_range(value, "an amount"))
 
+    def quick(self, reader):
+        signed = self.signed
+
+        def convert(value):
+            cents = to_cents(value)  # MoneyError: refused
+            if cents < 0 and not signed:
+                raise NotPlainlyValid("negative")
+            return cents
+        return _quick_number(reader, self, convert)
+
 
 def _whole(value: int | Decimal) -> bool:
     return isinstance(value, int) or value == value.to_integral_value()
@@ -246,6 +340,13 @@ class Percent(Kind):
             ctx.error(path, f"{show(raw)} is not a whole percentage (0-100, no decimals)")
             return 0
         return int(value)
+
+    def quick(self, reader):
+        def convert(value):
+            if not 0 <= value <= 100 or not _whole(value):
+                raise NotPlainlyValid("not a percentage")
+            return int(value)
+        return _quick_number(reader, self, convert)
 
 
 class Int(Kind):
@@ -267,6 +368,18 @@ class Int(Kind):
             return self.placeholder
         return None if self.zero_is_none and value == 0 else int(value)
 
+    def quick(self, reader):
+        lo = self.lo if self.lo is not None else -self.hi
+
+        def convert(value):
+            if not lo <= value <= self.hi or not _whole(value):
+                raise NotPlainlyValid("out of range")
+            return int(value)
+        read = _quick_number(reader, self, convert)
+        if not self.zero_is_none:
+            return read
+        return lambda raw: read(raw) or None  # 0: None
+
 
 class Bool(Kind):
     placeholder = False
@@ -276,6 +389,13 @@ class Bool(Kind):
             return raw
         ctx.error(path, f"{show(raw)} is not true or false")
         return False
+
+    def quick(self, reader):
+        def read(raw):
+            if raw is True or raw is False:
+                return raw
+            raise NotPlainlyValid("not true or false")
+        return read
 
 
 class Enum(Kind):
@@ -291,6 +411,15 @@ class Enum(Kind):
         else:
             ctx.error(path, f"{show(raw)} is not one of: {', '.join(self.values)}")
         return self.placeholder
+
+    def quick(self, reader):
+        values = frozenset(self.values)
+
+        def read(raw):
+            if type(raw) is not str or raw not in values:
+                raise NotPlainlyValid("not one of the values")
+            return raw
+        return read
 
 
 class ListOf(Kind):
@@ -320,6 +449,22 @@ class ListOf(Kind):
     def dump(self, value):
         return [self.item.dump(v) for v in value]
 
+    def quick(self, reader):
+        item, unique, nonempty = reader.compile(self.item), self.unique, self.nonempty
+
+        def read(raw):
+            if type(raw) is not list or (nonempty and not raw):
+                raise NotPlainlyValid("not a list")
+            out = []  # (an item is never None: that is a problem too)
+            for n, one in enumerate(raw):
+                out.append(item(one))
+                raw[n] = None  # the raw object goes as soon as it is read (a file can be big)
+            out = tuple(out)
+            if unique and len(set(out)) != len(out):
+                raise NotPlainlyValid("listed twice")
+            return out
+        return read
+
 
 class MapOf(Kind):
     """``{key: value}`` with checked keys (categories, codes, ids), kept in file order."""
@@ -342,6 +487,19 @@ class MapOf(Kind):
 
     def dump(self, value):
         return {k: self.value.dump(v) for k, v in value.items()}
+
+    def quick(self, reader):
+        key, value = reader.compile(self.key), reader.compile(self.value)
+
+        def read(raw):
+            if type(raw) is not dict:
+                raise NotPlainlyValid("not an object")
+            out = {}
+            for k, item in raw.items():
+                key(k)
+                out[k] = value(item)
+            return frozen_map(out)
+        return read
 
 
 def unknown_key(key: str, known) -> str:
@@ -400,11 +558,15 @@ class F:
 
 
 class Entity(Kind):
-    """An object mapped onto a model dataclass; ``table``/``key`` make its id referable."""
+    """An object mapped onto a model dataclass; ``table``/``key`` make its id referable.
+    ``shared``: objects written alike are read as one (rows posted together share a stamp)."""
 
-    def __init__(self, cls, fields: tuple[F, ...], table: str | None = None, key: str | None = None):
+    def __init__(self, cls, fields: tuple[F, ...], table: str | None = None, key: str | None = None,
+                 shared: bool = False):
         self.cls, self.fields, self.table, self.key = cls, fields, table, key
+        self.shared = shared
         self._known = {f.key: f for f in fields}
+        self._dump_plan: tuple | None = None
 
     def read(self, ctx, raw, path):
         if not isinstance(raw, dict):
@@ -429,17 +591,112 @@ class Entity(Kind):
             ctx.define(self.table, values[self.key], obj, key_path(path, self.key))
         return obj
 
-    def dump(self, obj):
-        defaults = _defaults(self.cls)
+    def quick(self, reader):
+        readers = {f.key: reader.compile(f.kind) for f in self.fields}
+        known = frozenset(readers)
+        required = frozenset(f.key for f in self.fields if f.required)
+        key, build = self.key, _builder(self.cls, known)
+        defined = reader.tables[self.table] if self.table else None
+
+        def read(raw):
+            if type(raw) is not dict or not known.issuperset(raw):
+                raise NotPlainlyValid("not an object of known keys")
+            values = {}
+            for k, v in raw.items():  # (a loop: a comprehension is a call of its own)
+                if v is not None:
+                    values[k] = readers[k](v)
+            if not required <= values.keys():
+                raise NotPlainlyValid("a required key is missing")
+            obj = build(values)
+            if defined is not None:
+                if values[key] in defined:
+                    raise NotPlainlyValid("duplicate id")
+                defined[values[key]] = obj
+            return obj
+        if not self.shared:
+            return read
+        alike: dict[tuple, object] = {}
+
+        def read_shared(raw):
+            items = tuple(raw.items()) if type(raw) is dict else None
+            try:
+                found = alike.get(items)
+            except TypeError:  # a list or an object inside: no stamp has one
+                raise NotPlainlyValid("not an object of plain values") from None
+            if found is None:
+                found = alike[items] = read(raw)
+            return found
+        return read_shared
+
+    def dump_lazily(self, obj) -> dict:
+        """`dump`, but each list is dumped item by item as a writer reads it (`Lazy`)."""
         out = {}
-        for f in self.fields:
-            value = getattr(obj, f.key)
-            if value is None:
+        for (key, dump, always, default), f in zip(self._plan(), self.fields):
+            value = getattr(obj, key)
+            if value is None or (not always and value == default):
                 continue
-            if not (f.required or f.always) and f.key in defaults and value == defaults[f.key]:
-                continue
-            out[f.key] = f.kind.dump(value)
+            out[key] = Lazy(value, f.kind.item.dump) if isinstance(f.kind, ListOf) else dump(value)
         return out
+
+    def _plan(self) -> tuple:
+        """(key, dump, always written, default) per field, made once per entity (a file
+        dumps hundreds of thousands of rows)."""
+        if self._dump_plan is None:
+            defaults = _defaults(self.cls)
+            self._dump_plan = tuple(
+                (f.key, f.kind.dump, f.required or f.always or f.key not in defaults,
+                 defaults.get(f.key)) for f in self.fields)
+        return self._dump_plan
+
+    def dump(self, obj):
+        out = {}
+        for key, dump, always, default in self._plan():
+            value = getattr(obj, key)
+            if value is None or (not always and value == default):
+                continue
+            out[key] = dump(value)
+        return out
+
+
+class Lazy(list):
+    """A list dumped item by item while it is read (`Entity.dump_lazily`): an exported row is
+    made when the writer comes to it and let go once written. Only the writer reads it."""
+
+    def __init__(self, items, dump):
+        super().__init__()
+        self.items, self.dump_item = items, dump
+
+    def __iter__(self):
+        return map(self.dump_item, self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _builder(cls, keys: frozenset):
+    """``values -> cls(**values)`` for the quick reading (``keys``: those ``values`` may have):
+    a model dataclass made without its generated ``__init__`` (a frozen dataclass sets each
+    field through ``object.__setattr__``; a practice file makes hundreds of thousands). Only
+    for classes that check nothing when made (no ``__post_init__``), whose fields all have a
+    plain default or none, and that have every key as a field."""
+    if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__") or any(
+            f.default_factory is not dataclasses.MISSING for f in dataclasses.fields(cls)) \
+            or not keys <= {f.name for f in dataclasses.fields(cls)}:
+        return lambda values: cls(**values)
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)
+                if f.default is not dataclasses.MISSING}
+    new = object.__new__
+
+    def build(values):
+        obj = new(cls)
+        state = obj.__dict__
+        state.update(defaults)
+        state.update(values)
+        return obj
+    return build
 
 
 def _defaults(cls) -> dict[str, object]:

@@ -29,7 +29,7 @@ STAMP = Entity(m.Stamp, (
     F("user", NAME, required=True),
     F("workstation", TEXT),
     F("location", TEXT),
-))
+), shared=True)
 
 PREFERENCES = Entity(m.Preferences, (
     F("ins_ppo_sec_writeoffs", Bool()),
@@ -188,6 +188,20 @@ PROCEDURE_ = Entity(m.Procedure, (
     F("stamp", STAMP),  # extension
 ), table="procedures", key="id")
 
+# The estimate a received claim's line kept from before payment (extension).
+KEPT_ESTIMATE = Entity(m.KeptEstimate, (
+    F("procedure", PROCEDURE, required=True),
+    F("allowed", MONEY),
+    F("copay", MONEY),
+    F("percent", Percent()),
+    F("deductible", MONEY),
+    F("base_est", MONEY),
+    F("ins_est", MONEY),
+    F("writeoff_est", MONEY),
+    F("note", Text(sort="line")),
+    F("explanation", ListOf(Text(sort="line"))),
+))
+
 CLAIM = Entity(m.Claim, (
     F("id", ID, required=True),
     F("plan", PLAN, required=True),
@@ -198,6 +212,7 @@ CLAIM = Entity(m.Claim, (
     F("claim_no", TEXT),  # extension
     F("preauth_no", TEXT),  # extension
     F("sent_date", Date()),  # extension
+    F("kept_estimates", ListOf(KEPT_ESTIMATE)),  # extension
 ), table="claims", key="id")
 
 PAYMENT_LINE = Entity(m.ClaimPaymentLine, (

@@ -1,0 +1,148 @@
+"""The quick reading of a practice file (`_quick`) accepts only what the careful one accepts, and
+reads it into the same PracticeFile; anything else falls back to the careful reading's messages."""
+from __future__ import annotations
+
+import copy
+import io
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from estimator import model as m
+from store.demo import synthetic
+from store.files.exporter import export_practice
+from store.files import practice_file
+from store.files.practice_file import (
+    PracticeFileError, dump_practice, dumps_practice, encode_json, parse_practice_text,
+    read_carefully, write_practice,
+)
+from store.files.practice_file._quick import read_quickly
+
+from conftest import rich_practice
+
+MALFORMED = sorted((Path(__file__).parent / "malformed").glob("*.json"))
+SCENARIOS = sorted((Path(__file__).resolve().parents[3] / "shared" / "scenarios").rglob("*.json"))
+
+
+def quickly(text: str):
+    return read_quickly(text, practice_file._TOP)
+
+
+def assert_same_reading(text: str) -> bool:
+    """The quick reading gives up or agrees with the careful one; True when it read the file."""
+    try:
+        careful = read_carefully(text)
+    except PracticeFileError:
+        assert quickly(text) is None, text[:300]
+        with pytest.raises(PracticeFileError):
+            parse_practice_text(text)
+        return False
+    quick = quickly(text)
+    if quick is None:
+        return False
+    assert parse_practice_text(text) == careful
+    assert quick["practice"] == careful.practice
+    return True
+
+
+def _document() -> dict:
+    """A small practice touching every kind: the rich practice with kept estimates and a group."""
+    practice = rich_practice()
+    claims = tuple(c if c.id != "C1" else m.Claim(
+        c.id, c.plan, c.procedures, c.status, c.date, c.kind, c.claim_no, c.preauth_no,
+        c.sent_date, (m.KeptEstimate("X1", 90000, 1000, 60, 0, 53400, 70000, 3, "",
+                                     ("allowed 900.00 (override)", "60% (override)")),))
+        for c in practice.claims)
+    practice = m.Practice(**{**practice.__dict__, "claims": claims,
+                             "locations": ("Main", "North"),
+                             "office": m.Office("Smile", ("1 Main St", "Town, ST 00001"))})
+    doc = dump_practice(practice)
+    doc["practice"]["plans"][0]["exclusions"] = ["D2750"]  # (the rich practice's is unknown)
+    read_carefully(encode_json(doc))
+    return doc
+
+
+def test_plain_files_are_read_quickly_into_the_same_practice(db):
+    synthetic.generate(db, patients=40, seed=2, big_ledgers=(30,))
+    exported = export_practice(db)
+    for text in (encode_json(_document()), dumps_practice(exported)):
+        assert assert_same_reading(text)
+    streamed = io.StringIO()
+    write_practice(exported, streamed)  # the export command's way: written as it is made
+    assert streamed.getvalue() == dumps_practice(exported)
+
+
+@pytest.mark.parametrize("path", MALFORMED, ids=lambda p: p.stem)
+def test_every_malformed_file_is_read_carefully(path):
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    assert quickly(text) is None
+    assert not assert_same_reading(text)
+
+
+def test_scenarios_agree():
+    """Scenarios carry ``expect`` (read carefully); their practices alone are read quickly."""
+    for path in SCENARIOS:
+        careful = read_carefully(path.read_text(encoding="utf-8"))
+        assert quickly(path.read_text(encoding="utf-8")) is None
+        assert assert_same_reading(dumps_practice(careful.practice))
+
+
+def _leaves(node, path=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, path + (key,))
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            yield from _leaves(value, path + (n,))
+    yield path
+
+
+def _set(doc, path, value):
+    node = doc
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+
+
+def _drop(doc, path):
+    node = doc
+    for step in path[:-1]:
+        node = node[step]
+    del node[path[-1]]
+
+
+ODD_VALUES = (None, True, False, 0, -1, 7, 101, 1000001, Decimal("1.005"), Decimal("150.000"),
+              Decimal("-0.50"), Decimal("2.5"), Decimal("1E+2"), "", " ", "X1", "P1", "UCR",
+              "COPAY", "2026-02-30", "2026-02-03", "1899-12-31", "2026-02-03T10:00:00",
+              "x\ny", "tab\there", "\u202e", "a" * 65, "a" * 201, [], {}, ["X1", "X1"],
+              {"plan": "P1"})
+
+
+def test_odd_values_anywhere_are_refused_or_read_alike():
+    doc = _document()
+    leaves = [p for p in _leaves(doc) if p]
+    picks = random.Random(17).sample([(p, v) for p in leaves for v in ODD_VALUES], 300)
+    read_quick = 0
+    for path, value in picks:
+        changed = copy.deepcopy(doc)
+        _set(changed, path, value)
+        read_quick += assert_same_reading(encode_json(changed))
+    assert read_quick > 20  # some changes keep the file valid: those were read quickly
+
+
+def test_missing_unknown_and_repeated_keys():
+    doc = _document()
+    objects = [p for p in _leaves(doc) if p and isinstance(p[-1], str)]
+    for path in random.Random(5).sample(objects, 50):
+        dropped = copy.deepcopy(doc)
+        _drop(dropped, path)
+        assert_same_reading(encode_json(dropped))
+        extra = copy.deepcopy(doc)
+        _set(extra, path[:-1] + ("surprise",), None)
+        assert not assert_same_reading(encode_json(extra))
+    text = encode_json(doc).replace('"tooth": "14"', '"tooth": "14", "tooth": "15"')
+    assert not assert_same_reading(text)
+    for bad in ('"\\u0000"', '"\\ud800"', '"a\\ud83d\\ude00"', "NaN", "Infinity"):
+        assert not quickly(encode_json(doc).replace('"seat next visit"', bad))
