@@ -243,8 +243,11 @@ def families_ranks(db: Database, family_of: Mapping[int, int], ids: IdMap) -> di
         if proc in owner:
             by_family[family_of[owner[proc]]].append((proc, pid))
     ranks = {}
-    for procedures in by_family.values():
-        ordered = sorted(procedures, key=lambda kv: natural_key(kv[1]))
+    for procedures in by_family.values():  # each family as `_ranks` ranks it alone
+        by_db_id = sorted(procedures)
+        if _in_natural_order([pid for _, pid in by_db_id]):
+            continue  # ranked by id, as `_ranks` leaves such a family
+        ordered = sorted(by_db_id, key=lambda kv: natural_key(kv[1]))
         ranks.update({str(db_id): n for n, (db_id, _) in enumerate(ordered)})
     return ranks
 
