@@ -22,7 +22,7 @@ from estimator import model as m
 from estimator.money import MoneyError, fmt, to_cents
 
 from ..connection import Database
-from ..derived.estimates import reestimate_family
+from ..derived.estimates import reestimate_families
 from ..models import LIMIT_KINDS
 from .common import (
     Actor, Posting, ServiceError, as_date, cents, one, posting, require_patient, text_or_none,
@@ -98,13 +98,12 @@ def _change(db: Database, action: str, actor: Actor | None, now: datetime | None
 
 def _reestimate(db: Database, guarantors: Sequence[int], progress: Progress | None,
                 as_of: date | None = None) -> int:
+    """Every family a set-up change touches (a fee schedule of a big carrier: most of the
+    practice), read and written a chunk of families at a time (`reestimate_families`)."""
     total = len(guarantors)
     if progress:
         progress(0, total)
-    for n, guarantor in enumerate(guarantors, 1):
-        reestimate_family(db, guarantor, as_of=as_of)
-        if progress:
-            progress(n, total)
+    reestimate_families(db, guarantors, as_of=as_of, progress=progress)
     return total
 
 
