@@ -268,12 +268,13 @@ def test_daily_backup_once_a_day_keeping_the_newest(office, tmp_path):
     assert os.stat(folder).st_mode & 0o777 == 0o700
 
 
-def test_the_app_writes_the_daily_backup_in_the_background(office, tmp_path):
+def run_daily_backup(office: str, folder: str) -> list[tuple[str, str | None]]:
+    """The app's daily backup at start-up, in its thread; what it said (text, severity)."""
     from cli.commands import daily_backup_soon
     from store import services
 
     db = open_database(office)
-    services.set_daily_backup(db, str(tmp_path / "daily"), 3)
+    services.set_daily_backup(db, folder, 3)
 
     class App:  # what daily_backup_soon uses of the Textual app
         said: list = []
@@ -290,9 +291,14 @@ def test_the_app_writes_the_daily_backup_in_the_background(office, tmp_path):
         if thread.name == "daily-backup":
             thread.join(60)
     db.close()
+    return app.said
+
+
+def test_the_app_writes_the_daily_backup_in_the_background(office, tmp_path):
+    said = run_daily_backup(office, str(tmp_path / "daily"))
     today = backups.daily_path(office, str(tmp_path / "daily"), date.today())
     assert os.path.exists(today)
-    assert app.said == [(f"Daily backup written: {today}", "information")]
+    assert said == [(f"Daily backup written: {today}", "information")]
     assert backups.daily_setting(open_database(office, writer=False)) == (
         str(tmp_path / "daily"), 3)
 
@@ -431,29 +437,8 @@ def audit_rows(path: str) -> int:
 
 
 def test_the_apps_daily_backup_says_which_audit_rows_cannot_be_checked(office, tmp_path):
-    from cli.commands import daily_backup_soon
-    from store import services
-
     lose_the_key_and_post(office)
-    db = open_database(office)
-    services.set_daily_backup(db, str(tmp_path / "daily"), 3)
-
-    class App:
-        said: list = []
-
-        def call_from_thread(self, fn, *args, **kw):
-            fn(*args, **kw)
-
-        def notify(self, text, **kw):
-            self.said.append((text, kw.get("severity")))
-
-    app = App()
-    daily_backup_soon(app, db)
-    for thread in threading.enumerate():
-        if thread.name == "daily-backup":
-            thread.join(60)
-    db.close()
-    [(text, severity)] = app.said
+    [(text, severity)] = run_daily_backup(office, str(tmp_path / "daily"))
     today = backups.daily_path(office, str(tmp_path / "daily"), date.today())
     assert text.startswith(f"Daily backup written: {today}; audit rows before row ")
     assert "were signed with a key that is not here" in text and severity == "warning"
