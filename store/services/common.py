@@ -10,7 +10,7 @@ so a refused posting leaves nothing written.
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Iterator, Sequence
@@ -26,6 +26,7 @@ from ..connection import (
 )
 from ..derived.estimates import reestimate_families
 from ..family.ids import guarantor_of
+from ..models import MODELS
 
 
 class ServiceError(Exception):
@@ -150,7 +151,7 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
     post = Posting(db, actor or desk_actor(), now or clock(), action)
     check_role(post.actor, action)
     try:
-        with write_transaction(db):
+        with _models_bound(db), write_transaction(db):
             yield post
             # one family or a thousand (an ERA): read, estimated and written by chunks
             reestimate_families(db, post.families, as_of=post.at.date(), progress=progress)
@@ -162,6 +163,15 @@ def posting(db: Database, action: str, *, actor: Actor | None = None,
                            f"{describe_error(db.database, exc)}") from exc
     except StoreError as exc:  # e.g. the file was replaced under the desk: the desk says so
         raise ServiceError(str(exc)) from exc
+
+
+def _models_bound(db: Database):
+    """The ORM's models on ``db`` for the posting: they follow the database opened last in
+    the process (`store.models`), and a service's ORM writes must go to its own database even
+    when another one was opened since (a copy, a test, the benchmark)."""
+    if MODELS[0]._meta.database is db:
+        return nullcontext()
+    return db.bind_ctx(MODELS)
 
 
 def _audit(post: Posting) -> None:

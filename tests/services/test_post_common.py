@@ -97,3 +97,23 @@ def test_lock_date_helpers(db):
     with pytest.raises(services.ServiceError, match="lock date"):
         common.check_open(db, date(2026, 2, 28), "the payment")
     common.check_open(db, date(2026, 3, 1), "the payment")
+
+
+def test_a_posting_writes_to_its_own_database_when_another_was_opened_since(db, template,
+                                                                           tmp_path):
+    """The ORM's models follow the database opened last: a service's ORM writes (a ledger
+    note, a claim released from hold) went to that other database."""
+    from pg_support import clone_database
+    from store.db import open_database
+
+    other_path = tmp_path / "other.db"
+    clone_database(str(template), str(other_path))
+    other = open_database(str(other_path))  # the models now follow `other`
+    try:
+        before = other.execute_sql("SELECT count(*) FROM ledger_note").fetchone()[0]
+        services.add_ledger_note(db, pid(db, "WILSON_J"), "called about the crown", actor=ACTOR)
+        assert db.execute_sql("SELECT count(*) FROM ledger_note WHERE text = ?",
+                              ("called about the crown",)).fetchone()[0] == 1
+        assert other.execute_sql("SELECT count(*) FROM ledger_note").fetchone()[0] == before
+    finally:
+        other.close()
