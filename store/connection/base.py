@@ -32,3 +32,16 @@ def last_opened():
     """The database `store.db.open_database` opened last (`store.models` binds to it on
     import)."""
     return _last_opened
+
+
+def driver_error(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:
+    """The driver's error (an instance of ``kind``) under peewee's wrapper, which re-raises
+    with it as ``args[0]``, or under a cause or context; None when there is none."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, kind):
+            return exc
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        exc = inner or exc.__cause__ or exc.__context__
+        seen += 1
+    return None

@@ -46,7 +46,7 @@ import peewee
 import psycopg
 from psycopg.adapt import Dumper, Loader
 
-from .base import StoreError
+from .base import StoreError, driver_error
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 META_TABLE = "dentledger_schema"
@@ -551,14 +551,8 @@ def describe_error(path: str, exc: BaseException) -> str:
 
 
 def root_error(exc: BaseException | None) -> BaseException | None:
-    seen = 0
-    while exc is not None and seen < 5:
-        if isinstance(exc, psycopg.Error):
-            return exc
-        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
-        exc = inner or exc.__cause__ or exc.__context__
-        seen += 1
-    return None
+    """The psycopg error under peewee's wrapper (`base.driver_error`)."""
+    return driver_error(exc, psycopg.Error)
 
 
 # --- schema version and identity ------------------------------------------------------------

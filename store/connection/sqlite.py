@@ -28,7 +28,7 @@ import apsw
 import peewee
 from playhouse.apsw_ext import APSWDatabase, BooleanField, DateField, DateTimeField
 
-from .base import StoreError, StoreWarning
+from .base import StoreError, StoreWarning, driver_error
 
 
 class Database(APSWDatabase):
@@ -236,15 +236,8 @@ def describe_error(path: str, exc: BaseException) -> str:
 
 
 def root_error(exc: BaseException | None) -> BaseException | None:
-    """The apsw error under peewee's wrapper (peewee re-raises with it as args[0])."""
-    seen = 0
-    while exc is not None and seen < 5:
-        if isinstance(exc, apsw.Error):
-            return exc
-        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
-        exc = inner or exc.__cause__ or exc.__context__
-        seen += 1
-    return None
+    """The apsw error under peewee's wrapper (`base.driver_error`)."""
+    return driver_error(exc, apsw.Error)
 
 
 # --- schema version and identity (file header fields) ------------------------------
