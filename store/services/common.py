@@ -25,7 +25,6 @@ from ..connection import (
     last_row_id, lock_family, write_transaction,
 )
 from ..derived.estimates import reestimate_families
-from ..family.ids import guarantor_of
 from ..models import MODELS
 
 
@@ -92,14 +91,11 @@ class Posting:
     def touch(self, patient_id: int) -> None:
         """Re-estimate this patient's family before the posting commits (and wait for other
         desks' postings to it: `lock_family`)."""
-        lock_family(self.db, patient_id)
-        if self.patient_id is None:
-            self.patient_id = patient_id
-        self.families.add(guarantor_of(self.db, patient_id))
+        self.touch_all([patient_id])
 
     def touch_all(self, patient_ids: Sequence[int]) -> None:
         """`touch` each of these patients, their guarantors read in one query (a check
-        paying a thousand claims)."""
+        paying a thousand claims); StoreError names a patient that is not there."""
         for patient_id in patient_ids:
             lock_family(self.db, patient_id)
         if self.patient_id is None and patient_ids:
