@@ -56,6 +56,16 @@ async def settle(app: DentLedgerApp, pilot) -> None:
     await pilot.pause()
 
 
+def after(*keys: str):
+    """run_before for snap_compare: settle, press ``keys``, settle."""
+    async def run_before(pilot) -> None:
+        await settle(pilot.app, pilot)
+        if keys:
+            await pilot.press(*keys)
+        await settle(pilot.app, pilot)
+    return run_before
+
+
 def screen_text(app: DentLedgerApp) -> str:
     """What the terminal shows now, as text (styles dropped, characters exact)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
@@ -65,5 +75,6 @@ def screen_text(app: DentLedgerApp) -> str:
 def helpers():
     class Helpers:
         settle = staticmethod(settle)
+        after = staticmethod(after)
         screen_text = staticmethod(screen_text)
     return Helpers

@@ -13,25 +13,16 @@ from color_modes import COLORS
 SIZE = (80, 24)
 
 
-def after(helpers, *keys: str):
-    async def run_before(pilot) -> None:
-        await helpers.settle(pilot.app, pilot)
-        if keys:
-            await pilot.press(*keys)
-        await helpers.settle(pilot.app, pilot)
-    return run_before
-
-
 @COLORS
 def test_find_patient(snap_compare, color_mode, desk, make_app, helpers):
     assert snap_compare(make_app(desk), terminal_size=SIZE,
-                        run_before=after(helpers, *"smi", "down"))
+                        run_before=helpers.after(*"smi", "down"))
 
 
 @COLORS
 def test_account_with_two_plans(snap_compare, color_mode, desk, make_app, helpers):
     app = make_app(desk, patient="P1")
-    assert snap_compare(app, terminal_size=SIZE, run_before=after(helpers, "up", "up"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=helpers.after("up", "up"))
 
 
 # `]` presses from the first page of the card (its amounts) to the rest of Main and to each
@@ -44,14 +35,14 @@ GROUPS = {"main_rest": ("]",), "current": ("]",) * 3, "original": ("]",) * 5,
 def test_each_column_group(snap_compare, desk, make_app, helpers, group):
     keys = ["right_square_bracket" if k == "]" else k for k in GROUPS[group]]
     app = make_app(desk, patient="P1")
-    assert snap_compare(app, terminal_size=SIZE, run_before=after(helpers, *keys))
+    assert snap_compare(app, terminal_size=SIZE, run_before=helpers.after(*keys))
 
 
 def test_help_lists_the_screens_keys_first(snap_compare, desk, make_app, helpers):
     app = make_app(desk, patient="P1")
-    assert snap_compare(app, terminal_size=SIZE, run_before=after(helpers, "f1"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=helpers.after("f1"))
 
 
 def test_the_footers_second_page(snap_compare, desk, make_app, helpers):
     app = make_app(desk, patient="P1")
-    assert snap_compare(app, terminal_size=SIZE, run_before=after(helpers, "f2"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=helpers.after("f2"))

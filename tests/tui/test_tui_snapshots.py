@@ -9,37 +9,27 @@ import pytest
 SIZES = pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
 
 
-def after(helpers, *keys: str):
-    """run_before for snap_compare: settle, press ``keys``, settle."""
-    async def run_before(pilot) -> None:
-        await helpers.settle(pilot.app, pilot)
-        if keys:
-            await pilot.press(*keys)
-        await helpers.settle(pilot.app, pilot)
-    return run_before
-
-
 class TestFindPatientSnapshots:
     @SIZES
     def test_search_with_results(self, snap_compare, desk, make_app, helpers, size):
-        assert snap_compare(make_app(desk), terminal_size=size, run_before=after(helpers, *"smi", "down"))
+        assert snap_compare(make_app(desk), terminal_size=size, run_before=helpers.after(*"smi", "down"))
 
 
 class TestAccountSnapshots:
     @SIZES
     def test_ledger_card(self, snap_compare, desk, make_app, helpers, size):
         app = make_app(desk, patient="P1")
-        assert snap_compare(app, terminal_size=size, run_before=after(helpers, "down", "down", "down"))
+        assert snap_compare(app, terminal_size=size, run_before=helpers.after("down", "down", "down"))
 
     @SIZES
     def test_ledger_card_scrolled_to_claim_status(self, snap_compare, desk, make_app, helpers, size):
         app = make_app(desk, patient="P1")
         keys = ("right_square_bracket",) * 3
-        assert snap_compare(app, terminal_size=size, run_before=after(helpers, *keys))
+        assert snap_compare(app, terminal_size=size, run_before=helpers.after(*keys))
 
 
 class TestLineDetailSnapshots:
     @SIZES
     def test_procedure_detail(self, snap_compare, desk, make_app, helpers, size):
         app = make_app(desk, patient="P1")
-        assert snap_compare(app, terminal_size=size, run_before=after(helpers, "n", "enter"))
+        assert snap_compare(app, terminal_size=size, run_before=helpers.after("n", "enter"))
