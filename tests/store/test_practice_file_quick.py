@@ -146,3 +146,34 @@ def test_missing_unknown_and_repeated_keys():
     assert not assert_same_reading(text)
     for bad in ('"\\u0000"', '"\\ud800"', '"a\\ud83d\\ude00"', "NaN", "Infinity"):
         assert not quickly(encode_json(doc).replace('"seat next visit"', bad))
+
+
+def test_keys_written_twice_are_found_however_the_file_is_spaced():
+    """The parser keeps a repeated key's last value: the quick reading counts the keys it
+    reads against the keys written (``":``), and reads a file spaced otherwise carefully."""
+    text = encode_json(_document())
+    assert quickly(text) is not None
+    spaced = text.replace('"tooth": "14"', '"tooth" : "14"')
+    assert quickly(spaced) is None and assert_same_reading(spaced) is False
+    assert parse_practice_text(spaced) == read_carefully(text)
+    for twice in ('"tooth": "14", "tooth": "15"', '"tooth" : "14", "tooth" : "15"',
+                  '"tooth"\n:"14", "tooth"\t: "15"'):
+        assert not assert_same_reading(text.replace('"tooth": "14"', twice))
+    # text holding \": (a key's look) is more keys written than read: read carefully, alike
+    quoted = text.replace('"seat next visit"', '"say \\"hi\\": seat"')
+    assert quickly(quoted) is None and parse_practice_text(quoted) == read_carefully(quoted)
+    # ... and cannot hide a key written twice, spaced or not
+    hidden = quoted.replace('"tooth": "14"', '"tooth" : "14", "tooth" : "15"')
+    assert not assert_same_reading(hidden)
+
+
+def test_bytes_and_text_are_read_alike(tmp_path):
+    text = encode_json(_document())
+    assert read_quickly(text.encode("utf-8"), practice_file._TOP) == quickly(text)
+    assert quickly("\ufeff" + text) == quickly(text)
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert practice_file.load_practice_file(path) == parse_practice_text(text)
+    path.write_bytes(text.encode("utf-8").replace(b"seat next visit", b"seat \xff"))
+    with pytest.raises(PracticeFileError, match="not UTF-8 text"):
+        practice_file.load_practice_file(path)

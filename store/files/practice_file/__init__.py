@@ -142,9 +142,13 @@ def parse_practice_text(text: str, *, source: str = "<text>") -> PracticeFile:
     is read carefully (`read_carefully`), which finds and names every problem."""
     top = read_quickly(text, _TOP)
     if top is not None:
-        meta = frozen_map({k: top[k] for k in META_KEYS if k in top})
-        return PracticeFile(meta=meta, practice=top["practice"], expect=top.get("expect"))
+        return _parsed(top)
     return read_carefully(text, source=source)
+
+
+def _parsed(top: dict) -> PracticeFile:
+    meta = frozen_map({k: top[k] for k in META_KEYS if k in top})
+    return PracticeFile(meta=meta, practice=top["practice"], expect=top.get("expect"))
 
 
 def read_carefully(text: str, *, source: str = "<text>") -> PracticeFile:
@@ -170,14 +174,17 @@ def read_carefully(text: str, *, source: str = "<text>") -> PracticeFile:
 
 
 def load_practice_file(path: str | PathLike) -> PracticeFile:
-    """Read a UTF-8 practice file (a leading BOM is accepted)."""
-    return parse_practice_text(_file_text(path), source=str(path))
-
-
-def _file_text(path: str | PathLike) -> str:
-    """The file's text (its bytes are let go once decoded: a file can be a gigabyte)."""
+    """Read a UTF-8 practice file (a leading BOM is accepted): quickly from its bytes when
+    it is plainly valid, else carefully from its text."""
     with open(path, "rb") as fh:
         data = fh.read()
+    top = read_quickly(data, _TOP)
+    if top is not None:
+        return _parsed(top)
+    return read_carefully(_file_text(data, path), source=str(path))
+
+
+def _file_text(data: bytes, path: str | PathLike) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -490,10 +490,12 @@ class MapOf(Kind):
 
     def quick(self, reader):
         key, value = reader.compile(self.key), reader.compile(self.value)
+        keys = reader.keys  # keys read, compared with the keys written (duplicates)
 
         def read(raw):
             if type(raw) is not dict:
                 raise NotPlainlyValid("not an object")
+            keys[0] += len(raw)
             out = {}
             for k, item in raw.items():
                 key(k)
@@ -597,10 +599,12 @@ class Entity(Kind):
         required = frozenset(f.key for f in self.fields if f.required)
         key, build = self.key, _builder(self.cls, known)
         defined = reader.tables[self.table] if self.table else None
+        keys = reader.keys  # keys read, compared with the keys written (duplicates)
 
         def read(raw):
             if type(raw) is not dict or not known.issuperset(raw):
                 raise NotPlainlyValid("not an object of known keys")
+            keys[0] += len(raw)
             values = {}
             for k, v in raw.items():  # (a loop: a comprehension is a call of its own)
                 if v is not None:
@@ -625,6 +629,8 @@ class Entity(Kind):
                 raise NotPlainlyValid("not an object of plain values") from None
             if found is None:
                 found = alike[items] = read(raw)
+            else:
+                keys[0] += len(items)
             return found
         return read_shared
 
