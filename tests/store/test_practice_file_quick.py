@@ -177,3 +177,35 @@ def test_bytes_and_text_are_read_alike(tmp_path):
     path.write_bytes(text.encode("utf-8").replace(b"seat next visit", b"seat \xff"))
     with pytest.raises(PracticeFileError, match="not UTF-8 text"):
         practice_file.load_practice_file(path)
+
+
+def test_a_number_is_not_the_text_it_is_written_like():
+    """Stamps written alike are read as one; a number 1.5 is equal to the text "1.5" once
+    parsed (a fraction is kept as its text), so a stamp holding one is never taken for one
+    seen before."""
+    doc = _document()
+    stamped = doc["practice"]["procedures"]
+    assert len(stamped) >= 2
+    for row in stamped:
+        row["stamp"] = {"at": "2026-01-02T10:00:00", "user": "ann", "workstation": "1.5"}
+    assert assert_same_reading(encode_json(doc))
+    stamped[-1]["stamp"]["workstation"] = Decimal("1.5")
+    assert not assert_same_reading(encode_json(doc))
+    with pytest.raises(ValueError, match="only objects of text"):
+        practice_file.Entity(m.Stamp, (practice_file.F("at", practice_file.Any()),), shared=True)
+
+
+def test_objects_of_many_shapes_are_read_alike(monkeypatch):
+    """Past `_SHAPES` shapes per entity, objects are read by one function looking up each key."""
+    from store.files.practice_file import _kinds
+    monkeypatch.setattr(_kinds, "_SHAPES", 0)
+    doc = _document()
+    assert assert_same_reading(encode_json(doc))
+    objects = [p for p in _leaves(doc) if p and isinstance(p[-1], str)]
+    for path in random.Random(7).sample(objects, 30):
+        dropped = copy.deepcopy(doc)
+        _drop(dropped, path)
+        assert_same_reading(encode_json(dropped))
+        extra = copy.deepcopy(doc)
+        _set(extra, path[:-1] + ("surprise",), None)
+        assert not assert_same_reading(encode_json(extra))

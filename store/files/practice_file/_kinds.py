@@ -80,6 +80,13 @@ class Kind:
         must never accept what `read` refuses; a kind without one is read carefully."""
         return _careful_only
 
+    def inline(self, reader) -> tuple[str, dict]:
+        """`quick` as lines of code inside an entity's reader (`Entity.quick`): they take the
+        raw value in ``v`` and leave the value read in ``v``, or raise as `quick` does; each
+        name they use is written ``{n}name`` and given with its value. A kind read
+        thousands of times a file says it here without a call; by default, `quick` is called."""
+        return "v = {n}read(v)", {"read": reader.compile(self)}
+
 
 def _careful_only(raw: object) -> object:
     raise NotPlainlyValid("read carefully")
@@ -137,7 +144,7 @@ class Text(Kind):
                 return raw
             return read
         search = (_NOT_IN_NAME if self.sort in ("name", "line") else _NOT_IN_TEXT).search
-        seen: set[str] = set()  # names, users, workstations, steps: the same few, again and again
+        seen = reader.cache(id(self))  # names, users, workstations, steps: the same few, again and again
 
         def read_text(raw):
             if type(raw) is not str:
@@ -145,9 +152,16 @@ class Text(Kind):
             if raw not in seen:
                 if len(raw) > longest or search(raw) is not None or (nonempty and not raw.strip()):
                     raise NotPlainlyValid("not text of this sort")
-                seen.add(raw)
+                seen[raw] = True
             return raw
         return read_text
+
+    def inline(self, reader):
+        if self.sort == "id":  # (each row's own id: nothing to remember)
+            blank = " or not v.strip()" if self.nonempty else ""
+            return (f"if type(v) is not str or len(v) > {self.longest} or not v.isprintable(){blank}:\n"
+                    f"    raise {{n}}bad('not an id')"), {"bad": NotPlainlyValid}
+        return _seen_text(reader, self, reader.cache(id(self)))
 
 
 _PLURAL = {"id": "ids", "name": "names", "line": "lines of text", "text": "texts"}
@@ -180,12 +194,23 @@ class Ref(Text):
 
     def quick(self, reader):
         text = super().quick(reader)
-        note = reader.references(self.table, self.kinds)  # resolved once the file is read
+        noted = reader.references(self.table, self.kinds)  # resolved once the file is read
 
         def read(raw):
-            note(text(raw))
+            if type(raw) is not str or raw not in noted:
+                noted[text(raw)] = True
             return raw
         return read
+
+    def inline(self, reader):
+        return _seen_text(reader, self, reader.references(self.table, self.kinds))
+
+
+def _seen_text(reader, kind: Text, seen: dict) -> tuple[str, dict]:
+    """Inline reading of text ``quick`` remembers in ``seen`` once read: looked up first
+    (text only: a number written as 1.5 is equal to the text "1.5")."""
+    return ("if type(v) is not str or v not in {n}seen:\n    {n}read(v)",
+            {"seen": seen, "read": reader.compile(kind)})
 
 
 class Date(Kind):
@@ -212,6 +237,9 @@ class Date(Kind):
     def quick(self, reader):
         return _quick_day(reader.cache("date"), _DATE, date.fromisoformat, lambda day: day)
 
+    def inline(self, reader):
+        return _inline_day(reader, self, "date")
+
 
 class DateTime(Kind):
     """Local time to the second, ``YYYY-MM-DDTHH:MM:SS`` (no zone, no fractions: one spelling)."""
@@ -237,6 +265,9 @@ class DateTime(Kind):
         return _quick_day(reader.cache("datetime"), _DATETIME, datetime.fromisoformat,
                           lambda at: at.date())
 
+    def inline(self, reader):
+        return _inline_day(reader, self, "datetime")
+
     def dump(self, value):
         # Whole seconds, no zone: the only spelling `read` accepts, so a dump always reads back.
         return value.replace(microsecond=0, tzinfo=None).isoformat()
@@ -255,6 +286,22 @@ def _quick_day(seen: dict, pattern, parse, day_of):
             seen[raw] = found
         return found
     return read
+
+
+def _inline_day(reader, kind: Kind, cache: str) -> tuple[str, dict]:
+    """Inline reading of a date or time: a spelling seen before is looked up, else read."""
+    return ("w = {n}seen.get(v) if type(v) is str else None\n"
+            "v = {n}read(v) if w is None else w"),  {"seen": reader.cache(cache),
+                                                      "read": reader.compile(kind)}
+
+
+def _inline_number(reader, kind: Kind) -> tuple[str, dict]:
+    """Inline reading of a number: a spelling seen before is looked up (an int or a
+    fraction only: True is equal to 1), else read."""
+    return ("w = {n}seen.get(v) if type(v) is int or type(v) is {n}fraction else None\n"
+            "v = {n}read(v) if w is None else w"), {"seen": reader.cache(id(kind)),
+                                                    "fraction": reader.FRACTION,
+                                                    "read": reader.compile(kind)}
 
 
 def _quick_number(reader, kind: Kind, convert):
@@ -321,6 +368,9 @@ class Money(Kind):
             return cents
         return _quick_number(reader, self, convert)
 
+    def inline(self, reader):
+        return _inline_number(reader, self)
+
 
 def _whole(value: int | Decimal) -> bool:
     return isinstance(value, int) or value == value.to_integral_value()
@@ -347,6 +397,9 @@ class Percent(Kind):
                 raise NotPlainlyValid("not a percentage")
             return int(value)
         return _quick_number(reader, self, convert)
+
+    def inline(self, reader):
+        return _inline_number(reader, self)
 
 
 class Int(Kind):
@@ -380,6 +433,9 @@ class Int(Kind):
             return read
         return lambda raw: read(raw) or None  # 0: None
 
+    def inline(self, reader):
+        return super().inline(reader) if self.zero_is_none else _inline_number(reader, self)
+
 
 class Bool(Kind):
     placeholder = False
@@ -396,6 +452,10 @@ class Bool(Kind):
                 return raw
             raise NotPlainlyValid("not true or false")
         return read
+
+    def inline(self, reader):
+        return ("if v is not True and v is not False:\n    raise {n}bad('not true or false')",
+                {"bad": NotPlainlyValid})
 
 
 class Enum(Kind):
@@ -420,6 +480,11 @@ class Enum(Kind):
                 raise NotPlainlyValid("not one of the values")
             return raw
         return read
+
+    def inline(self, reader):
+        return ("if type(v) is not str or v not in {n}values:\n"
+                "    raise {n}bad('not one of the values')"),  {"values": frozenset(self.values),
+                                                                "bad": NotPlainlyValid}
 
 
 class ListOf(Kind):
@@ -464,6 +529,15 @@ class ListOf(Kind):
                 raise NotPlainlyValid("listed twice")
             return out
         return read
+
+    def inline(self, reader):
+        # (a list inside an object is short: its raw items go with the object)
+        empty = " or not v" if self.nonempty else ""
+        twice = ("\nif len(set(v)) != len(v):\n    raise {n}bad('listed twice')"
+                 if self.unique else "")
+        return (f"if type(v) is not list{empty}:\n    raise {{n}}bad('not a list')\n"
+                f"v = tuple(map({{n}}item, v)){twice}"), {"bad": NotPlainlyValid,
+                                                       "item": reader.compile(self.item)}
 
 
 class MapOf(Kind):
@@ -567,8 +641,11 @@ class Entity(Kind):
                  shared: bool = False):
         self.cls, self.fields, self.table, self.key = cls, fields, table, key
         self.shared = shared
+        if shared and not all(isinstance(f.kind, (Text, Date, DateTime, Enum)) for f in fields):
+            raise ValueError("only objects of text are read as one (`quick` checks their text)")
         self._known = {f.key: f for f in fields}
         self._dump_plan: tuple | None = None
+        self.quick_code: dict = {}  # `_generated_reader`'s, by shape
 
     def read(self, ctx, raw, path):
         if not isinstance(raw, dict):
@@ -594,29 +671,7 @@ class Entity(Kind):
         return obj
 
     def quick(self, reader):
-        readers = {f.key: reader.compile(f.kind) for f in self.fields}
-        known = frozenset(readers)
-        required = frozenset(f.key for f in self.fields if f.required)
-        key, build = self.key, _builder(self.cls, known)
-        defined = reader.tables[self.table] if self.table else None
-        keys = reader.keys  # keys read, compared with the keys written (duplicates)
-
-        def read(raw):
-            if type(raw) is not dict or not known.issuperset(raw):
-                raise NotPlainlyValid("not an object of known keys")
-            keys[0] += len(raw)
-            values = {}
-            for k, v in raw.items():  # (a loop: a comprehension is a call of its own)
-                if v is not None:
-                    values[k] = readers[k](v)
-            if not required <= values.keys():
-                raise NotPlainlyValid("a required key is missing")
-            obj = build(values)
-            if defined is not None:
-                if values[key] in defined:
-                    raise NotPlainlyValid("duplicate id")
-                defined[values[key]] = obj
-            return obj
+        read = _generated_reader(self, reader)
         if not self.shared:
             return read
         alike: dict[tuple, object] = {}
@@ -629,9 +684,12 @@ class Entity(Kind):
                 raise NotPlainlyValid("not an object of plain values") from None
             if found is None:
                 found = alike[items] = read(raw)
+            elif not text_only.issuperset(map(type, raw.values())):
+                raise NotPlainlyValid("not text")  # (a number written 1.5 is equal to "1.5")
             else:
-                keys[0] += len(items)
+                keys[0] += len(items)  # (counted as `read` counts them)
             return found
+        keys, text_only = reader.keys, frozenset((str, type(None)))
         return read_shared
 
     def dump_lazily(self, obj) -> dict:
@@ -682,27 +740,104 @@ class Lazy(list):
         return bool(self.items)
 
 
-def _builder(cls, keys: frozenset):
-    """``values -> cls(**values)`` for the quick reading (``keys``: those ``values`` may have):
-    a model dataclass made without its generated ``__init__`` (a frozen dataclass sets each
-    field through ``object.__setattr__``; a practice file makes hundreds of thousands). Only
-    for classes that check nothing when made (no ``__post_init__``), whose fields all have a
-    plain default or none, and that have every key as a field."""
-    if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__") or any(
-            f.default_factory is not dataclasses.MISSING for f in dataclasses.fields(cls)) \
-            or not keys <= {f.name for f in dataclasses.fields(cls)}:
-        return lambda values: cls(**values)
-    defaults = {f.name: f.default for f in dataclasses.fields(cls)
-                if f.default is not dataclasses.MISSING}
-    new = object.__new__
+_SHAPES = 256  # an entity's shapes read with code of their own, per file (a file has a few)
 
-    def build(values):
-        obj = new(cls)
-        state = obj.__dict__
-        state.update(defaults)
-        state.update(values)
-        return obj
-    return build
+
+def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
+    """The quick reading of an entity, as generated code: each field's kind's `inline` code
+    run in place (a practice file has hundreds of thousands of objects, each with a few keys:
+    a call per key was most of the reading). Objects are read by shape (their keys, in
+    order: an export writes a few shapes per entity), each shape by a function of its own
+    that takes the values in one go and reads only its keys; past `_SHAPES` shapes, by one
+    function that looks each field up. The model object is made without its dataclass
+    ``__init__`` when it may be (`_plain`): a frozen dataclass sets each field through
+    ``object.__setattr__``."""
+    known = frozenset(f.key for f in entity.fields)
+    required = frozenset(f.key for f in entity.fields if f.required)
+    names = {"bad": NotPlainlyValid, "cls": entity.cls, "keys": reader.keys,
+             "new": object.__new__, "known": known,
+             "defined": reader.tables[entity.table] if entity.table else None}
+    plain = _plain(entity.cls, known)
+    if plain:
+        names["defaults"] = _defaults(entity.cls)
+    fields = {}
+    for n, f in enumerate(entity.fields):
+        code, used = f.kind.inline(reader)
+        names.update({f"f{n}_{name}": value for name, value in used.items()})
+        fields[f.key] = (f, code.replace("{n}", f"f{n}_"))
+
+    def function(shape: tuple[str, ...] | None) -> Callable[[dict], object]:
+        code = entity.quick_code.get(shape)
+        if code is None:
+            code = compile(_reader_source(entity, fields, shape, plain),
+                           f"<quick {entity.cls.__name__}>", "exec")
+            if len(entity.quick_code) < 4 * _SHAPES:  # (compiled once, for every file)
+                entity.quick_code[shape] = code
+        exec(code, names)
+        return names["read"]
+
+    by_shape: dict[tuple[str, ...], Callable] = {}
+    any_shape = function(None)
+
+    def read(raw):
+        if type(raw) is not dict:
+            raise NotPlainlyValid("not an object")
+        shape = tuple(raw)
+        found = by_shape.get(shape)
+        if found is None:
+            if len(by_shape) >= _SHAPES:
+                return any_shape(raw)
+            if not known.issuperset(shape) or not required.issubset(shape):
+                raise NotPlainlyValid("unknown keys, or a required key missing")
+            found = by_shape[shape] = function(shape)
+        return found(raw)
+    return read
+
+
+def _reader_source(entity: Entity, fields: dict, shape: tuple[str, ...] | None,
+                   plain: bool) -> str:
+    """A ``read(raw)`` function for objects of one shape (keys known and required keys
+    there: checked by the caller), or of any shape (``None``: each field looked up)."""
+    lines = ["def read(raw):"]
+    if shape is None:
+        lines += ["    if type(raw) is not dict or not known.issuperset(raw):",
+                  "        raise bad('not an object of known keys')",
+                  "    keys[0] += len(raw)  # keys read, compared with the keys written"]
+    else:
+        lines += [f"    keys[0] += {len(shape)}  # keys read, compared with the keys written",
+                  f"    {''.join(f'v{n}, ' for n in range(len(shape)))}= raw.values()"]
+    if plain:
+        lines += ["    obj = new(cls)", "    out = obj.__dict__", "    out.update(defaults)"]
+    else:
+        lines += ["    out = {}"]
+    keys = shape if shape is not None else tuple(fields)
+    for n, key in enumerate(keys):
+        f, code = fields[key]
+        lines += [f"    v = v{n}" if shape is not None else f"    v = raw.get({key!r})"]
+        if f.required:  # (null is missing too: a required key cannot be null)
+            lines += ["    if v is None:", "        raise bad('a required key is missing')"]
+            indent = "    "
+        else:
+            lines += ["    if v is not None:"]
+            indent = "        "
+        lines += [indent + line for line in code.splitlines()]
+        lines += [f"{indent}out[{key!r}] = v"]
+    if not plain:
+        lines += ["    obj = cls(**out)"]
+    if entity.table:
+        lines += [f"    if out[{entity.key!r}] in defined:", "        raise bad('duplicate id')",
+                  f"    defined[out[{entity.key!r}]] = obj"]
+    lines += ["    return obj"]
+    return "\n".join(lines) + "\n"
+
+
+def _plain(cls, keys: frozenset) -> bool:
+    """Whether a model object may be made by filling its ``__dict__`` (``keys``: those it
+    may be given): a dataclass that checks nothing when made (no ``__post_init__``), whose
+    fields all have a plain default or none, and that has every key as a field."""
+    return dataclasses.is_dataclass(cls) and not hasattr(cls, "__post_init__") and all(
+        f.default_factory is dataclasses.MISSING for f in dataclasses.fields(cls)) \
+        and keys <= {f.name for f in dataclasses.fields(cls)}
 
 
 def _defaults(cls) -> dict[str, object]:
