@@ -114,12 +114,13 @@ def _check_claim_payments(practice: Practice, ctx: Ctx) -> None:
     for payment in practice.claim_payments:
         claim = claims.get(payment.claim)
         seen = set()
-        for line in payment.lines:
-            path = _at(ctx, line, "procedure")
+        for line in payment.lines:  # (a path is made only for a problem: there are many lines)
             if claim is not None and line.procedure not in claim.procedures:
-                ctx.error(path, f"procedure {show(line.procedure)} is not on claim {show(claim.id)}")
+                ctx.error(_at(ctx, line, "procedure"),
+                          f"procedure {show(line.procedure)} is not on claim {show(claim.id)}")
             elif line.procedure in seen:
-                ctx.error(path, f"procedure {show(line.procedure)} is listed twice in this payment")
+                ctx.error(_at(ctx, line, "procedure"),
+                          f"procedure {show(line.procedure)} is listed twice in this payment")
             seen.add(line.procedure)
 
 

@@ -149,8 +149,9 @@ class Text(Kind):
         def read_text(raw):
             if type(raw) is not str:
                 raise NotPlainlyValid("not text")
-            if raw not in seen:
-                if len(raw) > longest or search(raw) is not None or (nonempty and not raw.strip()):
+            if raw not in seen:  # (text that prints holds none of the characters searched for)
+                if len(raw) > longest or (not raw.isprintable() and search(raw) is not None) \
+                        or (nonempty and not raw.strip()):
                     raise NotPlainlyValid("not text of this sort")
                 seen[raw] = True
             return raw
@@ -516,13 +517,15 @@ class ListOf(Kind):
 
     def quick(self, reader):
         item, unique, nonempty = reader.compile(self.item), self.unique, self.nonempty
+        by_shape = getattr(item, "by_shape", {})  # an entity's readers by shape: one call less
 
         def read(raw):
             if type(raw) is not list or (nonempty and not raw):
                 raise NotPlainlyValid("not a list")
             out = []  # (an item is never None: that is a problem too)
             for n, one in enumerate(raw):
-                out.append(item(one))
+                shaped = by_shape.get(tuple(one)) if type(one) is dict else None
+                out.append(item(one) if shaped is None else shaped(one))
                 raw[n] = None  # the raw object goes as soon as it is read (a file can be big)
             out = tuple(out)
             if unique and len(set(out)) != len(out):
@@ -791,6 +794,7 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
                 raise NotPlainlyValid("unknown keys, or a required key missing")
             found = by_shape[shape] = function(shape)
         return found(raw)
+    read.by_shape = by_shape  # (a list of entities looks its items' shapes up itself: `ListOf`)
     return read
 
 
