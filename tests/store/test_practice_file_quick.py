@@ -209,3 +209,15 @@ def test_objects_of_many_shapes_are_read_alike(monkeypatch):
         extra = copy.deepcopy(doc)
         _set(extra, path[:-1] + ("surprise",), None)
         assert not assert_same_reading(encode_json(extra))
+
+
+def test_the_raw_rows_go_as_they_are_read():
+    """A big file's raw rows are let go one by one as each is read (memory at 100,000 patients)."""
+    import json
+    from store.files.practice_file._quick import Reader
+    from store.files.practice_file._schema import PRACTICE
+    raw = json.loads(encode_json(_document()), parse_float=Reader.FRACTION)["practice"]
+    rows = raw["procedures"]
+    assert len(rows) > 1
+    Reader().compile(PRACTICE)(raw)
+    assert rows == [None] * len(rows)

@@ -533,15 +533,6 @@ class ListOf(Kind):
             return out
         return read
 
-    def inline(self, reader):
-        # (a list inside an object is short: its raw items go with the object)
-        empty = " or not v" if self.nonempty else ""
-        twice = ("\nif len(set(v)) != len(v):\n    raise {n}bad('listed twice')"
-                 if self.unique else "")
-        return (f"if type(v) is not list{empty}:\n    raise {{n}}bad('not a list')\n"
-                f"v = tuple(map({{n}}item, v)){twice}"), {"bad": NotPlainlyValid,
-                                                       "item": reader.compile(self.item)}
-
 
 class MapOf(Kind):
     """``{key: value}`` with checked keys (categories, codes, ids), kept in file order."""
