@@ -126,7 +126,10 @@ class Reader:
 def read_quickly(source: str | bytes, top: Kind) -> dict | None:
     """The top-level object of a plainly valid file (its text or UTF-8 bytes) as ``top``
     (the file's kind) reads it, else None."""
-    import msgspec  # (lazily: start-up reads no practice file)
+    try:
+        import msgspec  # (lazily: start-up reads no practice file)
+    except ImportError:  # (a dependency: only an environment not reinstalled lacks it)
+        return None
 
     data = _plain_bytes(source)
     written = None if data is None else _keys_written(data)
@@ -142,5 +145,5 @@ def read_quickly(source: str | bytes, top: Kind) -> dict | None:
         reader.resolve()
         check_practice(values["practice"], reader.ctx)
     except (NotPlainlyValid, ValueError, TypeError, MoneyError, RecursionError):
-        return None  # (ValueError: not JSON, an unreal date; TypeError: a list used as a key)
+        return None  # (ValueError: not JSON (msgspec.DecodeError), an unreal date; TypeError: unhashable)
     return values
