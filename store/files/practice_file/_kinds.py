@@ -629,7 +629,8 @@ class F:
 
 class Entity(Kind):
     """An object mapped onto a model dataclass; ``table``/``key`` make its id referable.
-    ``shared``: objects written alike are read as one (rows posted together share a stamp)."""
+    ``shared``: objects written alike are read as one by `quick` (rows posted together share
+    a stamp; `_reader_source`)."""
 
     def __init__(self, cls, fields: tuple[F, ...], table: str | None = None, key: str | None = None,
                  shared: bool = False):
@@ -665,26 +666,7 @@ class Entity(Kind):
         return obj
 
     def quick(self, reader):
-        read = _generated_reader(self, reader)
-        if not self.shared:
-            return read
-        alike: dict[tuple, object] = {}
-
-        def read_shared(raw):
-            items = tuple(raw.items()) if type(raw) is dict else None
-            try:
-                found = alike.get(items)
-            except TypeError:  # a list or an object inside: no stamp has one
-                raise NotPlainlyValid("not an object of plain values") from None
-            if found is None:
-                found = alike[items] = read(raw)
-            elif not text_only.issuperset(map(type, raw.values())):
-                raise NotPlainlyValid("not text")  # (a number written 1.5 is equal to "1.5")
-            else:
-                keys[0] += len(items)  # (counted as `read` counts them)
-            return found
-        keys, text_only = reader.keys, frozenset((str, type(None)))
-        return read_shared
+        return _generated_reader(self, reader)
 
     def dump_lazily(self, obj) -> dict:
         """`dump`, but each list is dumped item by item as a writer reads it (`Lazy`)."""
@@ -750,7 +732,8 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
     required = frozenset(f.key for f in entity.fields if f.required)
     names = {"bad": NotPlainlyValid, "cls": entity.cls, "keys": reader.keys,
              "new": object.__new__, "known": known,
-             "defined": reader.tables[entity.table] if entity.table else None}
+             "defined": reader.tables[entity.table] if entity.table else None,
+             "alike": {}, "text_only": frozenset((str, type(None)))}
     plain = _plain(entity.cls, known)
     if plain:
         names["defaults"] = _defaults(entity.cls)
@@ -801,6 +784,13 @@ def _reader_source(entity: Entity, fields: dict, shape: tuple[str, ...] | None,
     else:
         lines += [f"    keys[0] += {len(shape)}  # keys read, compared with the keys written",
                   f"    {''.join(f'v{n}, ' for n in range(len(shape)))}= raw.values()"]
+    shared = entity.shared and shape is not None
+    if shared:  # objects written alike are one (a number 1.5 equals the text "1.5": types too)
+        lines += [f"    key = ({shape!r}, {''.join(f'v{n}, ' for n in range(len(shape)))})",
+                  "    obj = alike.get(key)",
+                  "    if obj is not None and " + " and ".join(
+                      f"type(v{n}) in text_only" for n in range(len(shape))) + ":",
+                  "        return obj"]
     if plain:
         lines += ["    obj = new(cls)", "    out = obj.__dict__", "    out.update(defaults)"]
     else:
@@ -822,6 +812,8 @@ def _reader_source(entity: Entity, fields: dict, shape: tuple[str, ...] | None,
     if entity.table:
         lines += [f"    if out[{entity.key!r}] in defined:", "        raise bad('duplicate id')",
                   f"    defined[out[{entity.key!r}]] = obj"]
+    if shared:
+        lines += ["    alike[key] = obj"]
     lines += ["    return obj"]
     return "\n".join(lines) + "\n"
 
