@@ -641,6 +641,7 @@ class Entity(Kind):
         self._known = {f.key: f for f in fields}
         self._dump_plan: tuple | None = None
         self.quick_code: dict = {}  # `_generated_reader`'s, by shape
+        self.quick_plan: tuple | None = None  # `_generated_reader`'s: known, required, ...
 
     def read(self, ctx, raw, path):
         if not isinstance(raw, dict):
@@ -728,15 +729,16 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
     function that looks each field up. The model object is made without its dataclass
     ``__init__`` when it may be (`_plain`): a frozen dataclass sets each field through
     ``object.__setattr__``."""
-    known = frozenset(f.key for f in entity.fields)
-    required = frozenset(f.key for f in entity.fields if f.required)
+    if entity.quick_plan is None:  # (the same for every file)
+        known = frozenset(f.key for f in entity.fields)
+        plain = _plain(entity.cls, known)
+        entity.quick_plan = (known, frozenset(f.key for f in entity.fields if f.required),
+                             plain, _defaults(entity.cls) if plain else None)
+    known, required, plain, defaults = entity.quick_plan
     names = {"bad": NotPlainlyValid, "cls": entity.cls, "keys": reader.keys,
-             "new": object.__new__, "known": known,
+             "new": object.__new__, "known": known, "defaults": defaults,
              "defined": reader.tables[entity.table] if entity.table else None,
              "alike": {}, "text_only": frozenset((str, type(None)))}
-    plain = _plain(entity.cls, known)
-    if plain:
-        names["defaults"] = _defaults(entity.cls)
     fields = {}
     for n, f in enumerate(entity.fields):
         code, used = f.kind.inline(reader)
@@ -754,7 +756,6 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
         return names["read"]
 
     by_shape: dict[tuple[str, ...], Callable] = {}
-    any_shape = function(None)
 
     def read(raw):
         if type(raw) is not dict:
@@ -763,7 +764,8 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
         found = by_shape.get(shape)
         if found is None:
             if len(by_shape) >= _SHAPES:
-                return any_shape(raw)
+                found = by_shape.get(None) or by_shape.setdefault(None, function(None))
+                return found(raw)
             if not known.issuperset(shape) or not required.issubset(shape):
                 raise NotPlainlyValid("unknown keys, or a required key missing")
             found = by_shape[shape] = function(shape)
