@@ -62,6 +62,7 @@ NO_ESTIMATE = (0, 0, 0, 0, 0, 0, 0, "", "", 0)
 NO_OVERRIDE = (None,) * len(t.OVERRIDE_FIELDS)
 NO_CLAIM = (None, None)  # (claim, seq) of a line on no claim
 NO_PAYMENT = (0, 0, 0)  # (paid, writeoff, deductible) of a line no check paid
+NO_MONEY = NO_OVERRIDE + NO_PAYMENT + NO_ESTIMATE
 # The tables a practice fills by the thousand: their indexes are built once the rows are in
 # (filling an index row by row costs about twice as much).
 BULK_TABLES = ("patient", "patient_coverage", "procedure", "procedure_visit", "claim",
@@ -585,7 +586,7 @@ class _Loader:
 
     def procedure_lines(self, pr: m.Procedure, coverage) -> list[tuple]:
         proc = self.ids.to_db["procedure"][pr.id]
-        overrides = self.overrides_of(pr) if pr.overrides else {}
+        overrides = self.overrides_of(pr) if pr.overrides else None
         orders = self.covers.get(pr.patient) or {}
         plans = self.ids.to_db["plan"]
         rows = []
@@ -593,22 +594,26 @@ class _Loader:
             plan = plans.get(plan_id) or self.ref("plan", plan_id, f"procedure {pr.id}")
             key = (proc, plan)
             claim, seq = self.on_claim.get(key, NO_CLAIM)
-            preauth, pseq = self.on_preauth.get(key, NO_CLAIM)
-            o = overrides.get(plan_id)
+            preauth, pseq = self.on_preauth.get(key, NO_CLAIM) if self.on_preauth else NO_CLAIM
             cp = self.next_cp
             self.next_cp += 1
-            sums = self.sums.get(key)
-            if sums is None:
-                sums = NO_PAYMENT
-            else:
-                self.cp_ids[key] = cp
-            kept = self.kept.get(key)
             rows.append((cp, proc, plan, orders.get(plan, 0),
                          self.line_status(pr, plan, claim, preauth), claim, seq, preauth, pseq,
-                         int(plan_id in pr.no_bill),
-                         *(NO_OVERRIDE if o is None else override_values(o)), *sums,
-                         *(NO_ESTIMATE if kept is None else self.kept_columns(kept, key, sums))))
+                         int(plan_id in pr.no_bill))
+                        + self.line_money(key, cp, overrides and overrides.get(plan_id)))
         return rows
+
+    def line_money(self, key: tuple[int, int], cp: int, o: m.Override | None) -> tuple:
+        """A line's override, payment and estimate columns (most lines: none of them)."""
+        sums, kept = self.sums.get(key), self.kept.get(key)
+        if sums is None:
+            if o is None and kept is None:
+                return NO_MONEY
+            sums = NO_PAYMENT
+        else:
+            self.cp_ids[key] = cp
+        return ((NO_OVERRIDE if o is None else override_values(o)) + tuple(sums)
+                + (NO_ESTIMATE if kept is None else self.kept_columns(kept, key, sums)))
 
     def overrides_of(self, pr: m.Procedure) -> dict[str, m.Override]:
         overrides = {}
