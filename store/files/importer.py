@@ -137,10 +137,11 @@ def line_plans(proc: m.Procedure, coverage: tuple[m.Coverage, ...],
     """Plans that get a claim procedure, in the order their rows are created
     (overrides first so an export lists them in the file's order)."""
     ordered = [c.plan for c in coverage]
-    if proc.overrides or proc.no_bill or claim_plans:
+    if proc.overrides or proc.no_bill:
         ordered = [o.plan for o in proc.overrides] + list(proc.no_bill) + ordered
-        ordered += claim_plans
-    return list(dict.fromkeys(ordered))
+    elif len(ordered) == 1 and all(plan == ordered[0] for plan in claim_plans):
+        return ordered  # the usual line: one plan, its claims on it
+    return list(dict.fromkeys([*ordered, *claim_plans]))
 
 
 def stamp_text(at: datetime) -> str:
@@ -293,7 +294,13 @@ class _Loader:
     def assign(self, kind: str, model, practice_ids) -> None:
         """Give every practice id of ``kind`` a database id, in order."""
         to_db, to_practice = self.ids.to_db[kind], self.ids.to_practice[kind]
-        for i, pid in enumerate(practice_ids, self.next_id(model)):  # as `IdMap.add`, inlined
+        pids, first = list(practice_ids), self.next_id(model)
+        given = dict(zip(pids, range(first, first + len(pids))))
+        if len(given) == len(pids) and not to_db:  # (all at once, in C: millions of ids)
+            to_db.update(given)
+            to_practice.update(zip(range(first, first + len(pids)), pids))
+            return
+        for i, pid in enumerate(pids, first):  # as `IdMap.add`, stopping at the one given twice
             if pid in to_db:
                 raise StoreError(f"two {kind.replace('_', ' ')}s have the id {pid!r}")
             to_db[pid] = i
@@ -490,6 +497,7 @@ class _Loader:
         self.kept: dict[tuple[int, int], m.KeptEstimate] = {}  # (proc, plan) db ids
         released = released_holds(self.p)  # a held claim waiting for nothing any more
         stamp = self.stamp_columns(None)  # claims have none of their own
+        procs = self.ids.to_db["procedure"]
         rows = []
         for c in self.p.claims:
             status = RECEIVED if c.id in paid and c.status != "preauth" else c.status
@@ -498,7 +506,8 @@ class _Loader:
             if status == RECEIVED:
                 self.received.add(i)
                 for kept in c.kept_estimates:
-                    proc = self.ref("procedure", kept.procedure, f"claim {c.id}")
+                    proc = procs.get(kept.procedure) or self.ref(
+                        "procedure", kept.procedure, f"claim {c.id}")
                     self.kept[(proc, plan)] = kept
             rows.append((i, c.id, patient, plan, c.kind, status,
                          c.date.isoformat(), c.sent_date.isoformat() if c.sent_date else None,
@@ -679,9 +688,10 @@ class _Loader:
                     rows, posted=True)
 
     def notes_and_appointments(self) -> None:
+        patients = self.ids.to_db["patient"]
         self.insert(t.Appointment, ("patient", "date", "status"),
-                    [(self.ref("patient", a.patient, "appointment"), a.date.isoformat(), a.status)
-                     for a in self.p.appointments])
+                    [(patients.get(a.patient) or self.ref("patient", a.patient, "appointment"),
+                      a.date.isoformat(), a.status) for a in self.p.appointments])
         self.insert(t.LedgerNote, ("patient", "date", "text"),
                     [(self.ref("patient", n.patient, "ledger note"), n.date.isoformat(), n.text,
                       *self.stamp_columns(n.stamp)) for n in self.p.ledger_notes], posted=True)
