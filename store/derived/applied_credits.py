@@ -86,7 +86,8 @@ def rebuild_all(db: Database) -> int:
     guarantors = dict(db.execute_sql("SELECT id, coalesce(guarantor_id, id) FROM patient"))
     for row in db.execute_sql(_ENTRIES.format(family=credited)):
         families[guarantors[row[0]]].append(row)
-    return sum(_insert(db, _parts(rows)) for rows in families.values())
+    # one insert of every family's parts, in the same order (ids as one insert per family gave)
+    return _insert(db, [part for rows in families.values() for part in _parts(rows)])
 
 
 def _parts(rows: Iterable[tuple]) -> list[tuple]:
@@ -94,8 +95,9 @@ def _parts(rows: Iterable[tuple]) -> list[tuple]:
     loose, owed, owner = [], [], {}
     for patient, posted, priority, k1, src, aging, ins_owed in rows:
         if priority == PROCEDURE:
-            owner[src] = patient
-            owed.append(Owed(src, (posted, k1), aging - ins_owed))
+            if aging > ins_owed:  # (`apply_unapplied` passes over lines owing nothing)
+                owner[src] = patient
+                owed.append(Owed(src, (posted, k1), aging - ins_owed))
         else:
             loose.append(Loose((priority, src), (posted, priority, k1), -aging))
     return [(owner[part.procedure], part.procedure,
