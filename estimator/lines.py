@@ -41,11 +41,12 @@ class Line:
         return (year, (self.plan.id, LIFETIME)) if self.use.limit.lifetime else (year,)
 
 
-def line_key(proc: Procedure, spot: ClaimSpot | None) -> tuple:
+def line_key(proc: Procedure, spot: ClaimSpot | None, patient: tuple | None = None) -> tuple:
     """Claims by date then listed order, then completed work by date, then planned work by
     tp_order (none last), date; ties across a family by patient id, then procedure id.
-    A claim's lines keep the claim's listed order whatever their patients."""
-    patient, pid = natural_key(proc.patient), natural_key(proc.id)
+    A claim's lines keep the claim's listed order whatever their patients.
+    ``patient``: ``natural_key(proc.patient)`` when the caller has it."""
+    patient, pid = patient or natural_key(proc.patient), natural_key(proc.id)
     if spot is not None:
         return (0, spot.claim.date, spot.claim_index, spot.position, patient, pid)
     if proc.status == "complete":
@@ -58,22 +59,29 @@ def build_lines(lk: Lookup) -> dict[str, list[Line]]:
     date (planned work: as_of, the day it would be done at the earliest)."""
     as_of = lk.practice.as_of
     by_proc: dict[str, list[Line]] = {}
+    coverage: dict[str, tuple] = {}  # patient id -> (coverage in order, the patient's sort key)
+    uses: dict[tuple, Use] = {}      # one Use for a patient's lines of a plan, year and code
     for proc in lk.practice.procedures:
         patient = lk.patients.get(proc.patient)
         if patient is None or proc.id in by_proc:
             continue
+        covers, patient_key = coverage.get(patient.id) or coverage.setdefault(
+            patient.id, (sorted(patient.coverage, key=lambda c: c.order), natural_key(proc.patient)))
         code = lk.code(proc.code)
         when = proc.date if proc.status == "complete" else as_of
-        family = patient.guarantor or patient.id
         lines: list[Line] = []
-        for cov in sorted(patient.coverage, key=lambda c: c.order):
+        for cov in covers:
             plan = lk.plans.get(cov.plan)
             if plan is None or not cov.covers(when) or any(line.plan.id == plan.id for line in lines):
                 continue
             spot = lk.claim_spot.get((proc.id, plan.id))
-            use = Use(plan.id, patient.id, family, benefit_year_start(when, plan.renew_month), code.code,
-                      code.category_path, limit_for(plan, code))
+            year = benefit_year_start(when, plan.renew_month)
+            use = uses.get((plan.id, patient.id, year, code.code))
+            if use is None:
+                use = uses[(plan.id, patient.id, year, code.code)] = Use(
+                    plan.id, patient.id, patient.guarantor or patient.id, year, code.code,
+                    code.category_path, limit_for(plan, code))
             lines.append(Line(proc, plan, cov.order, code, spot, lk.preauth.get((proc.id, plan.id)), use,
-                              when, line_key(proc, spot)))
+                              when, line_key(proc, spot, patient_key)))
         by_proc[proc.id] = lines
     return by_proc

@@ -104,6 +104,9 @@ class Run:
             return
         siblings = self.book.by_proc[line.proc.id]
         n = next(k for k, sibling in enumerate(siblings) if sibling is line)
+        if self._all_kept(siblings, n):
+            self._keep(siblings, n)
+            return
         for earlier in siblings[:n]:
             self._ensure(earlier)
         earlier_results = [self.results[s.id] for s in siblings[:n]]
@@ -118,6 +121,25 @@ class Run:
                 self.results[sibling.id] = new
         self._commit(line, fitted[-1], +1)
         self.results[line.id] = fitted[-1]
+
+    def _all_kept(self, siblings: list[Line], n: int) -> bool:
+        """Whether the procedure's lines up to ``siblings[n]`` are all received with a kept
+        estimate (most lines of an import): each is its kept estimate, whatever the usage and
+        the plans before it (`_estimate`), nothing counts it (`_commit`) and fitting to the
+        charge never changes a received line (`fit_to_charge`)."""
+        state, frozen = self.state, self.frozen
+        for sibling in siblings[:n + 1]:
+            if not is_received(sibling, state) or frozen.get(sibling.id) is None:
+                return False
+        return True
+
+    def _keep(self, siblings: list[Line], n: int) -> None:
+        """What `_ensure` gives lines `_all_kept` holds for, in the same order, without
+        estimating or fitting them."""
+        for sibling in siblings[:n + 1]:
+            if sibling.id not in self.results:
+                self.results[sibling.id] = self._as_received(
+                    self.frozen[sibling.id], sibling, sibling.spot.claim.id, KEPT)
 
     def _commit(self, line: Line, estimate: LineEstimate, sign: int) -> None:
         """Count what a line uses (received lines were counted up front with their actual amounts)."""
@@ -158,9 +180,9 @@ class Run:
 
     def _as_received(self, estimate: LineEstimate, line: Line, claim: str | None, how: str) -> LineEstimate:
         actual = self.state.actual(*line.id)
-        step = received_step(actual.paid, actual.writeoff, actual.deductible, how)
-        if _already(estimate, line, claim, actual, step):  # a stored received line, as it was
+        if _already(estimate, line, claim, actual, how):  # a stored received line, as it was
             return estimate
+        step = received_step(actual.paid, actual.writeoff, actual.deductible, how)
         steps = tuple(s for s in estimate.explanation if not s.startswith(RECEIVED_STEP)) + (step,)
         return changed(estimate, procedure=line.proc.id, plan=line.plan.id, order=line.order,
                        status=RECEIVED, claim=claim, paid=actual.paid, writeoff=actual.writeoff,
@@ -176,13 +198,16 @@ class Run:
                                          lambda pid: ranks.get((pid, plan_id), own) < own)
 
 
-def _already(estimate: LineEstimate, line: Line, claim: str | None, actual: Actual, step: str) -> bool:
-    """Whether `Run._as_received` would give an equal estimate (saves copying a kept line)."""
-    return (estimate.status == RECEIVED and estimate.explanation[-1:] == (step,)
+def _already(estimate: LineEstimate, line: Line, claim: str | None, actual: Actual, how: str) -> bool:
+    """Whether `Run._as_received` would give an equal estimate (saves copying a kept line).
+    The numbers first: the received step is only formatted for a line they match."""
+    return (estimate.status == RECEIVED
             and (estimate.procedure, estimate.plan, estimate.order, estimate.claim)
             == (line.proc.id, line.plan.id, line.order, claim)
             and (estimate.paid, estimate.writeoff, estimate.deductible_applied)
             == (actual.paid, actual.writeoff, actual.deductible)
+            and estimate.explanation[-1:]
+            == (received_step(actual.paid, actual.writeoff, actual.deductible, how),)
             and not any(s.startswith(RECEIVED_STEP) for s in estimate.explanation[:-1]))
 
 
