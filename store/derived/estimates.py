@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable, Iterable, Mapping
 
-from estimator.engine import estimate_practice
+from estimator.engine import estimate_import, estimate_practice
 from estimator.families import split_families
 from estimator.model import Practice
 from estimator.results import RECEIVED, LineEstimate
@@ -223,7 +223,9 @@ def reestimate_practice(db: Database, *, progress: Progress | None = None,
     The whole practice and its stored lines are read once, split into families in memory,
     each estimated as `reestimate_family` would, except that received lines without a frozen
     estimate get theirs from the replay of the family's claim payments (the file's kept
-    estimates are frozen lines: a family whose received lines all have one is not replayed),
+    estimates are frozen lines: a family whose received lines all have one is not replayed,
+    and one whose lines are all received and kept as stored is not estimated at all:
+    `estimator.engine.estimate_import`),
     and every changed line is written in one statement; then the ledger
     lines and report sums are rebuilt once (``derived=False``: the caller runs
     `rebuild_derived` itself). ``progress(done, total)``: families estimated.
@@ -242,7 +244,7 @@ def reestimate_practice(db: Database, *, progress: Progress | None = None,
         progress(0, len(families))
     for n, family in enumerate(families, 1):
         kept = {key: stored[key] for pid in family.procedure_ids for key in frozen_of.get(pid, ())}
-        results.update(estimate_practice(family.practice, kept, replay_missing=True))
+        results.update(estimate_import(family.practice, kept))
         if progress:
             progress(n, len(families))
     changed = _write(db, ids, results, stored)
@@ -285,7 +287,8 @@ def _row(line: LineEstimate) -> tuple:
 
 
 def _same(a: LineEstimate, b: LineEstimate | None) -> bool:
-    return b is not None and _row(a) == _row(b)
+    # A kept received line is the stored one itself: no row to compare.
+    return b is not None and (a is b or _row(a) == _row(b))
 
 
 def _write(db: Database, ids: IdMap, results: Mapping[tuple[str, str], LineEstimate],
