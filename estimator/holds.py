@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .lookup import payment_state
 from .model import Claim, Practice
 
 UNSENT = "unsent"
@@ -21,13 +20,23 @@ def released_holds(practice: Practice) -> frozenset[str]:
     held = [c for c in practice.claims if c.status == "hold" and c.kind != "primary"]
     if not held:
         return frozenset()
-    received = payment_state(practice).received
+    received = _received(practice)
     held = [c for c in held if c.id not in received]
     done = {(pid, c.plan) for c in practice.claims if c.id in received and c.status != "preauth"
             for pid in c.procedures}
     waits = _Waits(practice)
     return frozenset(c.id for c in held
                      if all(key in done for key in waits.earlier_lines(c)))
+
+
+def _received(practice: Practice) -> set[str]:
+    """`lookup.payment_state(practice).received`, without summing every payment's lines (an
+    import asks this of a whole practice)."""
+    claims = {c.id: c for c in practice.claims}
+    received = {c.id for c in practice.claims if c.status == "received"}
+    received.update(p.claim for p in practice.claim_payments
+                    if p.claim in claims and claims[p.claim].status != "preauth")
+    return received
 
 
 class _Waits:

@@ -86,7 +86,8 @@ def rebuild_all(db: Database) -> int:
     guarantors = dict(db.execute_sql("SELECT id, coalesce(guarantor_id, id) FROM patient"))
     for row in db.execute_sql(_ENTRIES.format(family=credited)):
         families[guarantors[row[0]]].append(row)
-    return sum(_insert(db, _parts(rows)) for rows in families.values())
+    # one insert of every family's parts, in the same order (ids as one insert per family gave)
+    return _insert(db, [part for rows in families.values() for part in _parts(rows)])
 
 
 def _parts(rows: Iterable[tuple]) -> list[tuple]:

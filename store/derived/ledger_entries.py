@@ -295,6 +295,9 @@ _NUMBERED = re.compile(r"(\D*)(\d+)\Z")  # a prefix and a number: PR12, 12
 
 def _in_natural_order(names: list[str]) -> bool:
     """Whether ``names`` are in `natural_key` order (ties too: a stable sort keeps them)."""
+    numbers = _numbers_after(names)
+    if numbers is not None:  # one prefix, then a number: the numbers' order
+        return all(a <= b for a, b in zip(numbers, numbers[1:]))
     last, last_key = None, None
     for name in names:
         found = _NUMBERED.match(name)
@@ -307,6 +310,20 @@ def _in_natural_order(names: list[str]) -> bool:
                 return False
         last, last_key = name, key
     return True
+
+
+def _numbers_after(names: list[str]) -> list[int] | None:
+    """The numbers of ``names`` when each is the first one's prefix then a number (an export's
+    PR1, PR2, ...: `_NUMBERED`, checked in C rather than matched one by one); else None."""
+    found = _NUMBERED.match(names[0]) if names else None
+    if found is None:
+        return None
+    prefix = found.group(1)
+    cut = len(prefix)
+    rests = [name[cut:] for name in names if name.startswith(prefix)]
+    if len(rests) != len(names) or not "".join(rests).isdecimal() or not all(rests):
+        return None
+    return list(map(int, rests))
 
 
 def add_statement(db: Database, statement_id: int) -> None:

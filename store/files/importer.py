@@ -59,6 +59,10 @@ ESTIMATE_COLUMNS = ("allowed_cents", "copay_cents", "percent", "deductible_est_c
                     "base_est_cents", "ins_est_cents", "writeoff_est_cents", "note",
                     "explanation", "frozen")
 NO_ESTIMATE = (0, 0, 0, 0, 0, 0, 0, "", "", 0)
+NO_OVERRIDE = (None,) * len(t.OVERRIDE_FIELDS)
+NO_CLAIM = (None, None)  # (claim, seq) of a line on no claim
+NO_PAYMENT = (0, 0, 0)  # (paid, writeoff, deductible) of a line no check paid
+NO_MONEY = NO_OVERRIDE + NO_PAYMENT + NO_ESTIMATE
 # The tables a practice fills by the thousand: their indexes are built once the rows are in
 # (filling an index row by row costs about twice as much).
 BULK_TABLES = ("patient", "patient_coverage", "procedure", "procedure_visit", "claim",
@@ -129,12 +133,15 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 def line_plans(proc: m.Procedure, coverage: tuple[m.Coverage, ...],
-               claim_plans: list[str]) -> list[str]:
+               claim_plans) -> list[str]:
     """Plans that get a claim procedure, in the order their rows are created
     (overrides first so an export lists them in the file's order)."""
-    ordered = [o.plan for o in proc.overrides] + list(proc.no_bill)
-    ordered += [c.plan for c in coverage] + claim_plans
-    return list(dict.fromkeys(ordered))
+    ordered = [c.plan for c in coverage]
+    if proc.overrides or proc.no_bill:
+        ordered = [o.plan for o in proc.overrides] + list(proc.no_bill) + ordered
+    elif len(ordered) == 1 and all(plan == ordered[0] for plan in claim_plans):
+        return ordered  # the usual line: one plan, its claims on it
+    return list(dict.fromkeys([*ordered, *claim_plans]))
 
 
 def stamp_text(at: datetime) -> str:
@@ -190,13 +197,27 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
         office=practice.office if practice.office != m.Office() else None)
 
 
-def kept_columns(kept: m.KeptEstimate, paid: int, writeoff: int, deductible: int) -> tuple:
+def kept_columns(kept: m.KeptEstimate, paid: int, writeoff: int, deductible: int, *,
+                 step: str | None = None) -> tuple:
     """`ESTIMATE_COLUMNS` of a received line keeping ``kept``: as entering the payment leaves
-    them (the steps, then what the carrier paid, denied lines' amounts left out)."""
-    steps = [s for s in kept.explanation if not s.startswith(RECEIVED_STEP)]
-    steps.append(received_step(paid, writeoff, deductible))
+    them (the steps, then what the carrier paid, denied lines' amounts left out); ``step``:
+    that last step when the caller has it written already."""
+    step = step or received_step(paid, writeoff, deductible)
+    steps = kept.explanation
+    text = "\n".join(steps)  # (one look for an old payment step, in C, not one per step)
+    if f"\n{RECEIVED_STEP}" in f"\n{text}":
+        steps = [s for s in steps if not s.startswith(RECEIVED_STEP)]
+        text = "\n".join(steps)
     return (kept.allowed, kept.copay, kept.percent, kept.deductible, kept.base_est, kept.ins_est,
-            kept.writeoff_est, kept.note, "\n".join(steps), 1)
+            kept.writeoff_est, kept.note, f"{text}\n{step}" if steps else step, 1)
+
+
+def override_values(o: m.Override) -> tuple:
+    """A line's override columns (`models.OVERRIDE_FIELDS`, the last one a flag)."""
+    over = [getattr(o, f) for f in t.OVERRIDE_FIELDS]
+    if over[-1] is not None:
+        over[-1] = int(over[-1])
+    return tuple(over)
 
 
 def _whole_seconds(stamp: m.Stamp | None) -> m.Stamp | None:
@@ -218,13 +239,13 @@ class _Loader:
     def __init__(self, db: Database, practice: m.Practice, stamp: m.Stamp):
         self.db, self.p, self.stamp = db, practice, stamp
         self.locations: dict[str, int] = {}
-        self.stamps: dict[m.Stamp, tuple] = {}  # most rows share a stamp: convert it once
         self.same_stamp: dict[int, tuple] = {}  # by identity (the practice keeps them alive)
         self.ids = IdMap()
         self.counts: dict[str, int] = {}
         self.patient_of = {pr.id: pr.patient for pr in practice.procedures}
         self.plan_of = {c.id: c.plan for c in practice.claims}
         self.subscriber_of = {pl.id: pl.subscriber for pl in practice.plans}
+        self.received_steps: dict[tuple, str] = {}  # (paid, write-off, deductible) -> step
 
     def run(self) -> None:
         for step in (self.settings, self.codes, self.fee_schedules, self.providers,
@@ -235,35 +256,36 @@ class _Loader:
             step()
 
     # -- helpers --------------------------------------------------------------
-    def insert(self, model, names, rows, *, posted: bool = False) -> None:
-        """``posted``: each row ends with its `m.Stamp` (or None: the import's own)."""
+    def insert(self, model, names, rows, *, posted: bool = False, count: int | None = None) -> None:
+        """``posted``: each row ends with its `stamp_columns`. ``count``: how many rows
+        ``rows`` yields, when known (else they are counted one by one as they go in)."""
         if posted:
             names = (*names, *STAMP)
-            rows = (row[:-1] + self.stamp_columns(row[-1]) for row in rows)
         fields = model._meta.fields
         cols = ", ".join(f'"{fields[n].column_name}"' for n in names)
-        sql = (f'INSERT INTO "{model._meta.table_name}" ({cols}) '
-               f'VALUES ({", ".join("?" * len(names))})')
-        self.db.cursor().executemany(sql, _counted(rows, self.counts, model._meta.table_name))
+        table = model._meta.table_name
+        sql = f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(names))})'
+        if count is None and not isinstance(rows, list):
+            rows = _counted(rows, self.counts, table)
+        else:
+            self.counts[table] = self.counts.get(table, 0) + (len(rows) if count is None else count)
+        self.db.cursor().executemany(sql, rows)
 
     def stamp_columns(self, stamp: m.Stamp | None) -> tuple:
-        stamp = stamp or self.stamp
+        """A posted row's `STAMP` columns (None: the import's own stamp)."""
         cols = self.same_stamp.get(id(stamp))  # (a file read quickly shares its stamps)
         if cols is None:
-            cols = self.same_stamp[id(stamp)] = self.stamp_values(stamp)
+            cols = self.same_stamp[id(stamp)] = self.stamp_values(stamp or self.stamp)
         return cols
 
     def stamp_values(self, stamp: m.Stamp) -> tuple:
-        cols = self.stamps.get(stamp)
-        if cols is None:
-            location = None
-            if stamp.location:
-                location = self.locations.get(stamp.location)
-                if location is None:
-                    location = self.locations[stamp.location] = _location_id(self.db, stamp.location)
-            cols = self.stamps[stamp] = (stamp_text(stamp.at), stamp.user, stamp.workstation,
-                                         location)
-        return cols
+        # (not looked up by value: hashing a stamp costs more than writing it out)
+        location = None
+        if stamp.location:
+            location = self.locations.get(stamp.location)
+            if location is None:
+                location = self.locations[stamp.location] = _location_id(self.db, stamp.location)
+        return (stamp_text(stamp.at), stamp.user, stamp.workstation, location)
 
     def next_id(self, model) -> int:
         sql = f'SELECT coalesce(max(id), 0) + 1 FROM "{model._meta.table_name}"'
@@ -271,11 +293,18 @@ class _Loader:
 
     def assign(self, kind: str, model, practice_ids) -> None:
         """Give every practice id of ``kind`` a database id, in order."""
-        first = self.next_id(model)
-        for offset, pid in enumerate(practice_ids):
-            if pid in self.ids.to_db[kind]:
+        to_db, to_practice = self.ids.to_db[kind], self.ids.to_practice[kind]
+        pids, first = list(practice_ids), self.next_id(model)
+        given = dict(zip(pids, range(first, first + len(pids))))
+        if len(given) == len(pids) and not to_db:  # (all at once, in C: millions of ids)
+            to_db.update(given)
+            to_practice.update(zip(range(first, first + len(pids)), pids))
+            return
+        for i, pid in enumerate(pids, first):  # as `IdMap.add`, stopping at the one given twice
+            if pid in to_db:
                 raise StoreError(f"two {kind.replace('_', ' ')}s have the id {pid!r}")
-            self.ids.add(kind, pid, first + offset)
+            to_db[pid] = i
+            to_practice[i] = pid
 
     def ref(self, kind: str, pid: str | None, where: str) -> int | None:
         if pid is None:
@@ -425,25 +454,39 @@ class _Loader:
         self.insert(t.BenefitUsed, ("patient", "plan", "paid_cents", "deductible_met_cents"), used)
 
     # -- posted work -------------------------------------------------------------
+    # (The per-row builders below look ids up in the id map's dicts directly and call `ref`
+    # only for an id they lack, to get its refusal: a practice has millions of these rows.)
     def procedures(self) -> None:
-        self.assign("procedure", t.Procedure, (pr.id for pr in self.p.procedures))
+        procs = self.p.procedures
+        self.assign("procedure", t.Procedure, (pr.id for pr in procs))
         names = ("id", "file_id", "patient", "code", "fee_cents", "units", "tooth", "surface",
                  "date", "completed", "provider", "status", "tp_order", "note")
-        self.insert(t.Procedure, names, (self.procedure_row(pr) for pr in self.p.procedures),
-                    posted=True)
+        self.insert(t.Procedure, names, map(self.procedure_row, procs), posted=True,
+                    count=len(procs))
+        to_db = self.ids.to_db["procedure"]
         self.insert(t.ProcedureVisit, ("procedure", "seq", "date"),
-                    ((self.ids.to_db["procedure"][pr.id], seq, day.isoformat())
-                     for pr in self.p.procedures for seq, day in enumerate(pr.visits, 1)))
+                    [(to_db[pr.id], seq, day.isoformat())
+                     for pr in procs if pr.visits for seq, day in enumerate(pr.visits, 1)])
 
     def procedure_row(self, pr: m.Procedure) -> tuple:
+        to_db = self.ids.to_db
+        try:
+            refs = (to_db["procedure"][pr.id], to_db["patient"][pr.patient],
+                    self.code_ids[pr.code], to_db["provider"][pr.provider])
+        except KeyError:
+            refs = self.procedure_refs(pr)
+        i, patient, code, provider = refs
+        return (i, pr.id, patient, code, pr.fee, pr.units, pr.tooth, pr.surface,
+                pr.date.isoformat(), pr.completed.isoformat() if pr.completed else None,
+                provider, pr.status, pr.tp_order, pr.note, *self.stamp_columns(pr.stamp))
+
+    def procedure_refs(self, pr: m.Procedure) -> tuple:
+        """(procedure, patient, code, provider) db ids, refusing an unknown one."""
         where = f"procedure {pr.id}"
         if pr.code not in self.code_ids:
             raise StoreError(f"{where}: unknown procedure code {pr.code!r}")
-        return (self.ids.to_db["procedure"][pr.id], pr.id, self.ref("patient", pr.patient, where),
-                self.code_ids[pr.code], pr.fee, pr.units, pr.tooth, pr.surface,
-                pr.date.isoformat(), pr.completed.isoformat() if pr.completed else None,
-                self.ref("provider", pr.provider, where), pr.status, pr.tp_order, pr.note,
-                pr.stamp)
+        return (self.ids.to_db["procedure"][pr.id], self.ref("patient", pr.patient, where),
+                self.code_ids[pr.code], self.ref("provider", pr.provider, where))
 
     def claims(self) -> None:
         self.assign("claim", t.Claim, (c.id for c in self.p.claims))
@@ -453,65 +496,85 @@ class _Loader:
         self.received: set[int] = set()
         self.kept: dict[tuple[int, int], m.KeptEstimate] = {}  # (proc, plan) db ids
         released = released_holds(self.p)  # a held claim waiting for nothing any more
+        stamp = self.stamp_columns(None)  # claims have none of their own
+        procs = self.ids.to_db["procedure"]
         rows = []
         for c in self.p.claims:
             status = RECEIVED if c.id in paid and c.status != "preauth" else c.status
             status = UNSENT if status == "hold" and c.id in released else status
-            i, patient = self.claim_lines(c)
+            i, patient, plan = self.claim_lines(c)
             if status == RECEIVED:
                 self.received.add(i)
-                plan = self.ids.to_db["plan"][c.plan]
                 for kept in c.kept_estimates:
-                    proc = self.ref("procedure", kept.procedure, f"claim {c.id}")
+                    proc = procs.get(kept.procedure) or self.ref(
+                        "procedure", kept.procedure, f"claim {c.id}")
                     self.kept[(proc, plan)] = kept
-            rows.append((i, c.id, patient, self.ids.to_db["plan"][c.plan], c.kind, status,
+            rows.append((i, c.id, patient, plan, c.kind, status,
                          c.date.isoformat(), c.sent_date.isoformat() if c.sent_date else None,
-                         c.claim_no, c.preauth_no, None))
+                         c.claim_no, c.preauth_no, *stamp))
         self.insert(t.Claim, ("id", "file_id", "patient", "plan", "kind", "status", "date",
                               "sent_date", "claim_no", "preauth_no"), rows, posted=True)
 
-    def claim_lines(self, c: m.Claim) -> tuple[int, int]:
-        """Record which lines ``c`` holds; returns (claim db id, patient db id)."""
-        where = f"claim {c.id}"
-        i, plan = self.ids.to_db["claim"][c.id], self.ref("plan", c.plan, where)
+    def claim_lines(self, c: m.Claim) -> tuple[int, int, int]:
+        """Record which lines ``c`` holds; returns (claim, patient, plan) db ids."""
+        to_db = self.ids.to_db
+        i = to_db["claim"][c.id]
+        plan = to_db["plan"].get(c.plan) or self.ref("plan", c.plan, f"claim {c.id}")
         target = self.on_preauth if c.status == "preauth" else self.on_claim
+        procs, claim_plans = to_db["procedure"], self.claim_plans
         patient = None
         for seq, proc_id in enumerate(c.procedures, 1):
-            proc = self.ref("procedure", proc_id, where)
+            proc = procs.get(proc_id) or self.ref("procedure", proc_id, f"claim {c.id}")
             if (proc, plan) in target:
-                raise StoreError(f"{where}: procedure {proc_id} is already on another claim "
-                                 f"for plan {c.plan}")
+                raise StoreError(f"claim {c.id}: procedure {proc_id} is already on another "
+                                 f"claim for plan {c.plan}")
             target[(proc, plan)] = (i, seq)
-            self.claim_plans[proc_id].append(c.plan)
+            claim_plans[proc_id].append(c.plan)
             patient = patient or self.patient_of[proc_id]
         # a claim without procedures is filed under the plan's subscriber
-        return i, self.ids.to_db["patient"][patient or self.subscriber_of[c.plan]]
+        return i, to_db["patient"][patient or self.subscriber_of[c.plan]], plan
 
     def claim_payments(self) -> None:
         """Payments now; their lines once claim procedure ids exist (`payment_lines`)."""
         self.sums = {}   # (proc, plan) db ids -> [paid, writeoff, deductible]
         self.denied = {}  # (proc, plan) db ids -> paid on denied lines (the estimator leaves it out)
-        self.lines = []  # (payment id, (proc, plan), paid, wo, ded, denied, remarks, suppl, stamp)
-        first = self.next_id(t.ClaimPayment)
+        # [payment id, (proc, plan), paid, wo, ded, denied, remarks, suppl, *stamp columns]
+        self.lines = []
+        first = self.first_payment = self.next_id(t.ClaimPayment)
+        claims, plans = self.ids.to_db["claim"], self.ids.to_db["plan"]
         rows = []
-        for n, pay in enumerate(self.p.claim_payments):
-            where = f"claim payment {n + 1} (claim {pay.claim})"
-            claim = self.ref("claim", pay.claim, where)
-            plan = self.ids.to_db["plan"][self.plan_of[pay.claim]]
-            for ln in pay.lines:
-                key = (self.ref("procedure", ln.procedure, where), plan)
-                supplemental = key in self.sums
-                total = self.sums.setdefault(key, [0, 0, 0])
-                for k, amount in enumerate((ln.paid, ln.writeoff, ln.deductible)):
-                    total[k] += amount
-                if ln.denied:
-                    self.denied[key] = self.denied.get(key, 0) + ln.paid
-                self.lines.append((first + n, key, ln.paid, ln.writeoff, ln.deductible,
-                                   int(ln.denied), ln.remarks, int(supplemental), pay.stamp))
-            rows.append((first + n, claim, self.plan_info[plan][0], pay.check_no, pay.bank_no,
-                         pay.date.isoformat(), sum(ln.paid for ln in pay.lines), pay.stamp))
+        for i, pay in enumerate(self.p.claim_payments, first):
+            claim = claims.get(pay.claim) or self.ref(
+                "claim", pay.claim, f"claim payment {i - first + 1} (claim {pay.claim})")
+            plan = plans[self.plan_of[pay.claim]]
+            stamp = self.stamp_columns(pay.stamp)
+            amount = self.payment_lines_of(i, pay, plan, stamp)
+            rows.append((i, claim, self.plan_info[plan][0], pay.check_no, pay.bank_no,
+                         pay.date.isoformat(), amount, *stamp))
         self.insert(t.ClaimPayment, ("id", "claim", "carrier", "check_no", "bank_no", "date",
                                      "amount_cents"), rows, posted=True)
+
+    def payment_lines_of(self, i: int, pay: m.ClaimPayment, plan: int, stamp: tuple) -> int:
+        """Add the lines of payment ``i`` to the lines' sums and `lines`; returns what it paid."""
+        procs, sums, denied, lines = self.ids.to_db["procedure"], self.sums, self.denied, self.lines
+        amount = 0
+        for ln in pay.lines:
+            key = (procs.get(ln.procedure) or self.ref(
+                "procedure", ln.procedure, f"claim payment {i - self.first_payment + 1} "
+                                           f"(claim {pay.claim})"), plan)
+            total = sums.get(key)
+            if total is None:
+                sums[key] = [ln.paid, ln.writeoff, ln.deductible]
+            else:
+                total[0] += ln.paid
+                total[1] += ln.writeoff
+                total[2] += ln.deductible
+            if ln.denied:
+                denied[key] = denied.get(key, 0) + ln.paid
+            lines.append([i, key, ln.paid, ln.writeoff, ln.deductible, int(ln.denied),
+                          ln.remarks, int(total is not None), *stamp])
+            amount += ln.paid
+        return amount
 
     def claim_procs(self) -> None:
         self.cp_ids = {}  # (proc, plan) db ids -> claim proc id, for paid lines only
@@ -521,8 +584,9 @@ class _Loader:
                  "paid_cents", "writeoff_cents", "deductible_applied_cents", *ESTIMATE_COLUMNS)
         rows = (row for pr in self.p.procedures
                 for row in self.procedure_lines(pr, coverage.get(pr.patient, ())))
-        self.next_cp = self.next_id(t.ClaimProc)
-        self.insert(t.ClaimProc, names, rows)
+        self.next_cp = first = self.next_id(t.ClaimProc)
+        self.insert(t.ClaimProc, names, rows, count=0)  # counted once in: one id per row
+        self.counts["claim_proc"] += self.next_cp - first
         unpaid = [key for key in self.sums if key not in self.cp_ids]
         if unpaid:
             proc = self.ids.to_practice["procedure"][unpaid[0][0]]
@@ -531,36 +595,51 @@ class _Loader:
 
     def procedure_lines(self, pr: m.Procedure, coverage) -> list[tuple]:
         proc = self.ids.to_db["procedure"][pr.id]
-        where = f"procedure {pr.id}"
+        overrides = self.overrides_of(pr) if pr.overrides else None
+        orders = self.covers.get(pr.patient) or {}
+        plans = self.ids.to_db["plan"]
+        rows = []
+        for plan_id in line_plans(pr, coverage, self.claim_plans.get(pr.id, ())):
+            plan = plans.get(plan_id) or self.ref("plan", plan_id, f"procedure {pr.id}")
+            key = (proc, plan)
+            claim, seq = self.on_claim.get(key, NO_CLAIM)
+            preauth, pseq = self.on_preauth.get(key, NO_CLAIM) if self.on_preauth else NO_CLAIM
+            cp = self.next_cp
+            self.next_cp += 1
+            rows.append((cp, proc, plan, orders.get(plan, 0),
+                         self.line_status(pr, plan, claim, preauth), claim, seq, preauth, pseq,
+                         int(plan_id in pr.no_bill))
+                        + self.line_money(key, cp, overrides and overrides.get(plan_id)))
+        return rows
+
+    def line_money(self, key: tuple[int, int], cp: int, o: m.Override | None) -> tuple:
+        """A line's override, payment and estimate columns (most lines: none of them)."""
+        sums, kept = self.sums.get(key), self.kept.get(key)
+        if sums is None:
+            if o is None and kept is None:
+                return NO_MONEY
+            sums = NO_PAYMENT
+        else:
+            self.cp_ids[key] = cp
+        return ((NO_OVERRIDE if o is None else override_values(o)) + tuple(sums)
+                + (NO_ESTIMATE if kept is None else self.kept_columns(kept, key, sums)))
+
+    def overrides_of(self, pr: m.Procedure) -> dict[str, m.Override]:
         overrides = {}
         for o in pr.overrides:
             if o.plan in overrides:
-                raise StoreError(f"{where}: two overrides for plan {o.plan}")
+                raise StoreError(f"procedure {pr.id}: two overrides for plan {o.plan}")
             overrides[o.plan] = o
-        orders = self.covers.get(pr.patient, {})
-        plans = self.ids.to_db["plan"]
-        rows = []
-        for plan_id in line_plans(pr, coverage, self.claim_plans.get(pr.id, [])):
-            plan = plans.get(plan_id) or self.ref("plan", plan_id, where)
-            key = (proc, plan)
-            claim, seq = self.on_claim.get(key, (None, None))
-            preauth, pseq = self.on_preauth.get(key, (None, None))
-            o = overrides.get(plan_id)
-            over = [getattr(o, f) if o else None for f in t.OVERRIDE_FIELDS]
-            if over[-1] is not None:
-                over[-1] = int(over[-1])
-            cp = self.next_cp
-            self.next_cp += 1
-            if key in self.sums:
-                self.cp_ids[key] = cp
-            paid, writeoff, deductible = sums = self.sums.get(key, (0, 0, 0))
-            kept = self.kept.get(key)
-            rows.append((cp, proc, plan, orders.get(plan, 0),
-                         self.line_status(pr, plan, claim, preauth), claim, seq, preauth, pseq,
-                         int(plan_id in pr.no_bill), *over, *sums,
-                         *(NO_ESTIMATE if kept is None else kept_columns(
-                             kept, paid - self.denied.get(key, 0), writeoff, deductible))))
-        return rows
+        return overrides
+
+    def kept_columns(self, kept: m.KeptEstimate, key: tuple[int, int], sums) -> tuple:
+        """`kept_columns` of a line, the step of its payment written once per amounts."""
+        paid, writeoff, deductible = sums
+        amounts = (paid - self.denied.get(key, 0), writeoff, deductible)
+        step = self.received_steps.get(amounts)
+        if step is None:
+            step = self.received_steps[amounts] = received_step(*amounts)
+        return kept_columns(kept, *amounts, step=step)
 
     def line_status(self, pr: m.Procedure, plan: int, claim, preauth) -> str:
         if claim is not None:
@@ -572,23 +651,27 @@ class _Loader:
         return ESTIMATE
 
     def payment_lines(self) -> None:
+        cp_ids = self.cp_ids
+        for line in self.lines:  # (built as lists for this: the claim procs now have ids)
+            line[1] = cp_ids[line[1]]
         self.insert(t.ClaimPaymentLine, ("payment", "claim_proc", "paid_cents", "writeoff_cents",
                                          "deductible_cents", "denied", "remarks", "supplemental"),
-                    ((pay, self.cp_ids[key], *rest) for pay, key, *rest in self.lines),
-                    posted=True)
+                    self.lines, posted=True)
 
     # -- money at the desk ----------------------------------------------------------
     def patient_payments(self) -> None:
         first = self.next_id(t.PatientPayment)
+        patients, procs = self.ids.to_db["patient"], self.ids.to_db["procedure"]
         rows, alloc = [], []
-        for n, pay in enumerate(self.p.patient_payments):
-            where = f"patient payment {n + 1}"
+        for i, pay in enumerate(self.p.patient_payments, first):
+            where = f"patient payment {i - first + 1}"
             if pay.procedure is not None and pay.allocations:
                 raise StoreError(f"{where}: give either procedure or allocations, not both")
-            rows.append((first + n, self.ref("patient", pay.patient, where), pay.date.isoformat(),
-                         pay.amount, pay.method, pay.check_no, pay.bank_no, pay.note, pay.stamp))
-            alloc += [(first + n, self.ref("procedure", part.procedure, where), part.amount)
-                      for part in pay.parts]
+            rows.append((i, patients.get(pay.patient) or self.ref("patient", pay.patient, where),
+                         pay.date.isoformat(), pay.amount, pay.method, pay.check_no, pay.bank_no,
+                         pay.note, *self.stamp_columns(pay.stamp)))
+            alloc += [(i, procs.get(part.procedure) or self.ref("procedure", part.procedure, where),
+                       part.amount) for part in pay.parts]
         self.insert(t.PatientPayment, ("id", "patient", "date", "amount_cents", "method",
                                        "check_no", "bank_no", "note"), rows, posted=True)
         self.insert(t.PaymentAllocation, ("payment", "procedure", "amount_cents"), alloc)
@@ -599,17 +682,19 @@ class _Loader:
             where = f"adjustment {n + 1}"
             rows.append((self.ref("patient", adj.patient, where), adj.date.isoformat(),
                          adj.amount, self.adj[adj.code],
-                         self.ref("procedure", adj.procedure, where), adj.note, adj.stamp))
+                         self.ref("procedure", adj.procedure, where), adj.note,
+                         *self.stamp_columns(adj.stamp)))
         self.insert(t.Adjustment, ("patient", "date", "amount_cents", "code", "procedure", "note"),
                     rows, posted=True)
 
     def notes_and_appointments(self) -> None:
+        patients = self.ids.to_db["patient"]
         self.insert(t.Appointment, ("patient", "date", "status"),
-                    [(self.ref("patient", a.patient, "appointment"), a.date.isoformat(), a.status)
-                     for a in self.p.appointments])
+                    [(patients.get(a.patient) or self.ref("patient", a.patient, "appointment"),
+                      a.date.isoformat(), a.status) for a in self.p.appointments])
         self.insert(t.LedgerNote, ("patient", "date", "text"),
                     [(self.ref("patient", n.patient, "ledger note"), n.date.isoformat(), n.text,
-                      n.stamp) for n in self.p.ledger_notes], posted=True)
+                      *self.stamp_columns(n.stamp)) for n in self.p.ledger_notes], posted=True)
 
     def statements(self) -> None:
         self.insert(t.Statement, ("guarantor", "date", "period_start", "amount_due_cents",
@@ -617,5 +702,5 @@ class _Loader:
                                   "file_name"),
                     [(self.ref("patient", s.patient, "statement"), s.date.isoformat(),
                       s.period_start.isoformat() if s.period_start else None, s.amount_due,
-                      s.new_balance, s.insurance_pending, s.format, s.file, s.stamp)
-                     for s in self.p.statements], posted=True)
+                      s.new_balance, s.insurance_pending, s.format, s.file,
+                      *self.stamp_columns(s.stamp)) for s in self.p.statements], posted=True)
