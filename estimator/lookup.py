@@ -5,6 +5,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
+from .frozen import maker
 from .model import Claim, ClaimPayment, Plan, Practice, Procedure, ProcedureCode
 
 
@@ -12,9 +13,12 @@ from .model import Claim, ClaimPayment, Plan, Practice, Procedure, ProcedureCode
 def natural_key(text: str) -> tuple:
     """Sort ids so "X2" comes before "X10" (ids made by the store are numbers as text); ids whose
     numbers are equal ("X02", "X2") still compare, by their text, so no order is left to chance."""
-    parts = tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
-                  for part in re.findall(r"\d+|\D+", text))
+    parts = tuple([(0, int(part), "") if part.isdigit() else (1, 0, part)
+                   for part in _PARTS(text)])
     return (parts, text)
+
+
+_PARTS = re.compile(r"\d+|\D+").findall  # compiled once: every procedure id goes through it
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class Lookup:
                 old = self.claim_spot.get(key)
                 # A procedure billed twice to one plan: the received claim wins, else the first one.
                 if old is None or (received and not old.received):
-                    self.claim_spot[key] = ClaimSpot(claim, n, pos, received)
+                    self.claim_spot[key] = _SPOT(claim, n, pos, received)
 
     # -- questions ----------------------------------------------------------
 
@@ -106,15 +110,17 @@ class PaymentState:
         self.received.add(claim.id)
         for line in payment.lines:
             key = (line.procedure, claim.plan)
-            old = self.actuals.get(key, Actual())
-            self.actuals[key] = Actual(old.paid + (0 if line.denied else line.paid),
-                                       old.writeoff + line.writeoff, old.deductible + line.deductible)
+            old = self.actuals.get(key, NO_ACTUAL)
+            self.actuals[key] = _ACTUAL(old.paid + (0 if line.denied else line.paid),
+                                        old.writeoff + line.writeoff, old.deductible + line.deductible)
 
     def actual(self, procedure_id: str, plan_id: str) -> Actual:
         return self.actuals.get((procedure_id, plan_id), NO_ACTUAL)
 
 
 NO_ACTUAL = Actual()
+# Made for every claim procedure and payment line of an import: see `maker`.
+_ACTUAL, _SPOT = maker(Actual), maker(ClaimSpot)
 
 
 def payment_state(practice: Practice) -> PaymentState:

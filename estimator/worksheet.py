@@ -12,7 +12,7 @@ from .benefits import override_for
 from .cob import effective_rule, fit_to_charge, paid_and_written_off
 from .dates import benefit_year_start
 from .frequency import FrequencyBook
-from .lines import Key, Line, build_lines
+from .lines import Key, Line, build_lines, covered
 from .lookup import Actual, Lookup, PaymentState
 from .model import Practice
 from .money import fmt
@@ -35,9 +35,10 @@ def received_step(paid: int, writeoff: int, deductible: int, how: str = KEPT) ->
 class Workbook:
     """The lines of a practice in estimation order, built once."""
 
-    def __init__(self, practice: Practice):
+    def __init__(self, practice: Practice, lk: Lookup | None = None):
+        """``lk``: the practice's Lookup when the caller has built it."""
         self.practice = practice
-        self.lk = Lookup(practice)
+        self.lk = lk or Lookup(practice)
         self.by_proc = build_lines(self.lk)
         self.lines = [line for lines in self.by_proc.values() for line in lines]
         self.ordered = sorted(self.lines, key=lambda line: (line.key, line.order))
@@ -103,7 +104,10 @@ class Run:
         if line.id in self.results:
             return
         siblings = self.book.by_proc[line.proc.id]
-        n = next(k for k, sibling in enumerate(siblings) if sibling is line)
+        n = 0 if siblings[0] is line else next(k for k, s in enumerate(siblings) if s is line)
+        if self._all_kept(siblings, n):
+            self._keep(siblings, n)
+            return
         for earlier in siblings[:n]:
             self._ensure(earlier)
         earlier_results = [self.results[s.id] for s in siblings[:n]]
@@ -118,6 +122,27 @@ class Run:
                 self.results[sibling.id] = new
         self._commit(line, fitted[-1], +1)
         self.results[line.id] = fitted[-1]
+
+    def _all_kept(self, siblings: list[Line], n: int) -> bool:
+        """Whether the procedure's lines up to ``siblings[n]`` are all received with a kept
+        estimate (most lines of an import): each is its kept estimate, whatever the usage and
+        the plans before it (`_estimate`), nothing counts it (`_commit`) and fitting to the
+        charge never changes a received line (`fit_to_charge`)."""
+        received, frozen = self.state.received, self.frozen
+        for k in range(n + 1):
+            sibling = siblings[k]  # `is_received`, inline: it runs for every line
+            if (sibling.spot is None or sibling.spot.claim.id not in received
+                    or sibling.plan.type == "capitation" or frozen.get(sibling.id) is None):
+                return False
+        return True
+
+    def _keep(self, siblings: list[Line], n: int) -> None:
+        """What `_ensure` gives lines `_all_kept` holds for, in the same order, without
+        estimating or fitting them."""
+        for sibling in siblings[:n + 1]:
+            if sibling.id not in self.results:
+                self.results[sibling.id] = self._as_received(
+                    self.frozen[sibling.id], sibling, sibling.spot.claim.id, KEPT)
 
     def _commit(self, line: Line, estimate: LineEstimate, sign: int) -> None:
         """Count what a line uses (received lines were counted up front with their actual amounts)."""
@@ -158,9 +183,9 @@ class Run:
 
     def _as_received(self, estimate: LineEstimate, line: Line, claim: str | None, how: str) -> LineEstimate:
         actual = self.state.actual(*line.id)
-        step = received_step(actual.paid, actual.writeoff, actual.deductible, how)
-        if _already(estimate, line, claim, actual, step):  # a stored received line, as it was
+        if _already(estimate, line.id, line.order, claim, actual, how):  # a stored received line, as it was
             return estimate
+        step = received_step(actual.paid, actual.writeoff, actual.deductible, how)
         steps = tuple(s for s in estimate.explanation if not s.startswith(RECEIVED_STEP)) + (step,)
         return changed(estimate, procedure=line.proc.id, plan=line.plan.id, order=line.order,
                        status=RECEIVED, claim=claim, paid=actual.paid, writeoff=actual.writeoff,
@@ -176,14 +201,48 @@ class Run:
                                          lambda pid: ranks.get((pid, plan_id), own) < own)
 
 
-def _already(estimate: LineEstimate, line: Line, claim: str | None, actual: Actual, step: str) -> bool:
-    """Whether `Run._as_received` would give an equal estimate (saves copying a kept line)."""
-    return (estimate.status == RECEIVED and estimate.explanation[-1:] == (step,)
-            and (estimate.procedure, estimate.plan, estimate.order, estimate.claim)
-            == (line.proc.id, line.plan.id, line.order, claim)
-            and (estimate.paid, estimate.writeoff, estimate.deductible_applied)
-            == (actual.paid, actual.writeoff, actual.deductible)
-            and not any(s.startswith(RECEIVED_STEP) for s in estimate.explanation[:-1]))
+def kept_as_they_are(lk: Lookup, frozen: Mapping[Key, LineEstimate]) -> dict[Key, LineEstimate] | None:
+    """What `Run.run` gives a practice whose lines are all received with a kept estimate
+    (``frozen``) that `Run._as_received` keeps as it is, found without building the lines:
+    the kept estimates themselves (in procedure order, not estimation order); None when a
+    line would be estimated or changed (or the practice re-estimates received lines).
+    Such a line changes no other: see `Run._all_kept`."""
+    if lk.practice.preferences.ins_est_recalc_received:
+        return None
+    state, lines = lk.state, []
+    for proc, _, _, covering in covered(lk):
+        for cov, plan in covering:
+            key = (proc.id, plan.id)
+            spot, kept = lk.claim_spot.get(key), frozen.get(key)
+            if (kept is None or spot is None or plan.type == "capitation"
+                    or spot.claim.id not in state.received):  # `Run._status`: not received
+                return None
+            lines.append((key, kept, cov.order, spot.claim.id))
+    # Only then the received steps (formatted): most families with a line to estimate
+    # have been told apart above.
+    for key, kept, order, claim in lines:
+        if not _already(kept, key, order, claim, state.actual(*key), KEPT):
+            return None
+    return {key: kept for key, kept, _, _ in lines}
+
+
+def _already(estimate: LineEstimate, key: Key, order: int, claim: str | None, actual: Actual,
+             how: str) -> bool:
+    """Whether `Run._as_received` would give an equal estimate for line ``key`` (saves copying
+    a kept line). The numbers first: the received step is only formatted for a line they match."""
+    if not (estimate.status == RECEIVED and estimate.paid == actual.paid
+            and estimate.writeoff == actual.writeoff
+            and estimate.deductible_applied == actual.deductible
+            and estimate.order == order and estimate.claim == claim
+            and (estimate.procedure, estimate.plan) == key):
+        return False
+    steps = estimate.explanation
+    if not steps or steps[-1] != received_step(actual.paid, actual.writeoff, actual.deductible, how):
+        return False
+    for step in steps[:-1]:
+        if step.startswith(RECEIVED_STEP):
+            return False
+    return True
 
 
 def _may_exceed(line: Line, rank: int) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable, Iterable, Mapping
 
-from estimator.engine import estimate_practice
+from estimator.engine import estimate_import, estimate_practice
 from estimator.families import split_families
 from estimator.model import Practice
 from estimator.results import RECEIVED, LineEstimate
@@ -242,7 +242,7 @@ def reestimate_practice(db: Database, *, progress: Progress | None = None,
         progress(0, len(families))
     for n, family in enumerate(families, 1):
         kept = {key: stored[key] for pid in family.procedure_ids for key in frozen_of.get(pid, ())}
-        results.update(estimate_practice(family.practice, kept, replay_missing=True))
+        results.update(estimate_import(family.practice, kept))
         if progress:
             progress(n, len(families))
     changed = _write(db, ids, results, stored)
@@ -285,7 +285,8 @@ def _row(line: LineEstimate) -> tuple:
 
 
 def _same(a: LineEstimate, b: LineEstimate | None) -> bool:
-    return b is not None and _row(a) == _row(b)
+    # A kept received line is the stored one itself: no row to compare.
+    return b is not None and (a is b or _row(a) == _row(b))
 
 
 def _write(db: Database, ids: IdMap, results: Mapping[tuple[str, str], LineEstimate],

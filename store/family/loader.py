@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Iterator, Sequence
 
 from estimator import model as m
-from estimator.frozen import frozen_map
+from estimator.frozen import frozen_map, maker
 from estimator.ledger_types import OriginalSplit
 from estimator.results import LineEstimate
 
@@ -238,6 +238,13 @@ def _members(db: Database, family) -> list[int] | None:
         ids = load_id_map(db, kinds=("patient",))
         return [ids.db_id("patient", p.id) for p in family.patients]
     return family_patient_ids(db, int(family))
+
+
+_PROCEDURE = maker(m.Procedure)
+_LINE = maker(LineEstimate)
+_PAYMENT_LINE = maker(m.ClaimPaymentLine)
+_PAYMENT = maker(m.ClaimPayment)
+_CLAIM = maker(m.Claim)
 
 
 def to_date(text: str | None) -> date | None:
@@ -459,12 +466,23 @@ class PracticeReader:
             "ORDER BY cp.id"))
         rows = self.q("SELECT p.id, p.patient_id, p.code_id, p.date, p.fee_cents, p.provider_id, "
                       f"p.status, p.tooth, p.surface, p.units, p.tp_order, p.completed, p.note, "
-                      f"{stamp_columns('p')} FROM procedure p WHERE {live} ORDER BY p.id")
+                      f"{self.stamp_columns('p')} FROM procedure p WHERE {live} ORDER BY p.id")
         return tuple(self.procedure(row, extras.get(row[0], ()), visits.get(row[0], ()))
                      for row in rows)
 
     def procedure(self, row, extras, visits) -> m.Procedure:
         i, pat, code, day, fee, prov, status, tooth, surf, units, tp, done, note, *stamp = row
+        names = self.ids.to_practice
+        overrides, no_bill = self.plan_terms(extras) if extras else ((), ())
+        return _PROCEDURE(  # a whole practice has hundreds of thousands: see `maker`
+            names["procedure"][i], None if pat is None else names["patient"][pat],
+            self.codes[code], to_date(day), fee,
+            None if prov is None else names["provider"][prov], status, tooth, surf, units, tp,
+            overrides, no_bill, to_date(done), tuple(to_date(v) for _, v in visits), note,
+            self.stamp(*stamp))
+
+    def plan_terms(self, extras) -> tuple[tuple[m.Override, ...], tuple[str, ...]]:
+        """A procedure's overrides and do-not-bill plans from its claim procedures' rows."""
         overrides, no_bill = [], []
         for _, plan, nb, *values in extras:
             if nb:
@@ -474,12 +492,12 @@ class PracticeReader:
                 dbp = kw["deductible_before_percent"]
                 kw["deductible_before_percent"] = None if dbp is None else bool(dbp)
                 overrides.append(m.Override(plan=self.pid("plan", plan), **kw))
-        return m.Procedure(
-            id=self.pid("procedure", i), patient=self.pid("patient", pat), code=self.codes[code],
-            date=to_date(day), fee=fee, provider=self.pid("provider", prov), status=status,
-            tooth=tooth, surface=surf, units=units, tp_order=tp, overrides=tuple(overrides),
-            no_bill=tuple(no_bill), completed=to_date(done),
-            visits=tuple(to_date(v) for _, v in visits), note=note, stamp=self.stamp(*stamp))
+        return tuple(overrides), tuple(no_bill)
+
+    def stamp_columns(self, x: str) -> str:
+        """`stamp_columns`, or as many NULLs when estimating (no stamps: saves a location
+        look-up per row)."""
+        return "NULL, NULL, NULL, NULL" if self.for_estimates else stamp_columns(x)
 
     def claims(self):
         mine = f"IN (SELECT id FROM claim WHERE {self.of_family()})"
@@ -489,10 +507,12 @@ class PracticeReader:
             f"WHERE preauth_id {mine} ORDER BY 1, 3, 4"))
         rows = self.q("SELECT id, plan_id, status, date, kind, claim_no, preauth_no, sent_date "
                       f"FROM claim WHERE id {mine} ORDER BY id")
-        return tuple(m.Claim(
-            self.pid("claim", i), self.pid("plan", plan),
-            tuple(self.pid("procedure", p) for _, p, _, _ in members.get(i, ())),
-            status, to_date(day), kind, cno, pno, to_date(sent))
+        claims, plans = self.ids.to_practice["claim"], self.ids.to_practice["plan"]
+        procs, make = self.ids.to_practice["procedure"], _CLAIM
+        return tuple(make(
+            claims[i], None if plan is None else plans[plan],
+            tuple(procs[p] for _, p, _, _ in members[i]) if i in members else (),
+            status, to_date(day), kind, cno, pno, to_date(sent), ())
             for i, plan, status, day, kind, cno, pno, sent in rows)
 
     def claim_payments(self):
@@ -508,9 +528,10 @@ class PracticeReader:
             f"WHERE {self.of_family_procedures('cp.procedure_id')} "
             f"AND coalesce(cp.claim_id, pay.claim_id) {mine} ORDER BY l.payment_id, l.id")
         parts: dict[int, dict[int, list]] = defaultdict(dict)  # check -> claim -> lines
+        procs, make = self.ids.to_practice["procedure"], _PAYMENT_LINE
         for pay, claim, proc, paid, wo, ded, denied, remarks in lines:
-            parts[pay].setdefault(claim, []).append(m.ClaimPaymentLine(
-                self.pid("procedure", proc), paid, wo, ded, bool(denied), remarks))
+            parts[pay].setdefault(claim, []).append(make(
+                None if proc is None else procs[proc], paid, wo, ded, bool(denied), remarks))
         scope = "TRUE"
         if self.family:
             # a UNION of two index look-ups (PostgreSQL reads the whole table for the OR)
@@ -518,12 +539,13 @@ class PracticeReader:
                      f"({','.join(map(str, parts)) or 'NULL'}) "
                      f"UNION SELECT id FROM claim_payment WHERE claim_id {mine})")
         out = []
+        claims, make = self.ids.to_practice["claim"], _PAYMENT
         for i, claim, day, cno, bno, *stamp in self.q(
-                f"SELECT x.id, x.claim_id, x.date, x.check_no, x.bank_no, {stamp_columns('x')} "
+                f"SELECT x.id, x.claim_id, x.date, x.check_no, x.bank_no, {self.stamp_columns('x')} "
                 f"FROM claim_payment x WHERE {scope} ORDER BY x.id"):
             for c, claim_lines in (parts.get(i) or {claim: []}).items():
-                out.append(m.ClaimPayment(self.pid("claim", c), to_date(day), tuple(claim_lines),
-                                          cno, bno, self.stamp(*stamp)))
+                out.append(make(None if c is None else claims[c], to_date(day),
+                                tuple(claim_lines), cno, bno, self.stamp(*stamp)))
         return tuple(out)
 
     def patient_payments(self):
@@ -619,14 +641,15 @@ class PracticeReader:
             "cp.frozen FROM claim_proc cp JOIN procedure p ON p.id = cp.procedure_id "
             f"WHERE p.status != 'deleted' AND {condition} ORDER BY cp.id")
         out = {}
+        names, make = self.ids.to_practice, _LINE
+        procs, plans, claims = names["procedure"], names["plan"], names["claim"]
         for (proc, plan, order, status, allowed, copay, pct, ded, base, est, wo, note, expl,
              nb, claim, paid, wo_paid, ded_paid, is_frozen) in rows:
-            line = LineEstimate(
-                self.pid("procedure", proc), self.pid("plan", plan), order, status, allowed,
-                copay, pct, ded, base, est, wo, note, tuple(expl.split("\n")) if expl else (),
-                bool(nb), self.pid("claim", claim), paid, wo_paid, ded_paid)
-            key = (line.procedure, line.plan)
-            out[key] = line
+            key = (procs[proc], plans[plan])
+            out[key] = make(
+                *key, order, status, allowed, copay, pct, ded, base, est, wo, note,
+                tuple(expl.split("\n")) if expl else (), bool(nb),
+                None if claim is None else claims[claim], paid, wo_paid, ded_paid)
             if frozen is not None and is_frozen and status == "received":
                 frozen.add(key)
         return out

@@ -1,7 +1,11 @@
 """Received lines keep the estimate made before payment: from ``frozen``, else rebuilt by replay."""
 from dataclasses import replace
 
-from estimator.engine import estimate_practice, replay_frozen
+import pytest
+
+from estimator import model as m
+from estimator.engine import estimate_import, estimate_practice, replay_frozen
+from estimator.frozen import maker
 
 from builders import Builder
 
@@ -107,3 +111,37 @@ def test_families_are_replayed_apart():
     b.claim("CA", "P1", ["HA"], "2026-01-05").claim("CB", "P1", ["HB"], "2026-01-06")
     b.pay("CA", "2026-02-01", ("HA", 50, 0, 50)).pay("CB", "2026-02-01", ("HB", 50, 0, 50))
     assert b.line("HA").ins_est == b.line("HB").ins_est == 5000
+
+
+def test_an_import_takes_a_family_whose_lines_all_keep_their_estimate_as_it_is():
+    practice = full_cycle().practice()
+    stored = estimate_practice(practice)
+    imported = estimate_import(practice, stored)
+    assert imported == estimate_practice(practice, stored, replay_missing=True)
+    assert all(imported[key] is line for key, line in stored.items())  # not estimated again
+
+
+def test_an_import_estimates_a_family_with_a_kept_line_that_would_change():
+    practice = full_cycle().practice()
+    stored = estimate_practice(practice)
+    stored[("X2", "P2")] = replace(stored[("X2", "P2")], paid=1)  # not what was paid
+    imported = estimate_import(practice, stored)
+    assert imported == estimate_practice(practice, stored, replay_missing=True)
+    assert imported[("X2", "P2")].paid == 3000
+
+
+def test_an_import_estimates_a_family_with_open_work():
+    b = full_cycle()
+    b.proc("X3", "PAT", "D4341", 260)
+    practice = b.practice()
+    stored = {key: line for key, line in estimate_practice(practice).items() if key[0] != "X3"}
+    imported = estimate_import(practice, stored)
+    assert imported == estimate_practice(practice, stored, replay_missing=True)
+    assert imported[("X3", "P1")].status == "estimate"
+
+
+def test_a_maker_takes_every_field_in_order():
+    made = maker(m.ClaimPaymentLine)
+    assert made("X1", 500, 0, 0, False, None) == m.ClaimPaymentLine("X1", 500)
+    with pytest.raises(TypeError):
+        made("X1", 500)
