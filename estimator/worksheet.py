@@ -6,6 +6,7 @@ paid). The import replay reuses one workbook for every payment step.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from .benefits import override_for
@@ -26,8 +27,10 @@ RECEIVED_STEP = "received: "
 KEPT = "estimate kept from before payment"
 
 
+@lru_cache(maxsize=1 << 14)
 def received_step(paid: int, writeoff: int, deductible: int, how: str = KEPT) -> str:
-    """The last step of a received line's explanation: what the carrier paid."""
+    """The last step of a received line's explanation: what the carrier paid. Kept for the
+    amounts seen last: every received line of an import asks, and amounts repeat."""
     return (f"{RECEIVED_STEP}paid {fmt(paid)}, write-off {fmt(writeoff)}, deductible "
             f"{fmt(deductible)}; {how}")
 

@@ -95,8 +95,9 @@ def _parts(rows: Iterable[tuple]) -> list[tuple]:
     loose, owed, owner = [], [], {}
     for patient, posted, priority, k1, src, aging, ins_owed in rows:
         if priority == PROCEDURE:
-            owner[src] = patient
-            owed.append(Owed(src, (posted, k1), aging - ins_owed))
+            if aging > ins_owed:  # (`apply_unapplied` passes over lines owing nothing)
+                owner[src] = patient
+                owed.append(Owed(src, (posted, k1), aging - ins_owed))
         else:
             loose.append(Loose((priority, src), (posted, priority, k1), -aging))
     return [(owner[part.procedure], part.procedure,

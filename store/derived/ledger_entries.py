@@ -255,15 +255,23 @@ def families_ranks(db: Database, family_of: Mapping[int, int], ids: IdMap) -> di
 def rebuild_all(db: Database) -> int:
     """Replace every entry of the practice in one statement (bulk loads, migration)."""
     db.execute_sql("DELETE FROM ledger_entry")
-    has_file_ids = db.execute_sql(
-        "SELECT 1 FROM procedure WHERE file_id IS NOT NULL LIMIT 1").fetchone()
-    ranks = _ranks(load_id_map(db, kinds=("procedure",))) if has_file_ids else {}
+    ranks = _practice_ranks(db)
     sql = _INSERT.format(
         p="TRUE", pp="TRUE", j="TRUE", n="TRUE", s="TRUE", family_pp=_family_of("pp"),
         family_j=_family_of("j"), family_n=_family_of("n"),
         family_s="PARTITION BY s.guarantor_id", rank=_RANK if ranks else "p.id")
     db.execute_sql(sql, (bind_list(ranks),))
     return changes(db)
+
+
+def _practice_ranks(db: Database) -> dict[str, int]:
+    """`_ranks` of every procedure of the practice ({} when none has a file id)."""
+    if not db.execute_sql("SELECT 1 FROM procedure WHERE file_id IS NOT NULL LIMIT 1").fetchone():
+        return {}
+    file_ids = [f for (f,) in db.execute_sql("SELECT file_id FROM procedure ORDER BY id")]
+    if None not in file_ids and _in_natural_order(file_ids):
+        return {}  # (an export read back: known without building the id map)
+    return _ranks(load_id_map(db, kinds=("procedure",)))
 
 
 def _family_ranks(db: Database, members: list[int], ids: IdMap | None) -> dict[str, int]:

@@ -34,6 +34,7 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 import peewee
 
@@ -63,6 +64,9 @@ NO_OVERRIDE = (None,) * len(t.OVERRIDE_FIELDS)
 NO_CLAIM = (None, None)  # (claim, seq) of a line on no claim
 NO_PAYMENT = (0, 0, 0)  # (paid, writeoff, deductible) of a line no check paid
 NO_MONEY = NO_OVERRIDE + NO_PAYMENT + NO_ESTIMATE
+# A kept estimate's values for `ESTIMATE_COLUMNS` up to the explanation (read in one call).
+_KEPT_VALUES = attrgetter("allowed", "copay", "percent", "deductible", "base_est", "ins_est",
+                          "writeoff_est", "note")
 # The tables a practice fills by the thousand: their indexes are built once the rows are in
 # (filling an index row by row costs about twice as much).
 BULK_TABLES = ("patient", "patient_coverage", "procedure", "procedure_visit", "claim",
@@ -208,8 +212,7 @@ def kept_columns(kept: m.KeptEstimate, paid: int, writeoff: int, deductible: int
     if f"\n{RECEIVED_STEP}" in f"\n{text}":
         steps = [s for s in steps if not s.startswith(RECEIVED_STEP)]
         text = "\n".join(steps)
-    return (kept.allowed, kept.copay, kept.percent, kept.deductible, kept.base_est, kept.ins_est,
-            kept.writeoff_est, kept.note, f"{text}\n{step}" if steps else step, 1)
+    return _KEPT_VALUES(kept) + (f"{text}\n{step}" if steps else step, 1)
 
 
 def override_values(o: m.Override) -> tuple:

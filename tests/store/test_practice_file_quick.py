@@ -189,6 +189,8 @@ def test_a_number_is_not_the_text_it_is_written_like():
     for row in stamped:
         row["stamp"] = {"at": "2026-01-02T10:00:00", "user": "ann", "workstation": "1.5"}
     assert assert_same_reading(encode_json(doc))
+    first, second = quickly(encode_json(doc))["practice"].procedures[:2]
+    assert first.stamp is second.stamp
     stamped[-1]["stamp"]["workstation"] = Decimal("1.5")
     assert not assert_same_reading(encode_json(doc))
     with pytest.raises(ValueError, match="only objects of text"):

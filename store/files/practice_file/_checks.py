@@ -95,7 +95,8 @@ def _unique_plans(ctx: Ctx, rows, what: str) -> None:
 
 def _check_procedures(practice: Practice, ctx: Ctx) -> None:
     for proc in practice.procedures:
-        _unique_plans(ctx, proc.overrides, "an override for plan")
+        if proc.overrides:  # (most have none: a file has many procedures)
+            _unique_plans(ctx, proc.overrides, "an override for plan")
         if proc.completed is not None and proc.status != "complete":
             ctx.error(_at(ctx, proc, "completed"), "a planned procedure has no completion date")
 
@@ -103,10 +104,12 @@ def _check_procedures(practice: Practice, ctx: Ctx) -> None:
 def _check_claims(practice: Practice, ctx: Ctx) -> None:
     procedures = ctx.tables["procedures"]
     for claim in practice.claims:
-        owners = sorted({procedures[p].patient for p in claim.procedures if p in procedures})
+        if len(claim.procedures) < 2:
+            continue  # (one procedure, one patient: a file has many claims)
+        owners = {procedures[p].patient for p in claim.procedures if p in procedures}
         if len(owners) > 1:
-            ctx.error(_at(ctx, claim, "procedures"),
-                      f"a claim is for one patient; these procedures belong to {', '.join(owners)}")
+            ctx.error(_at(ctx, claim, "procedures"), "a claim is for one patient; these "
+                      f"procedures belong to {', '.join(sorted(owners))}")
 
 
 def _check_claim_payments(practice: Practice, ctx: Ctx) -> None:

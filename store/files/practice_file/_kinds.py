@@ -629,7 +629,8 @@ class F:
 
 class Entity(Kind):
     """An object mapped onto a model dataclass; ``table``/``key`` make its id referable.
-    ``shared``: objects written alike are read as one (rows posted together share a stamp)."""
+    ``shared``: objects written alike are read as one by `quick` (rows posted together share
+    a stamp; `_reader_source`)."""
 
     def __init__(self, cls, fields: tuple[F, ...], table: str | None = None, key: str | None = None,
                  shared: bool = False):
@@ -640,6 +641,7 @@ class Entity(Kind):
         self._known = {f.key: f for f in fields}
         self._dump_plan: tuple | None = None
         self.quick_code: dict = {}  # `_generated_reader`'s, by shape
+        self.quick_plan: tuple | None = None  # `_generated_reader`'s: known, required, ...
 
     def read(self, ctx, raw, path):
         if not isinstance(raw, dict):
@@ -665,26 +667,7 @@ class Entity(Kind):
         return obj
 
     def quick(self, reader):
-        read = _generated_reader(self, reader)
-        if not self.shared:
-            return read
-        alike: dict[tuple, object] = {}
-
-        def read_shared(raw):
-            items = tuple(raw.items()) if type(raw) is dict else None
-            try:
-                found = alike.get(items)
-            except TypeError:  # a list or an object inside: no stamp has one
-                raise NotPlainlyValid("not an object of plain values") from None
-            if found is None:
-                found = alike[items] = read(raw)
-            elif not text_only.issuperset(map(type, raw.values())):
-                raise NotPlainlyValid("not text")  # (a number written 1.5 is equal to "1.5")
-            else:
-                keys[0] += len(items)  # (counted as `read` counts them)
-            return found
-        keys, text_only = reader.keys, frozenset((str, type(None)))
-        return read_shared
+        return _generated_reader(self, reader)
 
     def dump_lazily(self, obj) -> dict:
         """`dump`, but each list is dumped item by item as a writer reads it (`Lazy`)."""
@@ -746,14 +729,16 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
     function that looks each field up. The model object is made without its dataclass
     ``__init__`` when it may be (`_plain`): a frozen dataclass sets each field through
     ``object.__setattr__``."""
-    known = frozenset(f.key for f in entity.fields)
-    required = frozenset(f.key for f in entity.fields if f.required)
+    if entity.quick_plan is None:  # (the same for every file)
+        known = frozenset(f.key for f in entity.fields)
+        plain = _plain(entity.cls, known)
+        entity.quick_plan = (known, frozenset(f.key for f in entity.fields if f.required),
+                             plain, _defaults(entity.cls) if plain else None)
+    known, required, plain, defaults = entity.quick_plan
     names = {"bad": NotPlainlyValid, "cls": entity.cls, "keys": reader.keys,
-             "new": object.__new__, "known": known,
-             "defined": reader.tables[entity.table] if entity.table else None}
-    plain = _plain(entity.cls, known)
-    if plain:
-        names["defaults"] = _defaults(entity.cls)
+             "new": object.__new__, "known": known, "defaults": defaults,
+             "defined": reader.tables[entity.table] if entity.table else None,
+             "alike": {}, "text_only": frozenset((str, type(None)))}
     fields = {}
     for n, f in enumerate(entity.fields):
         code, used = f.kind.inline(reader)
@@ -771,7 +756,6 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
         return names["read"]
 
     by_shape: dict[tuple[str, ...], Callable] = {}
-    any_shape = function(None)
 
     def read(raw):
         if type(raw) is not dict:
@@ -780,7 +764,8 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
         found = by_shape.get(shape)
         if found is None:
             if len(by_shape) >= _SHAPES:
-                return any_shape(raw)
+                found = by_shape.get(None) or by_shape.setdefault(None, function(None))
+                return found(raw)
             if not known.issuperset(shape) or not required.issubset(shape):
                 raise NotPlainlyValid("unknown keys, or a required key missing")
             found = by_shape[shape] = function(shape)
@@ -801,6 +786,13 @@ def _reader_source(entity: Entity, fields: dict, shape: tuple[str, ...] | None,
     else:
         lines += [f"    keys[0] += {len(shape)}  # keys read, compared with the keys written",
                   f"    {''.join(f'v{n}, ' for n in range(len(shape)))}= raw.values()"]
+    shared = entity.shared and shape is not None
+    if shared:  # objects written alike are one (a number 1.5 equals the text "1.5": types too)
+        lines += [f"    key = ({shape!r}, {''.join(f'v{n}, ' for n in range(len(shape)))})",
+                  "    obj = alike.get(key)",
+                  "    if obj is not None and " + " and ".join(
+                      f"type(v{n}) in text_only" for n in range(len(shape))) + ":",
+                  "        return obj"]
     if plain:
         lines += ["    obj = new(cls)", "    out = obj.__dict__", "    out.update(defaults)"]
     else:
@@ -822,6 +814,8 @@ def _reader_source(entity: Entity, fields: dict, shape: tuple[str, ...] | None,
     if entity.table:
         lines += [f"    if out[{entity.key!r}] in defined:", "        raise bad('duplicate id')",
                   f"    defined[out[{entity.key!r}]] = obj"]
+    if shared:
+        lines += ["    alike[key] = obj"]
     lines += ["    return obj"]
     return "\n".join(lines) + "\n"
 

@@ -55,7 +55,7 @@ def _plain_bytes(source: str | bytes) -> memoryview | None:
         except UnicodeEncodeError:  # a lone surrogate
             return None
     start = len(codecs.BOM_UTF8) if source.startswith(codecs.BOM_UTF8) else 0
-    if b"\x00" in source or (b"\\u" in source and _ESCAPED.search(source, start)):
+    if b"\x00" in source or _ESCAPED.search(source, start):
         return None
     return memoryview(source)[start:]  # (a view: a file can be a gigabyte)
 
