@@ -10,7 +10,7 @@ from .dates import benefit_year_start
 from .frozen import maker
 from .lookup import ClaimSpot, Lookup, natural_key
 from .model import Coverage, Patient, Plan, Procedure, ProcedureCode
-from .usage import LIFETIME, Use, limit_for
+from .usage import LIFETIME, Limit, Use, limit_for
 
 Key = tuple[str, str]  # (procedure id, plan id)
 
@@ -62,18 +62,25 @@ def build_lines(lk: Lookup) -> dict[str, list[Line]]:
     by_proc: dict[str, list[Line]] = {}
     keys: dict[str, tuple] = {}  # patient id -> the patient's sort key
     uses: dict[tuple, Use] = {}  # one Use for a patient's lines of a plan, year and code
+    limits: dict[tuple[str, str], Limit] = {}  # (plan, code): its limit, the same for everyone
+    years: dict[tuple, date] = {}  # (date, renew month): the benefit year it falls in
     for proc, patient, when, covering in covered(lk):
         patient_key = keys.get(patient.id) or keys.setdefault(patient.id, natural_key(proc.patient))
         code = lk.code(proc.code)
         lines: list[Line] = []
         for cov, plan in covering:
             spot = lk.claim_spot.get((proc.id, plan.id))
-            year = benefit_year_start(when, plan.renew_month)
+            year = years.get((when, plan.renew_month))
+            if year is None:
+                year = years[(when, plan.renew_month)] = benefit_year_start(when, plan.renew_month)
             use = uses.get((plan.id, patient.id, year, code.code))
             if use is None:
+                limit = limits.get((plan.id, code.code))
+                if limit is None:
+                    limit = limits[(plan.id, code.code)] = limit_for(plan, code)
                 use = uses[(plan.id, patient.id, year, code.code)] = Use(
                     plan.id, patient.id, patient.guarantor or patient.id, year, code.code,
-                    code.category_path, limit_for(plan, code))
+                    code.category_path, limit)
             key = (proc.id, plan.id)
             lines.append(_LINE(proc, plan, cov.order, code, spot, lk.preauth.get(key), use, when,
                                line_key(proc, spot, patient_key), key))
@@ -98,7 +105,8 @@ def covered(lk: Lookup) -> Iterator[tuple[Procedure, Patient, date, list[tuple[C
         covering: list[tuple[Coverage, Plan]] = []
         for cov in covers:
             plan = lk.plans.get(cov.plan)
-            if plan is None or not cov.covers(when) or any(p.id == plan.id for _, p in covering):
+            if plan is None or not cov.covers(when) or (
+                    covering and any(p.id == plan.id for _, p in covering)):
                 continue
             covering.append((cov, plan))
         yield proc, patient, when, covering

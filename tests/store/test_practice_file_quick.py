@@ -223,3 +223,13 @@ def test_the_raw_rows_go_as_they_are_read():
     assert len(rows) > 1
     Reader().compile(PRACTICE)(raw)
     assert rows == [None] * len(rows)
+
+
+def test_empty_objects_are_read_alike():
+    """An object may be empty when every key of it is optional (its shape has no keys)."""
+    doc = _document()
+    doc["practice"]["preferences"] = {}
+    doc["practice"]["office"] = {}
+    doc["practice"]["patients"][0]["phones"] = {}
+    doc["practice"]["patients"][1]["address"] = {}
+    assert assert_same_reading(encode_json(doc))

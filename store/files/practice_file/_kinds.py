@@ -784,9 +784,10 @@ def _reader_source(entity: Entity, fields: dict, shape: tuple[str, ...] | None,
                   "        raise bad('not an object of known keys')",
                   "    keys[0] += len(raw)  # keys read, compared with the keys written"]
     else:
-        lines += [f"    keys[0] += {len(shape)}  # keys read, compared with the keys written",
-                  f"    {''.join(f'v{n}, ' for n in range(len(shape)))}= raw.values()"]
-    shared = entity.shared and shape is not None
+        lines += [f"    keys[0] += {len(shape)}  # keys read, compared with the keys written"]
+        if shape:  # (an object may be empty: every key optional)
+            lines += [f"    {''.join(f'v{n}, ' for n in range(len(shape)))}= raw.values()"]
+    shared = entity.shared and bool(shape)
     if shared:  # objects written alike are one (a number 1.5 equals the text "1.5": types too)
         lines += [f"    key = ({shape!r}, {''.join(f'v{n}, ' for n in range(len(shape)))})",
                   "    obj = alike.get(key)",
