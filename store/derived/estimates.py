@@ -223,7 +223,9 @@ def reestimate_practice(db: Database, *, progress: Progress | None = None,
     The whole practice and its stored lines are read once, split into families in memory,
     each estimated as `reestimate_family` would, except that received lines without a frozen
     estimate get theirs from the replay of the family's claim payments (the file's kept
-    estimates are frozen lines: a family whose received lines all have one is not replayed),
+    estimates are frozen lines: a family whose received lines all have one is not replayed,
+    and one whose lines are all received and kept as stored is not estimated at all:
+    `estimator.engine.estimate_import`),
     and every changed line is written in one statement; then the ledger
     lines and report sums are rebuilt once (``derived=False``: the caller runs
     `rebuild_derived` itself). ``progress(done, total)``: families estimated.
