@@ -23,7 +23,7 @@ import pickle
 import signal
 from typing import Callable
 
-from estimator.engine import estimate_practice
+from estimator.engine import estimate_file_family
 from estimator.families import split_families
 from estimator.model import Practice
 
@@ -42,7 +42,7 @@ def estimate_rows(practice: Practice, progress: Progress | None = None) -> Rows:
     every = max(1, len(families) // REPORTS)
     rows: Rows = {}
     for n, family in enumerate(families, 1):
-        for key, line in estimate_practice(family, None, replay_missing=True).items():
+        for key, line in estimate_file_family(family).items():
             rows[key] = line_columns(line)
         if progress and (n % every == 0 or n == len(families)):
             progress(n, len(families))
