@@ -55,6 +55,7 @@ class EstimatesBeside:
 
     def __init__(self, practice: Practice):
         self.pid: int | None = None
+        self.status: int | None = None  # the child's exit status (`os.waitpid`) once reaped
         self._pipe = None
         if not hasattr(os, "fork") or os.environ.get("DENTLEDGER_IMPORT_IN_ONE_PROCESS"):
             return
@@ -104,7 +105,7 @@ class EstimatesBeside:
                 os.kill(self.pid, signal.SIGKILL)  # (gone already once it has sent its rows)
             except ProcessLookupError:
                 pass
-            os.waitpid(self.pid, 0)
+            self.status = os.waitpid(self.pid, 0)[1]
             self.pid = None
 
 
