@@ -363,6 +363,7 @@ def cmd_import(args) -> int:
     from cli.progress import Progress
     from store.db import bulk_load, write_transaction
     from store.derived import estimates
+    from store.files.import_estimates import EstimatesBeside
     from store.files.importer import import_practice
     from store.files.practice_file import load_practice_file
 
@@ -372,15 +373,23 @@ def cmd_import(args) -> int:
     with Progress(f"importing {args.file}") as progress, _no_cycle_collection():
         # Validates everything before the database is opened.
         parsed = progress.step(f"reading {args.file}", lambda: load_practice_file(args.file))
-        db = _open(args)
-        # One transaction for the rows and their estimates: all or nothing.
-        with bulk_load(db, durable=True), write_transaction(db):
-            result = progress.step("storing the practice", lambda: import_practice(
-                db, parsed.practice, replace=args.replace, audit_user=current_user()))
-            del parsed  # stored: let the file's practice go before the rows are read back
-            progress.stage("estimating families")
-            estimates.reestimate_practice(db, progress=progress, derived=False)
-            progress.step("ledger lines and report sums", lambda: estimates.rebuild_derived(db))
+        # The families are estimated from the file beside the storing (a child process).
+        with EstimatesBeside(parsed.practice) as beside:
+            db = _open(args)
+            # One transaction for the rows and their estimates: all or nothing.
+            with bulk_load(db, durable=True), write_transaction(db):
+                result = progress.step("storing the practice", lambda: import_practice(
+                    db, parsed.practice, replace=args.replace, audit_user=current_user()))
+                del parsed  # stored: let the file's practice go before the rows are read back
+                progress.stage("estimating families")
+                rows = beside.rows(progress)
+                if rows is None:  # no child, or it failed: the stored rows are estimated here
+                    estimates.reestimate_practice(db, progress=progress, derived=False)
+                else:
+                    estimates.write_import_estimates(db, rows)
+                    del rows
+                progress.step("ledger lines and report sums",
+                              lambda: estimates.rebuild_derived(db))
         counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
         progress.done(f"imported {args.file}: {counts}")
     return 0

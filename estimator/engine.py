@@ -24,7 +24,7 @@ from .replay import kept_estimates
 from .replay import replay_frozen as _replay
 from .results import LineEstimate
 from .summary import BenefitSummary, benefits_summary
-from .worksheet import Key, Run, Workbook, kept_as_they_are
+from .worksheet import Key, Run, Workbook, kept_as_they_are, received_as_kept
 
 __all__ = ["estimate_practice", "estimate_import", "replay_frozen", "benefits_summary", "BenefitSummary"]
 
@@ -54,6 +54,17 @@ def estimate_import(practice: Practice, frozen: Mapping[Key, LineEstimate]) -> d
     if kept is not None:
         return kept
     return estimate_practice(practice, frozen, replay_missing=True, lookup=lk)
+
+
+def estimate_file_family(practice: Practice) -> dict[Key, LineEstimate]:
+    """``estimate_practice(practice, None, replay_missing=True)`` for one family of a practice
+    file, as `estimate_import` gives it once stored: a family whose lines are all received with
+    the file's kept estimate is neither built nor estimated (`worksheet.received_as_kept`)."""
+    lk = Lookup(practice)
+    kept = received_as_kept(lk, kept_estimates(practice))
+    if kept is not None:
+        return kept
+    return estimate_practice(practice, None, replay_missing=True, lookup=lk)
 
 
 def replay_frozen(practice: Practice) -> dict[Key, LineEstimate]:

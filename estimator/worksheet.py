@@ -185,14 +185,7 @@ class Run:
         return estimate
 
     def _as_received(self, estimate: LineEstimate, line: Line, claim: str | None, how: str) -> LineEstimate:
-        actual = self.state.actual(*line.id)
-        if _already(estimate, line.id, line.order, claim, actual, how):  # a stored received line, as it was
-            return estimate
-        step = received_step(actual.paid, actual.writeoff, actual.deductible, how)
-        steps = tuple(s for s in estimate.explanation if not s.startswith(RECEIVED_STEP)) + (step,)
-        return changed(estimate, procedure=line.proc.id, plan=line.plan.id, order=line.order,
-                       status=RECEIVED, claim=claim, paid=actual.paid, writeoff=actual.writeoff,
-                       deductible_applied=actual.deductible, explanation=steps)
+        return as_received(estimate, line.id, line.order, claim, self.state.actual(*line.id), how)
 
     def _frequency(self, line: Line) -> str:
         if not line.plan.frequency:
@@ -227,6 +220,37 @@ def kept_as_they_are(lk: Lookup, frozen: Mapping[Key, LineEstimate]) -> dict[Key
         if not _already(kept, key, order, claim, state.actual(*key), KEPT):
             return None
     return {key: kept for key, kept, _, _ in lines}
+
+
+def as_received(estimate: LineEstimate, key: Key, order: int, claim: str | None, actual: Actual,
+                how: str) -> LineEstimate:
+    """Line ``key``'s ``estimate`` as received: what the carrier paid is its last step."""
+    if _already(estimate, key, order, claim, actual, how):  # a stored received line, as it was
+        return estimate
+    step = received_step(actual.paid, actual.writeoff, actual.deductible, how)
+    steps = tuple(s for s in estimate.explanation if not s.startswith(RECEIVED_STEP)) + (step,)
+    return changed(estimate, procedure=key[0], plan=key[1], order=order, status=RECEIVED,
+                   claim=claim, paid=actual.paid, writeoff=actual.writeoff,
+                   deductible_applied=actual.deductible, explanation=steps)
+
+
+def received_as_kept(lk: Lookup, kept: Mapping[Key, LineEstimate]) -> dict[Key, LineEstimate] | None:
+    """What `Run.run` gives a practice file's family whose lines are all received with a kept
+    estimate from the file (``kept``: `replay.kept_estimates`, as estimated before payment),
+    found without building the lines: each kept estimate as received (`as_received`), in
+    procedure order; None when a line would be estimated (as `kept_as_they_are`)."""
+    if lk.practice.preferences.ins_est_recalc_received:
+        return None
+    state, out = lk.state, {}
+    for proc, _, _, covering in covered(lk):
+        for cov, plan in covering:
+            key = (proc.id, plan.id)
+            spot, line = lk.claim_spot.get(key), kept.get(key)
+            if (line is None or spot is None or plan.type == "capitation"
+                    or spot.claim.id not in state.received):
+                return None
+            out[key] = as_received(line, key, cov.order, spot.claim.id, state.actual(*key), KEPT)
+    return out
 
 
 def _already(estimate: LineEstimate, key: Key, order: int, claim: str | None, actual: Actual,

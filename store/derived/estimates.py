@@ -279,11 +279,16 @@ _POSTED_WRITEOFF = (f"writeoff_cents = CASE WHEN excluded.status IN {_CAP} OR cl
                     "THEN excluded.writeoff_cents ELSE claim_proc.writeoff_cents END")
 
 
-def _row(line: LineEstimate) -> tuple:
+def line_columns(line: LineEstimate) -> tuple:
+    """What a line's estimate writes to its claim procedure (`_COLUMNS`, then a capitation
+    line's posted write-off): two estimates with the same columns store the same row."""
     return (line.order, line.status, line.allowed, line.copay, line.percent, line.deductible,
             line.base_est, line.ins_est, line.writeoff_est, line.note,
             "\n".join(line.explanation), int(line.status == RECEIVED),
             line.writeoff if line.is_capitation else 0)
+
+
+_row = line_columns
 
 
 def _same(a: LineEstimate, b: LineEstimate | None) -> bool:
@@ -296,6 +301,14 @@ def _write(db: Database, ids: IdMap, results: Mapping[tuple[str, str], LineEstim
     """Upsert changed lines; drop stale estimate-only lines of plans no longer covering."""
     changed = [(ids.db_id("procedure", p), ids.db_id("plan", pl), *_row(line))
                for (p, pl), line in results.items() if not _same(line, stored.get((p, pl)))]
+    stale = [(ids.db_id("procedure", p), ids.db_id("plan", pl)) for (p, pl) in stored
+             if (p, pl) not in results]
+    return _write_rows(db, changed, stale)
+
+
+def _write_rows(db: Database, changed: list[tuple], stale: list[tuple[int, int]]) -> int:
+    """Upsert ``changed`` (procedure id, plan id, `line_columns`...); delete the ``stale``
+    lines (procedure id, plan id) that only held an estimate."""
     if changed:
         cols = ", ".join(_COLUMNS)
         updates = ", ".join([f"{c} = excluded.{c}" for c in _COLUMNS] + [_POSTED_WRITEOFF])
@@ -303,11 +316,44 @@ def _write(db: Database, ids: IdMap, results: Mapping[tuple[str, str], LineEstim
             f"INSERT INTO claim_proc (procedure_id, plan_id, {cols}, writeoff_cents) "
             f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))}) "
             f"ON CONFLICT (procedure_id, plan_id) DO UPDATE SET {updates}", changed)
-    stale = [(ids.db_id("procedure", p), ids.db_id("plan", pl)) for (p, pl) in stored
-             if (p, pl) not in results]
     if stale:
         db.cursor().executemany(
             "DELETE FROM claim_proc WHERE procedure_id = ? AND plan_id = ? AND claim_id IS NULL "
             "AND preauth_id IS NULL AND status IN ('estimate', 'cap_estimate', 'cap_complete')",
             stale)
     return len(changed) + len(stale)
+
+
+# A stored line's `line_columns`, with its procedure's and plan's ids and file ids.
+_STORED_COLUMNS = (
+    "SELECT cp.procedure_id, cp.plan_id, p.file_id, pl.file_id, cp.coverage_order, cp.status, "
+    "cp.allowed_cents, cp.copay_cents, cp.percent, cp.deductible_est_cents, cp.base_est_cents, "
+    "cp.ins_est_cents, cp.writeoff_est_cents, cp.note, cp.explanation, "
+    "CASE WHEN cp.status = 'received' THEN 1 ELSE 0 END, "
+    f"CASE WHEN cp.status IN {_CAP} THEN cp.writeoff_cents ELSE 0 END "
+    "FROM claim_proc cp JOIN procedure p ON p.id = cp.procedure_id "
+    "JOIN plan pl ON pl.id = cp.plan_id WHERE p.status != 'deleted' ORDER BY cp.id")
+
+
+def write_import_estimates(db: Database, rows: dict[tuple[str, str], tuple]) -> int:
+    """`reestimate_practice` (without the derived tables) for an import whose lines were
+    estimated from the file while it was stored (`store.files.import_estimates`): ``rows``
+    holds every line's `line_columns`, keyed by the file's (procedure id, plan id), and is
+    used up. The lines stored otherwise are written, lines no longer estimated dropped, as
+    `_write` does; then the Original group is frozen. Returns lines changed.
+    Stored lines are compared as the columns they hold (no line built: an import stores
+    millions), found by the file ids the import keeps."""
+    changed, stale = [], []
+    for proc, plan, proc_key, plan_key, *columns in db.execute_sql(_STORED_COLUMNS):
+        new = rows.pop((proc_key, plan_key), None)
+        if new is None:
+            stale.append((proc, plan))
+        elif tuple(columns) != new:
+            changed.append((proc, plan, *new))
+    if rows:  # lines the import did not store (none from an export): added, in their order
+        ids = load_id_map(db)
+        changed += [(ids.db_id("procedure", p), ids.db_id("plan", pl), *columns)
+                    for (p, pl), columns in rows.items()]
+    count = _write_rows(db, changed, stale)
+    freeze_originals(db)
+    return count

@@ -165,23 +165,6 @@ def canonical_payment(pay: m.PatientPayment) -> m.PatientPayment:
 def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice:
     """``practice`` as `export_practice` returns it after `import_practice`; ``stamp`` is
     the import's (`ImportResult.stamp`), given to posted rows without one."""
-    paid = {cp.claim for cp in practice.claim_payments}
-    claims = tuple(dataclasses.replace(c, status=RECEIVED)
-                   if c.id in paid and c.status != "preauth" else c for c in practice.claims)
-    claims = with_holds_released(claims, released_holds(practice))
-    coverage = {pt.id: pt.coverage for pt in practice.patients}
-    on_claims = defaultdict(list)
-    for c in practice.claims:
-        for proc in c.procedures:
-            on_claims[proc].append(c.plan)
-
-    def procedure(p: m.Procedure) -> m.Procedure:
-        order = line_plans(p, coverage.get(p.patient, ()), on_claims[p.id])
-        overrides = tuple(o for o in p.overrides if any(
-            getattr(o, f) is not None for f in t.OVERRIDE_FIELDS))
-        return dataclasses.replace(p, overrides=overrides,
-                                   no_bill=tuple(x for x in order if x in set(p.no_bill)))
-
     def stamped(rows):
         return tuple(dataclasses.replace(row, stamp=_whole_seconds(row.stamp) or stamp)
                      for row in rows)
@@ -189,9 +172,9 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
     claims = tuple(dataclasses.replace(c, kept_estimates=tuple(
         dataclasses.replace(k, explanation=tuple(s for s in k.explanation
                                                  if not s.startswith(RECEIVED_STEP)))
-        for k in c.kept_estimates)) if c.kept_estimates else c for c in claims)
+        for k in c.kept_estimates)) if c.kept_estimates else c for c in stored_claims(practice))
     return dataclasses.replace(
-        practice, claims=claims, procedures=stamped(procedure(p) for p in practice.procedures),
+        practice, claims=claims, procedures=stamped(stored_procedures(practice)),
         patients=tuple(dataclasses.replace(pt, name=display_name(*split_name(pt.name)))
                        for pt in practice.patients),
         claim_payments=stamped(practice.claim_payments),
@@ -199,6 +182,42 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
         adjustments=stamped(practice.adjustments), ledger_notes=stamped(practice.ledger_notes),
         statements=stamped(practice.statements),
         office=practice.office if practice.office != m.Office() else None)
+
+
+def as_stored_for_estimates(practice: m.Practice) -> m.Practice:
+    """What the estimator reads of ``practice`` once `import_practice` has stored it (the
+    claims' statuses, the procedures' overrides and do-not-bill plans in line order): an
+    import estimates the file's practice beside storing it (`import_estimates`)."""
+    return dataclasses.replace(practice, claims=stored_claims(practice),
+                               procedures=tuple(stored_procedures(practice)))
+
+
+def stored_claims(practice: m.Practice) -> tuple[m.Claim, ...]:
+    """The claims as stored: a paid one received, a hold that waits for nothing unsent."""
+    paid = {cp.claim for cp in practice.claim_payments}
+    claims = tuple(dataclasses.replace(c, status=RECEIVED)
+                   if c.id in paid and c.status != "preauth" and c.status != RECEIVED else c
+                   for c in practice.claims)
+    return with_holds_released(claims, released_holds(practice))
+
+
+def stored_procedures(practice: m.Practice):
+    """The procedures as stored: overrides that set nothing left out, the do-not-bill plans
+    in the order of the procedure's lines (`line_plans`)."""
+    coverage = {pt.id: pt.coverage for pt in practice.patients}
+    on_claims = defaultdict(list)
+    for c in practice.claims:
+        for proc in c.procedures:
+            on_claims[proc].append(c.plan)
+    for p in practice.procedures:
+        if not p.overrides and not p.no_bill:
+            yield p
+            continue
+        order = line_plans(p, coverage.get(p.patient, ()), on_claims[p.id])
+        overrides = tuple(o for o in p.overrides if any(
+            getattr(o, f) is not None for f in t.OVERRIDE_FIELDS))
+        yield dataclasses.replace(p, overrides=overrides,
+                                  no_bill=tuple(x for x in order if x in set(p.no_bill)))
 
 
 def kept_columns(kept: m.KeptEstimate, paid: int, writeoff: int, deductible: int, *,

@@ -1,0 +1,128 @@
+"""An import's estimates, made from the file's practice while its rows are being stored.
+
+Estimating needs nothing the database adds to a practice file: the claims' statuses and the
+procedures' lines as stored (`importer.as_stored_for_estimates`) are all it reads. So
+`dentledger import` starts a child process (``fork``) as soon as the file is read: the child
+estimates every family of the file's practice (`estimate_rows`, as `reestimate_practice`
+does from the stored rows) while the parent stores the rows, and sends back each line's
+estimate columns; the parent then writes the lines whose columns differ from what it stored
+(`store.derived.estimates.write_import_estimates`). On a server with a second core the
+estimating costs the import no time beside the storing.
+
+Nothing depends on the child: where ``fork`` is missing, or the child fails or is killed,
+`EstimatesBeside.rows` gives None and the import estimates the stored rows itself, as before.
+The child never touches the database (it is forked before the database is opened) and leaves
+with ``os._exit``: no exit handlers, no buffered output written twice.
+
+May import: `estimator`, `store.derived` (the line's columns), this package's importer.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from typing import Callable
+
+from estimator.engine import estimate_file_family
+from estimator.families import split_families
+from estimator.model import Practice
+
+from ..derived.estimates import line_columns
+from .importer import as_stored_for_estimates
+
+Rows = dict[tuple[str, str], tuple]  # (procedure id, plan id) -> `line_columns`
+Progress = Callable[[int, int], None]
+REPORTS = 100  # progress messages a child sends at most (they wait in the pipe: a few KB)
+
+
+def estimate_rows(practice: Practice, progress: Progress | None = None) -> Rows:
+    """Every line of the file's ``practice`` estimated family by family (received lines keep
+    the file's kept estimates; those without one are replayed), as its columns."""
+    families = split_families(as_stored_for_estimates(practice))
+    every = max(1, len(families) // REPORTS)
+    rows: Rows = {}
+    for n, family in enumerate(families, 1):
+        for key, line in estimate_file_family(family).items():
+            rows[key] = line_columns(line)
+        if progress and (n % every == 0 or n == len(families)):
+            progress(n, len(families))
+    return rows
+
+
+class EstimatesBeside:
+    """A child process estimating ``practice`` (`estimate_rows`); `rows` collects its work.
+    Use as a context manager: leaving it stops and reaps a child still running."""
+
+    def __init__(self, practice: Practice):
+        self.pid: int | None = None
+        self.status: int | None = None  # the child's exit status (`os.waitpid`) once reaped
+        self._pipe = None
+        if not hasattr(os, "fork") or os.environ.get("DENTLEDGER_IMPORT_IN_ONE_PROCESS"):
+            return
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or process left for a child: estimated afterwards instead
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:
+            os.close(read)
+            _child(practice, write)  # never returns
+        os.close(write)
+        self.pid, self._pipe = pid, os.fdopen(read, "rb")
+
+    def __enter__(self) -> EstimatesBeside:
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self.stop()
+        return False
+
+    def rows(self, progress: Progress | None = None) -> Rows | None:
+        """The child's rows, reporting its progress as it comes; None when there is no child
+        or it failed (the caller estimates the stored rows itself)."""
+        if self._pipe is None:
+            return None
+        try:
+            while True:
+                kind, *value = pickle.load(self._pipe)
+                if kind == "rows":
+                    return value[0]
+                if progress:
+                    progress(*value)
+        except (EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            return None  # (the child died, or failed and said nothing)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self._pipe is not None:
+            self._pipe.close()
+            self._pipe = None
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)  # (gone already once it has sent its rows)
+            except ProcessLookupError:
+                pass
+            self.status = os.waitpid(self.pid, 0)[1]
+            self.pid = None
+
+
+def _child(practice: Practice, fd: int) -> None:
+    """The child: estimate, send, leave without running the parent's exit handlers."""
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C stops it with the import
+        with os.fdopen(fd, "wb") as out:
+            def report(done: int, total: int) -> None:
+                pickle.dump(("progress", done, total), out)
+                out.flush()
+
+            rows = estimate_rows(practice, report)
+            pickle.dump(("rows", rows), out, protocol=pickle.HIGHEST_PROTOCOL)
+        status = 0
+    except BaseException:  # noqa: BLE001 - the parent sees EOF and estimates itself
+        pass
+    finally:
+        os._exit(status)

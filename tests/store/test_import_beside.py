@@ -1,0 +1,160 @@
+"""`dentledger import` estimates the file's families in a child process while it stores the rows
+(`store.files.import_estimates`): the database it leaves is the one the import made when it
+estimated the stored rows itself, row for row; a child that fails or never starts changes
+nothing but the time; no child outlives the command."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from cli import main as cli_main
+from store import models as t
+from store.db import open_database, write_transaction
+from store.demo import synthetic
+from store.derived import estimates
+from store.files import import_estimates
+from store.files.exporter import export_practice
+from store.files.practice_file import dumps_practice, load_practice_file
+
+ROOT = Path(__file__).resolve().parents[2]
+ONE_PROCESS = "DENTLEDGER_IMPORT_IN_ONE_PROCESS"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    """A 120-patient practice as `dentledger export` writes it (received lines keep estimates)."""
+    folder = tmp_path_factory.mktemp("beside")
+    db = open_database(str(folder / "source.db"))
+    try:
+        synthetic.generate(db, patients=120, seed=5, big_ledgers=(40,))
+        with write_transaction(db):
+            estimates.reestimate_all(db)  # the estimator's words on the open lines too
+        path = folder / "export.json"
+        path.write_text(dumps_practice(export_practice(db)), encoding="utf-8")
+    finally:
+        db.close()
+    return path
+
+
+def _without_kept_estimates(source: Path, folder: Path) -> Path:
+    """The same file as another program writes it: every received line replayed."""
+    doc = json.loads(source.read_text(encoding="utf-8"))
+    for claim in doc["practice"]["claims"]:
+        claim.pop("kept_estimates", None)
+    path = folder / "no-kept.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _tables(path: Path) -> dict[str, list]:
+    """Every table's rows, sorted (the audit log and the import's own time left out)."""
+    db = open_database(str(path))
+    try:
+        out = {}
+        for model in t.MODELS:
+            name = model._meta.table_name
+            if name == "audit_log":
+                continue
+            cols = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields
+                             if f.column_name != "entered_at")
+            out[name] = sorted(db.execute_sql(f'SELECT {cols} FROM "{name}"').fetchall(),
+                               key=repr)
+        return out
+    finally:
+        db.close()
+
+
+def _import(path: Path, source: Path) -> Path:
+    assert cli_main.main(["--db", str(path), "import", str(source)]) == 0
+    return path
+
+
+def _no_child_left() -> bool:
+    try:
+        return os.waitpid(-1, os.WNOHANG) is None  # pragma: no cover (never a tuple: no child)
+    except ChildProcessError:
+        return True
+
+
+@pytest.mark.parametrize("which", ["export", "no kept estimates", "demo", "family scenario"])
+def test_the_child_estimates_give_the_same_database(which, exported, tmp_path, monkeypatch):
+    source = {"export": exported,
+              "no kept estimates": _without_kept_estimates(exported, tmp_path),
+              "demo": ROOT / "sample_data" / "demo.json",
+              "family scenario": ROOT / "tests" / "scenarios" / "ledger" /
+              "family-three-months.json"}[which]
+    beside = _import(tmp_path / "beside.db", source)
+    assert _no_child_left()
+    monkeypatch.setenv(ONE_PROCESS, "1")
+    alone = _import(tmp_path / "alone.db", source)
+    tables = _tables(beside)
+    assert tables["claim_proc"] and tables == _tables(alone)
+
+
+def test_the_rows_are_every_line_as_the_stored_import_estimates_them(exported, tmp_path):
+    """`estimate_rows` (the file's practice, all-kept families not built) against the import's
+    own estimate of the stored rows: the same columns for the same lines."""
+    practice = load_practice_file(str(exported)).practice
+    rows = import_estimates.estimate_rows(practice)
+    db = open_database(":memory:")
+    try:
+        from store.files.importer import import_practice
+        from store.family.ids import load_id_map
+        from store.family.loader import load_line_estimates
+        with write_transaction(db):
+            import_practice(db, practice)
+            estimates.reestimate_practice(db, derived=False)
+        stored = load_line_estimates(db)
+        assert load_id_map(db)  # (the map the loader names the lines with)
+    finally:
+        db.close()
+    assert len(rows) > 1000
+    assert rows == {key: estimates.line_columns(line) for key, line in stored.items()}
+
+
+def _failing(*_args, **_kwargs):
+    raise RuntimeError("the child fails")
+
+
+def _killed(*_args, **_kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize("child", [_failing, _killed])
+def test_a_child_that_fails_or_dies_leaves_the_import_to_estimate_itself(
+        child, exported, tmp_path, monkeypatch):
+    monkeypatch.setenv(ONE_PROCESS, "1")
+    alone = _tables(_import(tmp_path / "alone.db", exported))
+    monkeypatch.delenv(ONE_PROCESS)
+    monkeypatch.setattr(import_estimates, "estimate_rows", child)  # (the child inherits it)
+    assert _tables(_import(tmp_path / "beside.db", exported)) == alone
+    assert _no_child_left()
+
+
+def test_a_refused_import_leaves_no_child_and_no_rows(exported, tmp_path):
+    path = _import(tmp_path / "twice.db", exported)
+    before = _tables(path)
+    assert cli_main.main(["--db", str(path), "import", str(exported)]) == 1
+    assert _no_child_left()
+    assert _tables(path) == before
+
+
+def test_stop_ends_a_child_still_estimating(exported, monkeypatch):
+    monkeypatch.setattr(import_estimates, "estimate_rows", lambda *_: time.sleep(60))
+    practice = load_practice_file(str(exported)).practice
+    with import_estimates.EstimatesBeside(practice) as beside:
+        assert beside.pid is not None
+    assert beside.pid is None and _no_child_left()
+    assert os.WIFSIGNALED(beside.status)  # stopped, not waited for until it was done
+
+
+def test_without_fork_there_is_no_child(exported, monkeypatch):
+    monkeypatch.setenv(ONE_PROCESS, "1")
+    practice = load_practice_file(str(exported)).practice
+    with import_estimates.EstimatesBeside(practice) as beside:
+        assert beside.pid is None and beside.rows() is None
