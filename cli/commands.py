@@ -372,7 +372,9 @@ def cmd_import(args) -> int:
 
     with Progress(f"importing {args.file}") as progress, _no_cycle_collection():
         # Validates everything before the database is opened.
-        parsed = progress.step(f"reading {args.file}", lambda: load_practice_file(args.file))
+        # (the file's name only: a long folder would squeeze the bar out of an 80-column terminal)
+        parsed = progress.step(f"reading {Path(args.file).name}",
+                               lambda: load_practice_file(args.file))
         # The families are estimated from the file beside the storing (a child process).
         with EstimatesBeside(parsed.practice) as beside:
             db = _open(args)

@@ -110,3 +110,13 @@ def test_stage_names_and_notes_are_text_not_markup_or_control_codes():
     assert "[red]x[/red]␛[2J.835" in shown and "written [bold]1[/bold]␇" in shown
     assert "\x1b[2J" not in shown.replace("\x1b[2K", "")  # rich's own line erases only
     assert out.getvalue().startswith("read [i]x[/i]␛[2J in ")
+
+
+def test_an_imports_bar_names_the_file_without_its_folder(tmp_path, monkeypatch):
+    """An 80-column terminal: a long folder in the stage's name squeezed the bar and its
+    counts into ellipses."""
+    err = Terminal()
+    monkeypatch.setattr("sys.stderr", err)
+    assert main(["--db", str(tmp_path / "office.db"), "import", str(DEMO)]) == 0
+    assert "reading demo.json" in err.getvalue()
+    assert str(DEMO.parent) not in err.getvalue()
