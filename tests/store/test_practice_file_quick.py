@@ -132,16 +132,21 @@ def test_odd_values_anywhere_are_refused_or_read_alike():
     assert read_quick > 20  # some changes keep the file valid: those were read quickly
 
 
-def test_missing_unknown_and_repeated_keys():
-    doc = _document()
+def _keys_dropped_and_added(doc: dict, seed: int, count: int) -> None:
+    """Keys dropped (read alike) and an unknown key added (never read quickly), ``count`` times."""
     objects = [p for p in _leaves(doc) if p and isinstance(p[-1], str)]
-    for path in random.Random(5).sample(objects, 50):
+    for path in random.Random(seed).sample(objects, count):
         dropped = copy.deepcopy(doc)
         _drop(dropped, path)
         assert_same_reading(encode_json(dropped))
         extra = copy.deepcopy(doc)
         _set(extra, path[:-1] + ("surprise",), None)
         assert not assert_same_reading(encode_json(extra))
+
+
+def test_missing_unknown_and_repeated_keys():
+    doc = _document()
+    _keys_dropped_and_added(doc, 5, 50)
     text = encode_json(doc).replace('"tooth": "14"', '"tooth": "14", "tooth": "15"')
     assert not assert_same_reading(text)
     for bad in ('"\\u0000"', '"\\ud800"', '"a\\ud83d\\ude00"', "NaN", "Infinity"):
@@ -203,14 +208,7 @@ def test_objects_of_many_shapes_are_read_alike(monkeypatch):
     monkeypatch.setattr(_kinds, "_SHAPES", 0)
     doc = _document()
     assert assert_same_reading(encode_json(doc))
-    objects = [p for p in _leaves(doc) if p and isinstance(p[-1], str)]
-    for path in random.Random(7).sample(objects, 30):
-        dropped = copy.deepcopy(doc)
-        _drop(dropped, path)
-        assert_same_reading(encode_json(dropped))
-        extra = copy.deepcopy(doc)
-        _set(extra, path[:-1] + ("surprise",), None)
-        assert not assert_same_reading(encode_json(extra))
+    _keys_dropped_and_added(doc, 7, 30)
 
 
 def test_the_raw_rows_go_as_they_are_read():
