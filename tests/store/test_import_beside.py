@@ -74,22 +74,32 @@ def _import(path: Path, source: Path) -> Path:
     return path
 
 
-def _no_child_left() -> bool:
-    try:
-        return os.waitpid(-1, os.WNOHANG) is None  # pragma: no cover (never a tuple: no child)
-    except ChildProcessError:
-        return True
+def _children() -> set[int]:
+    """This process's child processes (Linux: /proc), running or not yet reaped."""
+    found = set()
+    for task in Path("/proc/self/task").iterdir():
+        text = (task / "children").read_text()
+        found.update(int(pid) for pid in text.split())
+    return found
+
+
+@pytest.fixture
+def no_child_left():
+    """Asserts, after the test, that it left no child process of its own behind."""
+    before = _children()
+    yield
+    assert _children() <= before
 
 
 @pytest.mark.parametrize("which", ["export", "no kept estimates", "demo", "family scenario"])
-def test_the_child_estimates_give_the_same_database(which, exported, tmp_path, monkeypatch):
+def test_the_child_estimates_give_the_same_database(which, exported, tmp_path, monkeypatch,
+                                                      no_child_left):
     source = {"export": exported,
               "no kept estimates": _without_kept_estimates(exported, tmp_path),
               "demo": ROOT / "sample_data" / "demo.json",
               "family scenario": ROOT / "tests" / "scenarios" / "ledger" /
               "family-three-months.json"}[which]
     beside = _import(tmp_path / "beside.db", source)
-    assert _no_child_left()
     monkeypatch.setenv(ONE_PROCESS, "1")
     alone = _import(tmp_path / "alone.db", source)
     tables = _tables(beside)
@@ -127,29 +137,27 @@ def _killed(*_args, **_kwargs):
 
 @pytest.mark.parametrize("child", [_failing, _killed])
 def test_a_child_that_fails_or_dies_leaves_the_import_to_estimate_itself(
-        child, exported, tmp_path, monkeypatch):
+        child, exported, tmp_path, monkeypatch, no_child_left):
     monkeypatch.setenv(ONE_PROCESS, "1")
     alone = _tables(_import(tmp_path / "alone.db", exported))
     monkeypatch.delenv(ONE_PROCESS)
     monkeypatch.setattr(import_estimates, "estimate_rows", child)  # (the child inherits it)
     assert _tables(_import(tmp_path / "beside.db", exported)) == alone
-    assert _no_child_left()
 
 
-def test_a_refused_import_leaves_no_child_and_no_rows(exported, tmp_path):
+def test_a_refused_import_leaves_no_child_and_no_rows(exported, tmp_path, no_child_left):
     path = _import(tmp_path / "twice.db", exported)
     before = _tables(path)
     assert cli_main.main(["--db", str(path), "import", str(exported)]) == 1
-    assert _no_child_left()
     assert _tables(path) == before
 
 
-def test_stop_ends_a_child_still_estimating(exported, monkeypatch):
+def test_stop_ends_a_child_still_estimating(exported, monkeypatch, no_child_left):
     monkeypatch.setattr(import_estimates, "estimate_rows", lambda *_: time.sleep(60))
     practice = load_practice_file(str(exported)).practice
     with import_estimates.EstimatesBeside(practice) as beside:
         assert beside.pid is not None
-    assert beside.pid is None and _no_child_left()
+    assert beside.pid is None
     assert os.WIFSIGNALED(beside.status)  # stopped, not waited for until it was done
 
 
