@@ -203,23 +203,44 @@ def kept_as_they_are(lk: Lookup, frozen: Mapping[Key, LineEstimate]) -> dict[Key
     the kept estimates themselves (in procedure order, not estimation order); None when a
     line would be estimated or changed (or the practice re-estimates received lines).
     Such a line changes no other: see `Run._all_kept`."""
+    lines = _all_received(lk, frozen)
+    # Only then the received steps (formatted): most families with a line to estimate
+    # have been told apart already.
+    if lines is None or not all(_already(kept, key, order, claim, lk.state.actual(*key), KEPT)
+                                for key, kept, order, claim in lines):
+        return None
+    return {key: kept for key, kept, _, _ in lines}
+
+
+def received_as_kept(lk: Lookup, kept: Mapping[Key, LineEstimate]) -> dict[Key, LineEstimate] | None:
+    """What `Run.run` gives a practice file's family whose lines are all received with a kept
+    estimate from the file (``kept``: `replay.kept_estimates`, as estimated before payment),
+    found without building the lines: each kept estimate as received (`as_received`), in
+    procedure order; None when a line would be estimated (as `kept_as_they_are`)."""
+    lines = _all_received(lk, kept)
+    if lines is None:
+        return None
+    return {key: as_received(line, key, order, claim, lk.state.actual(*key), KEPT)
+            for key, line, order, claim in lines}
+
+
+def _all_received(lk: Lookup, kept: Mapping[Key, LineEstimate]
+                  ) -> list[tuple[Key, LineEstimate, int, str]] | None:
+    """Every line of the practice (as `build_lines` would make them) with its estimate in
+    ``kept``, coverage order and claim, when each is received (`Run._status`; not capitation)
+    and in ``kept``; else None (also when the practice re-estimates received lines)."""
     if lk.practice.preferences.ins_est_recalc_received:
         return None
-    state, lines = lk.state, []
+    received, lines = lk.state.received, []
     for proc, _, _, covering in covered(lk):
         for cov, plan in covering:
             key = (proc.id, plan.id)
-            spot, kept = lk.claim_spot.get(key), frozen.get(key)
-            if (kept is None or spot is None or plan.type == "capitation"
-                    or spot.claim.id not in state.received):  # `Run._status`: not received
+            spot, line = lk.claim_spot.get(key), kept.get(key)
+            if (line is None or spot is None or plan.type == "capitation"
+                    or spot.claim.id not in received):
                 return None
-            lines.append((key, kept, cov.order, spot.claim.id))
-    # Only then the received steps (formatted): most families with a line to estimate
-    # have been told apart above.
-    for key, kept, order, claim in lines:
-        if not _already(kept, key, order, claim, state.actual(*key), KEPT):
-            return None
-    return {key: kept for key, kept, _, _ in lines}
+            lines.append((key, line, cov.order, spot.claim.id))
+    return lines
 
 
 def as_received(estimate: LineEstimate, key: Key, order: int, claim: str | None, actual: Actual,
@@ -232,25 +253,6 @@ def as_received(estimate: LineEstimate, key: Key, order: int, claim: str | None,
     return changed(estimate, procedure=key[0], plan=key[1], order=order, status=RECEIVED,
                    claim=claim, paid=actual.paid, writeoff=actual.writeoff,
                    deductible_applied=actual.deductible, explanation=steps)
-
-
-def received_as_kept(lk: Lookup, kept: Mapping[Key, LineEstimate]) -> dict[Key, LineEstimate] | None:
-    """What `Run.run` gives a practice file's family whose lines are all received with a kept
-    estimate from the file (``kept``: `replay.kept_estimates`, as estimated before payment),
-    found without building the lines: each kept estimate as received (`as_received`), in
-    procedure order; None when a line would be estimated (as `kept_as_they_are`)."""
-    if lk.practice.preferences.ins_est_recalc_received:
-        return None
-    state, out = lk.state, {}
-    for proc, _, _, covering in covered(lk):
-        for cov, plan in covering:
-            key = (proc.id, plan.id)
-            spot, line = lk.claim_spot.get(key), kept.get(key)
-            if (line is None or spot is None or plan.type == "capitation"
-                    or spot.claim.id not in state.received):
-                return None
-            out[key] = as_received(line, key, cov.order, spot.claim.id, state.actual(*key), KEPT)
-    return out
 
 
 def _already(estimate: LineEstimate, key: Key, order: int, claim: str | None, actual: Actual,

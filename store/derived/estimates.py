@@ -288,18 +288,16 @@ def line_columns(line: LineEstimate) -> tuple:
             line.writeoff if line.is_capitation else 0)
 
 
-_row = line_columns
-
 
 def _same(a: LineEstimate, b: LineEstimate | None) -> bool:
     # A kept received line is the stored one itself: no row to compare.
-    return b is not None and (a is b or _row(a) == _row(b))
+    return b is not None and (a is b or line_columns(a) == line_columns(b))
 
 
 def _write(db: Database, ids: IdMap, results: Mapping[tuple[str, str], LineEstimate],
            stored: Mapping[tuple[str, str], LineEstimate]) -> int:
     """Upsert changed lines; drop stale estimate-only lines of plans no longer covering."""
-    changed = [(ids.db_id("procedure", p), ids.db_id("plan", pl), *_row(line))
+    changed = [(ids.db_id("procedure", p), ids.db_id("plan", pl), *line_columns(line))
                for (p, pl), line in results.items() if not _same(line, stored.get((p, pl)))]
     stale = [(ids.db_id("procedure", p), ids.db_id("plan", pl)) for (p, pl) in stored
              if (p, pl) not in results]
