@@ -8,8 +8,6 @@ store's `release_holds` says the same in SQL when a payment is posted.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .model import Claim, Practice
 
 UNSENT = "unsent"
@@ -61,10 +59,3 @@ class _Waits:
                     if 1 <= c.order < mine and c.covers(when) and c.plan not in self.capitation
                     and c.plan not in proc.no_bill]
         return out
-
-
-def with_holds_released(claims: tuple[Claim, ...], released: frozenset[str]) -> tuple[Claim, ...]:
-    """``claims`` with the released ones ``unsent``."""
-    if not released:
-        return claims
-    return tuple(replace(c, status=UNSENT) if c.id in released else c for c in claims)

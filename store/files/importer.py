@@ -39,7 +39,7 @@ from operator import attrgetter
 import peewee
 
 from estimator import model as m
-from estimator.holds import UNSENT, released_holds, with_holds_released
+from estimator.holds import UNSENT, released_holds
 from estimator.results import CAP_COMPLETE, CAP_ESTIMATE, ESTIMATE, NOT_RECEIVED, PREAUTH, RECEIVED
 from estimator.worksheet import RECEIVED_STEP, received_step
 
@@ -193,12 +193,19 @@ def as_stored_for_estimates(practice: m.Practice) -> m.Practice:
 
 
 def stored_claims(practice: m.Practice) -> tuple[m.Claim, ...]:
-    """The claims as stored: a paid one received, a hold that waits for nothing unsent."""
+    """The claims as stored (`stored_status`)."""
     paid = {cp.claim for cp in practice.claim_payments}
-    claims = tuple(dataclasses.replace(c, status=RECEIVED)
-                   if c.id in paid and c.status != "preauth" and c.status != RECEIVED else c
-                   for c in practice.claims)
-    return with_holds_released(claims, released_holds(practice))
+    released = released_holds(practice)
+    return tuple(c if (status := stored_status(c, paid, released)) == c.status
+                 else dataclasses.replace(c, status=status) for c in practice.claims)
+
+
+def stored_status(c: m.Claim, paid: set[str], released: frozenset[str]) -> str:
+    """A claim's status as stored: received once paid (``paid``: the claims with a claim
+    payment; a preauthorization stays one), unsent for a hold that waits for nothing any
+    more (``released``: `released_holds`)."""
+    status = RECEIVED if c.id in paid and c.status != "preauth" else c.status
+    return UNSENT if status == "hold" and c.id in released else status
 
 
 def stored_procedures(practice: m.Practice):
@@ -522,8 +529,7 @@ class _Loader:
         procs = self.ids.to_db["procedure"]
         rows = []
         for c in self.p.claims:
-            status = RECEIVED if c.id in paid and c.status != "preauth" else c.status
-            status = UNSENT if status == "hold" and c.id in released else status
+            status = stored_status(c, paid, released)
             i, patient, plan = self.claim_lines(c)
             if status == RECEIVED:
                 self.received.add(i)
