@@ -115,16 +115,22 @@ def _check_claims(practice: Practice, ctx: Ctx) -> None:
 def _check_claim_payments(practice: Practice, ctx: Ctx) -> None:
     claims = ctx.tables["claims"]
     for payment in practice.claim_payments:
-        claim = claims.get(payment.claim)
-        seen = set()
-        for line in payment.lines:  # (a path is made only for a problem: there are many lines)
-            if claim is not None and line.procedure not in claim.procedures:
-                ctx.error(_at(ctx, line, "procedure"),
-                          f"procedure {show(line.procedure)} is not on claim {show(claim.id)}")
-            elif line.procedure in seen:
-                ctx.error(_at(ctx, line, "procedure"),
-                          f"procedure {show(line.procedure)} is listed twice in this payment")
-            seen.add(line.procedure)
+        _on_claim_once(ctx, payment.lines, claims.get(payment.claim),
+                       "is listed twice in this payment")
+
+
+def _on_claim_once(ctx: Ctx, rows, claim, twice: str) -> None:
+    """Each of ``rows`` (each names a procedure) is for a procedure on ``claim`` (unknown:
+    None, said elsewhere), and no two for the same one (``twice``: how that is said).
+    (A path is made only for a problem: a file has many rows.)"""
+    seen = set()
+    for row in rows:
+        if claim is not None and row.procedure not in claim.procedures:
+            ctx.error(_at(ctx, row, "procedure"),
+                      f"procedure {show(row.procedure)} is not on claim {show(claim.id)}")
+        elif row.procedure in seen:
+            ctx.error(_at(ctx, row, "procedure"), f"procedure {show(row.procedure)} {twice}")
+        seen.add(row.procedure)
 
 
 def _check_kept_estimates(practice: Practice, ctx: Ctx) -> None:
@@ -141,15 +147,7 @@ def _check_kept_estimates(practice: Practice, ctx: Ctx) -> None:
             ctx.error(_at(ctx, claim, "kept_estimates"),
                       f"claim {show(claim.id)} is not received and has no payment: its lines "
                       "are estimated, none keeps an estimate yet")
-        seen = set()
-        for kept in claim.kept_estimates:
-            if kept.procedure not in claim.procedures:
-                ctx.error(_at(ctx, kept, "procedure"),
-                          f"procedure {show(kept.procedure)} is not on claim {show(claim.id)}")
-            elif kept.procedure in seen:
-                ctx.error(_at(ctx, kept, "procedure"),
-                          f"procedure {show(kept.procedure)} has two kept estimates on this claim")
-            seen.add(kept.procedure)
+        _on_claim_once(ctx, claim.kept_estimates, claim, "has two kept estimates on this claim")
 
 
 def _check_postings(practice: Practice, ctx: Ctx) -> None:

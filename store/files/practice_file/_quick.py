@@ -126,10 +126,7 @@ class Reader:
 def read_quickly(source: str | bytes, top: Kind) -> dict | None:
     """The top-level object of a plainly valid file (its text or UTF-8 bytes) as ``top``
     (the file's kind) reads it, else None."""
-    try:
-        import msgspec  # (lazily: start-up reads no practice file)
-    except ImportError:  # (a dependency: only an environment not reinstalled lacks it)
-        return None
+    import msgspec  # (lazily: start-up reads no practice file)
 
     data = _plain_bytes(source)
     written = None if data is None else _keys_written(data)
