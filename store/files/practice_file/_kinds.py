@@ -739,6 +739,7 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
              "new": object.__new__, "known": known, "defaults": defaults,
              "defined": reader.tables[entity.table] if entity.table else None,
              "alike": {}, "text_only": frozenset((str, type(None)))}
+    reader.namespaces.append(names)  # (emptied when the file is read: `Reader.close`)
     fields = {}
     for n, f in enumerate(entity.fields):
         code, used = f.kind.inline(reader)
