@@ -361,7 +361,7 @@ def record_view(db, patient_id: int, via: str) -> None:
 
 def cmd_import(args) -> int:
     from cli.progress import Progress
-    from store.db import bulk_load, write_transaction
+    from store.db import StoreError, bulk_load, check_foreign_keys, write_transaction
     from store.derived import estimates
     from store.files.import_estimates import EstimatesBeside
     from store.files.importer import import_practice
@@ -392,6 +392,10 @@ def cmd_import(args) -> int:
                     del rows
                 progress.step("ledger lines and report sums",
                               lambda: estimates.rebuild_derived(db))
+                try:  # (the load checks no row as it goes: all of them once, before the commit)
+                    check_foreign_keys(db)
+                except StoreError as exc:
+                    raise StoreError(f"import failed, nothing was written: {exc}") from None
         counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
         progress.done(f"imported {args.file}: {counts}")
     return 0

@@ -147,8 +147,14 @@ secure_files = _sqlite.secure_files  # a URL names no file: nothing to do
 
 def bulk_load(db, *, durable: bool = False):
     """Settings for one loading transaction (``durable``: an import into an office's
-    database keeps every fsync and its foreign-key checks)."""
+    database keeps every fsync; it calls `check_foreign_keys` before its commit)."""
     return db.engine.bulk_load(db, durable=durable)
+
+
+def check_foreign_keys(db) -> None:
+    """Refuse (`StoreError`) a row referring to a row that is not there: the end of a
+    `bulk_load` transaction, which does not check them row by row."""
+    db.engine.check_foreign_keys(db)
 
 
 def indexes_dropped(db, tables):
@@ -159,7 +165,7 @@ __all__ = [
     "StoreError", "StoreWarning", "bind_models", "last_opened", "is_postgres", "engine_for",
     "BUSY_TIMEOUT_MS", "MEMORY", "MIN_SQLITE", "STATEMENT_CACHE", "WAL_AUTOCHECKPOINT_PAGES",
     "BooleanField", "Database", "DateField", "DateTimeField", "EngineError", "application_id",
-    "bind_list", "bulk_load", "changes", "column_names", "check_sqlite_version", "check_version",
+    "bind_list", "bulk_load", "changes", "check_foreign_keys", "column_names", "check_sqlite_version", "check_version",
     "checkpoint", "defer_foreign_keys", "describe_error", "executemany", "in_list",
     "indexes_dropped", "last_row_id", "load_rows", "reset_ids", "snapshot", "list_rows", "lock_family", "lock_practice",
     "new_database", "pair_rows", "prepare_file", "refresh_statistics", "revision",

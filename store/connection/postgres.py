@@ -643,6 +643,11 @@ def bulk_load(db: Database, *, durable: bool = False):
     analyze(db)
 
 
+def check_foreign_keys(db: Database) -> None:
+    """Nothing to check here: the loading transaction's constraints are deferred, and its
+    commit checks them (`defer_foreign_keys`)."""
+
+
 def analyze(db: Database) -> None:
     """Refresh the planner's statistics of this schema's tables (not the whole database)."""
     for (table,) in db.execute_sql("SELECT tablename FROM pg_catalog.pg_tables "

@@ -8,7 +8,7 @@ derived table fills it). Nothing in the store imports this package except the de
 """
 from ..connection import (
     MEMORY, MIN_SQLITE, WAL_AUTOCHECKPOINT_PAGES, Database, StoreError, bulk_load, checkpoint,
-    describe_error, root_error, sqlite_version, write_transaction,
+    check_foreign_keys, describe_error, root_error, sqlite_version, write_transaction,
 )
 from .opening import default_db_path, open_database
 
@@ -16,4 +16,5 @@ __all__ = [
     "open_database", "default_db_path",
     "MEMORY", "MIN_SQLITE", "WAL_AUTOCHECKPOINT_PAGES", "Database", "StoreError", "checkpoint",
     "describe_error", "root_error", "sqlite_version", "write_transaction", "bulk_load",
+    "check_foreign_keys",
 ]

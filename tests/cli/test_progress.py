@@ -100,6 +100,35 @@ def test_an_import_failing_while_estimating_writes_nothing(tmp_path, monkeypatch
         db.close()
 
 
+@pytest.mark.sqlite_only  # (PostgreSQL checks the deferred constraints at its commit)
+def test_an_import_leaving_a_row_without_its_parent_writes_nothing(tmp_path, monkeypatch,
+                                                                    capsys):
+    """The import's load checks no foreign key row by row: all of them once, before the
+    commit, which a dangling row stops."""
+    from store.db import open_database
+    from store.derived import estimates
+
+    rebuild = estimates.rebuild_derived
+
+    def dangling(db):
+        rebuild(db)
+        db.execute_sql("INSERT INTO procedure_visit (procedure_id, seq, date) "
+                       "VALUES (987654, 1, '2026-01-05')")
+    monkeypatch.setattr(estimates, "rebuild_derived", dangling)
+    path = tmp_path / "office.db"
+    assert main(["--db", str(path), "import", str(DEMO)]) == 1
+    err = capsys.readouterr().err
+    assert "import failed, nothing was written: a procedure_visit row" in err
+    assert "refers to a procedure row that is not there" in err
+    db = open_database(str(path))
+    try:
+        for table in ("patient", "procedure", "procedure_visit", "ledger_entry"):
+            assert db.execute_sql(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+        assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1  # (set back)
+    finally:
+        db.close()
+
+
 def test_stage_names_and_notes_are_text_not_markup_or_control_codes():
     err, out = Terminal(), io.StringIO()
     with Progress("work", stream=err, summary_stream=out) as progress:
