@@ -382,9 +382,12 @@ def cmd_import(args) -> int:
             with bulk_load(db, durable=True), write_transaction(db):
                 result = progress.step("storing the practice", lambda: import_practice(
                     db, parsed.practice, replace=args.replace, audit_user=current_user()))
-                del parsed  # stored: let the file's practice go before the rows are read back
                 progress.stage("estimating families")
                 rows = beside.rows(progress)
+                # Stored, and the child is gone: the file's practice is let go now, not while
+                # the child shared its pages (each page it frees was first copied: three times
+                # as long).
+                del parsed
                 if rows is None:  # no child, or it failed: the stored rows are estimated here
                     estimates.reestimate_practice(db, progress=progress, derived=False)
                 else:
