@@ -14,34 +14,41 @@ UNSENT = "unsent"
 
 
 def released_holds(practice: Practice) -> frozenset[str]:
-    """Ids of the claims on hold that nothing holds any more (a paid claim is received instead)."""
+    """Ids of the claims on hold that nothing holds any more (a paid claim is received instead).
+
+    (An import asks this of a whole practice: each claim and payment is looked at once or
+    twice, and only the lines the held claims wait for are looked for.)"""
     held = [c for c in practice.claims if c.status == "hold" and c.kind != "primary"]
     if not held:
         return frozenset()
     received = _received(practice)
     held = [c for c in held if c.id not in received]
+    if not held:
+        return frozenset()
+    waits = _Waits(practice, {pid for c in held for pid in c.procedures})
+    waiting = {c.id: waits.earlier_lines(c) for c in held}
+    wanted = {pid for keys in waiting.values() for pid, _ in keys}
     done = {(pid, c.plan) for c in practice.claims if c.id in received and c.status != "preauth"
-            for pid in c.procedures}
-    waits = _Waits(practice)
-    return frozenset(c.id for c in held
-                     if all(key in done for key in waits.earlier_lines(c)))
+            for pid in c.procedures if pid in wanted}
+    return frozenset(claim for claim, keys in waiting.items() if all(key in done for key in keys))
 
 
 def _received(practice: Practice) -> set[str]:
     """`lookup.payment_state(practice).received`, without summing every payment's lines (an
     import asks this of a whole practice)."""
-    claims = {c.id: c for c in practice.claims}
-    received = {c.id for c in practice.claims if c.status == "received"}
-    received.update(p.claim for p in practice.claim_payments
-                    if p.claim in claims and claims[p.claim].status != "preauth")
+    status = {c.id: c.status for c in practice.claims}
+    received = {claim for claim, st in status.items() if st == "received"}
+    paid = {p.claim for p in practice.claim_payments}
+    received.update(claim for claim in paid if status.get(claim, "preauth") != "preauth")
     return received
 
 
 class _Waits:
-    def __init__(self, practice: Practice):
+    def __init__(self, practice: Practice, procedures: set[str]):
+        """``procedures``: the ids of the procedures on the claims asked about."""
         self.as_of = practice.as_of
         self.patients = {p.id: p for p in practice.patients}
-        self.procedures = {p.id: p for p in practice.procedures}
+        self.procedures = {p.id: p for p in practice.procedures if p.id in procedures}
         self.capitation = {p.id for p in practice.plans if p.type == "capitation"}
 
     def earlier_lines(self, claim: Claim) -> list[tuple[str, str]]:
