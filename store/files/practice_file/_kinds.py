@@ -739,7 +739,6 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
              "new": object.__new__, "known": known, "defaults": defaults,
              "defined": reader.tables[entity.table] if entity.table else None,
              "alike": {}, "text_only": frozenset((str, type(None)))}
-    reader.namespaces.append(names)  # (emptied when the file is read: `Reader.close`)
     fields = {}
     for n, f in enumerate(entity.fields):
         code, used = f.kind.inline(reader)
@@ -754,7 +753,10 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
             if len(entity.quick_code) < 4 * _SHAPES:  # (compiled once, for every file)
                 entity.quick_code[shape] = code
         exec(code, names)
-        return names["read"]
+        # (taken out: a function kept in its own globals, with the tables of the rows read,
+        # is a reference cycle that would hold the whole practice until the cycle collector
+        # runs, and an import turns it off)
+        return names.pop("read")
 
     by_shape: dict[tuple[str, ...], Callable] = {}
 

@@ -100,11 +100,6 @@ class Reader:
         self._refs: dict[tuple, dict[str, bool]] = defaultdict(dict)
         self._caches: dict[object, dict] = defaultdict(dict)
         self._compiled: dict[int, Callable] = {}
-        # The generated readers' globals: each holds its function and the tables of the rows
-        # read, a reference cycle that would keep the whole practice alive until the cycle
-        # collector runs (an import turns it off: the practice was freed at the very end, by
-        # a pass over millions of objects). `close` empties them.
-        self.namespaces: list[dict] = []
 
     def compile(self, kind: Kind) -> Callable[[object], object]:
         found = self._compiled.get(id(kind))
@@ -118,16 +113,6 @@ class Reader:
 
     def cache(self, name: object) -> dict:
         return self._caches[name]
-
-    def close(self) -> None:
-        """Let go of what the reading made (once the file is read): the file's rows are then
-        freed as soon as the caller lets them go."""
-        for names in self.namespaces:
-            names.clear()
-        self.namespaces.clear()
-        self._compiled.clear()
-        self._caches.clear()
-        self._refs.clear()
 
     def resolve(self) -> None:
         for (table, kinds), names in self._refs.items():
@@ -158,6 +143,4 @@ def read_quickly(source: str | bytes, top: Kind) -> dict | None:
         check_practice(values["practice"], reader.ctx)
     except (NotPlainlyValid, ValueError, TypeError, MoneyError, RecursionError):
         return None  # (ValueError: not JSON (msgspec.DecodeError), an unreal date; TypeError: unhashable)
-    finally:
-        reader.close()
     return values
