@@ -363,7 +363,7 @@ def cmd_import(args) -> int:
     from cli.progress import Progress
     from store.db import StoreError, bulk_load, check_foreign_keys, write_transaction
     from store.derived import estimates
-    from store.files.import_estimates import EstimatesBeside
+    from store.files.import_estimates import EstimatesBeside, let_go_beside
     from store.files.importer import import_practice
     from store.files.practice_file import load_practice_file
 
@@ -384,17 +384,22 @@ def cmd_import(args) -> int:
                     db, parsed.practice, replace=args.replace, audit_user=current_user()))
                 progress.stage("estimating families")
                 rows = beside.rows(progress)
-                # Stored, and the child is gone: the file's practice is let go now, not while
-                # the child shared its pages (each page it frees was first copied: three times
-                # as long).
+                # Stored, and the child is gone: the file's practice is let go (not while the
+                # child shared its pages: each page freed was first copied, three times as long).
+                box = [parsed]
                 del parsed
                 if rows is None:  # no child, or it failed: the stored rows are estimated here
+                    box.clear()  # (first: estimating reads the whole practice again)
                     estimates.reestimate_practice(db, progress=progress, derived=False)
                 else:
                     estimates.write_import_estimates(db, rows)
                     del rows
-                progress.step("ledger lines and report sums",
-                              lambda: estimates.rebuild_derived(db))
+                letting_go = let_go_beside(box)  # (beside the derived tables' SQL)
+                try:
+                    progress.step("ledger lines and report sums",
+                                  lambda: estimates.rebuild_derived(db))
+                finally:
+                    letting_go.join()
                 try:  # (the load checks no row as it goes: all of them once, before the commit)
                     check_foreign_keys(db)
                 except StoreError as exc:

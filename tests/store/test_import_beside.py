@@ -164,3 +164,20 @@ def test_without_fork_there_is_no_child(exported, monkeypatch):
     practice = load_practice_file(str(exported)).practice
     with import_estimates.EstimatesBeside(practice) as beside:
         assert beside.pid is None and beside.rows() is None
+
+
+def test_the_file_is_let_go_in_a_thread_in_small_steps(exported, monkeypatch):
+    """`let_go_beside` frees the whole practice (every row, however many) and leaves the box
+    empty; an empty box is nothing to do."""
+    import weakref
+
+    monkeypatch.setattr(import_estimates, "FREED_AT_ONCE", 7)  # many steps even here
+    parsed = load_practice_file(exported)
+    rows = [weakref.ref(parsed.practice.procedures[0]), weakref.ref(parsed.practice.procedures[-1]),
+            weakref.ref(parsed.practice.patients[0]), weakref.ref(parsed.practice)]
+    assert len(parsed.practice.procedures) > 7
+    box = [parsed]
+    del parsed
+    import_estimates.let_go_beside(box).join()
+    assert box == [] and all(ref() is None for ref in rows)
+    import_estimates.let_go_beside([]).join()

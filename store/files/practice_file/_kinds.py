@@ -731,7 +731,7 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
     ``object.__setattr__``."""
     if entity.quick_plan is None:  # (the same for every file)
         known = frozenset(f.key for f in entity.fields)
-        plain = _plain(entity.cls, known)
+        plain = _plain(entity.cls, known, frozenset(f.key for f in entity.fields if not f.required))
         entity.quick_plan = (known, frozenset(f.key for f in entity.fields if f.required),
                              plain, _defaults(entity.cls) if plain else None)
     known, required, plain, defaults = entity.quick_plan
@@ -780,7 +780,14 @@ def _generated_reader(entity: Entity, reader) -> Callable[[dict], object]:
 def _reader_source(entity: Entity, fields: dict, shape: tuple[str, ...] | None,
                    plain: bool) -> str:
     """A ``read(raw)`` function for objects of one shape (keys known and required keys
-    there: checked by the caller), or of any shape (``None``: each field looked up)."""
+    there: checked by the caller), or of any shape (``None``: each field looked up).
+
+    A plain object (`_plain`) gets every field of its dataclass at the end, in the
+    dataclass's order, each from a local or its default: so its ``__dict__`` shares its keys
+    with every other object of its class, as when made by ``__init__`` (set in another
+    order, or with ``update``, each object gets a whole dict of its own: twice the memory,
+    for millions of objects, and slower to make)."""
+    defaults = entity.quick_plan[3]
     lines = ["def read(raw):"]
     if shape is None:
         lines += ["    if type(raw) is not dict or not known.issuperset(raw):",
@@ -797,11 +804,10 @@ def _reader_source(entity: Entity, fields: dict, shape: tuple[str, ...] | None,
                   "    if obj is not None and " + " and ".join(
                       f"type(v{n}) in text_only" for n in range(len(shape))) + ":",
                   "        return obj"]
-    if plain:
-        lines += ["    obj = new(cls)", "    out = obj.__dict__", "    out.update(defaults)"]
-    else:
+    if not plain:
         lines += ["    out = {}"]
     keys = shape if shape is not None else tuple(fields)
+    local = {key: f"a{n}" for n, key in enumerate(fields)}  # a plain object's values
     for n, key in enumerate(keys):
         f, code = fields[key]
         lines += [f"    v = v{n}" if shape is not None else f"    v = raw.get({key!r})"]
@@ -812,25 +818,49 @@ def _reader_source(entity: Entity, fields: dict, shape: tuple[str, ...] | None,
             lines += ["    if v is not None:"]
             indent = "        "
         lines += [indent + line for line in code.splitlines()]
-        lines += [f"{indent}out[{key!r}] = v"]
-    if not plain:
+        if not plain:
+            lines += [f"{indent}out[{key!r}] = v"]
+        elif f.required:
+            lines += [f"    {local[key]} = v"]
+        else:  # (null: unknown, the default)
+            lines += [f"        {local[key]} = v", "    else:",
+                      f"        {local[key]} = {_default(defaults, key)}"]
+    if plain:
+        lines += ["    obj = new(cls)", "    out = obj.__dict__"]
+        lines += [f"    out[{name!r}] = " + (local[name] if name in keys else _default(defaults, name))
+                  for name in _field_names(entity.cls) if name in keys or name in defaults]
+    else:
         lines += ["    obj = cls(**out)"]
     if entity.table:
-        lines += [f"    if out[{entity.key!r}] in defined:", "        raise bad('duplicate id')",
-                  f"    defined[out[{entity.key!r}]] = obj"]
+        own = local[entity.key] if plain else f"out[{entity.key!r}]"
+        lines += [f"    if {own} in defined:", "        raise bad('duplicate id')",
+                  f"    defined[{own}] = obj"]
     if shared:
         lines += ["    alike[key] = obj"]
     lines += ["    return obj"]
     return "\n".join(lines) + "\n"
 
 
-def _plain(cls, keys: frozenset) -> bool:
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _default(defaults: dict, name: str) -> str:
+    """Code giving a field's default: written out when it is a plain constant."""
+    value = defaults[name]
+    if value is None or type(value) in (bool, int, str) or value == () and type(value) is tuple:
+        return repr(value)
+    return f"defaults[{name!r}]"
+
+
+def _plain(cls, keys: frozenset, optional: frozenset) -> bool:
     """Whether a model object may be made by filling its ``__dict__`` (``keys``: those it
-    may be given): a dataclass that checks nothing when made (no ``__post_init__``), whose
-    fields all have a plain default or none, and that has every key as a field."""
+    may be given, ``optional`` those it may lack): a dataclass that checks nothing when made
+    (no ``__post_init__``), whose fields all have a plain default or none, that has every key
+    as a field and a default for every optional one."""
     return dataclasses.is_dataclass(cls) and not hasattr(cls, "__post_init__") and all(
         f.default_factory is dataclasses.MISSING for f in dataclasses.fields(cls)) \
-        and keys <= {f.name for f in dataclasses.fields(cls)}
+        and keys <= {f.name for f in dataclasses.fields(cls)} and optional <= _defaults(cls).keys()
 
 
 def _defaults(cls) -> dict[str, object]:
