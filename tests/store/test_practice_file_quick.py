@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -170,6 +171,32 @@ def test_keys_written_twice_are_found_however_the_file_is_spaced():
     # ... and cannot hide a key written twice, spaced or not
     hidden = quoted.replace('"tooth": "14"', '"tooth" : "14", "tooth" : "15"')
     assert not assert_same_reading(hidden)
+
+
+def test_a_big_file_is_looked_at_in_a_second_process_alike(monkeypatch):
+    """A big file's bytes are looked at (keys written, NUL and lone surrogates) in a child
+    process while they are decoded: the same readings and refusals; a child that fails is
+    made up for here; no child is left behind."""
+    from store.files.practice_file import _quick
+
+    monkeypatch.setattr(_quick, "BESIDE_FROM", 0)  # every file is big
+    forked = []
+    real_fork = os.fork
+    monkeypatch.setattr(_quick.os, "fork", lambda: forked.append(1) or real_fork())
+    text = encode_json(_document())
+    assert assert_same_reading(text)
+    assert quickly(text)["practice"] == read_carefully(text).practice
+    assert not assert_same_reading(text.replace('"tooth": "14"', '"tooth": "14", "tooth": "15"'))
+    for bad in ('"\\u0000"', '"\\ud800"'):
+        assert quickly(text.replace('"seat next visit"', bad)) is None
+    assert len(forked) >= 5
+    parent = os.getpid()
+    written = _quick._written
+    monkeypatch.setattr(_quick, "_written",
+                        lambda data: os._exit(3) if os.getpid() != parent else written(data))
+    assert quickly(text)["practice"] == read_carefully(text).practice  # (worked out here)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_bytes_and_text_are_read_alike(tmp_path):
