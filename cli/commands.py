@@ -392,14 +392,18 @@ def cmd_import(args) -> int:
                     box.clear()  # (first: estimating reads the whole practice again)
                     estimates.reestimate_practice(db, progress=progress, derived=False)
                 else:
-                    estimates.write_import_estimates(db, rows)
+                    estimates.write_import_estimates(db, rows, freeze=False)
                     del rows
-                letting_go = let_go_beside(box)  # (beside the derived tables' SQL)
-                try:
-                    progress.step("ledger lines and report sums",
-                                  lambda: estimates.rebuild_derived(db))
-                finally:
-                    letting_go.join()
+                    # Let go in a thread beside the Original group's three UPDATEs: SQLite
+                    # runs them without Python's lock (beside Python reading rows from
+                    # SQLite, each would wait for the other).
+                    letting_go = let_go_beside(box)
+                    try:
+                        estimates.freeze_originals(db)
+                    finally:
+                        letting_go.join()
+                progress.step("ledger lines and report sums",
+                              lambda: estimates.rebuild_derived(db))
                 try:  # (the load checks no row as it goes: all of them once, before the commit)
                     check_foreign_keys(db)
                 except StoreError as exc:

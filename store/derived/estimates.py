@@ -333,12 +333,14 @@ _STORED_COLUMNS = (
     "JOIN plan pl ON pl.id = cp.plan_id WHERE p.status != 'deleted' ORDER BY cp.id")
 
 
-def write_import_estimates(db: Database, rows: dict[tuple[str, str], tuple]) -> int:
+def write_import_estimates(db: Database, rows: dict[tuple[str, str], tuple], *,
+                           freeze: bool = True) -> int:
     """`reestimate_practice` (without the derived tables) for an import whose lines were
     estimated from the file while it was stored (`store.files.import_estimates`): ``rows``
     holds every line's `line_columns`, keyed by the file's (procedure id, plan id), and is
     used up. The lines stored otherwise are written, lines no longer estimated dropped, as
-    `_write` does; then the Original group is frozen. Returns lines changed.
+    `_write` does; then the Original group is frozen (``freeze=False``: the caller freezes
+    it, `freeze_originals`). Returns lines changed.
     Stored lines are compared as the columns they hold (no line built: an import stores
     millions), found by the file ids the import keeps."""
     changed, stale = [], []
@@ -353,5 +355,6 @@ def write_import_estimates(db: Database, rows: dict[tuple[str, str], tuple]) -> 
         changed += [(ids.db_id("procedure", p), ids.db_id("plan", pl), *columns)
                     for (p, pl), columns in rows.items()]
     count = _write_rows(db, changed, stale)
-    freeze_originals(db)
+    if freeze:
+        freeze_originals(db)
     return count

@@ -138,9 +138,9 @@ def let_go_beside(box: list) -> threading.Thread:
     thread, a few thousand rows at a time; `join` the thread before the command ends.
 
     Freeing a 100,000-patient practice takes about two seconds of work for Python. Started
-    just before the derived tables are built (long SQL statements, which SQLite runs without
-    Python's lock), it is done beside them on a second core; in small steps, so the main
-    thread never waits for more than one step when it needs the lock back."""
+    just before long SQL statements (which SQLite runs without Python's lock, not SQL whose
+    rows Python reads one by one), it is done beside them on a second core; in small steps,
+    so the main thread never waits for more than one step when it needs the lock back."""
     def let_go() -> None:
         if not box:
             return

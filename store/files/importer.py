@@ -490,24 +490,29 @@ class _Loader:
         self.assign("procedure", t.Procedure, (pr.id for pr in procs))
         names = ("id", "file_id", "patient", "code", "fee_cents", "units", "tooth", "surface",
                  "date", "completed", "provider", "status", "tp_order", "note")
-        self.insert(t.Procedure, names, map(self.procedure_row, procs), posted=True,
+        self.insert(t.Procedure, names, self.procedure_rows(), posted=True,
                     count=len(procs))
         to_db = self.ids.to_db["procedure"]
         self.insert(t.ProcedureVisit, ("procedure", "seq", "date"),
                     [(to_db[pr.id], seq, day.isoformat())
                      for pr in procs if pr.visits for seq, day in enumerate(pr.visits, 1)])
 
-    def procedure_row(self, pr: m.Procedure) -> tuple:
+    def procedure_rows(self):
+        """Each procedure's row. (One loop, its lookups bound once: a practice has millions.)"""
         to_db = self.ids.to_db
-        try:
-            refs = (to_db["procedure"][pr.id], to_db["patient"][pr.patient],
-                    self.code_ids[pr.code], to_db["provider"][pr.provider])
-        except KeyError:
-            refs = self.procedure_refs(pr)
-        i, patient, code, provider = refs
-        return (i, pr.id, patient, code, pr.fee, pr.units, pr.tooth, pr.surface,
-                pr.date.isoformat(), pr.completed.isoformat() if pr.completed else None,
-                provider, pr.status, pr.tp_order, pr.note, *self.stamp_columns(pr.stamp))
+        procs, patients, providers = to_db["procedure"], to_db["patient"], to_db["provider"]
+        codes, stamps, stamp_columns = self.code_ids, self.same_stamp, self.stamp_columns
+        for pr in self.p.procedures:
+            try:
+                i, patient, code, provider = (procs[pr.id], patients[pr.patient], codes[pr.code],
+                                              providers[pr.provider])
+            except KeyError:
+                i, patient, code, provider = self.procedure_refs(pr)
+            completed = pr.completed
+            yield (i, pr.id, patient, code, pr.fee, pr.units, pr.tooth, pr.surface,
+                   pr.date.isoformat(), completed.isoformat() if completed else None, provider,
+                   pr.status, pr.tp_order, pr.note,
+                   *(stamps.get(id(pr.stamp)) or stamp_columns(pr.stamp)))
 
     def procedure_refs(self, pr: m.Procedure) -> tuple:
         """(procedure, patient, code, provider) db ids, refusing an unknown one."""
@@ -606,14 +611,11 @@ class _Loader:
 
     def claim_procs(self) -> None:
         self.cp_ids = {}  # (proc, plan) db ids -> claim proc id, for paid lines only
-        coverage = {pt.id: pt.coverage for pt in self.p.patients}
         names = ("id", "procedure", "plan", "coverage_order", "status", "claim", "claim_seq",
                  "preauth", "preauth_seq", "no_bill", *map(t.override_column, t.OVERRIDE_FIELDS),
                  "paid_cents", "writeoff_cents", "deductible_applied_cents", *ESTIMATE_COLUMNS)
-        rows = (row for pr in self.p.procedures
-                for row in self.procedure_lines(pr, coverage.get(pr.patient, ())))
         self.next_cp = first = self.next_id(t.ClaimProc)
-        self.insert(t.ClaimProc, names, rows, count=0)  # counted once in: one id per row
+        self.insert(t.ClaimProc, names, self.claim_proc_rows(first), count=0)  # counted below
         self.counts["claim_proc"] += self.next_cp - first
         unpaid = [key for key in self.sums if key not in self.cp_ids]
         if unpaid:
@@ -621,24 +623,36 @@ class _Loader:
             raise StoreError(f"a claim payment pays procedure {proc}, which has no line "
                              "for that claim's plan")
 
-    def procedure_lines(self, pr: m.Procedure, coverage) -> list[tuple]:
-        proc = self.ids.to_db["procedure"][pr.id]
-        overrides = self.overrides_of(pr) if pr.overrides else None
-        orders = self.covers.get(pr.patient) or {}
-        plans = self.ids.to_db["plan"]
-        rows = []
-        for plan_id in line_plans(pr, coverage, self.claim_plans.get(pr.id, ())):
-            plan = plans.get(plan_id) or self.ref("plan", plan_id, f"procedure {pr.id}")
-            key = (proc, plan)
-            claim, seq = self.on_claim.get(key, NO_CLAIM)
-            preauth, pseq = self.on_preauth.get(key, NO_CLAIM) if self.on_preauth else NO_CLAIM
-            cp = self.next_cp
-            self.next_cp += 1
-            rows.append((cp, proc, plan, orders.get(plan, 0),
-                         self.line_status(pr, plan, claim, preauth), claim, seq, preauth, pseq,
-                         int(plan_id in pr.no_bill))
-                        + self.line_money(key, cp, overrides and overrides.get(plan_id)))
-        return rows
+    def claim_proc_rows(self, cp: int):
+        """Each procedure's lines (`line_plans`), with ids from ``cp`` on; `next_cp` is the
+        next id once they are all made. (One loop, its lookups bound once: a practice has
+        millions of lines.)"""
+        coverage = {pt.id: pt.coverage for pt in self.p.patients}
+        procs, plans = self.ids.to_db["procedure"], self.ids.to_db["plan"]
+        covers, claim_plans, plan_info = self.covers, self.claim_plans, self.plan_info
+        on_claim, on_preauth, received = self.on_claim, self.on_preauth, self.received
+        for pr in self.p.procedures:
+            proc = procs[pr.id]
+            overrides = self.overrides_of(pr) if pr.overrides else None
+            orders = covers.get(pr.patient) or {}
+            for plan_id in line_plans(pr, coverage.get(pr.patient, ()), claim_plans.get(pr.id, ())):
+                plan = plans.get(plan_id) or self.ref("plan", plan_id, f"procedure {pr.id}")
+                key = (proc, plan)
+                claim, seq = on_claim.get(key, NO_CLAIM)
+                preauth, pseq = on_preauth.get(key, NO_CLAIM) if on_preauth else NO_CLAIM
+                if claim is not None:
+                    status = RECEIVED if claim in received else NOT_RECEIVED
+                elif preauth is not None:
+                    status = PREAUTH
+                elif plan_info[plan][1] == "capitation":
+                    status = CAP_COMPLETE if pr.status == "complete" else CAP_ESTIMATE
+                else:
+                    status = ESTIMATE
+                yield ((cp, proc, plan, orders.get(plan, 0), status, claim, seq, preauth, pseq,
+                        int(plan_id in pr.no_bill))
+                       + self.line_money(key, cp, overrides and overrides.get(plan_id)))
+                cp += 1
+        self.next_cp = cp
 
     def line_money(self, key: tuple[int, int], cp: int, o: m.Override | None) -> tuple:
         """A line's override, payment and estimate columns (most lines: none of them)."""
@@ -668,15 +682,6 @@ class _Loader:
         if step is None:
             step = self.received_steps[amounts] = received_step(*amounts)
         return kept_columns(kept, *amounts, step=step)
-
-    def line_status(self, pr: m.Procedure, plan: int, claim, preauth) -> str:
-        if claim is not None:
-            return RECEIVED if claim in self.received else NOT_RECEIVED
-        if preauth is not None:
-            return PREAUTH
-        if self.plan_info[plan][1] == "capitation":
-            return CAP_COMPLETE if pr.status == "complete" else CAP_ESTIMATE
-        return ESTIMATE
 
     def payment_lines(self) -> None:
         cp_ids = self.cp_ids
