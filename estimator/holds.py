@@ -21,26 +21,18 @@ def released_holds(practice: Practice) -> frozenset[str]:
     held = [c for c in practice.claims if c.status == "hold" and c.kind != "primary"]
     if not held:
         return frozenset()
-    received = _received(practice)
-    held = [c for c in held if c.id not in received]
+    # Received: written so, or paid (`lookup.payment_state`), but never a preauthorization.
+    paid = {p.claim for p in practice.claim_payments}
+    held = [c for c in held if c.id not in paid]  # (a paid hold is received)
     if not held:
         return frozenset()
     waits = _Waits(practice, {pid for c in held for pid in c.procedures})
     waiting = {c.id: waits.earlier_lines(c) for c in held}
     wanted = {pid for keys in waiting.values() for pid, _ in keys}
-    done = {(pid, c.plan) for c in practice.claims if c.id in received and c.status != "preauth"
+    done = {(pid, c.plan) for c in practice.claims
+            if (c.status == "received" or c.id in paid) and c.status != "preauth"
             for pid in c.procedures if pid in wanted}
     return frozenset(claim for claim, keys in waiting.items() if all(key in done for key in keys))
-
-
-def _received(practice: Practice) -> set[str]:
-    """`lookup.payment_state(practice).received`, without summing every payment's lines (an
-    import asks this of a whole practice)."""
-    status = {c.id: c.status for c in practice.claims}
-    received = {claim for claim, st in status.items() if st == "received"}
-    paid = {p.claim for p in practice.claim_payments}
-    received.update(claim for claim in paid if status.get(claim, "preauth") != "preauth")
-    return received
 
 
 class _Waits:

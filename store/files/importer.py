@@ -696,15 +696,19 @@ class _Loader:
         first = self.next_id(t.PatientPayment)
         patients, procs = self.ids.to_db["patient"], self.ids.to_db["procedure"]
         rows, alloc = [], []
+        stamps, stamp_columns = self.same_stamp, self.stamp_columns
         for i, pay in enumerate(self.p.patient_payments, first):
-            where = f"patient payment {i - first + 1}"
             if pay.procedure is not None and pay.allocations:
-                raise StoreError(f"{where}: give either procedure or allocations, not both")
-            rows.append((i, patients.get(pay.patient) or self.ref("patient", pay.patient, where),
+                raise StoreError(f"patient payment {i - first + 1}: give either procedure or "
+                                 "allocations, not both")
+            rows.append((i, patients.get(pay.patient) or self.ref(
+                             "patient", pay.patient, f"patient payment {i - first + 1}"),
                          pay.date.isoformat(), pay.amount, pay.method, pay.check_no, pay.bank_no,
-                         pay.note, *self.stamp_columns(pay.stamp)))
-            alloc += [(i, procs.get(part.procedure) or self.ref("procedure", part.procedure, where),
-                       part.amount) for part in pay.parts]
+                         pay.note, *(stamps.get(id(pay.stamp)) or stamp_columns(pay.stamp))))
+            if pay.procedure is not None or pay.allocations:  # (most: none)
+                alloc += [(i, procs.get(part.procedure) or self.ref(
+                               "procedure", part.procedure, f"patient payment {i - first + 1}"),
+                           part.amount) for part in pay.parts]
         self.insert(t.PatientPayment, ("id", "patient", "date", "amount_cents", "method",
                                        "check_no", "bank_no", "note"), rows, posted=True)
         self.insert(t.PaymentAllocation, ("payment", "procedure", "amount_cents"), alloc)
