@@ -380,13 +380,15 @@ def cmd_import(args) -> int:
             db = _open(args)
             # One transaction for the rows and their estimates: all or nothing.
             with bulk_load(db, durable=True), write_transaction(db):
+                box = []  # (the loader's working tables: let go with the file, below)
                 result = progress.step("storing the practice", lambda: import_practice(
-                    db, parsed.practice, replace=args.replace, audit_user=current_user()))
+                    db, parsed.practice, replace=args.replace, audit_user=current_user(),
+                    keep=box))
                 progress.stage("estimating families")
                 rows = beside.rows(progress)
                 # Stored, and the child is gone: the file's practice is let go (not while the
                 # child shared its pages: each page freed was first copied, three times as long).
-                box = [parsed]
+                box.insert(0, parsed)  # (let go last: the loader's tables go first)
                 del parsed
                 if rows is None:  # no child, or it failed: the stored rows are estimated here
                     box.clear()  # (first: estimating reads the whole practice again)

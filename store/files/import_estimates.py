@@ -134,23 +134,26 @@ FREED_AT_ONCE = 5_000  # rows let go between two chances for the main thread to 
 
 
 def let_go_beside(box: list) -> threading.Thread:
-    """Let the practice file in ``box`` (its only reference; an empty box: nothing) go in a
-    thread, a few thousand rows at a time; `join` the thread before the command ends.
+    """Let what ``box`` holds (its only references: the practice file, the loader's working
+    tables; an empty box: nothing) go in a thread, the practice's rows a few thousand at a
+    time; `join` the thread before the command ends.
 
     Freeing a 100,000-patient practice takes about two seconds of work for Python. Started
     just before long SQL statements (which SQLite runs without Python's lock, not SQL whose
     rows Python reads one by one), it is done beside them on a second core; in small steps,
     so the main thread never waits for more than one step when it needs the lock back."""
     def let_go() -> None:
-        if not box:
-            return
-        practice = box.pop().practice
-        rows = [list(value) for f in dataclasses.fields(practice)
-                if type(value := getattr(practice, f.name)) is tuple and len(value) > FREED_AT_ONCE]
-        del practice  # (its tuples go; their rows are in ``rows``)
-        for part in rows:
-            while part:
-                del part[-FREED_AT_ONCE:]
+        while box:
+            practice = getattr(box.pop(), "practice", None)  # (anything else goes at once)
+            if practice is None:
+                continue
+            rows = [list(value) for f in dataclasses.fields(practice)
+                    if type(value := getattr(practice, f.name)) is tuple
+                    and len(value) > FREED_AT_ONCE]
+            del practice  # (its tuples go; their rows are in ``rows``)
+            for part in rows:
+                while part:
+                    del part[-FREED_AT_ONCE:]
 
     thread = threading.Thread(target=let_go, name="let go of the practice file", daemon=True)
     thread.start()

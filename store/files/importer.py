@@ -84,10 +84,13 @@ class ImportResult:
 
 def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                     workstation: str | None = None, location: str | None = None,
-                    replace: bool = False, audit_user: str | None = None) -> ImportResult:
+                    replace: bool = False, audit_user: str | None = None,
+                    keep: list | None = None) -> ImportResult:
     """Store ``practice``; see the module docstring for the rules. ``user`` stamps rows
     without a stamp of their own; the audit row names ``audit_user`` (who ran the import)
-    when given, else ``user``."""
+    when given, else ``user``. ``keep``: a list the loader's working tables (millions of
+    entries for a big practice) are put in rather than let go on the way out, for a bulk
+    import to let go of beside its SQL (`import_estimates.let_go_beside`)."""
     workstation = workstation or workstation_name()
     try:
         with write_transaction(db):
@@ -99,6 +102,8 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                 wipe_practice(db)
             stamp = m.Stamp(datetime.fromisoformat(now()), user, workstation, location or None)
             loader = _Loader(db, practice, stamp)
+            if keep is not None:
+                keep.append(loader)
             with indexes_dropped(db, BULK_TABLES):  # (empty here: built once, afterwards)
                 loader.run()
             # the file's ids were written as given: new rows' ids continue after them

@@ -167,8 +167,8 @@ def test_without_fork_there_is_no_child(exported, monkeypatch):
 
 
 def test_the_file_is_let_go_in_a_thread_in_small_steps(exported, monkeypatch):
-    """`let_go_beside` frees the whole practice (every row, however many) and leaves the box
-    empty; an empty box is nothing to do."""
+    """`let_go_beside` frees the whole practice (every row, however many) and whatever else
+    the box holds, and leaves the box empty; an empty box is nothing to do."""
     import weakref
 
     monkeypatch.setattr(import_estimates, "FREED_AT_ONCE", 7)  # many steps even here
@@ -176,8 +176,14 @@ def test_the_file_is_let_go_in_a_thread_in_small_steps(exported, monkeypatch):
     rows = [weakref.ref(parsed.practice.procedures[0]), weakref.ref(parsed.practice.procedures[-1]),
             weakref.ref(parsed.practice.patients[0]), weakref.ref(parsed.practice)]
     assert len(parsed.practice.procedures) > 7
-    box = [parsed]
-    del parsed
+    class Loader:  # (what the import's loader keeps: the practice too)
+        pass
+
+    loader = Loader()
+    loader.p, loader.tables = parsed.practice, {n: str(n) for n in range(1000)}
+    rows.append(weakref.ref(loader))
+    box = [parsed, loader]
+    del parsed, loader
     import_estimates.let_go_beside(box).join()
     assert box == [] and all(ref() is None for ref in rows)
     import_estimates.let_go_beside([]).join()
