@@ -363,7 +363,9 @@ def cmd_import(args) -> int:
     from cli.progress import Progress
     from store.db import StoreError, bulk_load, check_foreign_keys, write_transaction
     from store.derived import estimates
-    from store.files.import_estimates import EstimatesBeside, let_go_beside
+    from concurrent.futures import ThreadPoolExecutor
+
+    from store.files.import_estimates import EstimatesBeside, let_go, natural_order
     from store.files.importer import import_practice
     from store.files.practice_file import load_practice_file
 
@@ -393,19 +395,20 @@ def cmd_import(args) -> int:
                 if rows is None:  # no child, or it failed: the stored rows are estimated here
                     box.clear()  # (first: estimating reads the whole practice again)
                     estimates.reestimate_practice(db, progress=progress, derived=False)
+                    natural = False
                 else:
                     estimates.write_import_estimates(db, rows, freeze=False)
                     del rows
-                    # Let go in a thread beside the Original group's three UPDATEs: SQLite
-                    # runs them without Python's lock (beside Python reading rows from
-                    # SQLite, each would wait for the other).
-                    letting_go = let_go_beside(box)
-                    try:
+                    # Python's last work on the file, in a thread beside the Original group's
+                    # three UPDATEs: SQLite runs them without Python's lock (beside Python
+                    # reading rows from SQLite, each would wait for the other).
+                    with ThreadPoolExecutor(1) as beside_sql:
+                        in_order = beside_sql.submit(natural_order, box[0].practice)
+                        beside_sql.submit(let_go, box)  # (after it: one worker, in turn)
                         estimates.freeze_originals(db)
-                    finally:
-                        letting_go.join()
+                    natural = in_order.result()
                 progress.step("ledger lines and report sums",
-                              lambda: estimates.rebuild_derived(db))
+                              lambda: estimates.rebuild_derived(db, natural_order=natural))
                 try:  # (the load checks no row as it goes: all of them once, before the commit)
                     check_foreign_keys(db)
                 except StoreError as exc:

@@ -183,10 +183,11 @@ def reestimate_all(db: Database) -> int:
     return changed
 
 
-def rebuild_derived(db: Database) -> None:
+def rebuild_derived(db: Database, *, natural_order: bool = False) -> None:
     """Refill every derived table of the practice from the stored rows and estimates (after a
-    bulk load, a migration, re-estimating everything), in the order they read each other."""
-    ledger_entries.rebuild_all(db)
+    bulk load, a migration, re-estimating everything), in the order they read each other.
+    ``natural_order``: as `ledger_entries.rebuild_all` takes it."""
+    ledger_entries.rebuild_all(db, natural_order=natural_order)
     applied_credits.rebuild_all(db)
     report_summary.rebuild_all(db)
 

@@ -252,10 +252,13 @@ def families_ranks(db: Database, family_of: Mapping[int, int], ids: IdMap) -> di
     return ranks
 
 
-def rebuild_all(db: Database) -> int:
-    """Replace every entry of the practice in one statement (bulk loads, migration)."""
+def rebuild_all(db: Database, *, natural_order: bool = False) -> int:
+    """Replace every entry of the practice in one statement (bulk loads, migration).
+    ``natural_order``: the caller has found the procedures' file ids, in the order of their
+    database ids, in natural order (`in_natural_order`: an import, from the file it read),
+    so no rank is needed and the ids are not read back."""
     db.execute_sql("DELETE FROM ledger_entry")
-    ranks = _practice_ranks(db)
+    ranks = {} if natural_order else _practice_ranks(db)
     sql = _INSERT.format(
         p="TRUE", pp="TRUE", j="TRUE", n="TRUE", s="TRUE", family_pp=_family_of("pp"),
         family_j=_family_of("j"), family_n=_family_of("n"),
@@ -269,9 +272,15 @@ def _practice_ranks(db: Database) -> dict[str, int]:
     if not db.execute_sql("SELECT 1 FROM procedure WHERE file_id IS NOT NULL LIMIT 1").fetchone():
         return {}
     file_ids = [f for (f,) in db.execute_sql("SELECT file_id FROM procedure ORDER BY id")]
-    if None not in file_ids and _in_natural_order(file_ids):
+    if in_natural_order(file_ids):
         return {}  # (an export read back: known without building the id map)
     return _ranks(load_id_map(db, kinds=("procedure",)))
+
+
+def in_natural_order(file_ids: list[str | None]) -> bool:
+    """Whether procedures' file ids, in the order of their database ids, need no rank: each
+    given, in `natural_key` order (an export's PR1, PR2, ...)."""
+    return None not in file_ids and _in_natural_order(file_ids)
 
 
 def _family_ranks(db: Database, members: list[int], ids: IdMap | None) -> dict[str, int]:

@@ -14,7 +14,8 @@ Nothing depends on the child: where ``fork`` is missing, or the child fails or i
 The child never touches the database (it is forked before the database is opened) and leaves
 with ``os._exit``: no exit handlers, no buffered output written twice.
 
-May import: `estimator`, `store.derived` (the line's columns), this package's importer.
+May import: `estimator`, `store.derived` (the line's columns, the ledger's natural order), this
+package's importer.
 """
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ import dataclasses
 import os
 import pickle
 import signal
-import threading
 from typing import Callable
 
 from estimator.engine import estimate_file_family
@@ -30,6 +30,7 @@ from estimator.families import split_families
 from estimator.model import Practice
 
 from ..derived.estimates import line_columns
+from ..derived.ledger_entries import in_natural_order
 from .importer import as_stored_for_estimates
 
 Rows = dict[tuple[str, str], tuple]  # (procedure id, plan id) -> `line_columns`
@@ -133,28 +134,30 @@ def _child(practice: Practice, fd: int) -> None:
 FREED_AT_ONCE = 5_000  # rows let go between two chances for the main thread to run
 
 
-def let_go_beside(box: list) -> threading.Thread:
-    """Let what ``box`` holds (its only references: the practice file, the loader's working
-    tables; an empty box: nothing) go in a thread, the practice's rows a few thousand at a
-    time; `join` the thread before the command ends.
+def let_go(box: list) -> None:
+    """Let what ``box`` holds go (its only references: the practice file, the loader's working
+    tables; an empty box: nothing), the practice's rows a few thousand at a time, and leave
+    the box empty.
 
-    Freeing a 100,000-patient practice takes about two seconds of work for Python. Started
-    just before long SQL statements (which SQLite runs without Python's lock, not SQL whose
-    rows Python reads one by one), it is done beside them on a second core; in small steps,
-    so the main thread never waits for more than one step when it needs the lock back."""
-    def let_go() -> None:
-        while box:
-            practice = getattr(box.pop(), "practice", None)  # (anything else goes at once)
-            if practice is None:
-                continue
-            rows = [list(value) for f in dataclasses.fields(practice)
-                    if type(value := getattr(practice, f.name)) is tuple
-                    and len(value) > FREED_AT_ONCE]
-            del practice  # (its tuples go; their rows are in ``rows``)
-            for part in rows:
-                while part:
-                    del part[-FREED_AT_ONCE:]
+    Freeing a 100,000-patient practice takes about two seconds of work for Python. Run in a
+    thread just before long SQL statements (which SQLite runs without Python's lock, not SQL
+    whose rows Python reads one by one), it is done beside them on a second core; in small
+    steps, so the main thread never waits for more than one step when it needs the lock back."""
+    while box:
+        practice = getattr(box.pop(), "practice", None)  # (anything else goes at once)
+        if practice is None:
+            continue
+        rows = [list(value) for f in dataclasses.fields(practice)
+                if type(value := getattr(practice, f.name)) is tuple
+                and len(value) > FREED_AT_ONCE]
+        del practice  # (its tuples go; their rows are in ``rows``)
+        for part in rows:
+            while part:
+                del part[-FREED_AT_ONCE:]
 
-    thread = threading.Thread(target=let_go, name="let go of the practice file", daemon=True)
-    thread.start()
-    return thread
+
+def natural_order(practice: Practice) -> bool:
+    """Whether the practice's procedures, in its order (the order the import gives them their
+    database ids), have file ids in natural order (`ledger_entries.in_natural_order`): then
+    the ledger lines need no rank."""
+    return in_natural_order([proc.id for proc in practice.procedures])

@@ -90,7 +90,7 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
     without a stamp of their own; the audit row names ``audit_user`` (who ran the import)
     when given, else ``user``. ``keep``: a list the loader's working tables (millions of
     entries for a big practice) are put in rather than let go on the way out, for a bulk
-    import to let go of beside its SQL (`import_estimates.let_go_beside`)."""
+    import to let go of beside its SQL (`import_estimates.let_go`)."""
     workstation = workstation or workstation_name()
     try:
         with write_transaction(db):

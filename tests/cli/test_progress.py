@@ -110,8 +110,8 @@ def test_an_import_leaving_a_row_without_its_parent_writes_nothing(tmp_path, mon
 
     rebuild = estimates.rebuild_derived
 
-    def dangling(db):
-        rebuild(db)
+    def dangling(db, **how):
+        rebuild(db, **how)
         db.execute_sql("INSERT INTO procedure_visit (procedure_id, seq, date) "
                        "VALUES (987654, 1, '2026-01-05')")
     monkeypatch.setattr(estimates, "rebuild_derived", dangling)

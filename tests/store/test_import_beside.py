@@ -93,11 +93,25 @@ def no_child_left():
     assert _children() <= before
 
 
-@pytest.mark.parametrize("which", ["export", "no kept estimates", "demo", "family scenario"])
+def _procedures_reversed(source: Path, folder: Path) -> Path:
+    """The same file with its procedures listed last first: their ids are not in natural
+    order, so the ledger lines need ranks (`ledger_entries.in_natural_order`)."""
+    doc = json.loads(source.read_text(encoding="utf-8"))
+    doc["practice"]["procedures"].reverse()
+    path = folder / "reversed.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert not import_estimates.natural_order(load_practice_file(path).practice)
+    assert import_estimates.natural_order(load_practice_file(source).practice)
+    return path
+
+
+@pytest.mark.parametrize("which", ["export", "no kept estimates", "procedures reversed", "demo",
+                                   "family scenario"])
 def test_the_child_estimates_give_the_same_database(which, exported, tmp_path, monkeypatch,
                                                       no_child_left):
     source = {"export": exported,
               "no kept estimates": _without_kept_estimates(exported, tmp_path),
+              "procedures reversed": _procedures_reversed(exported, tmp_path),
               "demo": ROOT / "sample_data" / "demo.json",
               "family scenario": ROOT / "tests" / "scenarios" / "ledger" /
               "family-three-months.json"}[which]
@@ -166,8 +180,8 @@ def test_without_fork_there_is_no_child(exported, monkeypatch):
         assert beside.pid is None and beside.rows() is None
 
 
-def test_the_file_is_let_go_in_a_thread_in_small_steps(exported, monkeypatch):
-    """`let_go_beside` frees the whole practice (every row, however many) and whatever else
+def test_the_file_is_let_go_in_small_steps(exported, monkeypatch):
+    """`let_go` frees the whole practice (every row, however many) and whatever else
     the box holds, and leaves the box empty; an empty box is nothing to do."""
     import weakref
 
@@ -184,6 +198,6 @@ def test_the_file_is_let_go_in_a_thread_in_small_steps(exported, monkeypatch):
     rows.append(weakref.ref(loader))
     box = [parsed, loader]
     del parsed, loader
-    import_estimates.let_go_beside(box).join()
+    import_estimates.let_go(box)
     assert box == [] and all(ref() is None for ref in rows)
-    import_estimates.let_go_beside([]).join()
+    import_estimates.let_go([])
