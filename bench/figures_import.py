@@ -8,6 +8,10 @@ fresh database file; the import is the whole `dentledger import` command in this
 report sums), as an office would run it. An export carries each received line's kept
 estimate (`claims[].kept_estimates`), so no claim payment is replayed; a file without them
 (another program's) is slower to import: the replay rebuilds them.
+
+The figure is the median of three runs of each, generator and import in turn: on a shared
+server the speed swings by a tenth within minutes, and one pair gave ratios from 1.96 to 2.16
+for the same code.
 """
 from __future__ import annotations
 
@@ -52,7 +56,7 @@ def practice_import(ctx: Context) -> Figure:
     seed = _seed(ctx)
     scratch = ctx.db_path.with_name(ctx.db_path.stem + ".import.db")
     generated, imported = [], []
-    for _ in range(ctx.reps(1, 1)):
+    for _ in range(ctx.reps(3, 3)):  # (alternating pairs: the machine's speed swings)
         remove(scratch)
         db = open_database(str(scratch))
         started = time.perf_counter()

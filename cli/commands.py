@@ -366,7 +366,7 @@ def cmd_import(args) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from store.files.import_estimates import EstimatesBeside, let_go, natural_order
-    from store.files.importer import import_practice
+    from store.files.importer import file_claims, import_practice
     from store.files.practice_file import load_practice_file
 
     require("import")
@@ -377,15 +377,18 @@ def cmd_import(args) -> int:
         # (the file's name only: a long folder would squeeze the bar out of an 80-column terminal)
         parsed = progress.step(f"reading {Path(args.file).name}",
                                lambda: load_practice_file(args.file))
-        # The families are estimated from the file beside the storing (a child process).
-        with EstimatesBeside(parsed.practice) as beside:
+        # The families are estimated from the file beside the storing (a child process);
+        # what the claims say, which both need, is worked out once, before it starts.
+        claims = file_claims(parsed.practice)
+        with EstimatesBeside(parsed.practice, claims) as beside:
             db = _open(args)
             # One transaction for the rows and their estimates: all or nothing.
             with bulk_load(db, durable=True), write_transaction(db):
                 box = []  # (the loader's working tables: let go with the file, below)
                 result = progress.step("storing the practice", lambda: import_practice(
                     db, parsed.practice, replace=args.replace, audit_user=current_user(),
-                    keep=box))
+                    keep=box, claims=claims))
+                del claims  # (the loader has them: let go with it)
                 progress.stage("estimating families")
                 rows = beside.rows(progress)
                 # Stored, and the child is gone: the file's practice is let go (not while the

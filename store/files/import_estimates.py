@@ -31,17 +31,19 @@ from estimator.model import Practice
 
 from ..derived.estimates import line_columns
 from ..derived.ledger_entries import in_natural_order
-from .importer import as_stored_for_estimates
+from .importer import FileClaims, as_stored_for_estimates
 
 Rows = dict[tuple[str, str], tuple]  # (procedure id, plan id) -> `line_columns`
 Progress = Callable[[int, int], None]
 REPORTS = 100  # progress messages a child sends at most (they wait in the pipe: a few KB)
 
 
-def estimate_rows(practice: Practice, progress: Progress | None = None) -> Rows:
+def estimate_rows(practice: Practice, progress: Progress | None = None,
+                  claims: FileClaims | None = None) -> Rows:
     """Every line of the file's ``practice`` estimated family by family (received lines keep
-    the file's kept estimates; those without one are replayed), as its columns."""
-    families = split_families(as_stored_for_estimates(practice))
+    the file's kept estimates; those without one are replayed), as its columns. ``claims``:
+    its `file_claims`, when worked out already."""
+    families = split_families(as_stored_for_estimates(practice, claims))
     every = max(1, len(families) // REPORTS)
     rows: Rows = {}
     for n, family in enumerate(families, 1):
@@ -53,10 +55,11 @@ def estimate_rows(practice: Practice, progress: Progress | None = None) -> Rows:
 
 
 class EstimatesBeside:
-    """A child process estimating ``practice`` (`estimate_rows`); `rows` collects its work.
-    Use as a context manager: leaving it stops and reaps a child still running."""
+    """A child process estimating ``practice`` (`estimate_rows`, with its ``claims`` when
+    worked out already); `rows` collects its work. Use as a context manager: leaving it stops
+    and reaps a child still running."""
 
-    def __init__(self, practice: Practice):
+    def __init__(self, practice: Practice, claims: FileClaims | None = None):
         self.pid: int | None = None
         self.status: int | None = None  # the child's exit status (`os.waitpid`) once reaped
         self._pipe = None
@@ -71,7 +74,7 @@ class EstimatesBeside:
             return
         if pid == 0:
             os.close(read)
-            _child(practice, write)  # never returns
+            _child(practice, claims, write)  # never returns
         os.close(write)
         self.pid, self._pipe = pid, os.fdopen(read, "rb")
 
@@ -112,7 +115,7 @@ class EstimatesBeside:
             self.pid = None
 
 
-def _child(practice: Practice, fd: int) -> None:
+def _child(practice: Practice, claims: FileClaims | None, fd: int) -> None:
     """The child: estimate, send, leave without running the parent's exit handlers."""
     status = 1
     try:
@@ -122,7 +125,7 @@ def _child(practice: Practice, fd: int) -> None:
                 pickle.dump(("progress", done, total), out)
                 out.flush()
 
-            rows = estimate_rows(practice, report)
+            rows = estimate_rows(practice, report, claims)
             pickle.dump(("rows", rows), out, protocol=pickle.HIGHEST_PROTOCOL)
         status = 0
     except BaseException:  # noqa: BLE001 - the parent sees EOF and estimates itself

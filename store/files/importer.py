@@ -31,7 +31,6 @@ Semantics:
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
@@ -85,12 +84,13 @@ class ImportResult:
 def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                     workstation: str | None = None, location: str | None = None,
                     replace: bool = False, audit_user: str | None = None,
-                    keep: list | None = None) -> ImportResult:
+                    keep: list | None = None, claims: FileClaims | None = None) -> ImportResult:
     """Store ``practice``; see the module docstring for the rules. ``user`` stamps rows
     without a stamp of their own; the audit row names ``audit_user`` (who ran the import)
     when given, else ``user``. ``keep``: a list the loader's working tables (millions of
     entries for a big practice) are put in rather than let go on the way out, for a bulk
-    import to let go of beside its SQL (`import_estimates.let_go`)."""
+    import to let go of beside its SQL (`import_estimates.let_go`). ``claims``: the
+    practice's `file_claims`, when the caller has them already."""
     workstation = workstation or workstation_name()
     try:
         with write_transaction(db):
@@ -101,7 +101,7 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                                      "import with replace to overwrite it")
                 wipe_practice(db)
             stamp = m.Stamp(datetime.fromisoformat(now()), user, workstation, location or None)
-            loader = _Loader(db, practice, stamp)
+            loader = _Loader(db, practice, stamp, claims or file_claims(practice))
             if keep is not None:
                 keep.append(loader)
             with indexes_dropped(db, BULK_TABLES):  # (empty here: built once, afterwards)
@@ -189,18 +189,39 @@ def normalized(practice: m.Practice, stamp: m.Stamp | None = None) -> m.Practice
         office=practice.office if practice.office != m.Office() else None)
 
 
-def as_stored_for_estimates(practice: m.Practice) -> m.Practice:
+@dataclass(frozen=True)
+class FileClaims:
+    """What a practice's claims say that storing it and estimating it both need, worked out
+    once (`file_claims`): `dentledger import` works it out before its child process starts,
+    so both processes have it."""
+
+    paid: frozenset[str]  # the claims with a claim payment
+    released: frozenset[str]  # the held claims waiting for nothing any more (`released_holds`)
+    plans_of: dict[str, list[str]]  # procedure id -> the plans of the claims it is on, in order
+
+
+def file_claims(practice: m.Practice) -> FileClaims:
+    plans_of: dict[str, list[str]] = {}
+    for c in practice.claims:
+        for proc in c.procedures:
+            plans_of.setdefault(proc, []).append(c.plan)
+    return FileClaims(frozenset(cp.claim for cp in practice.claim_payments),
+                      released_holds(practice), plans_of)
+
+
+def as_stored_for_estimates(practice: m.Practice, claims: FileClaims | None = None) -> m.Practice:
     """What the estimator reads of ``practice`` once `import_practice` has stored it (the
     claims' statuses, the procedures' overrides and do-not-bill plans in line order): an
     import estimates the file's practice beside storing it (`import_estimates`)."""
-    return dataclasses.replace(practice, claims=stored_claims(practice),
-                               procedures=tuple(stored_procedures(practice)))
+    claims = claims or file_claims(practice)
+    return dataclasses.replace(practice, claims=stored_claims(practice, claims),
+                               procedures=tuple(stored_procedures(practice, claims)))
 
 
-def stored_claims(practice: m.Practice) -> tuple[m.Claim, ...]:
+def stored_claims(practice: m.Practice, claims: FileClaims | None = None) -> tuple[m.Claim, ...]:
     """The claims as stored (`stored_status`)."""
-    paid = {cp.claim for cp in practice.claim_payments}
-    released = released_holds(practice)
+    claims = claims or file_claims(practice)
+    paid, released = claims.paid, claims.released
     return tuple(c if (status := stored_status(c, paid, released)) == c.status
                  else dataclasses.replace(c, status=status) for c in practice.claims)
 
@@ -213,19 +234,16 @@ def stored_status(c: m.Claim, paid: set[str], released: frozenset[str]) -> str:
     return UNSENT if status == "hold" and c.id in released else status
 
 
-def stored_procedures(practice: m.Practice):
+def stored_procedures(practice: m.Practice, claims: FileClaims | None = None):
     """The procedures as stored: overrides that set nothing left out, the do-not-bill plans
     in the order of the procedure's lines (`line_plans`)."""
     coverage = {pt.id: pt.coverage for pt in practice.patients}
-    on_claims = defaultdict(list)
-    for c in practice.claims:
-        for proc in c.procedures:
-            on_claims[proc].append(c.plan)
+    plans_of = (claims or file_claims(practice)).plans_of
     for p in practice.procedures:
         if not p.overrides and not p.no_bill:
             yield p
             continue
-        order = line_plans(p, coverage.get(p.patient, ()), on_claims[p.id])
+        order = line_plans(p, coverage.get(p.patient, ()), plans_of.get(p.id, ()))
         overrides = tuple(o for o in p.overrides if any(
             getattr(o, f) is not None for f in t.OVERRIDE_FIELDS))
         yield dataclasses.replace(p, overrides=overrides,
@@ -270,8 +288,9 @@ def _counted(rows, counts: dict, name: str):
 
 
 class _Loader:
-    def __init__(self, db: Database, practice: m.Practice, stamp: m.Stamp):
-        self.db, self.p, self.stamp = db, practice, stamp
+    def __init__(self, db: Database, practice: m.Practice, stamp: m.Stamp,
+                 claims: FileClaims):
+        self.db, self.p, self.stamp, self.file_claims = db, practice, stamp, claims
         self.locations: dict[str, int] = {}
         self.same_stamp: dict[int, tuple] = {}  # by identity (the practice keeps them alive)
         self.ids = IdMap()
@@ -529,12 +548,11 @@ class _Loader:
 
     def claims(self) -> None:
         self.assign("claim", t.Claim, (c.id for c in self.p.claims))
-        paid = {cp.claim for cp in self.p.claim_payments}
+        paid, released = self.file_claims.paid, self.file_claims.released
         self.on_claim, self.on_preauth = {}, {}  # (proc, plan) db ids -> (claim, seq)
-        self.claim_plans = defaultdict(list)  # procedure file id -> plan file ids
+        self.claim_plans = self.file_claims.plans_of  # procedure file id -> plan file ids
         self.received: set[int] = set()
         self.kept: dict[tuple[int, int], m.KeptEstimate] = {}  # (proc, plan) db ids
-        released = released_holds(self.p)  # a held claim waiting for nothing any more
         stamp = self.stamp_columns(None)  # claims have none of their own
         procs = self.ids.to_db["procedure"]
         rows = []
@@ -559,15 +577,15 @@ class _Loader:
         i = to_db["claim"][c.id]
         plan = to_db["plan"].get(c.plan) or self.ref("plan", c.plan, f"claim {c.id}")
         target = self.on_preauth if c.status == "preauth" else self.on_claim
-        procs, claim_plans = to_db["procedure"], self.claim_plans
+        procs = to_db["procedure"]
         patient = None
         for seq, proc_id in enumerate(c.procedures, 1):
             proc = procs.get(proc_id) or self.ref("procedure", proc_id, f"claim {c.id}")
-            if (proc, plan) in target:
+            key = (proc, plan)
+            if key in target:
                 raise StoreError(f"claim {c.id}: procedure {proc_id} is already on another "
                                  f"claim for plan {c.plan}")
-            target[(proc, plan)] = (i, seq)
-            claim_plans[proc_id].append(c.plan)
+            target[key] = (i, seq)
             patient = patient or self.patient_of[proc_id]
         # a claim without procedures is filed under the plan's subscriber
         return i, to_db["patient"][patient or self.subscriber_of[c.plan]], plan
