@@ -250,6 +250,23 @@ def test_the_raw_rows_go_as_they_are_read():
     assert rows == [None] * len(rows)
 
 
+def test_objects_read_quickly_are_as_small_as_made_by_their_class():
+    """The quick reading fills each object's fields in its dataclass's order, so its dict
+    shares its keys with the class's other objects, as one made by ``__init__`` does (a
+    dict of its own is about twice the memory: millions of objects at 100,000 patients)."""
+    import dataclasses
+    import sys
+
+    practice = quickly(encode_json(_document()))["practice"]
+    rows = [*practice.procedures, *practice.claims, *practice.claim_payments,
+            *practice.patients, *(line for pay in practice.claim_payments for line in pay.lines)]
+    assert len({type(row) for row in rows}) == 5
+    for row in rows:
+        made = dataclasses.replace(row)  # (through ``__init__``)
+        assert made == row and list(vars(row)) == list(vars(made))
+        assert sys.getsizeof(vars(row)) == sys.getsizeof(vars(made)), type(row).__name__
+
+
 def test_empty_objects_are_read_alike():
     """An object may be empty when every key of it is optional (its shape has no keys)."""
     doc = _document()
