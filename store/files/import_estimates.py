@@ -12,7 +12,7 @@ estimating costs the import no time beside the storing.
 Nothing depends on the child: where ``fork`` is missing, or the child fails or is killed,
 `EstimatesBeside.rows` gives None and the import estimates the stored rows itself, as before.
 The child never touches the database (it is forked before the database is opened) and leaves
-with ``os._exit``: no exit handlers, no buffered output written twice.
+with ``os._exit`` (`forked.Forked`): no exit handlers, no buffered output written twice.
 
 May import: `estimator`, `store.derived` (the line's columns, the ledger's natural order), this
 package's importer.
@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
-import signal
 from typing import Callable
 
 from estimator.engine import estimate_file_family
@@ -31,6 +30,7 @@ from estimator.model import Practice
 
 from ..derived.estimates import line_columns
 from ..derived.ledger_entries import in_natural_order
+from .forked import Forked
 from .importer import FileClaims, as_stored_for_estimates
 
 Rows = dict[tuple[str, str], tuple]  # (procedure id, plan id) -> `line_columns`
@@ -54,45 +54,23 @@ def estimate_rows(practice: Practice, progress: Progress | None = None,
     return rows
 
 
-class EstimatesBeside:
+class EstimatesBeside(Forked):
     """A child process estimating ``practice`` (`estimate_rows`, with its ``claims`` when
     worked out already); `rows` collects its work. Use as a context manager: leaving it stops
     and reaps a child still running."""
 
     def __init__(self, practice: Practice, claims: FileClaims | None = None):
-        self.pid: int | None = None
-        self.status: int | None = None  # the child's exit status (`os.waitpid`) once reaped
-        self._pipe = None
-        if not hasattr(os, "fork") or os.environ.get("DENTLEDGER_IMPORT_IN_ONE_PROCESS"):
-            return
-        read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # no memory or process left for a child: estimated afterwards instead
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:
-            os.close(read)
-            _child(practice, claims, write)  # never returns
-        os.close(write)
-        self.pid, self._pipe = pid, os.fdopen(read, "rb")
-
-    def __enter__(self) -> EstimatesBeside:
-        return self
-
-    def __exit__(self, *exc) -> bool:
-        self.stop()
-        return False
+        alone = os.environ.get("DENTLEDGER_IMPORT_IN_ONE_PROCESS")
+        super().__init__(None if alone else lambda out: _child(practice, claims, out))
 
     def rows(self, progress: Progress | None = None) -> Rows | None:
         """The child's rows, reporting its progress as it comes; None when there is no child
         or it failed (the caller estimates the stored rows itself)."""
-        if self._pipe is None:
+        if self.pipe is None:
             return None
         try:
             while True:
-                kind, *value = pickle.load(self._pipe)
+                kind, *value = pickle.load(self.pipe)
                 if kind == "rows":
                     return value[0]
                 if progress:
@@ -102,36 +80,15 @@ class EstimatesBeside:
         finally:
             self.stop()
 
-    def stop(self) -> None:
-        if self._pipe is not None:
-            self._pipe.close()
-            self._pipe = None
-        if self.pid is not None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)  # (gone already once it has sent its rows)
-            except ProcessLookupError:
-                pass
-            self.status = os.waitpid(self.pid, 0)[1]
-            self.pid = None
 
+def _child(practice: Practice, claims: FileClaims | None, out) -> None:
+    """The child's job: estimate, send the progress and the rows."""
+    def report(done: int, total: int) -> None:
+        pickle.dump(("progress", done, total), out)
+        out.flush()
 
-def _child(practice: Practice, claims: FileClaims | None, fd: int) -> None:
-    """The child: estimate, send, leave without running the parent's exit handlers."""
-    status = 1
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C stops it with the import
-        with os.fdopen(fd, "wb") as out:
-            def report(done: int, total: int) -> None:
-                pickle.dump(("progress", done, total), out)
-                out.flush()
-
-            rows = estimate_rows(practice, report, claims)
-            pickle.dump(("rows", rows), out, protocol=pickle.HIGHEST_PROTOCOL)
-        status = 0
-    except BaseException:  # noqa: BLE001 - the parent sees EOF and estimates itself
-        pass
-    finally:
-        os._exit(status)
+    rows = estimate_rows(practice, report, claims)
+    pickle.dump(("rows", rows), out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 FREED_AT_ONCE = 5_000  # rows let go between two chances for the main thread to run

@@ -182,7 +182,7 @@ def test_a_big_file_is_looked_at_in_a_second_process_alike(monkeypatch):
     monkeypatch.setattr(_quick, "BESIDE_FROM", 0)  # every file is big
     forked = []
     real_fork = os.fork
-    monkeypatch.setattr(_quick.os, "fork", lambda: forked.append(1) or real_fork())
+    monkeypatch.setattr(os, "fork", lambda: forked.append(1) or real_fork())
     text = encode_json(_document())
     assert assert_same_reading(text)
     assert quickly(text)["practice"] == read_carefully(text).practice

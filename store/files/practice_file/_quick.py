@@ -28,14 +28,13 @@ or read with the standard parser.
 from __future__ import annotations
 
 import codecs
-import os
 import re
-import signal
 from collections import defaultdict
 from typing import Callable
 
 from estimator.money import MoneyError
 
+from ..forked import Forked
 from ._checks import check_practice
 from ._kinds import Ctx, Kind, NotPlainlyValid
 
@@ -135,42 +134,19 @@ def _written(source: bytes) -> int | None:
 BESIDE_FROM = 32 << 20
 
 
-class _WrittenBeside:
+class _WrittenBeside(Forked):
     """`_written` of a big file's bytes worked out in a child process while this one decodes
     them (two seconds of a gigabyte's reading, off its way). The child is forked, so it shares
     the bytes, and only reads them; it sends back one number. Where there is no ``fork``, for
-    a small file, or when the child fails, `_written` runs here instead. Use as a context
-    manager: leaving it stops and reaps the child."""
+    a small file, or when the child fails, `_written` runs here instead."""
 
     def __init__(self, source: bytes):
-        self.source, self.pid, self.pipe, self.status = source, None, None, None
-        if len(source) < BESIDE_FROM or not hasattr(os, "fork"):
-            return
-        read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:  # the child: never returns
-            status = 1
-            try:
-                os.close(read)
-                found = _written(source)
-                os.write(write, b"-" if found is None else str(found).encode())
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        self.pid, self.pipe = pid, os.fdopen(read, "rb")
+        self.source = source
+        super().__init__(None if len(source) < BESIDE_FROM else self._answer)
 
-    def __enter__(self) -> _WrittenBeside:
-        return self
-
-    def __exit__(self, *exc) -> bool:
-        self.stop()
-        return False
+    def _answer(self, out) -> None:  # (in the child)
+        found = _written(self.source)
+        out.write(b"-" if found is None else str(found).encode())
 
     def result(self) -> int | None:
         if self.pipe is None:
@@ -180,18 +156,6 @@ class _WrittenBeside:
         if not text or self.status != 0:  # (the child failed: worked out here)
             return _written(self.source)
         return None if text == b"-" else int(text)
-
-    def stop(self) -> None:
-        if self.pipe is not None:
-            self.pipe.close()
-            self.pipe = None
-        if self.pid is not None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)  # (gone already once it has answered)
-            except ProcessLookupError:
-                pass
-            self.status = os.waitpid(self.pid, 0)[1]
-            self.pid = None
 
 
 def read_quickly(source: str | bytes, top: Kind) -> dict | None:
