@@ -400,7 +400,7 @@ def cmd_import(args) -> int:
                     estimates.reestimate_practice(db, progress=progress, derived=False)
                     natural = False
                 else:
-                    estimates.write_import_estimates(db, rows, freeze=False)
+                    estimates.write_import_estimates(db, rows)
                     del rows
                     # Python's last work on the file, in a thread beside the Original group's
                     # three UPDATEs: SQLite runs them without Python's lock (beside Python

@@ -334,14 +334,13 @@ _STORED_COLUMNS = (
     "JOIN plan pl ON pl.id = cp.plan_id WHERE p.status != 'deleted' ORDER BY cp.id")
 
 
-def write_import_estimates(db: Database, rows: dict[tuple[str, str], tuple], *,
-                           freeze: bool = True) -> int:
+def write_import_estimates(db: Database, rows: dict[tuple[str, str], tuple]) -> int:
     """`reestimate_practice` (without the derived tables) for an import whose lines were
     estimated from the file while it was stored (`store.files.import_estimates`): ``rows``
     holds every line's `line_columns`, keyed by the file's (procedure id, plan id), and is
     used up. The lines stored otherwise are written, lines no longer estimated dropped, as
-    `_write` does; then the Original group is frozen (``freeze=False``: the caller freezes
-    it, `freeze_originals`). Returns lines changed.
+    `_write` does; the caller then freezes the Original group (`freeze_originals`: an import
+    lets the file go beside it). Returns lines changed.
     Stored lines are compared as the columns they hold (no line built: an import stores
     millions), found by the file ids the import keeps."""
     changed, stale = [], []
@@ -355,7 +354,4 @@ def write_import_estimates(db: Database, rows: dict[tuple[str, str], tuple], *,
         ids = load_id_map(db)
         changed += [(ids.db_id("procedure", p), ids.db_id("plan", pl), *columns)
                     for (p, pl), columns in rows.items()]
-    count = _write_rows(db, changed, stale)
-    if freeze:
-        freeze_originals(db)
-    return count
+    return _write_rows(db, changed, stale)

@@ -525,7 +525,7 @@ class _Loader:
         """Each procedure's row. (One loop, its lookups bound once: a practice has millions.)"""
         to_db = self.ids.to_db
         procs, patients, providers = to_db["procedure"], to_db["patient"], to_db["provider"]
-        codes, stamps, stamp_columns = self.code_ids, self.same_stamp, self.stamp_columns
+        codes, stamp_columns = self.code_ids, self.stamp_columns
         for pr in self.p.procedures:
             try:
                 i, patient, code, provider = (procs[pr.id], patients[pr.patient], codes[pr.code],
@@ -536,7 +536,7 @@ class _Loader:
             yield (i, pr.id, patient, code, pr.fee, pr.units, pr.tooth, pr.surface,
                    pr.date.isoformat(), completed.isoformat() if completed else None, provider,
                    pr.status, pr.tp_order, pr.note,
-                   *(stamps.get(id(pr.stamp)) or stamp_columns(pr.stamp)))
+                   *stamp_columns(pr.stamp))
 
     def procedure_refs(self, pr: m.Procedure) -> tuple:
         """(procedure, patient, code, provider) db ids, refusing an unknown one."""
@@ -550,7 +550,6 @@ class _Loader:
         self.assign("claim", t.Claim, (c.id for c in self.p.claims))
         paid, released = self.file_claims.paid, self.file_claims.released
         self.on_claim, self.on_preauth = {}, {}  # (proc, plan) db ids -> (claim, seq)
-        self.claim_plans = self.file_claims.plans_of  # procedure file id -> plan file ids
         self.received: set[int] = set()
         self.kept: dict[tuple[int, int], m.KeptEstimate] = {}  # (proc, plan) db ids
         stamp = self.stamp_columns(None)  # claims have none of their own
@@ -652,7 +651,7 @@ class _Loader:
         millions of lines.)"""
         coverage = {pt.id: pt.coverage for pt in self.p.patients}
         procs, plans = self.ids.to_db["procedure"], self.ids.to_db["plan"]
-        covers, claim_plans, plan_info = self.covers, self.claim_plans, self.plan_info
+        covers, claim_plans, plan_info = self.covers, self.file_claims.plans_of, self.plan_info
         on_claim, on_preauth, received = self.on_claim, self.on_preauth, self.received
         for pr in self.p.procedures:
             proc = procs[pr.id]
@@ -719,7 +718,6 @@ class _Loader:
         first = self.next_id(t.PatientPayment)
         patients, procs = self.ids.to_db["patient"], self.ids.to_db["procedure"]
         rows, alloc = [], []
-        stamps, stamp_columns = self.same_stamp, self.stamp_columns
         for i, pay in enumerate(self.p.patient_payments, first):
             if pay.procedure is not None and pay.allocations:
                 raise StoreError(f"patient payment {i - first + 1}: give either procedure or "
@@ -727,7 +725,7 @@ class _Loader:
             rows.append((i, patients.get(pay.patient) or self.ref(
                              "patient", pay.patient, f"patient payment {i - first + 1}"),
                          pay.date.isoformat(), pay.amount, pay.method, pay.check_no, pay.bank_no,
-                         pay.note, *(stamps.get(id(pay.stamp)) or stamp_columns(pay.stamp))))
+                         pay.note, *self.stamp_columns(pay.stamp)))
             if pay.procedure is not None or pay.allocations:  # (most: none)
                 alloc += [(i, procs.get(part.procedure) or self.ref(
                                "procedure", part.procedure, f"patient payment {i - first + 1}"),

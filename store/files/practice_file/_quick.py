@@ -55,10 +55,15 @@ def _plain_bytes(source: str | bytes) -> memoryview | None:
             source = source.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate
             return None
-    start = len(codecs.BOM_UTF8) if source.startswith(codecs.BOM_UTF8) else 0
-    if b"\x00" in source or _ESCAPED.search(source, start):
+    body = _without_bom(source)
+    if b"\x00" in source or _ESCAPED.search(source, len(source) - len(body)):
         return None
-    return memoryview(source)[start:]  # (a view: a file can be a gigabyte)
+    return body
+
+
+def _without_bom(source: bytes) -> memoryview:
+    """The file's bytes after a BOM, if any (a view: a file can be a gigabyte)."""
+    return memoryview(source)[len(codecs.BOM_UTF8) if source.startswith(codecs.BOM_UTF8) else 0:]
 
 
 def _keys_written(data: memoryview) -> int | None:
@@ -168,7 +173,7 @@ def read_quickly(source: str | bytes, top: Kind) -> dict | None:
         if data is None:
             return None
         source = data.obj  # (its UTF-8 bytes)
-    data = memoryview(source)[len(codecs.BOM_UTF8) if source.startswith(codecs.BOM_UTF8) else 0:]
+    data = _without_bom(source)
     reader = Reader()
     with _WrittenBeside(source) as beside:
         try:
