@@ -38,12 +38,31 @@ class ClaimSpot:
     received: bool
 
 
+_INDEXED: dict[tuple[int, str], tuple[tuple, dict]] = {}
+_INDEXED_AT_MOST = 16  # (a few practices' lists at a time: an import's, a test's)
+
+
+def indexed(rows: tuple, key: str) -> dict:
+    """``{row.<key>: row}`` of a practice's set-up list (a tuple: never changed once made),
+    made once per list however many families share it; read only (never changed)."""
+    found = _INDEXED.get((id(rows), key))
+    if found is not None and found[0] is rows:  # (the list is kept: its id is not reused)
+        return found[1]
+    if len(_INDEXED) >= _INDEXED_AT_MOST:
+        _INDEXED.clear()
+    index = {getattr(row, key): row for row in rows}
+    if type(rows) is tuple:  # (a list could be changed under it)
+        _INDEXED[(id(rows), key)] = (rows, index)
+    return index
+
+
 class Lookup:
     def __init__(self, practice: Practice):
         self.practice = practice
-        self.codes = {c.code: c for c in practice.procedure_codes}
-        self.schedules = {f.id: f for f in practice.fee_schedules}
-        self.plans: dict[str, Plan] = {p.id: p for p in practice.plans}
+        # (A family split from a practice shares its set-up lists: indexed once, not per family.)
+        self.codes: dict[str, ProcedureCode] = indexed(practice.procedure_codes, "code")
+        self.schedules = indexed(practice.fee_schedules, "id")
+        self.plans: dict[str, Plan] = indexed(practice.plans, "id")
         self.patients = {p.id: p for p in practice.patients}
         self.procedures: dict[str, Procedure] = {p.id: p for p in practice.procedures}
         self._index_claims(practice)

@@ -30,7 +30,7 @@ from typing import Iterable, Iterator
 
 from .families import split_families
 from .lines import Line
-from .lookup import NO_ACTUAL, Actual, PaymentState
+from .lookup import NO_ACTUAL, Actual, PaymentState, indexed
 from .model import ClaimPayment, Practice
 from .results import NOT_RECEIVED, LineEstimate
 from .replay_tape import Tape
@@ -73,9 +73,13 @@ def _all_given(family: Practice, known: dict[Key, LineEstimate]) -> bool:
     estimate: then the replay would change nothing that is kept. Capitation lines are never
     received (their write-off is posted): they need none."""
     paid = {payment.claim for payment in family.claim_payments}
-    capitation = {plan.id for plan in family.plans if plan.type == "capitation"}
+    plans = indexed(family.plans, "id")  # (every plan of the practice: indexed once)
+
+    def capitation(plan_id: str) -> bool:
+        plan = plans.get(plan_id)
+        return plan is not None and plan.type == "capitation"
     return all((pid, claim.plan) in known for claim in family.claims
-               if claim.id in paid and claim.status != "preauth" and claim.plan not in capitation
+               if claim.id in paid and claim.status != "preauth" and not capitation(claim.plan)
                for pid in claim.procedures)
 
 

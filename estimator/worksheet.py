@@ -47,7 +47,9 @@ class Workbook:
         self.ordered = sorted(self.lines, key=lambda line: (line.key, line.order))
         self.rank = {line.id: n for n, line in enumerate(self.ordered)}
         completed = ((p, self.lk.code(p.code)) for p in practice.procedures if p.status == "complete")
-        self.frequency = FrequencyBook(completed, self.lk.plans.values())
+        # (only the plans of its lines: a family's lookup holds every plan of the practice)
+        plans = {id(line.plan): line.plan for line in self.lines}.values()
+        self.frequency = FrequencyBook(completed, plans)
 
 
 class Run:

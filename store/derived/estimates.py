@@ -280,6 +280,9 @@ _POSTED_WRITEOFF = (f"writeoff_cents = CASE WHEN excluded.status IN {_CAP} OR cl
                     "THEN excluded.writeoff_cents ELSE claim_proc.writeoff_cents END")
 
 
+EXPLANATION = 10  # where `line_columns` puts the explanation
+
+
 def line_columns(line: LineEstimate) -> tuple:
     """What a line's estimate writes to its claim procedure (`_COLUMNS`, then a capitation
     line's posted write-off): two estimates with the same columns store the same row."""
