@@ -365,7 +365,7 @@ def cmd_import(args) -> int:
     from store.derived import estimates
     from concurrent.futures import ThreadPoolExecutor
 
-    from store.files.import_estimates import EstimatesBeside, let_go, natural_order
+    from store.files.import_estimates import EstimatesBeside, compare_sent, let_go, natural_order
     from store.files.importer import file_claims, import_practice
     from store.files.practice_file import load_practice_file
 
@@ -380,36 +380,45 @@ def cmd_import(args) -> int:
         # The families are estimated from the file beside the storing (a child process);
         # what the claims say, which both need, is worked out once, before it starts.
         claims = file_claims(parsed.practice)
-        with EstimatesBeside(parsed.practice, claims) as beside:
+        with EstimatesBeside(parsed.practice, claims) as beside, \
+                ThreadPoolExecutor(1) as beside_sql:
             db = _open(args)
             # One transaction for the rows and their estimates: all or nothing.
             with bulk_load(db, durable=True), write_transaction(db):
                 box = []  # (the loader's working tables: let go with the file, below)
+                compared = []
+
+                def while_indexing(loader):  # a child done already: its rows are compared
+                    sent = beside.finished()  # with the stored ones beside the index build
+                    if sent is not None:
+                        compared.append(beside_sql.submit(
+                            compare_sent, sent, loader.stored_estimates()))
+
                 result = progress.step("storing the practice", lambda: import_practice(
                     db, parsed.practice, replace=args.replace, audit_user=current_user(),
-                    keep=box, claims=claims))
+                    keep=box, claims=claims, while_indexing=while_indexing))
                 del claims  # (the loader has them: let go with it)
                 progress.stage("estimating families")
-                rows = beside.rows(progress)
+                found = _child_estimates(beside, compared, box[0], progress)
                 # Stored, and the child is gone: the file's practice is let go (not while the
                 # child shared its pages: each page freed was first copied, three times as long).
                 box.insert(0, parsed)  # (let go last: the loader's tables go first)
                 del parsed
-                if rows is None:  # no child, or it failed: the stored rows are estimated here
+                if found is None:  # no child, or it failed: the stored rows are estimated here
                     box.clear()  # (first: estimating reads the whole practice again)
                     estimates.reestimate_practice(db, progress=progress, derived=False)
                     natural = False
                 else:
-                    estimates.write_import_estimates(db, rows)
-                    del rows
+                    estimates.write_compared(db, *found)
+                    del found
                     # Python's last work on the file, in a thread beside the Original group's
                     # three UPDATEs: SQLite runs them without Python's lock (beside Python
                     # reading rows from SQLite, each would wait for the other).
-                    with ThreadPoolExecutor(1) as beside_sql:
-                        in_order = beside_sql.submit(natural_order, box[0].practice)
-                        beside_sql.submit(let_go, box)  # (after it: one worker, in turn)
-                        estimates.freeze_originals(db)
+                    in_order = beside_sql.submit(natural_order, box[0].practice)
+                    freed = beside_sql.submit(let_go, box)  # (after it: one worker, in turn)
+                    estimates.freeze_originals(db)
                     natural = in_order.result()
+                    freed.result()  # (all let go before the ledger: see `let_go`)
                 progress.step("ledger lines and report sums",
                               lambda: estimates.rebuild_derived(db, natural_order=natural))
                 try:  # (the load checks no row as it goes: all of them once, before the commit)
@@ -419,6 +428,22 @@ def cmd_import(args) -> int:
         counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
         progress.done(f"imported {args.file}: {counts}")
     return 0
+
+
+def _child_estimates(beside, compared: list, loader, progress):
+    """What the import writes of the child's estimates (`estimates.compare_import_estimates`):
+    compared beside the index build when the child was done by then, else now (waiting for
+    it); None without a child, or when it failed (the caller estimates the stored rows)."""
+    if compared:
+        try:
+            return compared[0].result()
+        except Exception:  # noqa: BLE001 - rows that do not unpickle: estimated here instead
+            return None
+    rows = beside.rows(progress)
+    if rows is None:
+        return None
+    from store.derived.estimates import compare_import_estimates
+    return compare_import_estimates(rows, loader.stored_estimates())
 
 
 @contextlib.contextmanager

@@ -337,24 +337,41 @@ _STORED_COLUMNS = (
     "JOIN plan pl ON pl.id = cp.plan_id WHERE p.status != 'deleted' ORDER BY cp.id")
 
 
-def write_import_estimates(db: Database, rows: dict[tuple[str, str], tuple]) -> int:
+def write_import_estimates(db: Database, rows: dict[tuple[str, str], tuple],
+                           stored: Iterable[tuple] | None = None) -> int:
     """`reestimate_practice` (without the derived tables) for an import whose lines were
     estimated from the file while it was stored (`store.files.import_estimates`): ``rows``
     holds every line's `line_columns`, keyed by the file's (procedure id, plan id), and is
-    used up. The lines stored otherwise are written, lines no longer estimated dropped, as
-    `_write` does; the caller then freezes the Original group (`freeze_originals`: an import
-    lets the file go beside it). Returns lines changed.
+    used up; ``stored``: the stored lines as `_STORED_COLUMNS` reads them back, when the
+    caller has them (the loader kept them as it wrote them). The lines stored otherwise are
+    written, lines no longer estimated dropped, as `_write` does; the caller then freezes the
+    Original group (`freeze_originals`: an import lets the file go beside it). Returns lines
+    changed."""
+    return write_compared(db, *compare_import_estimates(
+        rows, db.execute_sql(_STORED_COLUMNS) if stored is None else stored))
+
+
+def compare_import_estimates(rows: dict[tuple[str, str], tuple], stored: Iterable[tuple]
+                             ) -> tuple[list[tuple], list[tuple[int, int]], dict]:
+    """The lines `write_import_estimates` writes: (changed, stale, lines not stored), ``rows``
+    used up. Reads no database (an import runs it in a thread beside its index build).
     Stored lines are compared as the columns they hold (no line built: an import stores
     millions), found by the file ids the import keeps."""
     changed, stale = [], []
-    for proc, plan, proc_key, plan_key, *columns in db.execute_sql(_STORED_COLUMNS):
+    for proc, plan, proc_key, plan_key, *columns in stored:
         new = rows.pop((proc_key, plan_key), None)
         if new is None:
             stale.append((proc, plan))
         elif tuple(columns) != new:
             changed.append((proc, plan, *new))
-    if rows:  # lines the import did not store (none from an export): added, in their order
+    return changed, stale, rows
+
+
+def write_compared(db: Database, changed: list[tuple], stale: list[tuple[int, int]],
+                   unstored: dict[tuple[str, str], tuple]) -> int:
+    """Write what `compare_import_estimates` found."""
+    if unstored:  # lines the import did not store (none from an export): added, in their order
         ids = load_id_map(db)
         changed += [(ids.db_id("procedure", p), ids.db_id("plan", pl), *columns)
-                    for (p, pl), columns in rows.items()]
+                    for (p, pl), columns in unstored.items()]
     return _write_rows(db, changed, stale)

@@ -20,15 +20,17 @@ package's importer.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import pickle
+import tempfile
 from typing import Callable
 
 from estimator.engine import estimate_file_family
 from estimator.families import split_families
 from estimator.model import Practice
 
-from ..derived.estimates import EXPLANATION, line_columns
+from ..derived.estimates import EXPLANATION, compare_import_estimates, line_columns
 from ..derived.ledger_entries import in_natural_order
 from .forked import Forked
 from .importer import FileClaims, as_stored_for_estimates
@@ -60,41 +62,110 @@ def estimate_rows(practice: Practice, progress: Progress | None = None,
 
 class EstimatesBeside(Forked):
     """A child process estimating ``practice`` (`estimate_rows`, with its ``claims`` when
-    worked out already); `rows` collects its work. Use as a context manager: leaving it stops
-    and reaps a child still running."""
+    worked out already); `rows` collects its work, `finished` takes it only if it is done.
+    Use as a context manager: leaving it stops and reaps a child still running.
+
+    The child writes its rows to an anonymous file (memory) and sends their size last: so
+    it can finish, and the parent see that it has, before the parent reads them."""
 
     def __init__(self, practice: Practice, claims: FileClaims | None = None):
         alone = os.environ.get("DENTLEDGER_IMPORT_IN_ONE_PROCESS")
-        super().__init__(None if alone else lambda out: _child(practice, claims, out))
+        self.sent = None if alone else _anonymous_file()
+        super().__init__(None if alone else lambda out: _child(practice, claims, out, self.sent))
 
     def rows(self, progress: Progress | None = None) -> Rows | None:
         """The child's rows, reporting its progress as it comes; None when there is no child
         or it failed (the caller estimates the stored rows itself)."""
+        sent = self._answer(progress)
+        try:
+            return None if sent is None else rows_sent(sent)
+        except Exception:  # noqa: BLE001 - rows that do not unpickle: the caller estimates
+            return None
+
+    def finished(self) -> bytes | None:
+        """The child's rows as it sent them (`rows_sent`), if it is done already: never waits
+        for it. None while it is still running (or when there is none: call `rows`)."""
+        if self.pid is None or self.pipe is None:
+            return None
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid == 0:
+            return None
+        self.pid, self.status = None, status
+        return self._answer(None) if os.WIFEXITED(status) and not os.WEXITSTATUS(status) else None
+
+    def _answer(self, progress: Progress | None) -> bytes | None:
         if self.pipe is None:
             return None
         try:
             while True:
                 kind, *value = pickle.load(self.pipe)
                 if kind == "rows":
-                    return value[0]
+                    return _read_all(self.sent, value[0])
                 if progress:
                     progress(*value)
-        except (EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        except (EOFError, pickle.UnpicklingError, ValueError, TypeError, OSError):
             return None  # (the child died, or failed and said nothing)
         finally:
             self.stop()
 
+    def stop(self) -> None:
+        super().stop()
+        if self.sent is not None:
+            self.sent.close()
+            self.sent = None
 
-def _child(practice: Practice, claims: FileClaims | None, out) -> None:
-    """The child's job: estimate, send the progress and the rows."""
+
+ROWS_AT_ONCE = 5_000  # rows per pickle: between two, a thread unpickling lets the main one in
+
+
+def rows_sent(sent: bytes) -> Rows:
+    """The rows as the child sent them: pickles of a few thousand rows each, one pickler
+    for all (each explanation is sent once)."""
+    rows: Rows = {}
+    stream = io.BytesIO(sent)
+    unpickler = pickle.Unpickler(stream)
+    while stream.tell() < len(sent):
+        rows.update(unpickler.load())
+    return rows
+
+
+def compare_sent(sent: bytes, stored) -> tuple:
+    """`estimates.compare_import_estimates` of the child's rows as it sent them and the
+    ``stored`` lines: no database (run in a thread beside the index build)."""
+    return compare_import_estimates(rows_sent(sent), stored)
+
+
+def _anonymous_file():
+    """A file in memory (Linux), else an unnamed temporary file (0600): the child's rows."""
+    try:
+        return os.fdopen(os.memfd_create("dentledger-import-estimates", os.MFD_CLOEXEC), "w+b")
+    except (AttributeError, OSError):
+        return tempfile.TemporaryFile()
+
+
+def _read_all(file, size: int) -> bytes:
+    parts, at = [], 0
+    while at < size:
+        part = os.pread(file.fileno(), size - at, at)
+        if not part:
+            raise EOFError("the child's rows are cut short")
+        parts.append(part)
+        at += len(part)
+    return b"".join(parts)
+
+
+def _child(practice: Practice, claims: FileClaims | None, out, sent) -> None:
+    """The child's job: estimate, send the progress, write the rows and send their size."""
     def report(done: int, total: int) -> None:
         pickle.dump(("progress", done, total), out)
         out.flush()
 
-    rows = estimate_rows(practice, report, claims)
-    # Pickled whole before it is sent: written as it is pickled, the rows would come at the
-    # pace the parent takes them, and the parent would wait on the pickling.
-    out.write(pickle.dumps(("rows", rows), protocol=pickle.HIGHEST_PROTOCOL))
+    rows = list(estimate_rows(practice, report, claims).items())
+    pickler = pickle.Pickler(sent, protocol=pickle.HIGHEST_PROTOCOL)
+    for start in range(0, len(rows), ROWS_AT_ONCE):
+        pickler.dump(dict(rows[start:start + ROWS_AT_ONCE]))
+    sent.flush()
+    pickle.dump(("rows", sent.tell()), out)
 
 
 FREED_AT_ONCE = 5_000  # rows let go between two chances for the main thread to run

@@ -58,6 +58,13 @@ STAMP = ("entered_at", "entered_by", "workstation", "location")
 ESTIMATE_COLUMNS = ("allowed_cents", "copay_cents", "percent", "deductible_est_cents",
                     "base_est_cents", "ins_est_cents", "writeoff_est_cents", "note",
                     "explanation", "frozen")
+# A claim procedure row as the loader writes it (`_Loader.claim_proc_rows`).
+CLAIM_PROC_NAMES = ("id", "procedure", "plan", "coverage_order", "status", "claim", "claim_seq",
+                    "preauth", "preauth_seq", "no_bill",
+                    *map(t.override_column, t.OVERRIDE_FIELDS), "paid_cents", "writeoff_cents",
+                    "deductible_applied_cents", *ESTIMATE_COLUMNS)
+_AT = {name: n for n, name in enumerate(CLAIM_PROC_NAMES)}
+DELETED = "deleted"
 NO_ESTIMATE = (0, 0, 0, 0, 0, 0, 0, "", "", 0)
 NO_OVERRIDE = (None,) * len(t.OVERRIDE_FIELDS)
 NO_CLAIM = (None, None)  # (claim, seq) of a line on no claim
@@ -84,13 +91,17 @@ class ImportResult:
 def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                     workstation: str | None = None, location: str | None = None,
                     replace: bool = False, audit_user: str | None = None,
-                    keep: list | None = None, claims: FileClaims | None = None) -> ImportResult:
+                    keep: list | None = None, claims: FileClaims | None = None,
+                    while_indexing=None) -> ImportResult:
     """Store ``practice``; see the module docstring for the rules. ``user`` stamps rows
     without a stamp of their own; the audit row names ``audit_user`` (who ran the import)
     when given, else ``user``. ``keep``: a list the loader's working tables (millions of
     entries for a big practice) are put in rather than let go on the way out, for a bulk
     import to let go of beside its SQL (`import_estimates.let_go`). ``claims``: the
-    practice's `file_claims`, when the caller has them already."""
+    practice's `file_claims`, when the caller has them already. ``while_indexing(loader)``:
+    called once the rows are in, just before their indexes are built (SQLite builds them
+    without Python's lock: a thread it starts can work beside them); it must not use the
+    database."""
     workstation = workstation or workstation_name()
     try:
         with write_transaction(db):
@@ -106,6 +117,8 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                 keep.append(loader)
             with indexes_dropped(db, BULK_TABLES):  # (empty here: built once, afterwards)
                 loader.run()
+                if while_indexing is not None:
+                    while_indexing(loader)
             # the file's ids were written as given: new rows' ids continue after them
             reset_ids(db, [md._meta.table_name for md in t.PRACTICE_MODELS
                            if "id" in md._meta.fields])
@@ -633,9 +646,8 @@ class _Loader:
 
     def claim_procs(self) -> None:
         self.cp_ids = {}  # (proc, plan) db ids -> claim proc id, for paid lines only
-        names = ("id", "procedure", "plan", "coverage_order", "status", "claim", "claim_seq",
-                 "preauth", "preauth_seq", "no_bill", *map(t.override_column, t.OVERRIDE_FIELDS),
-                 "paid_cents", "writeoff_cents", "deductible_applied_cents", *ESTIMATE_COLUMNS)
+        self.stored_lines = []  # (proc, plan db ids, their file ids, row): `stored_estimates`
+        names = CLAIM_PROC_NAMES
         self.next_cp = first = self.next_id(t.ClaimProc)
         self.insert(t.ClaimProc, names, self.claim_proc_rows(first), count=0)  # counted below
         self.counts["claim_proc"] += self.next_cp - first
@@ -653,10 +665,12 @@ class _Loader:
         procs, plans = self.ids.to_db["procedure"], self.ids.to_db["plan"]
         covers, claim_plans, plan_info = self.covers, self.file_claims.plans_of, self.plan_info
         on_claim, on_preauth, received = self.on_claim, self.on_preauth, self.received
+        stored, deleted = self.stored_lines.append, DELETED
         for pr in self.p.procedures:
             proc = procs[pr.id]
             overrides = self.overrides_of(pr) if pr.overrides else None
             orders = covers.get(pr.patient) or {}
+            kept = pr.status != deleted  # (a deleted procedure's lines are never estimated)
             for plan_id in line_plans(pr, coverage.get(pr.patient, ()), claim_plans.get(pr.id, ())):
                 plan = plans.get(plan_id) or self.ref("plan", plan_id, f"procedure {pr.id}")
                 key = (proc, plan)
@@ -670,11 +684,27 @@ class _Loader:
                     status = CAP_COMPLETE if pr.status == "complete" else CAP_ESTIMATE
                 else:
                     status = ESTIMATE
-                yield ((cp, proc, plan, orders.get(plan, 0), status, claim, seq, preauth, pseq,
+                row = ((cp, proc, plan, orders.get(plan, 0), status, claim, seq, preauth, pseq,
                         int(plan_id in pr.no_bill))
                        + self.line_money(key, cp, overrides and overrides.get(plan_id)))
+                if kept:
+                    stored((proc, plan, pr.id, plan_id, row))
+                yield row
                 cp += 1
         self.next_cp = cp
+
+    def stored_estimates(self):
+        """Each line of a procedure not deleted, as `estimates.write_import_estimates` reads
+        the stored lines back (procedure and plan db ids, their file ids, `line_columns`), in
+        id order: taken from the rows as written (no step changes a claim procedure once it
+        is written), not read back from the database."""
+        first, last = _AT["allowed_cents"], _AT["explanation"] + 1
+        status_at, order_at, writeoff_at = _AT["status"], _AT["coverage_order"], _AT["writeoff_cents"]
+        capitation = (CAP_ESTIMATE, CAP_COMPLETE)
+        for proc, plan, proc_key, plan_key, row in self.stored_lines:
+            status = row[status_at]
+            yield (proc, plan, proc_key, plan_key, row[order_at], status, *row[first:last],
+                   int(status == RECEIVED), row[writeoff_at] if status in capitation else 0)
 
     def line_money(self, key: tuple[int, int], cp: int, o: m.Override | None) -> tuple:
         """A line's override, payment and estimate columns (most lines: none of them)."""

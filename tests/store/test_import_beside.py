@@ -201,3 +201,68 @@ def test_the_file_is_let_go_in_small_steps(exported, monkeypatch):
     import_estimates.let_go(box)
     assert box == [] and all(ref() is None for ref in rows)
     import_estimates.let_go([])
+
+
+@pytest.mark.parametrize("which", ["export", "no kept estimates", "demo", "family scenario"])
+def test_the_loader_keeps_the_stored_lines_as_they_read_back(which, exported, tmp_path):
+    """`_Loader.stored_estimates` (the lines as written) is what `write_import_estimates`
+    would read back from the database, line for line, in the same order."""
+    source = {"export": exported,
+              "no kept estimates": _without_kept_estimates(exported, tmp_path),
+              "demo": ROOT / "sample_data" / "demo.json",
+              "family scenario": ROOT / "tests" / "scenarios" / "ledger" /
+              "family-three-months.json"}[which]
+    practice = load_practice_file(str(source)).practice
+    db = open_database(":memory:")
+    box = []
+    try:
+        with write_transaction(db):
+            import_practice(db, practice, keep=box)
+            read_back = [tuple(row) for row in db.execute_sql(estimates._STORED_COLUMNS)]
+    finally:
+        db.close()
+    assert read_back and list(box[0].stored_estimates()) == read_back
+
+
+@pytest.mark.parametrize("how", ["still estimating", "rows that do not unpickle"])
+def test_the_rows_are_taken_after_the_index_build_when_not_ready_before(
+        how, exported, tmp_path, monkeypatch, no_child_left):
+    """The child's rows are compared beside the index build only when the child is done by
+    then; otherwise, or when that comparison fails, the import takes them (or estimates
+    itself) after it, to the same database."""
+    monkeypatch.setenv(ONE_PROCESS, "1")
+    alone = _tables(_import(tmp_path / "alone.db", exported))
+    monkeypatch.delenv(ONE_PROCESS)
+    if how == "still estimating":
+        monkeypatch.setattr(import_estimates.EstimatesBeside, "finished", lambda self: None)
+    else:
+        monkeypatch.setattr(import_estimates, "rows_sent", lambda sent: _failing())
+    assert _tables(_import(tmp_path / "beside.db", exported)) == alone
+
+
+def test_the_rows_are_compared_beside_the_index_build_when_ready(
+        exported, tmp_path, monkeypatch, no_child_left):
+    monkeypatch.setenv(ONE_PROCESS, "1")
+    alone = _tables(_import(tmp_path / "alone.db", exported))
+    monkeypatch.delenv(ONE_PROCESS)
+    calls = []
+    real = import_estimates.EstimatesBeside.finished
+
+    def finished(self):  # (waits for the child: here it is always done by the index build)
+        while (sent := real(self)) is None and self.pid is not None:
+            time.sleep(0.01)
+        calls.append(sent is not None)
+        return sent
+    monkeypatch.setattr(import_estimates.EstimatesBeside, "finished", finished)
+    assert _tables(_import(tmp_path / "beside.db", exported)) == alone
+    assert calls == [True]
+
+
+def test_rows_that_do_not_unpickle_after_the_index_build_are_estimated_here(
+        exported, tmp_path, monkeypatch, no_child_left):
+    monkeypatch.setenv(ONE_PROCESS, "1")
+    alone = _tables(_import(tmp_path / "alone.db", exported))
+    monkeypatch.delenv(ONE_PROCESS)
+    monkeypatch.setattr(import_estimates.EstimatesBeside, "finished", lambda self: None)
+    monkeypatch.setattr(import_estimates, "rows_sent", lambda sent: _failing())
+    assert _tables(_import(tmp_path / "beside.db", exported)) == alone
