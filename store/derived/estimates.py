@@ -326,7 +326,12 @@ def _write_rows(db: Database, changed: list[tuple], stale: list[tuple[int, int]]
     return len(changed) + len(stale)
 
 
-# A stored line's `line_columns`, with its procedure's and plan's ids and file ids.
+def stored_lines(db: Database):
+    """Each stored line of a procedure not deleted, in id order: its procedure's and plan's
+    ids and file ids, then its `line_columns` (what `compare_import_estimates` compares)."""
+    return db.execute_sql(_STORED_COLUMNS)
+
+
 _STORED_COLUMNS = (
     "SELECT cp.procedure_id, cp.plan_id, p.file_id, pl.file_id, cp.coverage_order, cp.status, "
     "cp.allowed_cents, cp.copay_cents, cp.percent, cp.deductible_est_cents, cp.base_est_cents, "
@@ -337,24 +342,15 @@ _STORED_COLUMNS = (
     "JOIN plan pl ON pl.id = cp.plan_id WHERE p.status != 'deleted' ORDER BY cp.id")
 
 
-def write_import_estimates(db: Database, rows: dict[tuple[str, str], tuple],
-                           stored: Iterable[tuple] | None = None) -> int:
-    """`reestimate_practice` (without the derived tables) for an import whose lines were
-    estimated from the file while it was stored (`store.files.import_estimates`): ``rows``
-    holds every line's `line_columns`, keyed by the file's (procedure id, plan id), and is
-    used up; ``stored``: the stored lines as `_STORED_COLUMNS` reads them back, when the
-    caller has them (the loader kept them as it wrote them). The lines stored otherwise are
-    written, lines no longer estimated dropped, as `_write` does; the caller then freezes the
-    Original group (`freeze_originals`: an import lets the file go beside it). Returns lines
-    changed."""
-    return write_compared(db, *compare_import_estimates(
-        rows, db.execute_sql(_STORED_COLUMNS) if stored is None else stored))
-
-
 def compare_import_estimates(rows: dict[tuple[str, str], tuple], stored: Iterable[tuple]
                              ) -> tuple[list[tuple], list[tuple[int, int]], dict]:
-    """The lines `write_import_estimates` writes: (changed, stale, lines not stored), ``rows``
-    used up. Reads no database (an import runs it in a thread beside its index build).
+    """`reestimate_practice`'s writing (without the derived tables) for an import whose lines
+    were estimated from the file while it was stored (`store.files.import_estimates`):
+    ``rows`` holds every line's `line_columns`, keyed by the file's (procedure id, plan id),
+    and is used up; ``stored``: the stored lines, as `stored_lines` reads them back (the
+    import has them from its loader). Returns what `write_compared` writes: (changed, stale,
+    lines not stored), as `_write` does; the caller then freezes the Original group
+    (`freeze_originals`). Reads no database (an import runs it beside its index build).
     Stored lines are compared as the columns they hold (no line built: an import stores
     millions), found by the file ids the import keeps."""
     changed, stale = [], []

@@ -6,8 +6,15 @@ procedures' lines as stored (`importer.as_stored_for_estimates`) are all it read
 estimates every family of the file's practice (`estimate_rows`, as `reestimate_practice`
 does from the stored rows) while the parent stores the rows, and sends back each line's
 estimate columns; the parent then writes the lines whose columns differ from what it stored
-(`store.derived.estimates.write_import_estimates`). On a server with a second core the
-estimating costs the import no time beside the storing.
+(`store.derived.estimates.compare_import_estimates`, against the lines as the loader wrote
+them: `importer._Loader.stored_estimates`). On a server with a second core the estimating
+costs the import no time beside the storing.
+
+The child writes its rows to a file in memory (``memfd``) and then sends their size: it can
+finish before the parent reads them. The parent looks once its rows are stored, just before
+their indexes are built (`EstimatesBeside.finished`, never waiting): a child done by then
+has its rows unpickled and compared in a thread while SQLite builds the indexes (without
+Python's lock); otherwise the parent waits for them after the index build (`rows`).
 
 Nothing depends on the child: where ``fork`` is missing, or the child fails or is killed,
 `EstimatesBeside.rows` gives None and the import estimates the stored rows itself, as before.

@@ -694,8 +694,8 @@ class _Loader:
         self.next_cp = cp
 
     def stored_estimates(self):
-        """Each line of a procedure not deleted, as `estimates.write_import_estimates` reads
-        the stored lines back (procedure and plan db ids, their file ids, `line_columns`), in
+        """Each line of a procedure not deleted, as `estimates.stored_lines` reads the stored
+        lines back (procedure and plan db ids, their file ids, `line_columns`), in
         id order: taken from the rows as written (no step changes a claim procedure once it
         is written), not read back from the database."""
         first, last = _AT["allowed_cents"], _AT["explanation"] + 1

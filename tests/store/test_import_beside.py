@@ -205,8 +205,8 @@ def test_the_file_is_let_go_in_small_steps(exported, monkeypatch):
 
 @pytest.mark.parametrize("which", ["export", "no kept estimates", "demo", "family scenario"])
 def test_the_loader_keeps_the_stored_lines_as_they_read_back(which, exported, tmp_path):
-    """`_Loader.stored_estimates` (the lines as written) is what `write_import_estimates`
-    would read back from the database, line for line, in the same order."""
+    """`_Loader.stored_estimates` (the lines as written) is what `estimates.stored_lines`
+    reads back from the database, line for line, in the same order."""
     source = {"export": exported,
               "no kept estimates": _without_kept_estimates(exported, tmp_path),
               "demo": ROOT / "sample_data" / "demo.json",
@@ -218,7 +218,7 @@ def test_the_loader_keeps_the_stored_lines_as_they_read_back(which, exported, tm
     try:
         with write_transaction(db):
             import_practice(db, practice, keep=box)
-            read_back = [tuple(row) for row in db.execute_sql(estimates._STORED_COLUMNS)]
+            read_back = [tuple(row) for row in estimates.stored_lines(db)]
     finally:
         db.close()
     assert read_back and list(box[0].stored_estimates()) == read_back
