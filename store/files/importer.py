@@ -157,12 +157,18 @@ def split_name(name: str) -> tuple[str, str]:
 def line_plans(proc: m.Procedure, coverage: tuple[m.Coverage, ...],
                claim_plans) -> list[str]:
     """Plans that get a claim procedure, in the order their rows are created
-    (overrides first so an export lists them in the file's order)."""
-    ordered = [c.plan for c in coverage]
-    if proc.overrides or proc.no_bill:
-        ordered = [o.plan for o in proc.overrides] + list(proc.no_bill) + ordered
-    elif len(ordered) == 1 and all(plan == ordered[0] for plan in claim_plans):
-        return ordered  # the usual line: one plan, its claims on it
+    (overrides first so an export lists them in the file's order): the procedure's
+    overrides' and do-not-bill plans, its patient's coverage, its claims' plans, each once."""
+    if not proc.overrides and not proc.no_bill:
+        # (the usual procedures, asked a million times by an import: a short way)
+        if not coverage:
+            return list(dict.fromkeys(claim_plans)) if claim_plans else []
+        if len(coverage) == 1:
+            only = coverage[0].plan
+            if all(plan == only for plan in claim_plans):
+                return [only]  # the usual line: one plan, its claims on it
+        return list(dict.fromkeys([*(c.plan for c in coverage), *claim_plans]))
+    ordered = [o.plan for o in proc.overrides] + list(proc.no_bill) + [c.plan for c in coverage]
     return list(dict.fromkeys([*ordered, *claim_plans]))
 
 
@@ -263,18 +269,14 @@ def stored_procedures(practice: m.Practice, claims: FileClaims | None = None):
                                   no_bill=tuple(x for x in order if x in set(p.no_bill)))
 
 
-def kept_columns(kept: m.KeptEstimate, paid: int, writeoff: int, deductible: int, *,
-                 step: str | None = None) -> tuple:
-    """`ESTIMATE_COLUMNS` of a received line keeping ``kept``: as entering the payment leaves
-    them (the steps, then what the carrier paid, denied lines' amounts left out); ``step``:
-    that last step when the caller has it written already."""
-    step = step or received_step(paid, writeoff, deductible)
-    steps = kept.explanation
+def kept_explanation(steps: tuple[str, ...], step: str) -> str:
+    """The explanation a received line keeping a kept estimate of ``steps`` stores: its
+    steps (an old payment step left out), then ``step``, what the carrier paid."""
     text = "\n".join(steps)  # (one look for an old payment step, in C, not one per step)
     if f"\n{RECEIVED_STEP}" in f"\n{text}":
         steps = [s for s in steps if not s.startswith(RECEIVED_STEP)]
         text = "\n".join(steps)
-    return _KEPT_VALUES(kept) + (f"{text}\n{step}" if steps else step, 1)
+    return f"{text}\n{step}" if steps else step
 
 
 def override_values(o: m.Override) -> tuple:
@@ -311,7 +313,8 @@ class _Loader:
         self.patient_of = {pr.id: pr.patient for pr in practice.procedures}
         self.plan_of = {c.id: c.plan for c in practice.claims}
         self.subscriber_of = {pl.id: pl.subscriber for pl in practice.plans}
-        self.received_steps: dict[tuple, str] = {}  # (paid, write-off, deductible) -> step
+        # (kept steps, (paid, write-off, deductible)) -> explanation: files repeat both
+        self.kept_texts: dict[tuple, str] = {}
 
     def run(self) -> None:
         for step in (self.settings, self.codes, self.fee_schedules, self.providers,
@@ -727,13 +730,17 @@ class _Loader:
         return overrides
 
     def kept_columns(self, kept: m.KeptEstimate, key: tuple[int, int], sums) -> tuple:
-        """`kept_columns` of a line, the step of its payment written once per amounts."""
+        """`ESTIMATE_COLUMNS` of a received line keeping ``kept``: as entering the payment
+        leaves them (denied lines' amounts left out of what the carrier paid); each
+        explanation written once per steps and amounts."""
         paid, writeoff, deductible = sums
         amounts = (paid - self.denied.get(key, 0), writeoff, deductible)
-        step = self.received_steps.get(amounts)
-        if step is None:
-            step = self.received_steps[amounts] = received_step(*amounts)
-        return kept_columns(kept, *amounts, step=step)
+        steps = kept.explanation
+        cached = (steps if type(steps) is tuple else tuple(steps), amounts)
+        text = self.kept_texts.get(cached)
+        if text is None:
+            text = self.kept_texts[cached] = kept_explanation(steps, received_step(*amounts))
+        return _KEPT_VALUES(kept) + (text, 1)
 
     def payment_lines(self) -> None:
         cp_ids = self.cp_ids
