@@ -439,11 +439,7 @@ def _child_estimates(beside, compared: list, loader, progress):
             return compared[0].result()
         except Exception:  # noqa: BLE001 - rows that do not unpickle: estimated here instead
             return None
-    rows = beside.rows(progress)
-    if rows is None:
-        return None
-    from store.derived.estimates import compare_import_estimates
-    return compare_import_estimates(rows, loader.stored_estimates())
+    return beside.compared(loader.stored_estimates(), progress)
 
 
 @contextlib.contextmanager

@@ -89,6 +89,13 @@ class EstimatesBeside(Forked):
         except Exception:  # noqa: BLE001 - rows that do not unpickle: the caller estimates
             return None
 
+    def compared(self, stored, progress: Progress | None = None) -> tuple | None:
+        """`estimates.compare_import_estimates` of the child's rows (waiting for them,
+        reporting its progress) and the ``stored`` lines; None when there is no child or it
+        failed."""
+        rows = self.rows(progress)
+        return None if rows is None else compare_import_estimates(rows, stored)
+
     def finished(self) -> bytes | None:
         """The child's rows as it sent them (`rows_sent`), if it is done already: never waits
         for it. None while it is still running (or when there is none: call `rows`)."""
@@ -151,14 +158,11 @@ def _anonymous_file():
 
 
 def _read_all(file, size: int) -> bytes:
-    parts, at = [], 0
-    while at < size:
-        part = os.pread(file.fileno(), size - at, at)
-        if not part:
-            raise EOFError("the child's rows are cut short")
-        parts.append(part)
-        at += len(part)
-    return b"".join(parts)
+    file.seek(0)
+    data = file.read(size)
+    if len(data) != size:
+        raise EOFError("the child's rows are cut short")
+    return data
 
 
 def _child(practice: Practice, claims: FileClaims | None, out, sent) -> None:

@@ -673,7 +673,7 @@ class _Loader:
             proc = procs[pr.id]
             overrides = self.overrides_of(pr) if pr.overrides else None
             orders = covers.get(pr.patient) or {}
-            kept = pr.status != deleted  # (a deleted procedure's lines are never estimated)
+            estimated = pr.status != deleted  # (a deleted procedure's lines never are)
             for plan_id in line_plans(pr, coverage.get(pr.patient, ()), claim_plans.get(pr.id, ())):
                 plan = plans.get(plan_id) or self.ref("plan", plan_id, f"procedure {pr.id}")
                 key = (proc, plan)
@@ -690,7 +690,7 @@ class _Loader:
                 row = ((cp, proc, plan, orders.get(plan, 0), status, claim, seq, preauth, pseq,
                         int(plan_id in pr.no_bill))
                        + self.line_money(key, cp, overrides and overrides.get(plan_id)))
-                if kept:
+                if estimated:
                     stored((proc, plan, pr.id, plan_id, row))
                 yield row
                 cp += 1
