@@ -67,9 +67,17 @@ _AT = {name: n for n, name in enumerate(CLAIM_PROC_NAMES)}
 DELETED = "deleted"
 NO_ESTIMATE = (0, 0, 0, 0, 0, 0, 0, "", "", 0)
 NO_OVERRIDE = (None,) * len(t.OVERRIDE_FIELDS)
-NO_CLAIM = (None, None)  # (claim, seq) of a line on no claim
+NO_CLAIM = (None, None, None, None)  # (claim, seq, preauth, preauth seq) of a line on none
 NO_PAYMENT = (0, 0, 0)  # (paid, writeoff, deductible) of a line no check paid
 NO_MONEY = NO_OVERRIDE + NO_PAYMENT + NO_ESTIMATE
+# A line's key in the loader's maps: its procedure's and plan's db ids in one int (an int's
+# hash is itself; a pair's is worked out at each of the millions of lookups).
+PLAN_BITS = 32
+
+
+def line_key(proc: int, plan: int) -> int:
+    return proc << PLAN_BITS | plan  # (written out in the loops over every line)
+
 # A kept estimate's values for `ESTIMATE_COLUMNS` up to the explanation (read in one call).
 _KEPT_VALUES = attrgetter("allowed", "copay", "percent", "deductible", "base_est", "ins_est",
                           "writeoff_est", "note")
@@ -565,9 +573,10 @@ class _Loader:
     def claims(self) -> None:
         self.assign("claim", t.Claim, (c.id for c in self.p.claims))
         paid, released = self.file_claims.paid, self.file_claims.released
-        self.on_claim, self.on_preauth = {}, {}  # (proc, plan) db ids -> (claim, seq)
+        # `line_key` -> [claim, seq, preauth, preauth seq] (a line may be on one of each)
+        self.on_claims: dict[int, list] = {}
         self.received: set[int] = set()
-        self.kept: dict[tuple[int, int], m.KeptEstimate] = {}  # (proc, plan) db ids
+        self.kept: dict[int, m.KeptEstimate] = {}  # `line_key` -> the line's kept estimate
         stamp = self.stamp_columns(None)  # claims have none of their own
         procs = self.ids.to_db["procedure"]
         rows = []
@@ -579,7 +588,7 @@ class _Loader:
                 for kept in c.kept_estimates:
                     proc = procs.get(kept.procedure) or self.ref(
                         "procedure", kept.procedure, f"claim {c.id}")
-                    self.kept[(proc, plan)] = kept
+                    self.kept[line_key(proc, plan)] = kept
             rows.append((i, c.id, patient, plan, c.kind, status,
                          c.date.isoformat(), c.sent_date.isoformat() if c.sent_date else None,
                          c.claim_no, c.preauth_no, *stamp))
@@ -591,25 +600,29 @@ class _Loader:
         to_db = self.ids.to_db
         i = to_db["claim"][c.id]
         plan = to_db["plan"].get(c.plan) or self.ref("plan", c.plan, f"claim {c.id}")
-        target = self.on_preauth if c.status == "preauth" else self.on_claim
-        procs = to_db["procedure"]
+        at = 2 if c.status == "preauth" else 0  # (its place in `on_claims`' lists)
+        on_claims, procs = self.on_claims, to_db["procedure"]
         patient = None
         for seq, proc_id in enumerate(c.procedures, 1):
             proc = procs.get(proc_id) or self.ref("procedure", proc_id, f"claim {c.id}")
-            key = (proc, plan)
-            if key in target:
+            key = line_key(proc, plan)
+            found = on_claims.get(key)
+            if found is None:
+                found = on_claims[key] = list(NO_CLAIM)
+            elif found[at] is not None:
                 raise StoreError(f"claim {c.id}: procedure {proc_id} is already on another "
                                  f"claim for plan {c.plan}")
-            target[key] = (i, seq)
+            found[at], found[at + 1] = i, seq
             patient = patient or self.patient_of[proc_id]
         # a claim without procedures is filed under the plan's subscriber
         return i, to_db["patient"][patient or self.subscriber_of[c.plan]], plan
 
     def claim_payments(self) -> None:
         """Payments now; their lines once claim procedure ids exist (`payment_lines`)."""
-        self.sums = {}   # (proc, plan) db ids -> [paid, writeoff, deductible]
-        self.denied = {}  # (proc, plan) db ids -> paid on denied lines (the estimator leaves it out)
-        # [payment id, (proc, plan), paid, wo, ded, denied, remarks, suppl, *stamp columns]
+        # `line_key` -> [paid, writeoff, deductible, paid on denied lines (the estimator leaves
+        # it out), the line's claim procedure id (`line_money`)]
+        self.sums: dict[int, list] = {}
+        # [payment id, `line_key`, paid, wo, ded, denied, remarks, suppl, *stamp columns]
         self.lines = []
         first = self.first_payment = self.next_id(t.ClaimPayment)
         claims, plans = self.ids.to_db["claim"], self.ids.to_db["plan"]
@@ -627,36 +640,37 @@ class _Loader:
 
     def payment_lines_of(self, i: int, pay: m.ClaimPayment, plan: int, stamp: tuple) -> int:
         """Add the lines of payment ``i`` to the lines' sums and `lines`; returns what it paid."""
-        procs, sums, denied, lines = self.ids.to_db["procedure"], self.sums, self.denied, self.lines
+        procs, sums, lines = self.ids.to_db["procedure"], self.sums, self.lines
         amount = 0
         for ln in pay.lines:
             key = (procs.get(ln.procedure) or self.ref(
                 "procedure", ln.procedure, f"claim payment {i - self.first_payment + 1} "
-                                           f"(claim {pay.claim})"), plan)
+                                           f"(claim {pay.claim})")) << PLAN_BITS | plan
             total = sums.get(key)
             if total is None:
-                sums[key] = [ln.paid, ln.writeoff, ln.deductible]
+                supplemental = 0
+                total = sums[key] = [ln.paid, ln.writeoff, ln.deductible, 0, None]
             else:
+                supplemental = 1
                 total[0] += ln.paid
                 total[1] += ln.writeoff
                 total[2] += ln.deductible
             if ln.denied:
-                denied[key] = denied.get(key, 0) + ln.paid
+                total[3] += ln.paid
             lines.append([i, key, ln.paid, ln.writeoff, ln.deductible, int(ln.denied),
-                          ln.remarks, int(total is not None), *stamp])
+                          ln.remarks, supplemental, *stamp])
             amount += ln.paid
         return amount
 
     def claim_procs(self) -> None:
-        self.cp_ids = {}  # (proc, plan) db ids -> claim proc id, for paid lines only
         self.stored_lines = []  # (proc, plan db ids, their file ids, row): `stored_estimates`
         names = CLAIM_PROC_NAMES
         self.next_cp = first = self.next_id(t.ClaimProc)
         self.insert(t.ClaimProc, names, self.claim_proc_rows(first), count=0)  # counted below
         self.counts["claim_proc"] += self.next_cp - first
-        unpaid = [key for key in self.sums if key not in self.cp_ids]
+        unpaid = [key for key, sums in self.sums.items() if sums[4] is None]
         if unpaid:
-            proc = self.ids.to_practice["procedure"][unpaid[0][0]]
+            proc = self.ids.to_practice["procedure"][unpaid[0] >> PLAN_BITS]
             raise StoreError(f"a claim payment pays procedure {proc}, which has no line "
                              "for that claim's plan")
 
@@ -667,18 +681,18 @@ class _Loader:
         coverage = {pt.id: pt.coverage for pt in self.p.patients}
         procs, plans = self.ids.to_db["procedure"], self.ids.to_db["plan"]
         covers, claim_plans, plan_info = self.covers, self.file_claims.plans_of, self.plan_info
-        on_claim, on_preauth, received = self.on_claim, self.on_preauth, self.received
+        on_claims, received = self.on_claims, self.received
         stored, deleted = self.stored_lines.append, DELETED
         for pr in self.p.procedures:
             proc = procs[pr.id]
             overrides = self.overrides_of(pr) if pr.overrides else None
             orders = covers.get(pr.patient) or {}
             estimated = pr.status != deleted  # (a deleted procedure's lines never are)
+            lines_of = proc << PLAN_BITS  # (`line_key`)
             for plan_id in line_plans(pr, coverage.get(pr.patient, ()), claim_plans.get(pr.id, ())):
                 plan = plans.get(plan_id) or self.ref("plan", plan_id, f"procedure {pr.id}")
-                key = (proc, plan)
-                claim, seq = on_claim.get(key, NO_CLAIM)
-                preauth, pseq = on_preauth.get(key, NO_CLAIM) if on_preauth else NO_CLAIM
+                key = lines_of | plan
+                claim, seq, preauth, pseq = on_claims.get(key, NO_CLAIM)
                 if claim is not None:
                     status = RECEIVED if claim in received else NOT_RECEIVED
                 elif preauth is not None:
@@ -709,17 +723,19 @@ class _Loader:
             yield (proc, plan, proc_key, plan_key, row[order_at], status, *row[first:last],
                    int(status == RECEIVED), row[writeoff_at] if status in capitation else 0)
 
-    def line_money(self, key: tuple[int, int], cp: int, o: m.Override | None) -> tuple:
-        """A line's override, payment and estimate columns (most lines: none of them)."""
+    def line_money(self, key: int, cp: int, o: m.Override | None) -> tuple:
+        """A line's override, payment and estimate columns (most lines: none of them); a
+        paid line's claim procedure id ``cp`` is noted for its payment lines."""
         sums, kept = self.sums.get(key), self.kept.get(key)
         if sums is None:
             if o is None and kept is None:
                 return NO_MONEY
-            sums = NO_PAYMENT
+            paid = NO_PAYMENT
         else:
-            self.cp_ids[key] = cp
-        return ((NO_OVERRIDE if o is None else override_values(o)) + tuple(sums)
-                + (NO_ESTIMATE if kept is None else self.kept_columns(kept, key, sums)))
+            sums[4] = cp
+            paid = (sums[0], sums[1], sums[2])
+        return ((NO_OVERRIDE if o is None else override_values(o)) + paid
+                + (NO_ESTIMATE if kept is None else self.kept_columns(kept, sums)))
 
     def overrides_of(self, pr: m.Procedure) -> dict[str, m.Override]:
         overrides = {}
@@ -729,12 +745,11 @@ class _Loader:
             overrides[o.plan] = o
         return overrides
 
-    def kept_columns(self, kept: m.KeptEstimate, key: tuple[int, int], sums) -> tuple:
+    def kept_columns(self, kept: m.KeptEstimate, sums: list | None) -> tuple:
         """`ESTIMATE_COLUMNS` of a received line keeping ``kept``: as entering the payment
-        leaves them (denied lines' amounts left out of what the carrier paid); each
-        explanation written once per steps and amounts."""
-        paid, writeoff, deductible = sums
-        amounts = (paid - self.denied.get(key, 0), writeoff, deductible)
+        (``sums``, None: none) leaves them (denied lines' amounts left out of what the
+        carrier paid); each explanation written once per steps and amounts."""
+        amounts = NO_PAYMENT if sums is None else (sums[0] - sums[3], sums[1], sums[2])
         steps = kept.explanation
         cached = (steps if type(steps) is tuple else tuple(steps), amounts)
         text = self.kept_texts.get(cached)
@@ -743,9 +758,9 @@ class _Loader:
         return _KEPT_VALUES(kept) + (text, 1)
 
     def payment_lines(self) -> None:
-        cp_ids = self.cp_ids
+        sums = self.sums
         for line in self.lines:  # (built as lists for this: the claim procs now have ids)
-            line[1] = cp_ids[line[1]]
+            line[1] = sums[line[1]][4]
         self.insert(t.ClaimPaymentLine, ("payment", "claim_proc", "paid_cents", "writeoff_cents",
                                          "deductible_cents", "denied", "remarks", "supplemental"),
                     self.lines, posted=True)

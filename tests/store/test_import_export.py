@@ -204,3 +204,37 @@ def test_rows_entered_in_the_app_get_generated_ids(db):
     assert exported.patients[-1].id == IdMap.generated("patient", new_id) == f"PT{new_id}"
     assert exported.patients[-1].guarantor == exported.patients[-1].id
     assert load_id_map(db).db_id("patient", f"PT{new_id}") == new_id
+
+
+def test_a_procedure_twice_on_one_plans_claims_is_refused(db, rich_practice):
+    """The loader's own check (a practice made in code skips the file's): one line per plan,
+    on one claim and at most one preauthorization."""
+    practice = rich_practice
+    twice = dataclasses.replace(practice, claims=practice.claims + (
+        m.Claim("C4", "P1", ("X1",), "sent", date(2026, 2, 1)),))
+    with pytest.raises(StoreError, match="claim C4: procedure X1 is already on another claim "
+                                         "for plan P1"):
+        import_practice(db, twice)
+    assert _count(db, "claim") == 0
+
+
+def test_a_line_on_a_claim_and_a_preauthorization(db, rich_practice):
+    practice = rich_practice
+    both = dataclasses.replace(practice, claims=practice.claims + (
+        m.Claim("PA2", "P1", ("X1",), "preauth", date(2026, 1, 2)),))
+    import_practice(db, both)
+    row = db.execute_sql(
+        "SELECT c.file_id, p.file_id, cp.claim_seq, cp.preauth_seq FROM claim_proc cp "
+        "JOIN claim c ON c.id = cp.claim_id JOIN claim p ON p.id = cp.preauth_id "
+        "JOIN procedure pr ON pr.id = cp.procedure_id WHERE pr.file_id = 'X1'").fetchall()
+    assert row == [("C1", "PA2", 1, 1)]
+
+
+def test_a_payment_for_a_line_the_plan_does_not_have_is_refused(db, rich_practice):
+    practice = rich_practice
+    stray = dataclasses.replace(practice, claim_payments=practice.claim_payments + (
+        m.ClaimPayment("C2", date(2026, 3, 6), (m.ClaimPaymentLine("X1", 1000, 0, 0),)),))
+    with pytest.raises(StoreError, match="a claim payment pays procedure X1, which has no "
+                                         "line for that claim's plan"):
+        import_practice(db, stray)
+    assert _count(db, "claim_payment") == 0

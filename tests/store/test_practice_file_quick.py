@@ -243,7 +243,7 @@ def test_the_raw_rows_go_as_they_are_read():
     import json
     from store.files.practice_file._quick import Reader
     from store.files.practice_file._schema import PRACTICE
-    raw = json.loads(encode_json(_document()), parse_float=Reader.FRACTION)["practice"]
+    raw = json.loads(encode_json(_document()), parse_float=Reader.FLOAT_HOOK)["practice"]
     rows = raw["procedures"]
     assert len(rows) > 1
     Reader().compile(PRACTICE)(raw)

@@ -316,7 +316,7 @@ def _quick_number(reader, kind: Kind, convert):
             raise NotPlainlyValid("not a number")
         found = seen.get(raw)
         if found is None:
-            found = seen[raw] = convert(Decimal(raw) if kind_of is fraction else raw)
+            found = seen[raw] = convert(Decimal(raw.decode()) if kind_of is fraction else raw)
         return found
     return read
 
