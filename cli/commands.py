@@ -386,17 +386,21 @@ def cmd_import(args) -> int:
             # One transaction for the rows and their estimates: all or nothing.
             with bulk_load(db, durable=True), write_transaction(db):
                 box = []  # (the loader's working tables: let go with the file, below)
-                compared = []
+                compared, in_order = [], []
 
                 def while_indexing(loader):  # a child done already: its rows are compared
                     sent = beside.finished()  # with the stored ones beside the index build
                     if sent is not None:
                         compared.append(beside_sql.submit(
                             compare_sent, sent, loader.stored_estimates()))
+                    # (then, in turn: the ledger's order, Python's last look at the file)
+                    in_order.append(beside_sql.submit(natural_order, loader.p))
 
+                # The Original group is written with the rows (`originals`): only the lines
+                # the estimating changes are frozen again, not the whole practice.
                 result = progress.step("storing the practice", lambda: import_practice(
                     db, parsed.practice, replace=args.replace, audit_user=current_user(),
-                    keep=box, claims=claims, while_indexing=while_indexing))
+                    keep=box, claims=claims, while_indexing=while_indexing, originals=True))
                 del claims  # (the loader has them: let go with it)
                 progress.stage("estimating families")
                 found = _child_estimates(beside, compared, box[0], progress)
@@ -404,23 +408,22 @@ def cmd_import(args) -> int:
                 # child shared its pages: each page freed was first copied, three times as long).
                 box.insert(0, parsed)  # (let go last: the loader's tables go first)
                 del parsed
+                natural, freed = in_order[0].result(), None
                 if found is None:  # no child, or it failed: the stored rows are estimated here
                     box.clear()  # (first: estimating reads the whole practice again)
                     estimates.reestimate_practice(db, progress=progress, derived=False)
-                    natural = False
+                    estimates.freeze_imported(db)  # every line, as estimated here
                 else:
                     estimates.write_compared(db, *found)
+                    estimates.freeze_imported(db, [row[:2] for row in found[0]])
                     del found
-                    # Python's last work on the file, in a thread beside the Original group's
-                    # three UPDATEs: SQLite runs them without Python's lock (beside Python
-                    # reading rows from SQLite, each would wait for the other).
-                    in_order = beside_sql.submit(natural_order, box[0].practice)
-                    freed = beside_sql.submit(let_go, box)  # (after it: one worker, in turn)
-                    estimates.freeze_originals(db)
-                    natural = in_order.result()
-                    freed.result()  # (all let go before the ledger: see `let_go`)
+                    # Python's last work on the file, in a thread beside the ledger lines' one
+                    # statement: SQLite runs it without Python's lock.
+                    freed = beside_sql.submit(let_go, box)
                 progress.step("ledger lines and report sums",
                               lambda: estimates.rebuild_derived(db, natural_order=natural))
+                if freed is not None:
+                    freed.result()
                 try:  # (the load checks no row as it goes: all of them once, before the commit)
                     check_foreign_keys(db)
                 except StoreError as exc:

@@ -217,6 +217,21 @@ def freeze_originals(db: Database, procedures: str = "TRUE", params=()) -> None:
                    f"WHERE id IN ({posted} AND orig_charge_cents IS NULL)", params)
 
 
+def freeze_imported(db: Database, lines: Iterable[tuple[int, int]] | None = None) -> None:
+    """The Original group of lines an import wrote with theirs (`import_practice`'s
+    ``originals``) and then estimated again: ``lines`` (procedure and plan ids), or every line
+    (None). As `freeze_originals` freezes a fresh import's completed work: each line as
+    it is now (an import never holds a line added to work posted before it)."""
+    complete = "SELECT id FROM procedure WHERE status = 'complete'"
+    update = (f"UPDATE claim_proc SET orig_ins_est_cents = ins_est_cents, "
+              f"orig_writeoff_est_cents = {_ORIG_WRITEOFF} ")
+    if lines is None:
+        db.execute_sql(f"{update} WHERE procedure_id IN ({complete})")
+        return
+    db.cursor().executemany(f"{update} WHERE procedure_id = ?1 AND plan_id = ?2 "
+                            f"AND procedure_id IN ({complete} AND id = ?1)", lines)
+
+
 def reestimate_practice(db: Database, *, progress: Progress | None = None,
                         derived: bool = True) -> int:
     """Every family, read in one pass (`reestimate_all` reads family by family): an import.

@@ -62,9 +62,12 @@ ESTIMATE_COLUMNS = ("allowed_cents", "copay_cents", "percent", "deductible_est_c
 CLAIM_PROC_NAMES = ("id", "procedure", "plan", "coverage_order", "status", "claim", "claim_seq",
                     "preauth", "preauth_seq", "no_bill",
                     *map(t.override_column, t.OVERRIDE_FIELDS), "paid_cents", "writeoff_cents",
-                    "deductible_applied_cents", *ESTIMATE_COLUMNS)
+                    "deductible_applied_cents", *ESTIMATE_COLUMNS,
+                    "orig_ins_est_cents", "orig_writeoff_est_cents")
 _AT = {name: n for n, name in enumerate(CLAIM_PROC_NAMES)}
+NOT_FROZEN = (None, None)  # a line's Original group before it is frozen
 DELETED = "deleted"
+COMPLETE = "complete"
 NO_ESTIMATE = (0, 0, 0, 0, 0, 0, 0, "", "", 0)
 NO_OVERRIDE = (None,) * len(t.OVERRIDE_FIELDS)
 NO_CLAIM = (None, None, None, None)  # (claim, seq, preauth, preauth seq) of a line on none
@@ -100,7 +103,7 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                     workstation: str | None = None, location: str | None = None,
                     replace: bool = False, audit_user: str | None = None,
                     keep: list | None = None, claims: FileClaims | None = None,
-                    while_indexing=None) -> ImportResult:
+                    while_indexing=None, originals: bool = False) -> ImportResult:
     """Store ``practice``; see the module docstring for the rules. ``user`` stamps rows
     without a stamp of their own; the audit row names ``audit_user`` (who ran the import)
     when given, else ``user``. ``keep``: a list the loader's working tables (millions of
@@ -109,7 +112,10 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
     practice's `file_claims`, when the caller has them already. ``while_indexing(loader)``:
     called once the rows are in, just before their indexes are built (SQLite builds them
     without Python's lock: a thread it starts can work beside them); it must not use the
-    database."""
+    database. ``originals``: the Original group of the completed work is written with the
+    rows, as `estimates.freeze_originals` would freeze it now, for a caller that writes the
+    lines its estimating changes with theirs (`estimates.freeze_imported`) instead of
+    freezing the whole practice afterwards."""
     workstation = workstation or workstation_name()
     try:
         with write_transaction(db):
@@ -120,7 +126,7 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
                                      "import with replace to overwrite it")
                 wipe_practice(db)
             stamp = m.Stamp(datetime.fromisoformat(now()), user, workstation, location or None)
-            loader = _Loader(db, practice, stamp, claims or file_claims(practice))
+            loader = _Loader(db, practice, stamp, claims or file_claims(practice), originals)
             if keep is not None:
                 keep.append(loader)
             with indexes_dropped(db, BULK_TABLES):  # (empty here: built once, afterwards)
@@ -277,6 +283,19 @@ def stored_procedures(practice: m.Practice, claims: FileClaims | None = None):
                                   no_bill=tuple(x for x in order if x in set(p.no_bill)))
 
 
+_INS_EST, _WRITEOFF_EST = _AT["ins_est_cents"], _AT["writeoff_est_cents"]
+_STATUS, _WRITEOFF = _AT["status"], _AT["writeoff_cents"]
+
+
+def original_group(row: tuple) -> tuple[int, int]:
+    """A claim procedure row's Original group (insurance and write-off estimates) frozen as it
+    is written: `estimates.freeze_originals` (a posted capitation line keeps its write-off)."""
+    writeoff = row[_WRITEOFF]
+    if row[_STATUS] != CAP_COMPLETE or writeoff == 0:
+        writeoff = row[_WRITEOFF_EST]
+    return row[_INS_EST], writeoff
+
+
 def kept_explanation(steps: tuple[str, ...], step: str) -> str:
     """The explanation a received line keeping a kept estimate of ``steps`` stores: its
     steps (an old payment step left out), then ``step``, what the carrier paid."""
@@ -312,8 +331,9 @@ def _counted(rows, counts: dict, name: str):
 
 class _Loader:
     def __init__(self, db: Database, practice: m.Practice, stamp: m.Stamp,
-                 claims: FileClaims):
+                 claims: FileClaims, originals: bool = False):
         self.db, self.p, self.stamp, self.file_claims = db, practice, stamp, claims
+        self.originals = originals  # (`import_practice`)
         self.locations: dict[str, int] = {}
         self.same_stamp: dict[int, tuple] = {}  # by identity (the practice keeps them alive)
         self.ids = IdMap()
@@ -537,7 +557,8 @@ class _Loader:
         procs = self.p.procedures
         self.assign("procedure", t.Procedure, (pr.id for pr in procs))
         names = ("id", "file_id", "patient", "code", "fee_cents", "units", "tooth", "surface",
-                 "date", "completed", "provider", "status", "tp_order", "note")
+                 "date", "completed", "provider", "status", "tp_order", "note",
+                 "orig_charge_cents")
         self.insert(t.Procedure, names, self.procedure_rows(), posted=True,
                     count=len(procs))
         to_db = self.ids.to_db["procedure"]
@@ -549,7 +570,7 @@ class _Loader:
         """Each procedure's row. (One loop, its lookups bound once: a practice has millions.)"""
         to_db = self.ids.to_db
         procs, patients, providers = to_db["procedure"], to_db["patient"], to_db["provider"]
-        codes, stamp_columns = self.code_ids, self.stamp_columns
+        codes, stamp_columns, originals = self.code_ids, self.stamp_columns, self.originals
         for pr in self.p.procedures:
             try:
                 i, patient, code, provider = (procs[pr.id], patients[pr.patient], codes[pr.code],
@@ -560,6 +581,7 @@ class _Loader:
             yield (i, pr.id, patient, code, pr.fee, pr.units, pr.tooth, pr.surface,
                    pr.date.isoformat(), completed.isoformat() if completed else None, provider,
                    pr.status, pr.tp_order, pr.note,
+                   pr.fee * pr.units if originals and pr.status == COMPLETE else None,
                    *stamp_columns(pr.stamp))
 
     def procedure_refs(self, pr: m.Procedure) -> tuple:
@@ -682,12 +704,13 @@ class _Loader:
         procs, plans = self.ids.to_db["procedure"], self.ids.to_db["plan"]
         covers, claim_plans, plan_info = self.covers, self.file_claims.plans_of, self.plan_info
         on_claims, received = self.on_claims, self.received
-        stored, deleted = self.stored_lines.append, DELETED
+        stored, deleted, originals = self.stored_lines.append, DELETED, self.originals
         for pr in self.p.procedures:
             proc = procs[pr.id]
             overrides = self.overrides_of(pr) if pr.overrides else None
             orders = covers.get(pr.patient) or {}
             estimated = pr.status != deleted  # (a deleted procedure's lines never are)
+            frozen = originals and pr.status == COMPLETE
             lines_of = proc << PLAN_BITS  # (`line_key`)
             for plan_id in line_plans(pr, coverage.get(pr.patient, ()), claim_plans.get(pr.id, ())):
                 plan = plans.get(plan_id) or self.ref("plan", plan_id, f"procedure {pr.id}")
@@ -704,6 +727,7 @@ class _Loader:
                 row = ((cp, proc, plan, orders.get(plan, 0), status, claim, seq, preauth, pseq,
                         int(plan_id in pr.no_bill))
                        + self.line_money(key, cp, overrides and overrides.get(plan_id)))
+                row += original_group(row) if frozen else NOT_FROZEN
                 if estimated:
                     stored((proc, plan, pr.id, plan_id, row))
                 yield row

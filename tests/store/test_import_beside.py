@@ -122,6 +122,36 @@ def test_the_child_estimates_give_the_same_database(which, exported, tmp_path, m
     assert tables["claim_proc"] and tables == _tables(alone)
 
 
+def _stored_then_frozen(path: Path, source: Path) -> Path:
+    """The import as the loader alone gives it: the rows stored, every family estimated, then
+    the whole practice's Original group frozen (`estimates.freeze_originals`)."""
+    db = open_database(str(path))
+    try:
+        with write_transaction(db):
+            import_practice(db, load_practice_file(source).practice)
+            estimates.reestimate_practice(db)
+    finally:
+        db.close()
+    return path
+
+
+@pytest.mark.parametrize("which", ["export", "no kept estimates", "demo", "one process"])
+def test_the_original_group_written_with_the_rows_is_the_frozen_one(
+        which, exported, tmp_path, monkeypatch):
+    """The command writes the Original group with the rows and freezes again only the lines
+    its estimating changed (`estimates.freeze_imported`; all of them when it estimated the
+    stored rows itself): the same group as freezing the whole practice afterwards."""
+    source = {"export": exported, "no kept estimates": _without_kept_estimates(exported, tmp_path),
+              "demo": ROOT / "sample_data" / "demo.json", "one process": exported}[which]
+    if which == "one process":
+        monkeypatch.setenv(ONE_PROCESS, "1")
+    imported = _tables(_import(tmp_path / "command.db", source))
+    frozen = _tables(_stored_then_frozen(tmp_path / "loader.db", source))
+    assert any(row[-1] is not None for row in imported["procedure"])  # (some frozen)
+    for table in ("procedure", "claim_proc"):
+        assert imported[table] == frozen[table], table
+
+
 def test_the_rows_are_every_line_as_the_stored_import_estimates_them(exported):
     """`estimate_rows` (the file's practice, all-kept families not built) against the import's
     own estimate of the stored rows: the same columns for the same lines."""
