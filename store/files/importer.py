@@ -338,7 +338,7 @@ class _Loader:
         self.same_stamp: dict[int, tuple] = {}  # by identity (the practice keeps them alive)
         self.ids = IdMap()
         self.counts: dict[str, int] = {}
-        self.patient_of = {pr.id: pr.patient for pr in practice.procedures}
+        self.patients_of: list[int] = []  # each procedure's patient db id, in procedure order
         self.plan_of = {c.id: c.plan for c in practice.claims}
         self.subscriber_of = {pl.id: pl.subscriber for pl in practice.plans}
         # (kept steps, (paid, write-off, deductible)) -> explanation: files repeat both
@@ -388,20 +388,21 @@ class _Loader:
         sql = f'SELECT coalesce(max(id), 0) + 1 FROM "{model._meta.table_name}"'
         return self.db.execute_sql(sql).fetchone()[0]
 
-    def assign(self, kind: str, model, practice_ids) -> None:
-        """Give every practice id of ``kind`` a database id, in order."""
+    def assign(self, kind: str, model, practice_ids) -> int:
+        """Give every practice id of ``kind`` a database id, in order; returns the first."""
         to_db, to_practice = self.ids.to_db[kind], self.ids.to_practice[kind]
         pids, first = list(practice_ids), self.next_id(model)
         given = dict(zip(pids, range(first, first + len(pids))))
         if len(given) == len(pids) and not to_db:  # (all at once, in C: millions of ids)
             to_db.update(given)
             to_practice.update(zip(range(first, first + len(pids)), pids))
-            return
+            return first
         for i, pid in enumerate(pids, first):  # as `IdMap.add`, stopping at the one given twice
             if pid in to_db:
                 raise StoreError(f"two {kind.replace('_', ' ')}s have the id {pid!r}")
             to_db[pid] = i
             to_practice[i] = pid
+        return first
 
     def ref(self, kind: str, pid: str | None, where: str) -> int | None:
         if pid is None:
@@ -555,7 +556,7 @@ class _Loader:
     # only for an id they lack, to get its refusal: a practice has millions of these rows.)
     def procedures(self) -> None:
         procs = self.p.procedures
-        self.assign("procedure", t.Procedure, (pr.id for pr in procs))
+        self.first_procedure = self.assign("procedure", t.Procedure, (pr.id for pr in procs))
         names = ("id", "file_id", "patient", "code", "fee_cents", "units", "tooth", "surface",
                  "date", "completed", "provider", "status", "tp_order", "note",
                  "orig_charge_cents")
@@ -571,12 +572,14 @@ class _Loader:
         to_db = self.ids.to_db
         procs, patients, providers = to_db["procedure"], to_db["patient"], to_db["provider"]
         codes, stamp_columns, originals = self.code_ids, self.stamp_columns, self.originals
+        patients_of = self.patients_of.append
         for pr in self.p.procedures:
             try:
                 i, patient, code, provider = (procs[pr.id], patients[pr.patient], codes[pr.code],
                                               providers[pr.provider])
             except KeyError:
                 i, patient, code, provider = self.procedure_refs(pr)
+            patients_of(patient)
             completed = pr.completed
             yield (i, pr.id, patient, code, pr.fee, pr.units, pr.tooth, pr.surface,
                    pr.date.isoformat(), completed.isoformat() if completed else None, provider,
@@ -624,7 +627,7 @@ class _Loader:
         plan = to_db["plan"].get(c.plan) or self.ref("plan", c.plan, f"claim {c.id}")
         at = 2 if c.status == "preauth" else 0  # (its place in `on_claims`' lists)
         on_claims, procs = self.on_claims, to_db["procedure"]
-        patient = None
+        patient, first = None, self.first_procedure
         for seq, proc_id in enumerate(c.procedures, 1):
             proc = procs.get(proc_id) or self.ref("procedure", proc_id, f"claim {c.id}")
             key = line_key(proc, plan)
@@ -635,9 +638,9 @@ class _Loader:
                 raise StoreError(f"claim {c.id}: procedure {proc_id} is already on another "
                                  f"claim for plan {c.plan}")
             found[at], found[at + 1] = i, seq
-            patient = patient or self.patient_of[proc_id]
+            patient = patient or self.patients_of[proc - first]  # (ids given in order)
         # a claim without procedures is filed under the plan's subscriber
-        return i, to_db["patient"][patient or self.subscriber_of[c.plan]], plan
+        return i, patient or to_db["patient"][self.subscriber_of[c.plan]], plan
 
     def claim_payments(self) -> None:
         """Payments now; their lines once claim procedure ids exist (`payment_lines`)."""
