@@ -397,7 +397,8 @@ def cmd_import(args) -> int:
                     in_order.append(beside_sql.submit(natural_order, loader.p))
 
                 # The Original group is written with the rows (`originals`): only the lines
-                # the estimating changes are frozen again, not the whole practice.
+                # the estimating changes are frozen again (`write_compared`), not the whole
+                # practice.
                 result = progress.step("storing the practice", lambda: import_practice(
                     db, parsed.practice, replace=args.replace, audit_user=current_user(),
                     keep=box, claims=claims, while_indexing=while_indexing, originals=True))
@@ -414,8 +415,7 @@ def cmd_import(args) -> int:
                     estimates.reestimate_practice(db, progress=progress, derived=False)
                     estimates.freeze_imported(db)  # every line, as estimated here
                 else:
-                    estimates.write_compared(db, *found)
-                    estimates.freeze_imported(db, [row[:2] for row in found[0]])
+                    estimates.write_compared(db, *found)  # (their Original group with them)
                     del found
                     # Python's last work on the file, in a thread beside the ledger lines' one
                     # statement: SQLite runs it without Python's lock.

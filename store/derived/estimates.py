@@ -380,9 +380,32 @@ def compare_import_estimates(rows: dict[tuple[str, str], tuple], stored: Iterabl
 
 def write_compared(db: Database, changed: list[tuple], stale: list[tuple[int, int]],
                    unstored: dict[tuple[str, str], tuple]) -> int:
-    """Write what `compare_import_estimates` found."""
+    """Write what `compare_import_estimates` found, in an import that wrote the Original group
+    with its rows (`import_practice(originals=True)`: a line of completed work has one, any
+    other none): each changed line is updated in place and its group, if it has one, frozen
+    as it is now (as `freeze_imported` would, in the same statement)."""
     if unstored:  # lines the import did not store (none from an export): added, in their order
         ids = load_id_map(db)
-        changed += [(ids.db_id("procedure", p), ids.db_id("plan", pl), *columns)
-                    for (p, pl), columns in unstored.items()]
-    return _write_rows(db, changed, stale)
+        added = [(ids.db_id("procedure", p), ids.db_id("plan", pl), *columns)
+                 for (p, pl), columns in unstored.items()]
+        _write_rows(db, added, [])
+        freeze_imported(db, [row[:2] for row in added])
+    if changed:
+        db.cursor().executemany(_UPDATE_IMPORTED, changed)
+    return _write_rows(db, [], stale) + len(changed) + len(unstored)
+
+
+# A changed line of an import (`write_compared`): ?1, ?2 its procedure and plan, then its
+# `line_columns` from ?3 (status ?4, insurance estimate ?10, write-off estimate ?11, a
+# capitation line's posted write-off ?15).
+_UPDATE_IMPORTED = (
+    "UPDATE claim_proc SET " + ", ".join(f"{c} = ?{n}" for n, c in enumerate(_COLUMNS, 3)) +
+    f", writeoff_cents = CASE WHEN CAST(?4 AS TEXT) IN {_CAP} OR status IN {_CAP} THEN ?15 "
+    "ELSE writeoff_cents END, "  # (CAST: PostgreSQL types a parameter only beside a column)
+    "orig_ins_est_cents = CASE WHEN orig_ins_est_cents IS NULL THEN orig_ins_est_cents "
+    "ELSE ?10 END, orig_writeoff_est_cents = CASE WHEN orig_writeoff_est_cents IS NULL "
+    "THEN orig_writeoff_est_cents "
+    "WHEN CAST(?4 AS TEXT) = 'cap_complete' AND ?15 != 0 THEN ?15 ELSE ?11 END "
+    "WHERE procedure_id = ?1 AND plan_id = ?2")
+
+

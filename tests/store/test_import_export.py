@@ -238,3 +238,36 @@ def test_a_payment_for_a_line_the_plan_does_not_have_is_refused(db, rich_practic
                                          "line for that claim's plan"):
         import_practice(db, stray)
     assert _count(db, "claim_payment") == 0
+
+
+def _original_group(db):
+    return (db.execute_sql("SELECT file_id, orig_charge_cents FROM procedure ORDER BY file_id")
+            .fetchall(),
+            db.execute_sql("SELECT p.file_id, cp.plan_id, cp.orig_ins_est_cents, "
+                           "cp.orig_writeoff_est_cents FROM claim_proc cp JOIN procedure p "
+                           "ON p.id = cp.procedure_id ORDER BY p.file_id, cp.plan_id").fetchall())
+
+
+def test_the_original_group_written_with_the_rows(db, rich_practice):
+    """`import_practice(originals=True)` writes the group `freeze_originals` freezes after a
+    plain import; `freeze_imported` freezes again the lines given (or all) as they are now."""
+    from store.derived import estimates
+    import_practice(db, rich_practice)
+    estimates.freeze_originals(db)
+    frozen = _original_group(db)
+    importer.wipe_practice(db)
+    import_practice(db, rich_practice, replace=True, originals=True)
+    assert _original_group(db) == frozen
+    assert any(charge is not None for _, charge in frozen[0])
+    lines = db.execute_sql("SELECT procedure_id, plan_id FROM claim_proc").fetchall()
+    db.execute_sql("UPDATE claim_proc SET ins_est_cents = ins_est_cents + 1")
+    estimates.freeze_imported(db, lines[:1])
+    proc, plan = lines[0]
+    complete = db.execute_sql("SELECT status = 'complete' FROM procedure WHERE id = ?",
+                              (proc,)).fetchone()[0]
+    changed = [row for row, was in zip(_original_group(db)[1], frozen[1]) if row != was]
+    assert len(changed) == (1 if complete else 0)
+    estimates.freeze_imported(db)
+    again = _original_group(db)[1]
+    assert [row[2] for row in again] == [None if row[2] is None else row[2] + 1
+                                         for row in frozen[1]]
