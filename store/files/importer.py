@@ -81,6 +81,7 @@ PLAN_BITS = 32
 def line_key(proc: int, plan: int) -> int:
     return proc << PLAN_BITS | plan  # (written out in the loops over every line)
 
+
 # A kept estimate's values for `ESTIMATE_COLUMNS` up to the explanation (read in one call).
 _KEPT_VALUES = attrgetter("allowed", "copay", "percent", "deductible", "base_est", "ins_est",
                           "writeoff_est", "note")
@@ -114,8 +115,8 @@ def import_practice(db: Database, practice: m.Practice, *, user: str = "import",
     without Python's lock: a thread it starts can work beside them); it must not use the
     database. ``originals``: the Original group of the completed work is written with the
     rows, as `estimates.freeze_originals` would freeze it now, for a caller that writes the
-    lines its estimating changes with theirs (`estimates.freeze_imported`) instead of
-    freezing the whole practice afterwards."""
+    lines its estimating changes with theirs (`estimates.write_compared`; all of them:
+    `estimates.freeze_imported`) instead of freezing the whole practice afterwards."""
     workstation = workstation or workstation_name()
     try:
         with write_transaction(db):
