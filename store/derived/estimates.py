@@ -364,8 +364,8 @@ def compare_import_estimates(rows: dict[tuple[str, str], tuple], stored: Iterabl
     ``rows`` holds every line's `line_columns`, keyed by the file's (procedure id, plan id),
     and is used up; ``stored``: the stored lines, as `stored_lines` reads them back (the
     import has them from its loader). Returns what `write_compared` writes: (changed, stale,
-    lines not stored), as `_write` does; the caller then freezes the Original group
-    (`freeze_originals`). Reads no database (an import runs it beside its index build).
+    lines not stored), as `_write` does. Reads no database (an import runs it beside its
+    index build).
     Stored lines are compared as the columns they hold (no line built: an import stores
     millions), found by the file ids the import keeps."""
     changed, stale = [], []
@@ -397,7 +397,8 @@ def write_compared(db: Database, changed: list[tuple], stale: list[tuple[int, in
 
 # A changed line of an import (`write_compared`): ?1, ?2 its procedure and plan, then its
 # `line_columns` from ?3 (status ?4, insurance estimate ?10, write-off estimate ?11, a
-# capitation line's posted write-off ?15).
+# capitation line's posted write-off ?15). Its Original group is `_ORIG_WRITEOFF` written
+# with the new values (an UPDATE's SET reads the row as it was).
 _UPDATE_IMPORTED = (
     "UPDATE claim_proc SET " + ", ".join(f"{c} = ?{n}" for n, c in enumerate(_COLUMNS, 3)) +
     f", writeoff_cents = CASE WHEN CAST(?4 AS TEXT) IN {_CAP} OR status IN {_CAP} THEN ?15 "

@@ -725,7 +725,7 @@ class _Loader:
                 elif preauth is not None:
                     status = PREAUTH
                 elif plan_info[plan][1] == "capitation":
-                    status = CAP_COMPLETE if pr.status == "complete" else CAP_ESTIMATE
+                    status = CAP_COMPLETE if pr.status == COMPLETE else CAP_ESTIMATE
                 else:
                     status = ESTIMATE
                 row = ((cp, proc, plan, orders.get(plan, 0), status, claim, seq, preauth, pseq,
